@@ -1,0 +1,3 @@
+from feijian.cli import main
+
+raise SystemExit(main())
