@@ -1,0 +1,40 @@
+# The two commands of the quick start: `make run` and `make test`. Both create .venv when it is absent and
+# install the pinned versions of constraints.txt.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Data folder for `make run`: the demo identity and case live here, never in the user's real data folder.
+DEMO_HOME ?= $(CURDIR)/.feijian-demo
+
+.PHONY: run test demo bench screenshots clean-demo
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(VENV)/.installed $@
+
+run: $(VENV)/.installed
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ "$$(uname)" != "Linux" ]; then \
+		FEIJIAN_HOME=$(DEMO_HOME) $(BIN)/feijian; \
+	else \
+		FEIJIAN_HOME=$(DEMO_HOME) $(BIN)/feijian demo; \
+	fi
+
+demo: $(VENV)/.installed
+	FEIJIAN_HOME=$(DEMO_HOME) $(BIN)/feijian demo
+
+test: $(VENV)/.installed-test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/run_all.py
+
+clean-demo:
+	rm -rf $(DEMO_HOME)
