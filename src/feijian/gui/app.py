@@ -1,0 +1,170 @@
+"""The QApplication: bundled CJK font, translators, settings, the unexpected-error hook, and run_app."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+from typing import Optional
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, Qt, QTranslator, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from feijian.paths import resource
+
+log = logging.getLogger("feijian.gui")
+
+APP_NAME = "feijian"
+ORG_NAME = "feijian"
+FONT_FILE = ("fonts", "wqy-microhei.ttc")
+SYSTEM_FONT_FILES = (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),)
+UI_FONT_SIZE = 10
+
+
+def register_font(app: QApplication) -> Optional[str]:
+    """Register the bundled CJK font (WenQuanYi Micro Hei) and make it the application font, so screens
+    look the same on a bare machine. Falls back to a system copy of the same font, then to Qt's choice."""
+    candidates = [resource(*FONT_FILE), *SYSTEM_FONT_FILES]
+    for path in candidates:
+        if not path.is_file():
+            continue
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id < 0:
+            continue
+        families = QFontDatabase.applicationFontFamilies(font_id)
+        if families:
+            family = families[0]
+            app.setFont(QFont(family, UI_FONT_SIZE))
+            log.info("UI font %s from %s", family, path.name)
+            return family
+    log.info("bundled CJK font not found; using the system font")
+    return None
+
+
+def install_translators(app: QApplication, language: str = "zh_CN") -> list[QTranslator]:
+    """Qt's own strings (qtbase_zh_CN.qm: 确定/取消 …) and ours (resources/translations/feijian_<lang>.qm).
+    Our source strings are Simplified Chinese, so Chinese needs only Qt's file; English loads ours."""
+    installed: list[QTranslator] = []
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qt_lang = language if language.startswith("zh") else "en"
+    if not qt_lang.startswith("en"):
+        tr = QTranslator(app)
+        if tr.load(f"qtbase_{qt_lang}", qt_dir):
+            app.installTranslator(tr)
+            installed.append(tr)
+    ours = resource("translations", f"feijian_{language}.qm")
+    if ours.is_file():
+        tr = QTranslator(app)
+        if tr.load(str(ours)):
+            app.installTranslator(tr)
+            installed.append(tr)
+    QLocale.setDefault(QLocale(language))
+    return installed
+
+
+def settings_file(home: Path) -> Path:
+    return Path(home) / "workbench.ini"
+
+
+def app_settings(home: Path) -> QSettings:
+    """UI state only (geometry, splitters, column widths, last folders) in an INI file in the data folder."""
+    return QSettings(str(settings_file(home)), QSettings.Format.IniFormat)
+
+
+def icon(name: str) -> QIcon:
+    path = resource("icons", f"{name}.svg")
+    return QIcon(str(path)) if path.is_file() else QIcon()
+
+
+# --- unexpected errors -----------------------------------------------------------------------------
+
+def scrubbed_traceback(exc_type, exc, tb) -> str:
+    """The traceback with frames and the exception type only: the message may quote data (a name, an ID
+    number) and so is never logged."""
+    frames = traceback.extract_tb(tb)
+    lines = [f'  File "{Path(f.filename).name}", line {f.lineno}, in {f.name}' for f in frames]
+    return "Traceback (most recent call last):\n" + "\n".join(lines) + f"\n{exc_type.__module__}.{exc_type.__name__}"
+
+
+class ErrorHook:
+    """sys.excepthook: log the scrubbed traceback and show one dialog per distinct traceback."""
+
+    def __init__(self, parent_getter=lambda: None) -> None:
+        self._seen: set[str] = set()
+        self._parent_getter = parent_getter
+        self._previous = sys.excepthook
+        self.enabled_dialogs = True
+
+    def install(self) -> None:
+        sys.excepthook = self
+
+    def uninstall(self) -> None:
+        sys.excepthook = self._previous
+
+    def __call__(self, exc_type, exc, tb) -> None:
+        scrubbed = scrubbed_traceback(exc_type, exc, tb)
+        log.error("unexpected error\n%s", scrubbed)
+        if scrubbed in self._seen or not self.enabled_dialogs or QApplication.instance() is None:
+            return
+        self._seen.add(scrubbed)
+        show_unexpected_error(self._parent_getter(), exc_type, exc, tb)
+
+
+def show_unexpected_error(parent: Optional[QWidget], exc_type, exc, tb) -> None:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle(QApplication.translate("app", "意外错误"))
+    box.setText(QApplication.translate(
+        "app", "发生了意外错误。已做的决定都已保存；请把详细信息交给技术支持。\n"
+               "An unexpected error occurred; your decisions are saved."))
+    box.setInformativeText(f"{exc_type.__name__}: {exc}")
+    box.setDetailedText("".join(traceback.format_exception(exc_type, exc, tb)))
+    box.exec()
+
+
+def _qt_message_handler(mode, context, message) -> None:
+    level = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }.get(mode, logging.WARNING)
+    logging.getLogger("feijian.qt").log(level, "%s", message)
+
+
+def create_application(argv: Optional[list[str]] = None, *, language: str = "zh_CN") -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(list(argv) if argv is not None else [sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationDisplayName(QApplication.translate("app", "飞检工作台"))
+    register_font(app)
+    app._feijian_translators = install_translators(app, language)  # keep references alive
+    return app
+
+
+def run_app(ctx) -> int:
+    """The workbench: unlock (or create) the identity, then the cases home. Called by ``feijian`` with no
+    arguments; ``ctx`` is :class:`feijian.cli.context.Context`."""
+    from feijian.gui.main_window import Workbench
+
+    app = create_application()
+    if ctx.home is not None:
+        Path(ctx.home).mkdir(parents=True, exist_ok=True)
+    qInstallMessageHandler(_qt_message_handler)
+    workbench = Workbench(Path(ctx.home))
+    hook = ErrorHook(lambda: QApplication.activeWindow() or workbench)
+    hook.install()
+    try:
+        if not workbench.unlock():
+            return 0
+        workbench.show()
+        return int(app.exec())
+    finally:
+        hook.uninstall()
+        workbench.shutdown()

@@ -1,0 +1,67 @@
+"""Tasks run library-style functions off the UI thread with progress and cancel."""
+
+import threading
+import time
+
+import pytest
+
+from feijian.domain.errors import InputError
+from feijian.domain.progress import check_cancelled, report
+from feijian.gui.tasks import ProgressDialog, Task, run_with_progress
+
+
+def count_to(n, *, progress=None, cancelled=None, pause=0.0):
+    for i in range(n):
+        check_cancelled(cancelled)
+        report(progress, i + 1, n, f"第 {i + 1} 步")
+        if pause:
+            time.sleep(pause)
+    return threading.current_thread().name, n
+
+
+def test_result_arrives_on_finished_from_a_pool_thread(qtbot, runner):
+    seen = []
+    with qtbot.waitSignal(runner.start(count_to, 50, on_progress=lambda *a: seen.append(a)).signals.finished,
+                          timeout=5000) as blocker:
+        pass
+    thread_name, n = blocker.args[0]
+    assert n == 50
+    assert thread_name != threading.main_thread().name
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen[-1][0] == 50 and seen[-1][1] == 50  # the last step is always reported
+
+
+def test_cancel_ends_with_cancelled_not_finished(qtbot, runner):
+    task = runner.start(count_to, 10_000, pause=0.001)
+    with qtbot.assertNotEmitted(task.signals.finished), qtbot.waitSignal(task.signals.cancelled, timeout=5000):
+        task.cancel()
+    assert task.error is not None
+
+
+def test_library_error_goes_to_failed(qtbot, runner):
+    def bad(*, progress=None, cancelled=None):
+        raise InputError("文件无法读取 / unreadable")
+
+    task = runner.start(bad)
+    with qtbot.waitSignal(task.signals.failed, timeout=5000) as blocker:
+        pass
+    assert isinstance(blocker.args[0], InputError)
+
+
+def test_progress_dialog_cancel_button_cancels_the_task(qtbot, runner):
+    from PySide6.QtWidgets import QWidget
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    failures = []
+    task = run_with_progress(parent, runner, "导入", count_to, 100_000, pause=0.001,
+                             on_failed=failures.append)
+    dialog = task.progress_dialog
+    assert isinstance(dialog, ProgressDialog)
+    from PySide6.QtWidgets import QPushButton
+
+    button = dialog.findChild(QPushButton)
+    assert button.text() == "取消"
+    with qtbot.waitSignal(task.signals.cancelled, timeout=5000):
+        button.click()
+    assert not failures
