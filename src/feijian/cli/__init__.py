@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--passphrase-file", metavar="FILE", help="从文件读取口令 / read the passphrase from FILE (or FEIJIAN_PASSPHRASE)"
     )
     parser.add_argument("--debug", action="store_true", help="出错时打印调用栈 / print tracebacks on errors")
+    parser.add_argument(
+        "--selftest", action="store_true", help="自检：在临时目录运行完整流程 / run the whole job in a temporary folder and exit"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="命令 / commands")
     for name in COMMAND_MODULES:
         importlib.import_module(f"feijian.cli.{name}").register(sub)
@@ -54,6 +57,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     ctx = Context.from_args(args)
     ctx.setup_logging()
+    if args.selftest:
+        from feijian.cli.selftest import run_selftest
+
+        return run_selftest()
     if args.command is None:
         return _open_workbench(ctx)
     try:
