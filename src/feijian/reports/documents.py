@@ -1,0 +1,39 @@
+"""The documents feijian issues, by name, and rendering one from a context to PDF bytes."""
+
+from __future__ import annotations
+
+import importlib
+
+from feijian.domain.errors import InputError
+from feijian.reports.context import ReportContext
+from feijian.reports.layout import build_pdf
+
+# name -> (module, 中文名)
+DOCUMENTS: dict[str, tuple[str, str]] = {
+    "notice": ("notice", "飞行检查通知书（含送达回证）"),
+    "data-confirmation": ("data_confirmation", "数据调取确认单"),
+    "onsite-record": ("onsite_record", "现场检查笔录"),
+    "interview": ("interview", "询问笔录"),
+    "hit-list": ("hit_list", "疑点清单"),
+    "problem-list": ("problem_list", "违规问题清单及确认书"),
+    "report": ("inspection_report", "飞行检查报告"),
+}
+
+
+class UnknownDocument(InputError):
+    pass
+
+
+def document_module(doc: str):
+    try:
+        mod, _ = DOCUMENTS[doc]
+    except KeyError:
+        names = ", ".join(DOCUMENTS)
+        raise UnknownDocument(f"没有这种文书 / unknown document {doc!r} (one of: {names})") from None
+    return importlib.import_module(f"feijian.reports.{mod}")
+
+
+def render_bytes(doc: str, ctx: ReportContext) -> bytes:
+    """The PDF of document ``doc`` for ``ctx``: deterministic for the same context."""
+    spec, story = document_module(doc).build(ctx)
+    return build_pdf(spec, ctx, story)
