@@ -1,0 +1,1 @@
+"""The encrypted case store (SQLCipher), identities and trust files in the data folder, evidence vault, event log."""

@@ -1,0 +1,73 @@
+"""Bulk extract tables as compressed Arrow IPC chunks (architecture decision 1): one chunk per import batch
+and month (at most :data:`MAX_CHUNK_ROWS` rows), stored as blobs inside the encrypted case file."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from feijian.domain.contract import load_contract
+
+MAX_CHUNK_ROWS = 1_000_000
+COMPRESSION = "zstd"
+NO_MONTH = ""
+
+
+def month_column(table: str, data: pa.Table) -> str | None:
+    """The column whose month partitions ``table``: the contract's first required date/datetime field present,
+    else the first date/timestamp column of the data."""
+    try:
+        spec = load_contract().table(table)
+        for f in spec.fields:
+            if f.type in ("datetime", "date") and f.required is True and f.name in data.column_names:
+                return f.name
+    except Exception:  # a table the contract does not know: fall back to the data's types
+        pass
+    for f in data.schema:
+        if pa.types.is_timestamp(f.type) or pa.types.is_date(f.type):
+            return f.name
+    return None
+
+
+def split_by_month(table: str, data: pa.Table) -> list[tuple[str, pa.Table]]:
+    """(``YYYY-MM`` or "", rows) pieces; row order within a month is kept, every row lands in exactly one."""
+    col = month_column(table, data)
+    if col is None or data.num_rows == 0:
+        return [(NO_MONTH, piece) for piece in _pieces(data)]
+    values = data.column(col)
+    key = pc.add(pc.multiply(pc.year(values), 100), pc.month(values))
+    out: list[tuple[str, pa.Table]] = []
+    for k in sorted(v for v in pc.unique(key).to_pylist() if v is not None):
+        part = data.filter(pc.equal(key, k))
+        out += [(f"{k // 100:04d}-{k % 100:02d}", piece) for piece in _pieces(part)]
+    if key.null_count:
+        out += [(NO_MONTH, piece) for piece in _pieces(data.filter(pc.is_null(key)))]
+    return out
+
+
+def _pieces(data: pa.Table) -> list[pa.Table]:
+    if data.num_rows <= MAX_CHUNK_ROWS:
+        return [data]
+    return [data.slice(i, MAX_CHUNK_ROWS) for i in range(0, data.num_rows, MAX_CHUNK_ROWS)]
+
+
+def encode(data: pa.Table, compression: str | None = COMPRESSION) -> bytes:
+    sink = pa.BufferOutputStream()
+    options = pa.ipc.IpcWriteOptions(compression=compression)
+    with pa.ipc.new_file(sink, data.schema, options=options) as writer:
+        writer.write_table(data, max_chunksize=256 * 1024)
+    return sink.getvalue().to_pybytes()
+
+
+def decode(blob: bytes, columns: list[str] | None = None) -> pa.Table:
+    reader = pa.ipc.open_file(pa.py_buffer(blob))
+    data = reader.read_all()
+    if columns is not None:
+        data = data.select([c for c in columns if c in data.column_names])
+    return data
+
+
+def concat(pieces: list[pa.Table]) -> pa.Table:
+    if len(pieces) == 1:
+        return pieces[0]
+    return pa.concat_tables(pieces, promote_options="permissive")
