@@ -50,6 +50,11 @@ class PublicIdentity:
         return key_id_of(self.signing_public)
 
     @property
+    def key_id8(self) -> bytes:
+        """The key id as the 8 bytes minisign puts in signatures and public key files."""
+        return bytes.fromhex(self.key_id)
+
+    @property
     def encryption_key_id(self) -> str:
         return key_id_of(self.encryption_public)
 

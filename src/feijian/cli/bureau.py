@@ -1,0 +1,76 @@
+"""``feijian bureau init|enroll|publish|recover``: the bureau's keys, trust list and escrow recovery."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from feijian.cli.context import Context
+from feijian.crypto.identity import PublicIdentity
+from feijian.domain.errors import InputError
+from feijian.store.case_store import recover
+from feijian.store.identities import BureauStore
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("bureau", help="医保局：密钥、信任列表、托管恢复 / bureau keys, trust list, escrow recovery")
+    s = p.add_subparsers(dest="bureau_command", metavar="ACTION", required=True)
+
+    init = s.add_parser("init", help="创建医保局密钥（托管、接收、信任列表签名）/ create the bureau keys")
+    init.add_argument("--name", default="", help="医保局名称 / bureau name")
+    init.add_argument("--force", action="store_true", help="覆盖已有密钥 / replace existing keys")
+    init.set_defaults(func=cmd_init)
+
+    enroll = s.add_parser("enroll", help="把检查员加入信任列表 / add an inspector to the trust list")
+    enroll.add_argument("identity_file", metavar="IDENTITY_FILE")
+    enroll.set_defaults(func=cmd_enroll)
+
+    publish = s.add_parser("publish", help="写出公钥和签名的信任列表 / write the public keys and signed trust list")
+    publish.add_argument("--out", required=True, metavar="FILE")
+    publish.set_defaults(func=cmd_publish)
+
+    rec = s.add_parser("recover", help="用托管密钥把案件密钥转给新身份并轮换 / escrow recovery to a new identity")
+    rec.add_argument("case", metavar="CASE")
+    rec.add_argument("--identity", required=True, metavar="IDENTITY_FILE",
+                     help="新身份的公开身份文件 / the new identity's public identity file")
+    rec.set_defaults(func=cmd_recover)
+
+
+def cmd_init(ctx: Context, args) -> int:
+    store = BureauStore(ctx.home)
+    if store.exists() and not args.force:
+        raise InputError(f"医保局密钥已存在（--force 覆盖）/ bureau keys already exist in {ctx.home}")
+    keys = store.init(ctx.passphrase("医保局口令 / bureau passphrase: ", confirm=True), args.name, overwrite=args.force)
+    pub = keys.public()
+    print(f"已创建医保局密钥 / bureau keys created: signing key id {pub.key_id}")
+    return 0
+
+
+def cmd_enroll(ctx: Context, args) -> int:
+    store = BureauStore(ctx.home)
+    keys = store.unlock(ctx.passphrase("医保局口令 / bureau passphrase: "))
+    member = store.enroll_file(keys, Path(args.identity_file))
+    print(f"已登记 / enrolled: {member.name} ({member.staff_no}, {member.role}) {member.key_id}")
+    return 0
+
+
+def cmd_publish(ctx: Context, args) -> int:
+    tl = BureauStore(ctx.home).publish(Path(args.out))
+    print(f"已发布信任列表 / trust list written: {args.out} (seq {tl.seq}, {len(tl.members)} members)")
+    return 0
+
+
+def cmd_recover(ctx: Context, args) -> int:
+    store = BureauStore(ctx.home)
+    keys = store.unlock(ctx.passphrase("医保局口令 / bureau passphrase: "))
+    path = Path(args.case)
+    if not path.exists():
+        raise InputError(f"找不到案件文件 / no such case file: {path}")
+    try:
+        new_owner = PublicIdentity.from_json(Path(args.identity).read_bytes())
+    except OSError as exc:
+        raise InputError(f"无法读取身份文件 / cannot read {args.identity}: {exc.strerror}") from None
+    case_keys = recover(path, keys.escrow_key, new_owner)
+    print(f"已恢复并轮换案件密钥 / case key recovered for {new_owner.name} ({new_owner.key_id}) and rotated; "
+          f"case {case_keys.case_id}")
+    return 0
