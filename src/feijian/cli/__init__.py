@@ -21,6 +21,12 @@ from feijian.domain.errors import FeijianError
 # and sets ``func(ctx, args) -> int`` on them.
 COMMAND_MODULES = [
     "demo",
+    "identity",
+    "trust",
+    "bureau",
+    "case",
+    "evidence",
+    "report",
 ]
 
 DESCRIPTION = (
