@@ -1,0 +1,169 @@
+"""The screening engine's shared ground: an in-process DuckDB connection over the Arrow tables (no database
+file, no spill to disk) and the common definitions of rules.md, written once as SQL views and small tables:
+
+- ``enc``: encounters with ``is_inp`` (inpatient: med_type 2*, 52 or the knowledge base's
+  ``inpatient_med_types``), stay dates ``A``/``D`` and ``stay_len`` = max(1, D − A) (计入不计出);
+- ``refund_sums``: per original line, the sums of its refund lines (refunds whose original is missing or is
+  itself a refund are orphans and ignored everywhere);
+- ``orig_net``: every original (non-refund) line with ``net_cnt``/``net_amt``; ``net_lines``: those with
+  net cnt > 0 — the lines line-grain rules and R12 see;
+- ``agg_lines``: originals plus non-orphan refunds, each under its own date/order/encounter — what
+  aggregating rules sum;
+- ``kb_items`` with ``cap`` (the price cap of the institution's level) and the other knowledge-base tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Mapping, Optional
+
+import duckdb
+import pyarrow as pa
+
+from feijian.domain.contract import load_contract
+from feijian.domain.errors import InputError
+from feijian.rules.knowledge_base import KnowledgeBase
+
+MONEY = pa.decimal128(18, 4)
+TOLERANCE = Decimal("0.005")
+MEMORY_LIMIT = "3GB"
+_ARROW = {"str": pa.string(), "decimal": MONEY, "bool": pa.bool_(), "date": pa.date32(),
+          "datetime": pa.timestamp("s")}
+
+
+def connect(memory_limit: str = MEMORY_LIMIT, threads: int = 2) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB: no database file, spilling disabled (temp_directory empty) so no plaintext
+    patient data ever reaches the disk; queries beyond the memory limit fail instead of spilling."""
+    con = duckdb.connect(":memory:", config={
+        "threads": threads,
+        "memory_limit": memory_limit,
+        "temp_directory": "",
+        "preserve_insertion_order": False,
+    })
+    con.execute("SET enable_external_access = false")  # no file reads or writes from SQL
+    return con
+
+
+def conform(name: str, table: pa.Table) -> pa.Table:
+    """A case table with every contract field present in the contract's Arrow type (absent → nulls)."""
+    spec = load_contract().table(name)
+    out = table
+    for f in spec.fields:
+        target = _ARROW[f.type]
+        if f.name not in out.column_names:
+            out = out.append_column(f.name, pa.nulls(out.num_rows, target))
+            continue
+        col = out.column(f.name)
+        if col.type != target:
+            try:
+                if f.type == "str":
+                    col = col.cast(pa.string())
+                else:
+                    col = col.cast(target)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                raise InputError(f"表 {name} 的字段 {f.name} 类型不对 / {name}.{f.name} is not {f.type}: {exc}") from None
+            out = out.set_column(out.column_names.index(f.name), f.name, col)
+    return out
+
+
+def sql_str(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def inpatient_predicate(kb: KnowledgeBase, column: str = "med_type") -> str:
+    parts = [f"starts_with({column}, '2')", f"{column} = '52'"]
+    for p in kb.inpatient_med_types:
+        if p.endswith("*"):
+            parts.append(f"starts_with({column}, {sql_str(p[:-1])})")
+        else:
+            parts.append(f"{column} = {sql_str(p)}")
+    return "coalesce(" + " OR ".join(parts) + ", false)"
+
+
+@dataclass
+class Context:
+    """What a rule function sees: the prepared connection, the knowledge base and the case's tables."""
+
+    con: duckdb.DuckDBPyConnection
+    kb: KnowledgeBase
+    present: frozenset  # case tables given (imported), possibly empty
+    medins_lv: Optional[str] = None
+    extras: dict = field(default_factory=dict)
+
+    def threshold(self, name: str) -> Decimal:
+        return self.kb.threshold(name)
+
+
+COMMON_SQL = """
+CREATE MACRO qty(x) AS format('{{}}', x);
+CREATE MACRO money(x) AS CAST(round(x, 2) AS VARCHAR);
+CREATE MACRO ymd(x) AS strftime(x, '%Y-%m-%d');
+
+CREATE TABLE enc AS
+SELECT mdtrt_id, psn_no, gend, brdy, age, med_type, begntime, endtime, dscg_way,
+       adm_dept_codg, atddr_no,
+       {inpatient} AS is_inp,
+       CAST(begntime AS DATE) AS A,
+       CAST(endtime AS DATE) AS D,
+       CAST(greatest(1, date_diff('day', CAST(begntime AS DATE), CAST(endtime AS DATE))) AS INTEGER) AS stay_len
+FROM visits;
+
+CREATE TABLE refund_lines AS
+SELECT r.mdtrt_id, r.feedetl_sn, r.init_feedetl_sn, r.drord_no, r.fee_ocur_time,
+       CAST(r.fee_ocur_time AS DATE) AS fee_date, r.med_list_codg, r.cnt,
+       r.det_item_fee_sumamt AS amt
+FROM fees r
+WHERE r.init_feedetl_sn IS NOT NULL
+  AND EXISTS (SELECT 1 FROM fees o WHERE o.mdtrt_id = r.mdtrt_id AND o.feedetl_sn = r.init_feedetl_sn
+                                     AND o.init_feedetl_sn IS NULL);
+
+CREATE TABLE refund_sums AS
+SELECT mdtrt_id, init_feedetl_sn AS feedetl_sn, sum(cnt) AS rcnt, sum(amt) AS ramt
+FROM refund_lines GROUP BY ALL;
+
+CREATE VIEW orig_net AS
+SELECT o.mdtrt_id, o.feedetl_sn, o.fee_ocur_time, CAST(o.fee_ocur_time AS DATE) AS fee_date,
+       o.med_list_codg, o.med_list_name, o.list_type, o.pric, o.drord_no, o.bilg_dr_codg,
+       o.cnt, o.det_item_fee_sumamt AS amt,
+       CAST(o.cnt + coalesce(r.rcnt, 0) AS DECIMAL(38, 4)) AS net_cnt,
+       CAST(o.det_item_fee_sumamt + coalesce(r.ramt, 0) AS DECIMAL(38, 4)) AS net_amt
+FROM fees o LEFT JOIN refund_sums r ON r.mdtrt_id = o.mdtrt_id AND r.feedetl_sn = o.feedetl_sn
+WHERE o.init_feedetl_sn IS NULL;
+
+CREATE VIEW net_lines AS SELECT * FROM orig_net WHERE net_cnt > 0;
+
+CREATE VIEW agg_lines AS
+SELECT mdtrt_id, feedetl_sn, false AS is_refund, drord_no, fee_ocur_time,
+       CAST(fee_ocur_time AS DATE) AS fee_date, med_list_codg, cnt, det_item_fee_sumamt AS amt
+FROM fees WHERE init_feedetl_sn IS NULL
+UNION ALL
+SELECT mdtrt_id, feedetl_sn, true, drord_no, fee_ocur_time, fee_date, med_list_codg, cnt, amt
+FROM refund_lines;
+
+CREATE TABLE kb_items AS
+SELECT *, {cap} AS cap FROM kb_items_src;
+"""
+
+
+def prepare(tables: Mapping[str, pa.Table], kb: KnowledgeBase, con: Optional[duckdb.DuckDBPyConnection] = None) -> Context:
+    """Register the tables and build the common definitions once per run."""
+    con = con or connect()
+    contract = load_contract()
+    present = frozenset(n for n, t in tables.items() if t is not None and n in contract.case_tables)
+    for name in contract.case_tables:
+        t = tables.get(name)
+        if t is None:
+            t = pa.table({f.name: pa.array([], _ARROW[f.type]) for f in contract.table(name).fields})
+        con.register(name, conform(name, t))
+    for name, t in kb.tables().items():
+        con.register(name + ("_src" if name == "kb_items" else ""), t)
+
+    lv = None
+    inst = tables.get("institution")
+    if inst is not None and inst.num_rows and "medins_lv" in inst.column_names:
+        lv = inst.column("medins_lv")[0].as_py()
+        lv = str(lv).strip() if lv is not None else None
+    cap = f"price_cap_l{lv}" if lv in ("1", "2", "3") else "CAST(NULL AS DECIMAL(18, 4))"
+    con.execute(COMMON_SQL.format(inpatient=inpatient_predicate(kb), cap=cap))
+    return Context(con=con, kb=kb, present=present, medins_lv=lv if lv in ("1", "2", "3") else None)

@@ -1,0 +1,300 @@
+"""Run the rules: all or chosen ones, with progress and cancel between rules, "not run: needs X" for
+missing tables, a run record that makes the result reproducible, the fee lines behind each hit, the case
+total (each fee line's money once) and the hits file of rules.md."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Iterable, Mapping, Optional, Sequence
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from feijian.domain.errors import Cancelled, FeijianError, InputError
+from feijian.domain.events import utc_now, uuid7
+from feijian.domain.progress import CancelledFn, ProgressFn, check_cancelled, report
+from feijian.domain.records import ScreeningRun
+from feijian.rules.catalogue import RULESET_VERSION, load_catalogue
+from feijian.rules.engine import prepare
+from feijian.rules.knowledge_base import KnowledgeBase
+from feijian.rules.registry import HIT_SQL_COLUMNS, NotRunnable, load_rules
+
+HIT_COLUMNS = ("hit_id", "rule_code", "grain", "mdtrt_id", "feedetl_sn", "med_list_codg", "date", "drord_no",
+               "period_start", "subject", "amount", "detail")
+HIT_LINE_COLUMNS = ("hit_id", "mdtrt_id", "feedetl_sn", "amount")
+CSV_COLUMNS = ("rule_code", "grain", "mdtrt_id", "feedetl_sn", "med_list_codg", "date", "drord_no",
+               "period_start", "amount", "detail")
+ALWAYS_NEEDED = ("visits", "fees")
+CENT = Decimal("0.01")
+
+# the key of each grain (rules.md); statistical grains use `subject` (department / doctor code)
+GRAIN_KEYS = {
+    "line": ("mdtrt_id", "feedetl_sn"),
+    "item-day": ("mdtrt_id", "med_list_codg", "date"),
+    "item-visit": ("mdtrt_id", "med_list_codg"),
+    "order": ("mdtrt_id", "drord_no"),
+    "item-period": ("med_list_codg", "period_start"),
+    "visit": ("mdtrt_id",),
+    "department-month": ("subject", "period_start"),
+    "doctor": ("subject",),
+    "doctor-item": ("subject", "med_list_codg"),
+}
+# how the fee lines behind a group hit are found (original lines; refunds are never hit lines)
+LINE_JOINS = {
+    "item-day": "o.mdtrt_id = h.mdtrt_id AND o.med_list_codg = h.med_list_codg AND o.fee_date = h.date",
+    "item-visit": "o.mdtrt_id = h.mdtrt_id AND o.med_list_codg = h.med_list_codg",
+    "order": "o.mdtrt_id = h.mdtrt_id AND o.drord_no = h.drord_no",
+    "item-period": "o.med_list_codg = h.med_list_codg AND o.fee_date BETWEEN h.period_start AND h.period_end",
+    "visit": "o.mdtrt_id = h.mdtrt_id",
+}
+_SQL_TYPES = {"date": "DATE", "period_start": "DATE", "period_end": "DATE",
+              "amount_num": "DECIMAL(38, 10)", "amount_den": "DECIMAL(38, 10)"}
+
+
+class ScreeningError(FeijianError):
+    """The engine could not finish a rule (e.g. out of memory)."""
+
+
+@dataclass
+class ScreeningResult:
+    run: ScreeningRun
+    hits: pd.DataFrame
+    hit_lines: pd.DataFrame
+    not_run: dict = field(default_factory=dict)  # rule code -> reason
+
+
+def money(value: Optional[Decimal]) -> Decimal:
+    """Round half up to 0.01 — for display and files only."""
+    return Decimal(0).quantize(CENT) if value is None else Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def select_rules(rules: Optional[Iterable[str]]) -> list[str]:
+    catalogue = load_catalogue()
+    registry = load_rules()
+    if rules is None:
+        return [c for c in catalogue if c in registry]
+    chosen = []
+    for code in rules:
+        c = str(code).strip().upper()
+        if not c:
+            continue
+        if c not in catalogue or c not in registry:
+            raise InputError(f"没有规则 {code} / no rule {code}; known: {', '.join(catalogue)}")
+        if c not in chosen:
+            chosen.append(c)
+    if not chosen:
+        raise InputError("没有选择任何规则 / no rules chosen")
+    return chosen
+
+
+def _hit_sql(con: duckdb.DuckDBPyConnection, code: str, grain: str, sql: str) -> None:
+    con.execute(f"CREATE OR REPLACE TEMP TABLE h0 AS {sql}")
+    cols = {d[0] for d in con.execute("SELECT * FROM h0 LIMIT 0").description}
+    keys = GRAIN_KEYS[grain]
+    kept = set(keys) | {"subject", "amount_num", "amount_den", "detail"}
+    if grain == "item-period":
+        kept.add("period_end")
+    exprs = []
+    for c in HIT_SQL_COLUMNS:
+        typ = _SQL_TYPES.get(c, "VARCHAR")
+        exprs.append(f"CAST({c if c in cols and c in kept else 'NULL'} AS {typ}) AS {c}")
+    key_text = " || '|' || ".join(f"coalesce(CAST({k} AS VARCHAR), '')" for k in keys)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE h AS
+        SELECT left(sha256('{code}|{grain}|' || {key_text}), 16) AS hit_id, *
+        FROM (SELECT {', '.join(exprs)} FROM h0)
+    """)
+    con.execute("DROP TABLE h0")
+
+
+def _clean(value: Decimal) -> Decimal:
+    """The same exact amount without trailing zeros of scale (10.0000000000 → 10)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def _amounts(num: list, den: list) -> list[Decimal]:
+    out = []
+    for n, d in zip(num, den):
+        n = Decimal(0) if n is None else n
+        if d is None or d == 1:
+            out.append(n)
+        elif d == 0 or n == 0:
+            out.append(Decimal(0))
+        else:
+            out.append(n / d)
+    return [_clean(a) for a in out]
+
+
+def _run_rule(con, code: str, grain: str, sql: str) -> tuple[dict, dict]:
+    _hit_sql(con, code, grain, sql)
+    keys = GRAIN_KEYS[grain]
+    order = ", ".join(keys)
+    t = con.sql(f"SELECT * FROM h ORDER BY {order}").to_arrow_table()
+    cols = {c: t.column(c).to_pylist() for c in t.column_names}
+    amounts = _amounts(cols["amount_num"], cols["amount_den"])
+    hits = {
+        "hit_id": cols["hit_id"], "rule_code": [code] * t.num_rows, "grain": [grain] * t.num_rows,
+        "mdtrt_id": cols["mdtrt_id"], "feedetl_sn": cols["feedetl_sn"], "med_list_codg": cols["med_list_codg"],
+        "date": cols["date"], "drord_no": cols["drord_no"], "period_start": cols["period_start"],
+        "subject": cols["subject"], "amount": amounts, "detail": cols["detail"],
+    }
+    by_id = dict(zip(cols["hit_id"], amounts))
+    lines: dict = {c: [] for c in HIT_LINE_COLUMNS}
+    if grain == "line":
+        lines["hit_id"] = list(cols["hit_id"])
+        lines["mdtrt_id"] = list(cols["mdtrt_id"])
+        lines["feedetl_sn"] = list(cols["feedetl_sn"])
+        lines["amount"] = list(amounts)
+    elif grain in LINE_JOINS and t.num_rows:
+        lt = con.sql(f"""
+            SELECT h.hit_id, o.mdtrt_id, o.feedetl_sn, greatest(o.net_amt, 0) AS w,
+                   sum(greatest(o.net_amt, 0)) OVER (PARTITION BY h.hit_id) AS wt,
+                   count(*) OVER (PARTITION BY h.hit_id) AS n
+            FROM h JOIN orig_net o ON {LINE_JOINS[grain]}
+            ORDER BY h.hit_id, o.mdtrt_id, o.feedetl_sn
+        """).to_arrow_table()
+        ids = lt.column("hit_id").to_pylist()
+        lines["hit_id"] = ids
+        lines["mdtrt_id"] = lt.column("mdtrt_id").to_pylist()
+        lines["feedetl_sn"] = lt.column("feedetl_sn").to_pylist()
+        shares = []
+        for hid, w, wt, n in zip(ids, lt.column("w").to_pylist(), lt.column("wt").to_pylist(),
+                                 lt.column("n").to_pylist()):
+            a = by_id[hid]
+            if a == 0:
+                shares.append(Decimal(0))
+            elif wt:
+                shares.append(a * w / wt)
+            else:
+                shares.append(a / n)
+        lines["amount"] = shares
+    con.execute("DROP TABLE h")
+    return hits, lines
+
+
+def _frame(columns: Sequence[str], parts: list[dict]) -> pd.DataFrame:
+    data = {c: [v for p in parts for v in p[c]] for c in columns}
+    return pd.DataFrame({c: pd.Series(data[c], dtype=object) for c in columns})
+
+
+def screen(tables: Mapping[str, Optional[pa.Table]], kb: KnowledgeBase, *, rules: Optional[Iterable[str]] = None,
+           progress: Optional[ProgressFn] = None, cancelled: Optional[CancelledFn] = None,
+           batch_hashes: Sequence[str] = (), memory_limit: Optional[str] = None) -> ScreeningResult:
+    """Screen the case tables (``{table name: Arrow table}``; absent or None = not imported) with the
+    knowledge base. Raises :class:`Cancelled` when ``cancelled()`` turns true (checked between rules)."""
+    started = utc_now()
+    codes = select_rules(rules)
+    catalogue = load_catalogue()
+    registry = load_rules()
+    present = {n for n, t in tables.items() if t is not None}
+    not_run: dict[str, str] = {}
+    runnable = []
+    for code in codes:
+        needs = list(ALWAYS_NEEDED) + list(catalogue[code].needs) + list(registry[code].needs_extra)
+        missing = [n for n in dict.fromkeys(needs) if n not in present]
+        if missing:
+            not_run[code] = f"缺少表 {', '.join(missing)} / not run: needs {', '.join(missing)}"
+        else:
+            runnable.append(code)
+
+    hit_parts: list[dict] = []
+    line_parts: list[dict] = []
+    rules_run: list[str] = []
+    total = len(codes)
+    report(progress, 0, total, "准备数据 / preparing")
+    check_cancelled(cancelled)
+    con = None
+    code = ""
+    try:
+        if runnable:
+            kwargs = {"memory_limit": memory_limit} if memory_limit else {}
+            from feijian.rules.engine import connect
+
+            con = connect(**kwargs)
+            ctx = prepare(tables, kb, con)
+        done = len(codes) - len(runnable)
+        for code in runnable:
+            check_cancelled(cancelled)
+            meta = catalogue[code]
+            report(progress, done, total, f"{code} {meta.name_zh}")
+            try:
+                sql = registry[code].fn(ctx)
+            except NotRunnable as exc:
+                not_run[code] = str(exc)
+                done += 1
+                continue
+            hits, lines = _run_rule(con, code, meta.grain, sql)
+            hit_parts.append(hits)
+            line_parts.append(lines)
+            rules_run.append(code)
+            done += 1
+        report(progress, total, total, "完成 / done")
+    except duckdb.OutOfMemoryException as exc:
+        raise ScreeningError(f"筛查 {code} 内存不足 / screening {code} ran out of memory: {str(exc).splitlines()[0]}") from None
+    except duckdb.Error as exc:
+        raise ScreeningError(f"规则 {code} 筛查失败 / rule {code} failed: {str(exc).splitlines()[0]}") from None
+    finally:
+        if con is not None:
+            con.close()
+
+    hits_df = _frame(HIT_COLUMNS, hit_parts)
+    lines_df = _frame(HIT_LINE_COLUMNS, line_parts)
+    run = ScreeningRun(
+        run_id=uuid7(), ruleset_version=RULESET_VERSION, kb_hash=kb.hash, batch_hashes=tuple(batch_hashes),
+        started_at=started, finished_at=utc_now(), rules_run=tuple(rules_run),
+        not_run=dict(sorted(not_run.items())), hit_count=len(hits_df), total_amount=case_total(lines_df),
+    )
+    return ScreeningResult(run=run, hits=hits_df, hit_lines=lines_df, not_run=run.not_run)
+
+
+def case_total(hit_lines: pd.DataFrame) -> Decimal:
+    """The case's amount: each fee line's money at most once (the largest amount any hit assigns to it),
+    rounded half up to 0.01."""
+    best: dict[tuple, Decimal] = {}
+    for m, s, a in zip(hit_lines["mdtrt_id"], hit_lines["feedetl_sn"], hit_lines["amount"]):
+        a = Decimal(a)
+        k = (m, s)
+        if k not in best or a > best[k]:
+            best[k] = a
+    return money(sum(best.values(), Decimal(0)))
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def write_hits_csv(hits: pd.DataFrame, path) -> int:
+    """The hits file of rules.md: UTF-8 with BOM, one row per hit, dates YYYY-MM-DD, amounts with two
+    decimals. Returns the number of rows written."""
+    path = Path(path)
+    try:
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(CSV_COLUMNS)
+            n = 0
+            for row in hits[list(CSV_COLUMNS)].itertuples(index=False, name=None):
+                cells = [_cell(v) for v in row]
+                cells[8] = f"{money(Decimal(str(row[8]))):.2f}" if cells[8] != "" else "0.00"
+                w.writerow(cells)
+                n += 1
+    except OSError as exc:
+        raise InputError(f"无法写入命中文件 / cannot write {path}: {exc.strerror}") from None
+    return n
