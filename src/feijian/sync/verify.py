@@ -67,6 +67,7 @@ class Verdict:
     signer: object = None  # the PublicIdentity from the trust list
     sha256: str = ""
     sources: list = field(default_factory=list)
+    manifest_sha256: str = ""
 
     def __bool__(self) -> bool:
         return self.ok
@@ -380,9 +381,28 @@ def verify_package(path: str | Path, trust, **options) -> Verdict:
             for chunk in iter(lambda: f.read(1 << 20), b""):
                 h.update(chunk)
         return Verdict(True, "", "", "OK", pkg.manifest, pkg.signer, h.hexdigest(),
-                       [s.manifest for s in pkg.sources])
+                       [s.manifest for s in pkg.sources], pkg.manifest_sha256)
     finally:
         pkg.close()
 
 
-assert all(code in REASONS for code in ("NESTED_ARCHIVE", "SOURCE_INVALID"))
+
+
+
+class MemoryChain:
+    """A :class:`ChainState` in memory (tests, and a lead checking a batch of packages before merging)."""
+
+    def __init__(self) -> None:
+        self.packages: set[str] = set()
+        self.heads: dict[tuple[str, str, str], ChainHead] = {}
+
+    def seen(self, package_id: str) -> bool:
+        return package_id in self.packages
+
+    def last(self, case_id: str, signer: str, channel: str) -> Optional[ChainHead]:
+        return self.heads.get((case_id, signer, channel))
+
+    def accept(self, manifest: dict, manifest_sha256: str) -> None:
+        self.packages.add(manifest["package_id"])
+        self.heads[(manifest["case_id"], manifest["signer"], channel_of(manifest["kind"]))] = ChainHead(
+            manifest["seq"], manifest_sha256, manifest["audit_head"].get("count", 0))
