@@ -249,7 +249,8 @@ def build_context(
 
     state = store.state()
     hits = store.hits()
-    hits = pd.DataFrame(columns=list(HIT_COLUMNS)) if hits is None else hits
+    if hits is None or "hit_id" not in hits.columns:
+        hits = pd.DataFrame(columns=list(HIT_COLUMNS))
     reviews = _hit_reviews(state)
     rule_set = {r.strip().upper() for r in rules} if rules else None
     status_set = {s.strip() for s in statuses} if statuses else None
@@ -263,7 +264,7 @@ def build_context(
     found = tuple(f for f in case_findings(store) if not getattr(f, "deleted", False))
     wanted_ids = set(hits["hit_id"]) | {h for f in found for h in f.hit_ids}
     lines = store.hit_lines(sorted(wanted_ids)) if wanted_ids else None
-    if lines is None or len(lines) == 0:
+    if lines is None or len(lines) == 0 or "hit_id" not in lines.columns:
         lines = pd.DataFrame(columns=list(HIT_LINE_COLUMNS))
     if with_line_details and len(lines):
         lines = _with_line_details(store, lines)

@@ -153,6 +153,7 @@ def field_table(pairs: Sequence[tuple[str, Any]], width: float, *, label_w: floa
     value_w = (width - cols * label_w) / cols
     t = Table(rows, colWidths=[label_w, value_w] * cols)
     cmds = [
+        ("FONT", (0, 0), (-1, -1), register_fonts(), 8.5),  # every table: never the default Helvetica
         ("GRID", (0, 0), (-1, -1), 0.4, GRID),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), padding),
@@ -172,7 +173,8 @@ def signature_block(labels: Sequence[str], width: float, *, date_line: bool = Tr
         cells.append(Paragraph(escape(f"{label}：") + "_" * 16 + ("<br/>日期：______年____月____日" if date_line else ""), st["body"]))
     rows = [cells[i:i + cols] + [""] * (cols - len(cells[i:i + cols])) for i in range(0, len(cells), cols)]
     t = Table(rows, colWidths=[width / cols] * cols)
-    t.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 10), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), register_fonts(), 10.5), ("TOPPADDING", (0, 0), (-1, -1), 10),
+                           ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return KeepTogether([Spacer(1, 6 * mm), t])
 
 

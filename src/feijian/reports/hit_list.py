@@ -1,0 +1,67 @@
+"""疑点清单 (hit list) for a chosen rule set or filter, with the lines behind each hit."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer
+
+from feijian.reports.context import ReportContext, fmt_money, money
+from feijian.reports.layout import DocSpec, content_width, data_table, field_table, p, styles, title_block
+from feijian.reports.parts import lines_table, period_text
+
+SPEC = DocSpec("hit-list", "疑点清单", landscape=True)
+STATUS_ZH = {"open": "待核查", "confirmed": "已确认", "dismissed": "已排除"}
+
+
+def hit_numbers(hits) -> dict[str, str]:
+    return {hid: f"Y{i:05d}" for i, hid in enumerate(hits["hit_id"], 1)}
+
+
+def build(ctx: ReportContext):
+    st = styles()
+    width = content_width(SPEC)
+    hits = ctx.hits
+    run = ctx.run
+    story = title_block(SPEC, ctx)
+    total = sum((money(a) for a in hits["amount"]), Decimal("0.00")) if len(hits) else Decimal("0.00")
+    story.append(field_table([
+        ("被检机构", f"{ctx.info.medins_name}（{ctx.info.medins_code}）"), ("数据期间", period_text(ctx)),
+        ("筛查批次", run.run_id if run else "（未筛查）"), ("规则集版本", run.ruleset_version if run else ""),
+        ("知识库校验值", run.kb_hash if run else ""), ("筛选条件", ctx.hit_filter or "全部疑点"),
+        ("疑点数", f"{len(hits):,}"), ("疑点金额（元）", fmt_money(total)),
+    ], width, label_w=26 * mm, cols=2))
+    story.append(Spacer(1, 3 * mm))
+
+    story.append(p("一、按规则汇总", st["h2"]))
+    rows = []
+    lines = ctx.hit_lines if ctx.hit_lines is not None else None
+    for code in sorted(set(hits["rule_code"])) if len(hits) else ():
+        sub = hits[hits["rule_code"] == code]
+        n_lines = int(lines["hit_id"].isin(set(sub["hit_id"])).sum()) if lines is not None and len(lines) else 0
+        rows.append((code, ctx.rule_name(code), f"{len(sub):,}", f"{n_lines:,}",
+                     fmt_money(sum((money(a) for a in sub["amount"]), Decimal(0)))))
+    w = [20 * mm, 0, 30 * mm, 30 * mm, 40 * mm]
+    w[1] = width - sum(w)
+    story.append(data_table(["规则", "规则名称", "疑点数", "明细行数", "金额（元）"], rows, w, money_cols=[2, 3, 4],
+                            center_cols=[0], total_row=("合计", "", f"{len(hits):,}", "", fmt_money(total))))
+
+    story.append(p("二、疑点明细", st["h2"]))
+    numbers = hit_numbers(hits)
+    rows = []
+    for h in hits.itertuples(index=False):
+        status = STATUS_ZH.get(ctx.hit_reviews.get(h.hit_id, ("open", ""))[0], "待核查")
+        when = h.date.isoformat() if hasattr(h.date, "isoformat") else ("" if h.date is None or h.date != h.date else str(h.date))
+        rows.append((numbers[h.hit_id], h.rule_code, h.mdtrt_id or h.subject or "", h.med_list_codg or "", when,
+                     fmt_money(h.amount), status, h.detail, h.hit_id))
+    w = [18 * mm, 14 * mm, 30 * mm, 28 * mm, 22 * mm, 24 * mm, 16 * mm, 0, 30 * mm]
+    w[7] = width - sum(w)
+    story.append(data_table(["编号", "规则", "就诊ID/对象", "项目编码", "日期", "金额（元）", "状态", "疑点说明", "疑点ID"],
+                            rows, w, money_cols=[5], center_cols=[0, 1, 6], wrap=len(rows) <= 2000))
+
+    if lines is not None and len(lines):
+        story.append(p("三、疑点涉及的费用明细", st["h2"]))
+        listed = lines[lines["hit_id"].isin(set(numbers))]
+        story.append(lines_table(listed, width, number_by=numbers))
+    return SPEC, story

@@ -1,0 +1,170 @@
+"""飞行检查报告 (C.3 item 11): basic facts, method (data sources with hashes, rule set version, knowledge
+base hash), findings by category with amounts and typical cases, charts, the institution's response,
+penalty ranges under the 条例 (ranges only), annexes (problem list, evidence catalogue, line detail)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Spacer
+
+from feijian.reports import charts
+from feijian.reports.context import ReportContext, article_zh, fmt_money, money
+from feijian.reports.data_confirmation import TABLE_ZH
+from feijian.reports.layout import DocSpec, content_width, data_table, field_table, p, signature_block, styles, title_block
+from feijian.reports.parts import (
+    evidence_catalogue, evidence_refs, finding_basis, finding_rule, lines_table, period_text, team_names,
+)
+
+SPEC = DocSpec("report", "飞行检查报告")
+
+
+def _typical_case(ctx: ReportContext, f) -> str:
+    """The encounter with the largest amount behind a finding: 就诊ID, lines, amount."""
+    lines = ctx.finding_lines(f)
+    if lines.empty:
+        return ""
+    amounts = lines.assign(_a=lines["amount"].map(money)).groupby("mdtrt_id")["_a"].agg(["sum", "count"])
+    amounts = amounts.sort_values("sum", ascending=False, kind="stable")
+    mdtrt, row = next(amounts.iterrows())
+    return f"典型病例：就诊ID {mdtrt}，{int(row['count'])} 条明细，金额 {fmt_money(row['sum'])} 元。"
+
+
+def build(ctx: ReportContext):
+    st = styles()
+    width = content_width(SPEC)
+    info, run = ctx.info, ctx.run
+    story = title_block(SPEC, ctx)
+
+    # 一、基本情况
+    story.append(p("一、基本情况", st["h1"]))
+    story.append(field_table([
+        ("被检机构", info.medins_name), ("机构编码", info.medins_code), ("机构等级", info.medins_lv),
+        ("机构类型", {"hospital": "医院", "pharmacy": "药店"}.get(info.medins_type, info.medins_type)),
+        ("数据期间", period_text(ctx)), ("检查缘由", info.trigger or ""),
+        ("组织机关", ctx.authority or ""), ("检查组", team_names(ctx)),
+        ("案件立项", info.created_at), ("报告生成", ctx.generated_at.strftime("%Y-%m-%d %H:%M:%S")),
+    ], width, label_w=22 * mm, cols=2))
+
+    # 二、检查方法
+    story.append(p("二、检查方法", st["h1"]))
+    n_files = sum(len(b.files) for b in ctx.batches)
+    story.append(p(
+        f"检查组调取了被检机构{period_text(ctx)}的数据共 {n_files} 个文件，接收时逐一计算 SHA-256 校验值；"
+        "以医保结算数据与医院信息系统数据交叉核对，按规则集筛查疑点，经人工复核病历、医嘱、票据和进销存记录后形成问题。",
+        st["indent"]))
+    rows = []
+    for b in ctx.batches:
+        for f in b.files:
+            rows.append((TABLE_ZH.get(f.table, f.table), f.file_name, f"{f.rows:,}", f.sha256))
+    w = [22 * mm, 46 * mm, 20 * mm, 0]
+    w[3] = width - sum(w)
+    story.append(p("数据来源", st["h2"]))
+    story.append(data_table(["数据表", "文件名", "数据行数", "SHA-256"], rows, w, money_cols=[2]))
+    story.append(p("筛查", st["h2"]))
+    if run is not None:
+        not_run = "；".join(f"{k}（{v}）" for k, v in sorted(run.not_run.items())) or "无"
+        story.append(field_table([
+            ("规则集版本", run.ruleset_version), ("知识库校验值", run.kb_hash), ("筛查批次", run.run_id),
+            ("筛查时间", f"{run.started_at} 至 {run.finished_at}"), ("运行规则", "、".join(run.rules_run)),
+            ("未运行规则", not_run), ("疑点数", f"{run.hit_count:,}"), ("疑点金额（元）", fmt_money(run.total_amount)),
+        ], width, label_w=26 * mm))
+    else:
+        story.append(p("（本案件尚未运行规则筛查）", st["body"]))
+    if ctx.method_notes:
+        story.append(p(ctx.method_notes, st["indent"]))
+
+    # 三、发现的问题
+    story.append(p("三、发现的问题", st["h1"]))
+    total = ctx.total_amount
+    story.append(p(f"经核查，共发现问题 {len(ctx.findings)} 项，涉及违规金额 {fmt_money(total)} 元。按类别汇总如下：",
+                   st["indent"]))
+    cats: dict[str, list] = {}
+    for f in ctx.findings:
+        cats.setdefault(f.category or "其他", []).append(f)
+    rows = []
+    for cat, group in sorted(cats.items(), key=lambda kv: -sum(money(f.amount) for f in kv[1])):
+        visits = sum(ctx.finding_counts(f)[0] for f in group)
+        rows.append((cat, f"{len(group):,}", f"{visits:,}", fmt_money(sum((money(f.amount) for f in group), Decimal(0)))))
+    w = [0, 30 * mm, 30 * mm, 40 * mm]
+    w[0] = width - sum(w)
+    story.append(data_table(["问题类别", "问题数", "就诊人次", "金额（元）"], rows, w, money_cols=[1, 2, 3],
+                            total_row=("合计", f"{len(ctx.findings):,}", "", fmt_money(total))))
+    story.append(Spacer(1, 3 * mm))
+    by_rule = [(f"{code} {ctx.rule_name(code)}".strip(), v) for code, v in charts.amounts_by_rule(ctx)]
+    story.append(KeepTogether([charts.horizontal_bars("违规金额按规则（元）", by_rule, width)]))
+    dept = charts.amounts_by_dept(ctx)
+    if dept:
+        story.append(KeepTogether([charts.horizontal_bars("违规金额按科室（元）", dept, width)]))
+    story.append(KeepTogether([charts.vertical_bars("违规金额按月份（元）", charts.amounts_by_month(ctx), width)]))
+
+    for cat, group in sorted(cats.items(), key=lambda kv: -sum(money(f.amount) for f in kv[1])):
+        story.append(CondPageBreak(30 * mm))
+        story.append(p(f"（{cat}）", st["h2"]))
+        for f in sorted(group, key=lambda f: -money(f.amount)):
+            idx = ctx.findings.index(f) + 1
+            visits, n_lines = ctx.finding_counts(f)
+            text = (f"问题{idx}：{f.title}。{f.description}涉及就诊 {visits:,} 人次、明细 {n_lines:,} 行，"
+                    f"违规金额 {fmt_money(f.amount)} 元。规则：{finding_rule(ctx, f)}；依据：{finding_basis(f, ctx)}。")
+            refs = evidence_refs(ctx, f)
+            if refs:
+                text += f"证据：{refs}。"
+            story.append(p(text, st["indent"]))
+            typical = _typical_case(ctx, f)
+            if typical:
+                story.append(p(typical, st["indent"]))
+
+    # 四、被检机构反馈及处理情况
+    story.append(p("四、被检机构反馈及处理情况", st["h1"]))
+    if ctx.response_summary:
+        story.append(p(ctx.response_summary, st["indent"]))
+    rows = []
+    for i, f in enumerate(ctx.findings, 1):
+        r = ctx.responses.get(f.finding_id)
+        rows.append((f"问题{i}", f.title, r.verdict if r and r.verdict else "未反馈", r.reason if r else "",
+                     r.handling if r else ""))
+    w = [16 * mm, 0, 20 * mm, 45 * mm, 40 * mm]
+    w[1] = width - sum(w)
+    story.append(data_table(["编号", "问题", "反馈意见", "理由", "检查组处理"], rows, w, center_cols=[0, 2]))
+
+    # 五、定性与处理建议
+    story.append(p("五、定性与处理建议", st["h1"]))
+    story.append(p("依据《医疗保障基金使用监督管理条例》，下列为各条款规定的处罚幅度，仅供处理时参考，不构成处罚决定；"
+                   "具体处理由有权机关依法作出。违规使用的医保基金应予退回。", st["indent"]))
+    rows = []
+    for r in ctx.penalties:
+        rng = f"{fmt_money(r.low)} – {fmt_money(r.high)}"
+        basis = f"{r.multiple}（基数 {fmt_money(r.base_amount)} 元）" if r.kind == "multiple" else "固定幅度"
+        rows.append((article_zh(r.article), r.conduct, f"{len(r.finding_ids)}", fmt_money(r.base_amount), basis, rng))
+    w = [22 * mm, 0, 14 * mm, 26 * mm, 36 * mm, 40 * mm]
+    w[1] = width - sum(w)
+    story.append(data_table(["条款", "适用情形", "问题数", "涉及金额（元）", "罚款幅度", "罚款区间（元）"], rows, w,
+                            money_cols=[2, 3, 5]))
+    story.append(signature_block(["检查组组长", "检查组成员", "组织机关审核"], width))
+
+    # 六、附件
+    story.append(PageBreak())
+    story.append(p("附件1：违规问题清单", st["h1"]))
+    rows = []
+    for i, f in enumerate(ctx.findings, 1):
+        visits, n_lines = ctx.finding_counts(f)
+        rows.append((i, finding_rule(ctx, f), f.title, f"{visits:,}", f"{n_lines:,}", fmt_money(f.amount),
+                     finding_basis(f, ctx), evidence_refs(ctx, f)))
+    w = [10 * mm, 28 * mm, 0, 14 * mm, 14 * mm, 24 * mm, 34 * mm, 16 * mm]
+    w[2] = width - sum(w)
+    story.append(data_table(["序号", "规则", "问题", "人次", "明细", "金额（元）", "法律依据", "证据"], rows, w,
+                            money_cols=[3, 4, 5], center_cols=[0],
+                            total_row=("合计", "", "", "", "", fmt_money(total), "", ""), wrap=len(rows) <= 2000))
+    story.append(p("附件2：证据目录", st["h1"]))
+    story.append(evidence_catalogue(ctx, width))
+    ids = {h: f"问题{i}" for i, f in enumerate(ctx.findings, 1) for h in f.hit_ids}
+    lines = ctx.hit_lines[ctx.hit_lines["hit_id"].isin(set(ids))] if len(ctx.hit_lines) else ctx.hit_lines
+    story.append(p("附件3：违规费用明细", st["h1"]))
+    if len(lines):
+        story.append(p(f"共 {len(lines):,} 行，金额合计 {fmt_money(sum((money(a) for a in lines['amount']), Decimal(0)))} 元。",
+                       st["body"]))
+        story.append(lines_table(lines, width, number_by=ids))
+    else:
+        story.append(p("（无）", st["body"]))
+    return SPEC, story
