@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "case",
     "evidence",
     "report",
+    "screen",
 ]
 
 DESCRIPTION = (

@@ -1,0 +1,66 @@
+"""Screening a case: the knowledge base (the bundled sample or a province's folder) read with ingest, the
+case tables read from the encrypted store, the rules run in memory, the result saved as an event."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Optional
+
+from feijian.domain.contract import load_contract
+from feijian.domain.progress import CancelledFn, ProgressFn
+from feijian.paths import resource
+from feijian.rules import KnowledgeBase, ScreeningResult, screen
+from feijian.rules.knowledge_base import KB_TABLES, KnowledgeBaseError
+
+
+def bundled_kb_folder() -> Path:
+    return resource("kb")
+
+
+def load_kb(folder: Optional[Path] = None, *, progress: Optional[ProgressFn] = None,
+            cancelled: Optional[CancelledFn] = None) -> KnowledgeBase:
+    """The knowledge base in ``folder`` (the bundled sample when None), validated. A row the reader refused
+    is an error here: a knowledge base with silently missing limits would miss hits."""
+    from feijian.ingest import read_folder
+
+    folder = Path(folder) if folder is not None else bundled_kb_folder()
+    if not folder.is_dir():
+        raise KnowledgeBaseError(f"知识库目录不存在 / no knowledge-base folder: {folder}")
+    read = read_folder(folder, kind="kb", progress=progress, cancelled=cancelled)
+    if read.rejected:
+        r = read.rejected[0]
+        raise KnowledgeBaseError(
+            f"知识库 {r.file} 第 {r.line} 行无法读取（共 {len(read.rejected)} 行）/ knowledge base {r.file} line {r.line}: "
+            f"{r.field} {r.reason}")
+    tables = {n: t for n, t in read.tables.items() if n in KB_TABLES}
+    if not tables:
+        raise KnowledgeBaseError(f"目录中没有知识库表 / no knowledge-base tables in {folder}")
+    return KnowledgeBase.from_tables(tables)
+
+
+def batch_hashes(store) -> tuple[str, ...]:
+    """The SHA-256 of every imported source file, sorted: what the run screened."""
+    return tuple(sorted({f.sha256 for b in store.import_batches() for f in b.files}))
+
+
+def case_tables(store) -> dict:
+    """The case's imported tables (absent ones left out, so rules report "not run")."""
+    out = {}
+    for name in load_contract().case_tables:
+        t = store.read_table(name)
+        if t is not None:
+            out[name] = t
+    return out
+
+
+def screen_case(store, *, kb: Optional[KnowledgeBase] = None, rules: Optional[Iterable[str]] = None,
+                progress: Optional[ProgressFn] = None, cancelled: Optional[CancelledFn] = None,
+                save: bool = True) -> ScreeningResult:
+    """Screen the case in ``store`` and save the run (an event with the run record, the hits and their
+    lines). Cancelled before saving: nothing is written."""
+    kb = kb if kb is not None else load_kb()
+    result = screen(case_tables(store), kb, rules=rules, progress=progress, cancelled=cancelled,
+                    batch_hashes=batch_hashes(store))
+    if save:
+        store.save_screening(result.run, result.hits, result.hit_lines)
+    return result
