@@ -1,0 +1,203 @@
+"""The case window: a navigation list of the case's parts (概览 数据 疑点 病历费用对照 问题 证据 文书 同步)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Optional
+
+import pandas as pd
+from PySide6.QtCore import QByteArray, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget
+
+from feijian.gui import case_data
+from feijian.gui.tasks import TaskRunner
+from feijian.gui.undo import CaseUndoStack
+
+log = logging.getLogger("feijian.gui")
+
+
+class CaseContext(QObject):
+    """What every page of one case shares: the open store, the undo stack, the task runner and caches."""
+
+    data_changed = Signal()  # import or screening: tables and hits changed
+    decisions_changed = Signal()  # a review, finding or evidence decision (or its undo)
+    open_record = Signal(str, str)  # mdtrt_id, hit_id: show the record-vs-billing view
+
+    def __init__(self, store: Any, path: Path, session, runner: TaskRunner, parent: Optional[QObject] = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.path = path
+        self.session = session
+        self.runner = runner
+        self.undo_stack = CaseUndoStack(store, self)
+        self.undo_stack.changed.connect(self._decided)
+        self._hits: Optional[pd.DataFrame] = None
+        self._visits: Optional[pd.DataFrame] = None
+        self._tables: dict[str, Any] = {}
+        self.data_changed.connect(self._drop_caches)
+
+    def _drop_caches(self) -> None:
+        self._hits = None
+        self._visits = None
+        self._tables = {}
+
+    def _decided(self) -> None:
+        if self._hits is not None:
+            case_data.apply_reviews(self._hits, case_data.reviews(self.store))
+        self.decisions_changed.emit()
+
+    def table(self, name: str):
+        """A case table as Arrow (cached while the case is open), or None when never imported."""
+        if name not in self._tables:
+            self._tables[name] = self.store.read_table(name) if self.store.has_table(name) else None
+        return self._tables[name]
+
+    def visits(self) -> pd.DataFrame:
+        if self._visits is None:
+            self._visits = case_data.visit_context(self.store)
+        return self._visits
+
+    def hits(self) -> pd.DataFrame:
+        """The latest run's hits with rule, department, doctor, status (updated in place on decisions)."""
+        if self._hits is None:
+            self._hits = case_data.hits_frame(self.store, self.visits())
+        return self._hits
+
+    def decide(self, text: str, perform):
+        return self.undo_stack.decide(text, perform)
+
+
+PAGES = [
+    ("overview", "概览"),
+    ("data", "数据"),
+    ("hits", "疑点"),
+    ("record", "病历费用对照"),
+    ("findings", "问题"),
+    ("evidence", "证据"),
+    ("documents", "文书"),
+    ("sync", "同步"),
+]
+
+
+class CaseWindow(QMainWindow):
+    closed = Signal()
+
+    def __init__(self, store: Any, path: Path, session, settings, runner: TaskRunner) -> None:
+        super().__init__()
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.path = Path(path)
+        self.settings = settings
+        self.ctx = CaseContext(store, self.path, session, runner, self)
+        info = store.info
+        self.setWindowTitle(f"{info.name} — {info.medins_name} — " + self.tr("飞检工作台"))
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(150)
+        self.nav.setStyleSheet("QListWidget#nav{font-size:12pt} QListWidget#nav::item{padding:8px 10px}")
+        self.stack = QStackedWidget(self)
+        self.pages: dict[str, Any] = {}
+        for key, title in PAGES:
+            page = self._make_page(key)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(self.tr(title))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self._show_page)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        self.ctx.open_record.connect(self._open_record)
+        self._build_menu()
+        self.status = QLabel(self)
+        self.statusBar().addPermanentWidget(self.status)
+        self.ctx.decisions_changed.connect(self._update_status)
+        self.ctx.data_changed.connect(self._update_status)
+        self.resize(1400, 900)
+        geometry = settings.value("case/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        self.nav.setCurrentRow(0)
+        self._update_status()
+
+    def _make_page(self, key: str):
+        from feijian.gui.pages import (data_page, documents_page, evidence_page, findings_page, hits_page,
+                                       overview, record_view, sync_page)
+
+        factory = {
+            "overview": overview.OverviewPage,
+            "data": data_page.DataPage,
+            "hits": hits_page.HitsPage,
+            "record": record_view.RecordPage,
+            "findings": findings_page.FindingsPage,
+            "evidence": evidence_page.EvidencePage,
+            "documents": documents_page.DocumentsPage,
+            "sync": sync_page.SyncPage,
+        }[key]
+        return factory(self.ctx, self)
+
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu(self.tr("编辑(&E)"))
+        undo = self.ctx.undo_stack.createUndoAction(self, self.tr("撤销"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.ctx.undo_stack.createRedoAction(self, self.tr("重做"))
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        menu.addAction(undo)
+        menu.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+        go = self.menuBar().addMenu(self.tr("转到(&G)"))
+        for i, (key, title) in enumerate(PAGES):
+            act = QAction(self.tr(title), self)
+            act.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            act.triggered.connect(lambda _=False, k=key: self.show_page(k))
+            go.addAction(act)
+
+    def _show_page(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        page = self.stack.currentWidget()
+        if hasattr(page, "activate"):
+            page.activate()
+
+    def show_page(self, key: str):
+        keys = [k for k, _ in PAGES]
+        self.nav.setCurrentRow(keys.index(key))
+        return self.pages[key]
+
+    def _open_record(self, mdtrt_id: str, hit_id: str) -> None:
+        page = self.show_page("record")
+        page.show_encounter(mdtrt_id, hit_id)
+
+    def _update_status(self) -> None:
+        hits = self.ctx.hits()
+        if len(hits):
+            status = hits["status"]
+            self.status.setText(self.tr("疑点 %1 条 · 待核查 %2 · 已确认 %3 · 已排除 %4")
+                                .replace("%1", f"{len(hits):,}").replace("%2", f"{int((status == 'open').sum()):,}")
+                                .replace("%3", f"{int((status == 'confirmed').sum()):,}")
+                                .replace("%4", f"{int((status == 'dismissed').sum()):,}"))
+        else:
+            self.status.setText(self.tr("尚未筛查"))
+
+    def closeEvent(self, event) -> None:
+        running = [t for t in self.ctx.runner.running() if getattr(t, "case_path", None) == self.path]
+        for t in running:
+            t.cancel()
+        for t in running:
+            t.done.wait(30)
+        self.settings.setValue("case/geometry", self.saveGeometry())
+        for page in self.pages.values():
+            if hasattr(page, "save_state"):
+                page.save_state(self.settings)
+        try:
+            self.ctx.store.close()
+        finally:
+            log.info("case closed %s", self.ctx.store.info.case_id)
+            super().closeEvent(event)
+            self.closed.emit()

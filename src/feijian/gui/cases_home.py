@@ -1,0 +1,88 @@
+"""案件列表: the cases in the data folder with institution, stage, hits and confirmed amount."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+
+from feijian.gui.models import Column, FrameModel, configure_table_view
+
+LEVEL_LABELS = {"1": "一级", "2": "二级", "3": "三级"}
+
+
+class CasesHome(QWidget):
+    open_requested = Signal(Path)
+    new_requested = Signal()
+
+    def __init__(self, session, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        layout = QVBoxLayout(self)
+        head = QHBoxLayout()
+        self.title = QLabel(self.tr("案件"), self)
+        self.title.setStyleSheet("font-size:18pt; font-weight:bold")
+        self.who = QLabel(self)
+        head.addWidget(self.title)
+        head.addStretch(1)
+        head.addWidget(self.who)
+        layout.addLayout(head)
+        buttons = QHBoxLayout()
+        self.new_button = QPushButton(self.tr("新建案件…"), self)
+        self.open_button = QPushButton(self.tr("打开"), self)
+        self.refresh_button = QPushButton(self.tr("刷新"), self)
+        for b in (self.new_button, self.open_button, self.refresh_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.model = FrameModel(pd.DataFrame(), self.columns(), self)
+        self.view = QTableView(self)
+        configure_table_view(self.view, self.model)
+        layout.addWidget(self.view, 1)
+        self.empty = QLabel(self.tr("数据目录中还没有案件。点击“新建案件…”开始。"), self)
+        layout.addWidget(self.empty)
+        self.new_button.clicked.connect(self.new_requested)
+        self.open_button.clicked.connect(self._open_selected)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.view.doubleClicked.connect(lambda idx: self._open_row(idx.row()))
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("name", self.tr("案件"), width=200),
+            Column("institution", self.tr("被检机构"), width=220),
+            Column("level", self.tr("等级"), width=60, labels=LEVEL_LABELS),
+            Column("stage", self.tr("阶段"), width=90),
+            Column("hits", self.tr("疑点"), "int", width=80),
+            Column("confirmed", self.tr("已确认"), "int", width=80),
+            Column("confirmed_amount", self.tr("确认金额（元）"), "money", width=130),
+            Column("note", self.tr("备注"), width=200),
+        ]
+
+    def refresh(self) -> None:
+        pub = self.session.identity.public if self.session.identity is not None else None
+        if pub is not None:
+            self.who.setText(self.tr("当前身份：") + f"{pub.name}（{pub.staff_no}）")
+        rows = []
+        for path in self.session.case_files():
+            s = self.session.summary(path)
+            rows.append({"path": str(path), "name": s.name, "institution": s.institution, "level": s.level,
+                         "stage": s.stage, "hits": s.hits, "confirmed": s.confirmed,
+                         "confirmed_amount": s.confirmed_amount, "note": s.error})
+        frame = pd.DataFrame(rows, columns=["path", "name", "institution", "level", "stage", "hits", "confirmed",
+                                            "confirmed_amount", "note"])
+        self.model.set_frame(frame, self.columns())
+        self.empty.setVisible(not rows)
+        if rows:
+            self.view.selectRow(0)
+
+    def _open_selected(self) -> None:
+        rows = self.view.selectionModel().selectedRows()
+        if rows:
+            self._open_row(rows[0].row())
+
+    def _open_row(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            self.open_requested.emit(Path(self.model.value(row, "path")))

@@ -1,0 +1,140 @@
+"""The workbench window: cases home, opening case windows, locking after idle time."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Optional
+
+from PySide6.QtCore import QByteArray
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow
+
+from feijian.domain.errors import FeijianError
+from feijian.domain.records import TeamMember
+from feijian.gui import dialogs
+from feijian.gui.app import app_settings
+from feijian.gui.cases_home import CasesHome
+from feijian.gui.new_case_wizard import NewCaseWizard
+from feijian.gui.session import Session
+from feijian.gui.tasks import TaskRunner
+from feijian.gui.unlock_dialog import IdleWatcher, UnlockDialog
+
+log = logging.getLogger("feijian.gui")
+
+
+class Workbench(QMainWindow):
+    def __init__(self, home: Path, *, idle_minutes: Optional[float] = None) -> None:
+        super().__init__()
+        self.home = Path(home)
+        self.session = Session(self.home)
+        self.settings = app_settings(self.home)
+        self.runner = TaskRunner(self)
+        self.case_windows: list = []
+        self.setWindowTitle(self.tr("飞检工作台"))
+        self.home_page = CasesHome(self.session, self)
+        self.setCentralWidget(self.home_page)
+        self.home_page.new_requested.connect(self.new_case)
+        self.home_page.open_requested.connect(self.open_case)
+        minutes = idle_minutes if idle_minutes is not None else float(self.settings.value("lock/idle_minutes", 15))
+        self.idle = IdleWatcher(minutes, self)
+        self.idle.idle.connect(self.lock)
+        menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        act = QAction(self.tr("新建案件…"), self)
+        act.setShortcut(QKeySequence.StandardKey.New)
+        act.triggered.connect(self.new_case)
+        menu.addAction(act)
+        act = QAction(self.tr("锁定"), self)
+        act.setShortcut(QKeySequence("Ctrl+L"))
+        act.triggered.connect(self.lock)
+        menu.addAction(act)
+        act = QAction(self.tr("退出"), self)
+        act.setShortcut(QKeySequence.StandardKey.Quit)
+        act.triggered.connect(self.close)
+        menu.addAction(act)
+        self.resize(1100, 700)
+        geometry = self.settings.value("home/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+
+    # --- identity ----------------------------------------------------------------------------------
+    def unlock(self, reason: str = "") -> bool:
+        dialog = UnlockDialog(self.session, self if self.isVisible() else None, reason=reason)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        self.home_page.refresh()
+        self.idle.start()
+        return True
+
+    def lock(self) -> None:
+        """Close every case (each decision is already an event on disk), forget the keys, ask again."""
+        self.idle.stop()
+        for w in list(self.case_windows):
+            w.close()
+        self.session.lock()
+        log.info("workbench locked")
+        if not self.unlock(self.tr("因长时间未操作已自动锁定，请重新输入口令。")):
+            self.close()
+
+    # --- cases -------------------------------------------------------------------------------------
+    def me(self) -> Optional[TeamMember]:
+        ident = self.session.identity
+        if ident is None:
+            return None
+        pub = ident.public
+        return TeamMember(pub.name, pub.staff_no, pub.role, pub.key_id)
+
+    def new_case(self) -> Optional[Path]:
+        wizard = NewCaseWizard(self, self.me())
+        if wizard.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return self.create_case_from(wizard)
+
+    def create_case_from(self, wizard: NewCaseWizard) -> Optional[Path]:
+        try:
+            path = self.session.create_case(wizard.case_info())
+        except FeijianError as exc:
+            dialogs.error(self, self.tr("新建案件"), str(exc))
+            return None
+        self.home_page.refresh()
+        self.open_case(path)
+        return path
+
+    def open_case(self, path: Path):
+        from feijian.gui.case_window import CaseWindow
+
+        for w in self.case_windows:
+            if w.path == Path(path):
+                w.raise_()
+                w.activateWindow()
+                return w
+        try:
+            store = self.session.open_case(path)
+        except FeijianError as exc:
+            dialogs.error(self, self.tr("打开案件"), str(exc))
+            return None
+        window = CaseWindow(store, Path(path), self.session, self.settings, self.runner)
+        window.closed.connect(lambda w=window: self._case_closed(w))
+        self.case_windows.append(window)
+        window.show()
+        return window
+
+    def _case_closed(self, window) -> None:
+        if window in self.case_windows:
+            self.case_windows.remove(window)
+        self.home_page.refresh()
+
+    # --- lifecycle ---------------------------------------------------------------------------------
+    def closeEvent(self, event) -> None:
+        for w in list(self.case_windows):
+            w.close()
+        self.settings.setValue("home/geometry", self.saveGeometry())
+        self.settings.sync()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        self.idle.stop()
+        self.runner.cancel_all()
+        self.runner.wait(30_000)
+        for w in list(self.case_windows):
+            w.close()

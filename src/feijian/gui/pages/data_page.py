@@ -1,0 +1,254 @@
+"""数据: import batches (file hashes, row accounting), import and screening as background tasks, and a
+table browser that pages through any case table (filters run in Arrow compute over the whole table)."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+                               QSplitter, QTableView, QVBoxLayout, QWidget)
+
+from feijian.gui import dialogs
+from feijian.gui.models import Column, FrameModel, configure_table_view
+from feijian.gui.tasks import run_with_progress
+
+log = logging.getLogger("feijian.gui")
+PAGE_ROWS = 5000
+KINDS = {"decimal": "money", "datetime": "datetime", "date": "date"}
+
+
+def batch_rows(batches) -> pd.DataFrame:
+    rows = []
+    for b in batches:
+        for f in b.files:
+            rows.append({"batch": b.batch_id, "imported_at": b.imported_at, "importer": b.importer,
+                         "file": f.file_name, "table": f.table, "encoding": f.encoding, "rows": f.rows,
+                         "read": f.read, "refused": f.refused, "sha256": f.sha256, "size": f.size})
+    return pd.DataFrame(rows, columns=["batch", "imported_at", "importer", "file", "table", "encoding", "rows",
+                                       "read", "refused", "sha256", "size"])
+
+
+def batch_columns() -> list[Column]:
+    return [Column("imported_at", "导入时间", width=170), Column("file", "文件", width=180),
+            Column("table", "表", width=90), Column("encoding", "编码", width=70),
+            Column("rows", "行数", "int", width=80), Column("read", "已读入", "int", width=80),
+            Column("refused", "拒收", "int", width=60), Column("size", "字节", "int", width=90),
+            Column("sha256", "SHA-256", width=480), Column("importer", "导入人", width=120)]
+
+
+class TableBrowser(QWidget):
+    """Pages of PAGE_ROWS rows of an Arrow table; a contains/equals filter over one column in Arrow."""
+
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.source = None  # the whole Arrow table
+        self.view_table = None  # after the filter
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        self.table_combo = QComboBox(self)
+        self.column_combo = QComboBox(self)
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText(self.tr("筛选值（包含）"))
+        self.filter.setClearButtonEnabled(True)
+        self.page = QSpinBox(self)
+        self.page.setMinimum(1)
+        self.pages = QLabel(self)
+        for w, label in ((self.table_combo, "表"), (self.column_combo, "列"), (self.filter, ""), (self.page, "页")):
+            if label:
+                bar.addWidget(QLabel(self.tr(label), self))
+            bar.addWidget(w, 1 if w is self.filter else 0)
+        bar.addWidget(self.pages)
+        layout.addLayout(bar)
+        self.model = FrameModel(pd.DataFrame(), [], self)
+        self.view = QTableView(self)
+        configure_table_view(self.view, self.model)
+        layout.addWidget(self.view, 1)
+        self.table_combo.currentIndexChanged.connect(self.load_table)
+        self.filter.returnPressed.connect(self.apply_filter)
+        self.filter.textChanged.connect(lambda t: t or self.apply_filter())
+        self.page.valueChanged.connect(self.show_page)
+
+    def refresh_tables(self) -> None:
+        try:
+            counts = self.ctx.store.table_row_counts()
+        except Exception:
+            counts = {}
+        current = self.table_combo.currentData()
+        self.table_combo.blockSignals(True)
+        self.table_combo.clear()
+        for name, n in sorted(counts.items()):
+            self.table_combo.addItem(f"{name}（{n:,} 行）", name)
+        idx = self.table_combo.findData(current)
+        self.table_combo.setCurrentIndex(max(0, idx))
+        self.table_combo.blockSignals(False)
+        self.load_table()
+
+    def load_table(self) -> None:
+        name = self.table_combo.currentData()
+        self.source = self.ctx.table(name) if name else None
+        self.column_combo.clear()
+        if self.source is not None:
+            for c in self.source.column_names:
+                self.column_combo.addItem(c, c)
+        self.view_table = self.source
+        self._pages_changed()
+
+    def apply_filter(self) -> None:
+        if self.source is None:
+            return
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        text = self.filter.text().strip()
+        col = self.column_combo.currentData()
+        if not text or not col:
+            self.view_table = self.source
+        else:
+            column = self.source[col]
+            if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+                column = pc.cast(column, pa.string())
+            mask = pc.fill_null(pc.match_substring(column, text), False)
+            self.view_table = self.source.filter(mask)
+        self._pages_changed()
+
+    def _pages_changed(self) -> None:
+        n = 0 if self.view_table is None else self.view_table.num_rows
+        pages = max(1, -(-n // PAGE_ROWS))
+        self.page.blockSignals(True)
+        self.page.setMaximum(pages)
+        self.page.setValue(1)
+        self.page.blockSignals(False)
+        self.pages.setText(self.tr("/ %1 页，共 %2 行").replace("%1", f"{pages:,}").replace("%2", f"{n:,}"))
+        self.show_page()
+
+    def show_page(self) -> None:
+        if self.view_table is None:
+            self.model.set_frame(pd.DataFrame(), [])
+            return
+        start = (self.page.value() - 1) * PAGE_ROWS
+        chunk = self.view_table.slice(start, PAGE_ROWS).to_pandas()
+        name = self.table_combo.currentData()
+        cols = []
+        try:
+            from feijian.domain.contract import load_contract
+
+            spec = load_contract().tables.get(name)
+        except Exception:
+            spec = None
+        for c in chunk.columns:
+            kind = "text"
+            if spec is not None and c in spec.field_names:
+                kind = KINDS.get(spec.field(c).type, "text")
+                if c == "certno" or c == "psn_no":
+                    kind = "masked"
+            if c == "_line":
+                kind = "int"
+            cols.append(Column(c, c, kind, width=110))
+        self.model.set_frame(chunk, cols)
+
+
+class DataPage(QWidget):
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.import_button = QPushButton(self.tr("导入数据文件夹…"), self)
+        self.assistant_button = QPushButton(self.tr("导入助手（字段映射）…"), self)
+        self.screen_button = QPushButton(self.tr("运行筛查"), self)
+        self.screen_button.setStyleSheet("QPushButton{font-weight:bold}")
+        self.summary = QLabel(self)
+        for b in (self.import_button, self.assistant_button, self.screen_button):
+            bar.addWidget(b)
+        bar.addStretch(1)
+        bar.addWidget(self.summary)
+        layout.addLayout(bar)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        box = QGroupBox(self.tr("导入批次（文件哈希与行数核对）"), splitter)
+        box_layout = QVBoxLayout(box)
+        self.batch_model = FrameModel(pd.DataFrame(), batch_columns(), self)
+        self.batches = QTableView(box)
+        configure_table_view(self.batches, self.batch_model)
+        box_layout.addWidget(self.batches)
+        browser_box = QGroupBox(self.tr("数据浏览"), splitter)
+        bl = QVBoxLayout(browser_box)
+        self.browser = TableBrowser(ctx, browser_box)
+        bl.addWidget(self.browser)
+        splitter.addWidget(box)
+        splitter.addWidget(browser_box)
+        splitter.setSizes([260, 500])
+        layout.addWidget(splitter, 1)
+        self.import_button.clicked.connect(self.choose_and_import)
+        self.assistant_button.clicked.connect(self.open_assistant)
+        self.screen_button.clicked.connect(self.start_screening)
+        ctx.data_changed.connect(self.refresh)
+        self._loaded = False
+        self.last_task = None
+
+    def activate(self) -> None:
+        if not self._loaded:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._loaded = True
+        batches = self.ctx.store.import_batches()
+        frame = batch_rows(batches)
+        self.batch_model.set_frame(frame, batch_columns())
+        run = self.ctx.store.latest_run()
+        text = self.tr("批次 %1 · 文件 %2").replace("%1", str(len(batches))).replace("%2", str(len(frame)))
+        if run is not None:
+            text += self.tr(" · 最近筛查 %1：疑点 %2 条").replace("%1", run.finished_at[:16].replace("T", " ")) \
+                .replace("%2", f"{run.hit_count:,}")
+        self.summary.setText(text)
+        self.browser.refresh_tables()
+
+    # --- import ------------------------------------------------------------------------------------
+    def choose_and_import(self) -> None:
+        folder = dialogs.open_folder(self, self.tr("选择数据文件夹"))
+        if folder is not None:
+            self.start_import(folder)
+
+    def open_assistant(self) -> None:
+        from feijian.gui.import_assistant import ImportAssistant
+
+        folder = dialogs.open_folder(self, self.tr("选择数据文件夹"))
+        if folder is None:
+            return
+        dialog = ImportAssistant(folder, self.ctx, self)
+        if dialog.exec():
+            self.start_import(folder, mapping=dialog.mapping())
+
+    def start_import(self, folder: Path, mapping: Optional[dict] = None):
+        from feijian.casework.importing import import_folder
+
+        ident = self.ctx.session.identity
+        importer = ident.public.name if ident is not None else ""
+        task = run_with_progress(self.window(), self.ctx.runner, self.tr("导入数据"), import_folder,
+                                 self.ctx.store, Path(folder), mapping=mapping, importer=importer,
+                                 on_finished=self._imported)
+        task.case_path = self.ctx.path
+        self.last_task = task
+        return task
+
+    def _imported(self, summary) -> None:
+        self.ctx.data_changed.emit()
+        text = str(summary) if not hasattr(summary, "describe") else summary.describe()
+        log.info("import finished")
+        self.summary.setToolTip(text)
+
+    # --- screening ---------------------------------------------------------------------------------
+    def start_screening(self):
+        from feijian.casework.screening import screen_case
+
+        task = run_with_progress(self.window(), self.ctx.runner, self.tr("运行筛查规则"), screen_case,
+                                 self.ctx.store, on_finished=lambda _r: self.ctx.data_changed.emit())
+        task.case_path = self.ctx.path
+        self.last_task = task
+        return task

@@ -1,0 +1,113 @@
+"""文书: render the case's documents as PDF through feijian.reports (in a background task) and list those
+issued, with number and SHA-256."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (QCheckBox, QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
+                               QSplitter, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt
+
+from feijian.gui import dialogs
+from feijian.gui.models import Column, FrameModel, configure_table_view
+from feijian.gui.tasks import run_with_progress
+
+
+def render_document(doc: str, store, out: Path, *, progress=None, cancelled=None):
+    from feijian.reports.issue import render
+
+    if progress:
+        progress(0, 1, f"正在生成 {out.name}")
+    issued = render(doc, store, out)
+    if progress:
+        progress(1, 1, "")
+    return issued
+
+
+def documents_catalogue() -> dict:
+    try:
+        from feijian.reports.documents import DOCUMENTS
+    except ImportError:
+        return {}
+    return DOCUMENTS
+
+
+class DocumentsPage(QWidget):
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.last_issued = None
+        layout = QVBoxLayout(self)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        left = QGroupBox(self.tr("生成文书"), splitter)
+        ll = QVBoxLayout(left)
+        self.docs = QListWidget(left)
+        for key, (_mod, title) in documents_catalogue().items():
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.docs.addItem(item)
+        if self.docs.count():
+            self.docs.setCurrentRow(0)
+        self.render_button = QPushButton(self.tr("生成 PDF…"), left)
+        self.open_after = QCheckBox(self.tr("生成后打开"), left)
+        self.open_after.setChecked(True)
+        note = QLabel(self.tr("生成的 PDF 是导出文件，含被检机构数据，请妥善保管。"), left)
+        note.setWordWrap(True)
+        note.setStyleSheet("color:#8a5a00")
+        ll.addWidget(self.docs, 1)
+        ll.addWidget(self.open_after)
+        ll.addWidget(self.render_button)
+        ll.addWidget(note)
+        right = QGroupBox(self.tr("已出具的文书"), splitter)
+        rl = QVBoxLayout(right)
+        self.model = FrameModel(pd.DataFrame(), self.columns(), self)
+        self.table = QTableView(right)
+        configure_table_view(self.table, self.model)
+        rl.addWidget(self.table)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([320, 900])
+        layout.addWidget(splitter)
+        self.render_button.clicked.connect(self.choose_and_render)
+
+    def columns(self):
+        return [Column("doc_no", "文号", width=200), Column("title", "文书", width=220),
+                Column("time", "出具时间", width=170), Column("file_name", "文件", width=200),
+                Column("sha256", "SHA-256", width=480)]
+
+    def activate(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        cat = documents_catalogue()
+        rows = []
+        for d in self.ctx.store.documents():
+            rows.append({"doc_no": d.get("doc_no", ""), "title": cat.get(d.get("doc", ""), ("", d.get("doc", "")))[1],
+                         "time": str(d.get("issued_at") or d.get("time") or "")[:19].replace("T", " "),
+                         "file_name": d.get("file_name", ""), "sha256": d.get("sha256", "")})
+        self.model.set_frame(pd.DataFrame(rows, columns=["doc_no", "title", "time", "file_name", "sha256"]), self.columns())
+
+    def choose_and_render(self) -> None:
+        item = self.docs.currentItem()
+        if item is None:
+            return
+        doc = item.data(Qt.ItemDataRole.UserRole)
+        out = dialogs.save_file(self, self.tr("保存文书"), f"{self.ctx.store.info.name}-{item.text()}.pdf", "PDF (*.pdf)")
+        if out is not None:
+            self.render(doc, out)
+
+    def render(self, doc: str, out: Path):
+        task = run_with_progress(self.window(), self.ctx.runner, self.tr("生成文书"), render_document, doc,
+                                 self.ctx.store, Path(out), on_finished=self._rendered)
+        task.case_path = self.ctx.path
+        return task
+
+    def _rendered(self, issued) -> None:
+        self.last_issued = issued
+        self.refresh()
+        if self.open_after.isChecked() and issued is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(issued.path)))

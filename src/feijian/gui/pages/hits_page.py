@@ -1,0 +1,375 @@
+"""疑点: the hits table with filters, grouping, multi-select confirm/dismiss with a reason, keyboard triage.
+
+Filtering and grouping run in pandas over the hits frame; the table is a FrameModel (no proxy model).
+Keys: J or ↓ next, K or ↑ previous, C confirm, D dismiss, O re-open, Enter the record-vs-billing view.
+"""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
+
+from feijian.domain.errors import FeijianError
+from feijian.gui import dialogs
+from feijian.gui.case_data import STATUS_LABELS
+from feijian.gui.models import Column, FrameModel, configure_table_view
+from feijian.gui.models.frame_model import format_money
+
+STATUS_COLORS = {"confirmed": QColor("#fde2e1"), "dismissed": QColor("#e8e8e8")}
+ALL = "__all__"
+GROUPS = [("", "不分组"), ("rule", "按规则"), ("dept", "按科室"), ("doctor", "按医生"), ("mdtrt_id", "按就诊")]
+REASONS_CONFIRM = ["病历无对应记录，收费不实", "与医嘱不符", "超出限定支付范围", "经现场核实属实"]
+REASONS_DISMISS = ["病历记录完整，收费合理", "机构已提供合理说明", "数据口径问题，非违规"]
+
+
+def hit_columns() -> list[Column]:
+    return [
+        Column("status", "状态", width=70, labels=STATUS_LABELS),
+        Column("rule", "规则", width=210),
+        Column("mdtrt_id", "就诊ID", width=130),
+        Column("dept", "科室", width=110),
+        Column("doctor", "医生", width=90),
+        Column("date", "日期", "date", width=95),
+        Column("amount", "金额（元）", "money", width=110),
+        Column("detail", "说明", width=360),
+        Column("reason", "核查理由", width=200),
+    ]
+
+
+class HitsView(QWidget):
+    """The filterable, groupable hits table over a DataFrame (also used by the benchmark)."""
+
+    decide_requested = Signal(str)  # "confirmed" / "dismissed" / "open"
+    open_requested = Signal(int)  # frame position of the hit
+
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.frame = pd.DataFrame()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        self.rule = QComboBox(self)
+        self.dept = QComboBox(self)
+        self.doctor = QComboBox(self)
+        for combo in (self.rule, self.dept, self.doctor):
+            combo.setMinimumWidth(120)
+            combo.setMaxVisibleItems(25)
+        self.rule.setMinimumWidth(220)
+        self.status = QComboBox(self)
+        self.status.addItem(self.tr("全部状态"), ALL)
+        for code, label in STATUS_LABELS.items():
+            self.status.addItem(self.tr(label), code)
+        self.min_amount = QDoubleSpinBox(self)
+        self.min_amount.setRange(0, 1e12)
+        self.min_amount.setDecimals(0)
+        self.min_amount.setPrefix(self.tr("≥ "))
+        self.min_amount.setSuffix(self.tr(" 元"))
+        self.min_amount.setSingleStep(100)
+        self.text = QLineEdit(self)
+        self.text.setPlaceholderText(self.tr("搜索就诊ID、项目、说明…"))
+        self.text.setClearButtonEnabled(True)
+        self.group = QComboBox(self)
+        for key, label in GROUPS:
+            self.group.addItem(self.tr(label), key)
+        for w, label in ((self.rule, "规则"), (self.dept, "科室"), (self.doctor, "医生"), (self.status, "状态"),
+                         (self.min_amount, "金额"), (self.text, ""), (self.group, "分组")):
+            if label:
+                bar.addWidget(QLabel(self.tr(label), self))
+            bar.addWidget(w, 2 if w is self.text else 0)
+        layout.addLayout(bar)
+        actions = QHBoxLayout()
+        self.reason = QComboBox(self)
+        self.reason.setEditable(True)
+        self.reason.setMinimumWidth(280)
+        self.reason.lineEdit().setPlaceholderText(self.tr("核查理由（确认或排除时必填）"))
+        self.reason.addItems(REASONS_CONFIRM + REASONS_DISMISS)
+        self.reason.setCurrentIndex(-1)
+        self.confirm_button = QPushButton(self.tr("确认 (C)"), self)
+        self.dismiss_button = QPushButton(self.tr("排除 (D)"), self)
+        self.reopen_button = QPushButton(self.tr("重新打开 (O)"), self)
+        self.record_button = QPushButton(self.tr("病历费用对照 (Enter)"), self)
+        self.count = QLabel(self)
+        actions.addWidget(QLabel(self.tr("理由"), self))
+        actions.addWidget(self.reason)
+        for b in (self.confirm_button, self.dismiss_button, self.reopen_button, self.record_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        actions.addWidget(self.count)
+        layout.addLayout(actions)
+        self.model = FrameModel(pd.DataFrame(), hit_columns(), self, row_brush=self._brush)
+        self.group_model = FrameModel(pd.DataFrame(), [], self)
+        self.table = QTableView(self)
+        self.table.setObjectName("hits")
+        configure_table_view(self.table, self.model)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.groups = QTableView(self)
+        configure_table_view(self.groups, self.group_model)
+        self.groups.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.groups.setVisible(False)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.groups)
+        self.splitter.addWidget(self.table)
+        self.splitter.setStretchFactor(1, 1)
+        layout.addWidget(self.splitter, 1)
+        self._text_timer = QTimer(self)
+        self._text_timer.setSingleShot(True)
+        self._text_timer.setInterval(250)
+        self._text_timer.timeout.connect(self.apply_filters)
+        self.text.textChanged.connect(self._text_timer.start)
+        for combo in (self.rule, self.dept, self.doctor, self.status):
+            combo.currentIndexChanged.connect(self.apply_filters)
+        self.min_amount.valueChanged.connect(self.apply_filters)
+        self.group.currentIndexChanged.connect(self._group_changed)
+        self.groups.selectionModel().selectionChanged.connect(lambda *_: self.apply_filters())
+        self.confirm_button.clicked.connect(lambda: self.decide_requested.emit("confirmed"))
+        self.dismiss_button.clicked.connect(lambda: self.decide_requested.emit("dismissed"))
+        self.reopen_button.clicked.connect(lambda: self.decide_requested.emit("open"))
+        self.record_button.clicked.connect(self._open_current)
+        self.table.doubleClicked.connect(lambda _i: self._open_current())
+        for keys, slot in ((("J", "Down"), self.next_row), (("K", "Up"), self.previous_row),
+                           (("C",), lambda: self.decide_requested.emit("confirmed")),
+                           (("D",), lambda: self.decide_requested.emit("dismissed")),
+                           (("O",), lambda: self.decide_requested.emit("open")),
+                           (("Return", "Enter"), self._open_current)):
+            for key in keys:
+                sc = QShortcut(QKeySequence(key), self.table)
+                sc.setContext(Qt.ShortcutContext.WidgetShortcut)
+                sc.activated.connect(slot)
+        self._amount_key: Optional[np.ndarray] = None
+        self._search: Optional[pd.Series] = None
+
+    # --- data ----------------------------------------------------------------------------------------
+    def set_hits(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._amount_key = None
+        self._search = None
+        self._fill_combo(self.rule, "rule", self.tr("全部规则"))
+        self._fill_combo(self.dept, "dept", self.tr("全部科室"))
+        self._fill_combo(self.doctor, "doctor", self.tr("全部医生"))
+        self.model.set_frame(frame, hit_columns(), keep_view=True)
+        self._group_changed()
+
+    def _fill_combo(self, combo: QComboBox, key: str, all_label: str) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(all_label, ALL)
+        if key in self.frame and len(self.frame):
+            values = pd.unique(self.frame[key].dropna().astype(str))
+            for v in sorted(v for v in values if v):
+                combo.addItem(v, v)
+        idx = combo.findData(current) if current is not None else 0
+        combo.setCurrentIndex(max(0, idx))
+        combo.blockSignals(False)
+
+    def _brush(self, pos: int) -> Optional[QColor]:
+        return STATUS_COLORS.get(self.model._arrays[0][pos]) if self.model._arrays else None
+
+    # --- filters and groups (pandas) ------------------------------------------------------------------
+    def mask(self) -> Optional[np.ndarray]:
+        f = self.frame
+        if not len(f):
+            return None
+        mask = np.ones(len(f), dtype=bool)
+        active = False
+        for combo, key in ((self.rule, "rule"), (self.dept, "dept"), (self.doctor, "doctor"), (self.status, "status")):
+            value = combo.currentData()
+            if value not in (None, ALL) and key in f:
+                mask &= (f[key] == value).to_numpy()
+                active = True
+        if self.min_amount.value() > 0:
+            if self._amount_key is None:
+                from feijian.gui.models.frame_model import sort_key
+
+                self._amount_key = sort_key(f["amount"], "money")
+            mask &= self._amount_key >= self.min_amount.value()
+            mask &= np.isfinite(self._amount_key)
+            active = True
+        text = self.text.text().strip()
+        if text:
+            if self._search is None:
+                parts = [f[c].astype("string").fillna("") for c in ("mdtrt_id", "rule", "detail", "med_list_codg")
+                         if c in f]
+                s = parts[0]
+                for p in parts[1:]:
+                    s = s + "\u0001" + p
+                self._search = s
+            mask &= self._search.str.contains(text, regex=False).fillna(False).to_numpy(dtype=bool)
+            active = True
+        group_key = self.group.currentData()
+        if group_key and self.groups.selectionModel().hasSelection():
+            row = self.groups.selectionModel().selectedRows()[0].row()
+            value = self.group_model.value(row, "group")
+            mask &= (f[group_key].astype(str).fillna("") == value).to_numpy()
+            active = True
+        return mask if active else None
+
+    def apply_filters(self) -> None:
+        selected = self.selected_positions()
+        self.model.set_filter(self.mask())
+        self._update_count()
+        if selected:
+            self.select_positions(selected[:1])
+
+    def _group_changed(self) -> None:
+        key = self.group.currentData()
+        if not key or key not in self.frame:
+            self.groups.setVisible(False)
+            self.groups.clearSelection()
+            self.apply_filters()
+            return
+        f = self.frame
+        amounts = f["amount"].map(lambda v: float(v) if v is not None and v == v else 0.0)
+        g = pd.DataFrame({"group": f[key].astype(str).fillna(""), "amount": amounts,
+                          "confirmed": (f["status"] == "confirmed").to_numpy()})
+        agg = g.groupby("group", sort=False).agg(count=("amount", "size"), amount=("amount", "sum"),
+                                                 confirmed=("confirmed", "sum")).reset_index()
+        agg = agg.sort_values("amount", ascending=False)
+        agg["amount"] = agg["amount"].map(lambda v: Decimal(str(round(v, 2))))
+        cols = [Column("group", dict(GROUPS)[key].replace("按", ""), width=180), Column("count", self.tr("疑点"), "int", width=60),
+                Column("confirmed", self.tr("已确认"), "int", width=60), Column("amount", self.tr("金额（元）"), "money", width=110)]
+        self.group_model.set_frame(agg, cols)
+        for i, c in enumerate(cols):
+            self.groups.setColumnWidth(i, c.width)
+        self.groups.setVisible(True)
+        self.splitter.setSizes([420, 900])
+        self.apply_filters()
+
+    def _update_count(self) -> None:
+        shown = self.model.rowCount()
+        total = len(self.frame)
+        if shown:
+            amount = self.model.shown_frame()["amount"] if shown <= 200_000 else None
+            money = format_money(sum((Decimal(str(v)) for v in amount if v is not None and v == v), Decimal(0))) \
+                if amount is not None else "—"
+        else:
+            money = "0.00"
+        self.count.setText(self.tr("显示 %1 / %2 条，金额 %3 元").replace("%1", f"{shown:,}")
+                           .replace("%2", f"{total:,}").replace("%3", money))
+
+    # --- selection and keyboard triage ----------------------------------------------------------------
+    def selected_positions(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.frame_row(r) for r in rows]
+
+    def selected_hit_ids(self) -> list[str]:
+        pos = self.selected_positions()
+        return [str(self.frame["hit_id"].iat[p]) for p in pos]
+
+    def select_positions(self, positions: list[int]) -> None:
+        sm = self.table.selectionModel()
+        sm.clearSelection()
+        first = None
+        for p in positions:
+            r = self.model.display_row_of(p)
+            if r >= 0:
+                sm.select(self.model.index(r, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+                first = r if first is None else first
+        if first is not None:
+            self.table.setCurrentIndex(self.model.index(first, 0))
+            self.table.scrollTo(self.model.index(first, 0))
+
+    def select_row(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            idx = self.model.index(row, 0)
+            self.table.selectionModel().setCurrentIndex(
+                idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.scrollTo(idx)
+
+    def current_row(self) -> int:
+        idx = self.table.currentIndex()
+        return idx.row() if idx.isValid() else -1
+
+    def next_row(self) -> None:
+        self.select_row(min(self.model.rowCount() - 1, self.current_row() + 1))
+
+    def previous_row(self) -> None:
+        self.select_row(max(0, self.current_row() - 1))
+
+    def _open_current(self) -> None:
+        r = self.current_row()
+        if r >= 0:
+            self.open_requested.emit(self.model.frame_row(r))
+
+
+class HitsPage(QWidget):
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        self.view = HitsView(self)
+        layout.addWidget(self.view)
+        self.view.decide_requested.connect(self.decide)
+        self.view.open_requested.connect(self._open)
+        ctx.data_changed.connect(self.reload)
+        ctx.decisions_changed.connect(self._decisions_changed)
+        self._loaded = False
+
+    def activate(self) -> None:
+        if not self._loaded:
+            self.reload()
+        self.view.table.setFocus()
+
+    def reload(self) -> None:
+        started = time.perf_counter()
+        self.view.set_hits(self.ctx.hits())
+        self._loaded = True
+        if self.view.model.rowCount() and self.view.current_row() < 0:
+            self.view.select_row(0)
+        self.load_seconds = time.perf_counter() - started
+
+    def _decisions_changed(self) -> None:
+        if not self._loaded:
+            return
+        if self.view.status.currentData() not in (None, ALL):
+            self.view.apply_filters()
+        else:
+            self.view.model.refresh_rows()
+        if self.view.group.currentData():
+            selected = self.view.selected_positions()
+            self.view._group_changed()
+            self.view.select_positions(selected)
+        self.view._update_count()
+
+    def decide(self, status: str, reason: Optional[str] = None) -> bool:
+        ids = self.view.selected_hit_ids()
+        if not ids:
+            return False
+        from feijian.casework.review import review_hits
+
+        if reason is None:
+            reason = self.view.reason.currentText().strip()
+            if status != "open" and not reason:
+                label = STATUS_LABELS[status]
+                reason = dialogs.ask_text(self, self.tr("核查理由"), self.tr("将 %1 条疑点标记为“%2”的理由：")
+                                          .replace("%1", str(len(ids))).replace("%2", label))
+                if not reason:
+                    return False
+        row = self.view.current_row()
+        current_pos = self.view.model.frame_row(row) if row >= 0 else -1
+        text = self.tr("将 %1 条疑点标记为“%2”").replace("%1", str(len(ids))).replace("%2", STATUS_LABELS[status])
+        try:
+            self.ctx.decide(text, lambda: review_hits(self.ctx.store, ids, status, reason))
+        except FeijianError as exc:
+            dialogs.error(self, self.tr("核查"), str(exc))
+            return False
+        if len(ids) == 1 and status != "open" and row >= 0:  # triage: on to the next hit
+            still_shown = self.view.model.display_row_of(current_pos) >= 0
+            self.view.select_row(min(row + 1 if still_shown else row, self.view.model.rowCount() - 1))
+        return True
+
+    def _open(self, pos: int) -> None:
+        f = self.view.frame
+        self.ctx.open_record.emit(str(f["mdtrt_id"].iat[pos] or ""), str(f["hit_id"].iat[pos]))
+
+    def save_state(self, settings) -> None:
+        settings.setValue("hits/header", self.view.table.horizontalHeader().saveState())

@@ -1,0 +1,99 @@
+"""概览: the stage of the case, counts and amounts, and three charts a team lead reads in ten seconds."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from feijian.gui import case_data
+from feijian.gui.models.frame_model import format_money
+from feijian.gui.widgets.charts import BarChart, ColumnChart, short_money
+
+
+class Tile(QFrame):
+    def __init__(self, title: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("Tile{background:#f7f9fc; border:1px solid #d8dee8; border-radius:6px}")
+        layout = QVBoxLayout(self)
+        self.title = QLabel(title, self)
+        self.title.setStyleSheet("color:#555")
+        self.value = QLabel("—", self)
+        self.value.setStyleSheet("font-size:18pt; font-weight:bold; color:#1d3557")
+        self.note = QLabel("", self)
+        self.note.setStyleSheet("color:#777")
+        for w in (self.title, self.value, self.note):
+            layout.addWidget(w)
+
+    def set(self, value: str, note: str = "") -> None:
+        self.value.setText(value)
+        self.note.setText(note)
+
+
+class OverviewPage(QScrollArea):
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWidgetResizable(True)
+        body = QWidget(self)
+        self.setWidget(body)
+        layout = QVBoxLayout(body)
+        info = ctx.store.info
+        head = QLabel(f"<b style='font-size:16pt'>{info.medins_name}</b>　{info.medins_code}　"
+                      f"{ {'1': '一级', '2': '二级', '3': '三级'}.get(info.medins_lv, info.medins_lv)}", body)
+        period = ""
+        if info.data_period_start and info.data_period_end:
+            period = f"{info.data_period_start:%Y-%m-%d} 至 {info.data_period_end:%Y-%m-%d}"
+        sub = QLabel(self.tr("数据期间：") + (period or "—") + "　" + self.tr("检查缘由：") + (info.trigger or "—"), body)
+        sub.setStyleSheet("color:#555")
+        layout.addWidget(head)
+        layout.addWidget(sub)
+        tiles = QGridLayout()
+        self.stage = Tile(self.tr("案件阶段"), body)
+        self.hits = Tile(self.tr("疑点"), body)
+        self.confirmed = Tile(self.tr("已确认金额（元）"), body)
+        self.findings = Tile(self.tr("问题"), body)
+        self.rows = Tile(self.tr("已导入费用明细"), body)
+        self.evidence = Tile(self.tr("证据"), body)
+        for i, t in enumerate((self.stage, self.hits, self.confirmed, self.findings, self.rows, self.evidence)):
+            tiles.addWidget(t, i // 3, i % 3)
+        layout.addLayout(tiles)
+        charts = QHBoxLayout()
+        self.by_rule = BarChart(self.tr("疑点按规则（条数）"), body)
+        self.by_dept = BarChart(self.tr("疑点金额按科室（元）"), body, money=True)
+        charts.addWidget(self.by_rule)
+        charts.addWidget(self.by_dept)
+        layout.addLayout(charts)
+        self.by_month = ColumnChart(self.tr("疑点金额按月份（元）"), body)
+        layout.addWidget(self.by_month)
+        layout.addStretch(1)
+        ctx.decisions_changed.connect(self.refresh)
+        ctx.data_changed.connect(self.refresh)
+        self._dirty = True
+
+    def activate(self) -> None:
+        if self._dirty:
+            self.refresh()
+
+    def refresh(self) -> None:
+        if not self.isVisible():
+            self._dirty = True
+            return
+        self._dirty = False
+        fig = case_data.case_figures(self.ctx.store, self.ctx.hits())
+        self.stage.set(fig.stage_label or "—")
+        self.hits.set(f"{fig.hits:,}", self.tr("待核查 %1 · 已确认 %2 · 已排除 %3")
+                      .replace("%1", f"{fig.open:,}").replace("%2", f"{fig.confirmed:,}").replace("%3", f"{fig.dismissed:,}"))
+        self.confirmed.set(format_money(fig.confirmed_amount), self.tr("疑点总金额 ") + format_money(fig.total_amount))
+        self.findings.set(f"{fig.findings:,}", self.tr("问题金额 ") + format_money(fig.findings_amount))
+        self.rows.set(f"{fig.rows.get('fees', 0):,}", self.tr("就诊 %1 · 医嘱 %2").replace("%1", f"{fig.rows.get('visits', 0):,}")
+                      .replace("%2", f"{fig.rows.get('orders', 0):,}"))
+        self.evidence.set(f"{fig.evidence:,}")
+        self.by_rule.set_items([(label, count, f"{count:,}") for label, count, _ in fig.by_rule])
+        self.by_dept.set_items([(label, amount, short_money(amount)) for label, _, amount in fig.by_dept])
+        self.by_month.set_items([(label, amount) for label, _, amount in fig.by_month])
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()

@@ -1,0 +1,320 @@
+"""病历费用对照: one encounter's record beside its bill — the view where the inspector decides.
+
+Left: the patient (ID number masked), diagnoses, operations and the encounter's hits with each rule's name,
+amount, explanation and 检查路径, plus the decision buttons. Right: the EncounterChart (stay timeline,
+orders as bars, fee lines as an item × day grid with the lines behind the hits in red).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from decimal import Decimal
+from typing import Optional
+
+import pandas as pd
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+                               QPushButton, QScrollArea, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
+
+from feijian.domain.errors import FeijianError
+from feijian.gui import case_data, dialogs
+from feijian.gui.case_data import STATUS_LABELS
+from feijian.gui.models.frame_model import format_money, mask_id
+from feijian.gui.pages.hits_page import REASONS_CONFIRM, REASONS_DISMISS
+from feijian.gui.widgets.encounter_chart import EncounterChart, EncounterData, FeeCell, FeeRow, OrderBar
+
+GENDER = {"1": "男", "2": "女"}
+
+
+def _rows_of(table, mdtrt_id: str) -> pd.DataFrame:
+    """The rows of an Arrow case table for one encounter."""
+    if table is None or "mdtrt_id" not in table.column_names:
+        return pd.DataFrame()
+    import pyarrow.compute as pc
+
+    return table.filter(pc.equal(table["mdtrt_id"], mdtrt_id)).to_pandas()
+
+
+def _day(value) -> Optional[dt.date]:
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return None
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return None
+    return None if pd.isna(ts) else ts.date()
+
+
+def encounter_data(visit: Optional[pd.Series], fees: pd.DataFrame, orders: pd.DataFrame, operations: pd.DataFrame,
+                   hit_lines: pd.DataFrame, rule_of_hit: dict, selected_hit: str = "") -> EncounterData:
+    """Build the chart's data from the encounter's rows (pure: tested without a window)."""
+    d = EncounterData()
+    if visit is not None:
+        d.admission = _day(visit.get("begntime"))
+        d.discharge = _day(visit.get("endtime"))
+        d.died = str(visit.get("dscg_way") or "") == "5"
+    names: dict[str, str] = {}
+    if len(fees):
+        for code, name in zip(fees["med_list_codg"].astype(str), fees.get("med_list_name", pd.Series([""] * len(fees)))):
+            if name and name == name and code not in names:
+                names[code] = str(name)
+    line_rules: dict[str, set] = {}
+    selected_lines: set[str] = set()
+    if len(hit_lines):
+        for hid, sn in zip(hit_lines["hit_id"].astype(str), hit_lines["feedetl_sn"].astype(str)):
+            line_rules.setdefault(sn, set()).add(rule_of_hit.get(hid, ""))
+            if hid == selected_hit:
+                selected_lines.add(sn)
+    rows: dict[str, FeeRow] = {}
+    dates = []
+    if len(fees):
+        fee_days = [_day(v) for v in fees["fee_ocur_time"]]
+        for sn, code, day, qty, amount in zip(fees["feedetl_sn"].astype(str), fees["med_list_codg"].astype(str),
+                                              fee_days, fees["cnt"], fees["det_item_fee_sumamt"]):
+            if day is None:
+                continue
+            dates.append(day)
+            row = rows.setdefault(code, FeeRow(code, names.get(code, ""), {}))
+            cell = row.cells.setdefault(day, FeeCell())
+            cell.qty += float(qty or 0)
+            cell.amount += float(amount or 0)
+            cell.lines.append(sn)
+            if sn in line_rules:
+                cell.rules |= {r for r in line_rules[sn] if r}
+                cell.selected = cell.selected or sn in selected_lines
+    # rows with hits first, then by first day, so the contradiction is at the top
+    d.fees = sorted(rows.values(), key=lambda r: (not any(c.rules for c in r.cells.values()), min(r.cells), r.code))
+    hit_orders = set()
+    if len(fees) and "drord_no" in fees:
+        hit_fee = fees[fees["feedetl_sn"].astype(str).isin(line_rules)]
+        hit_orders = set(hit_fee["drord_no"].dropna().astype(str))
+    if len(orders):
+        for _, o in orders.iterrows():
+            start = _day(o.get("begin_time"))
+            if start is None:
+                continue
+            end = _day(o.get("end_time")) or (d.discharge if str(o.get("order_kind")) == "long" and d.discharge else start)
+            if end < start:
+                end = start
+            code = str(o.get("med_list_codg") or "")
+            label = f"{names.get(code, code)}  [{o.get('drord_no')}]"
+            d.orders.append(OrderBar(label, start, end, str(o.get("order_kind") or "temp"), str(o.get("drord_no")) in hit_orders))
+            dates += [start, end]
+        d.orders.sort(key=lambda o: (not o.hit, o.start))
+    if len(operations):
+        for _, op in operations.iterrows():
+            day = _day(op.get("oprn_date"))
+            d.operations.append((day, f"{op.get('oprn_code')} {op.get('oprn_name') or ''}"))
+            if day:
+                dates.append(day)
+    if dates:
+        d.first, d.last = min(dates), max(dates)
+    return d
+
+
+class RecordPage(QWidget):
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.mdtrt_id = ""
+        self.hit_id = ""
+        self.encounter_hits = pd.DataFrame()
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.encounter = QLineEdit(self)
+        self.encounter.setPlaceholderText(self.tr("就诊ID"))
+        self.encounter.setMaximumWidth(220)
+        go = QPushButton(self.tr("查看"), self)
+        go.clicked.connect(lambda: self.show_encounter(self.encounter.text().strip(), ""))
+        self.encounter.returnPressed.connect(go.click)
+        self.title = QLabel(self)
+        self.title.setStyleSheet("font-size:13pt; font-weight:bold")
+        bar.addWidget(QLabel(self.tr("就诊"), self))
+        bar.addWidget(self.encounter)
+        bar.addWidget(go)
+        bar.addSpacing(20)
+        bar.addWidget(self.title, 1)
+        layout.addLayout(bar)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        side = QWidget(splitter)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        self.patient = QTextBrowser(side)
+        self.patient.setMinimumWidth(360)
+        side_layout.addWidget(self.patient, 3)
+        side_layout.addWidget(QLabel(self.tr("本次就诊的疑点"), side))
+        self.hit_list = QListWidget(side)
+        self.hit_list.setWordWrap(True)
+        side_layout.addWidget(self.hit_list, 2)
+        self.reason = QComboBox(side)
+        self.reason.setEditable(True)
+        self.reason.addItems(REASONS_CONFIRM + REASONS_DISMISS)
+        self.reason.setCurrentIndex(-1)
+        self.reason.lineEdit().setPlaceholderText(self.tr("核查理由（必填）"))
+        side_layout.addWidget(self.reason)
+        buttons = QHBoxLayout()
+        self.confirm_button = QPushButton(self.tr("确认疑点"), side)
+        self.confirm_button.setStyleSheet("QPushButton{background:#c62828;color:white;padding:6px 14px}")
+        self.dismiss_button = QPushButton(self.tr("排除疑点"), side)
+        self.reopen_button = QPushButton(self.tr("重新打开"), side)
+        for b in (self.confirm_button, self.dismiss_button, self.reopen_button):
+            buttons.addWidget(b)
+        side_layout.addLayout(buttons)
+        self.chart = EncounterChart()
+        scroll = QScrollArea(splitter)
+        scroll.setWidget(self.chart)
+        scroll.setWidgetResizable(False)
+        scroll.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.scroll = scroll
+        splitter.addWidget(side)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([380, 1000])
+        layout.addWidget(splitter, 1)
+        self.hit_list.currentRowChanged.connect(self._hit_selected)
+        self.confirm_button.clicked.connect(lambda: self.decide("confirmed"))
+        self.dismiss_button.clicked.connect(lambda: self.decide("dismissed"))
+        self.reopen_button.clicked.connect(lambda: self.decide("open"))
+        ctx.decisions_changed.connect(self._refresh_hits)
+        self._show_empty()
+
+    def _show_empty(self) -> None:
+        self.title.setText(self.tr("在“疑点”页选择一条疑点，按 Enter 查看其病历与费用对照"))
+        self.patient.setHtml("")
+        self.chart.set_data(EncounterData())
+
+    # --- loading -------------------------------------------------------------------------------------
+    def show_encounter(self, mdtrt_id: str, hit_id: str = "") -> None:
+        self.mdtrt_id, self.hit_id = mdtrt_id, hit_id
+        self.encounter.setText(mdtrt_id)
+        if not mdtrt_id:
+            self._show_empty()
+            return
+        visits = _rows_of(self.ctx.table("visits"), mdtrt_id)
+        visit = visits.iloc[0] if len(visits) else None
+        fees = _rows_of(self.ctx.table("fees"), mdtrt_id)
+        orders = _rows_of(self.ctx.table("orders"), mdtrt_id)
+        diagnoses = _rows_of(self.ctx.table("diagnoses"), mdtrt_id)
+        operations = _rows_of(self.ctx.table("operations"), mdtrt_id)
+        hits = self.ctx.hits()
+        self.encounter_hits = hits[hits["mdtrt_id"].astype(str) == mdtrt_id] if len(hits) else pd.DataFrame()
+        ids = list(self.encounter_hits["hit_id"].astype(str)) if len(self.encounter_hits) else []
+        lines = self.ctx.store.hit_lines(ids) if ids else pd.DataFrame()
+        if len(lines):
+            lines = lines[lines["mdtrt_id"].astype(str) == mdtrt_id]
+        rule_of = dict(zip(self.encounter_hits.get("hit_id", pd.Series(dtype=str)).astype(str),
+                           self.encounter_hits.get("rule_code", pd.Series(dtype=str)).astype(str)))
+        self._fees, self._orders, self._operations, self._lines, self._rule_of, self._visit = \
+            fees, orders, operations, lines, rule_of, visit
+        self._patient_html(visit, diagnoses, operations)
+        self._fill_hits()
+        self._redraw()
+        if visit is None and not len(fees):
+            self.title.setText(self.tr("没有这个就诊：") + mdtrt_id)
+
+    def _redraw(self) -> None:
+        self.chart.set_data(encounter_data(self._visit, self._fees, self._orders, self._operations, self._lines,
+                                           self._rule_of, self.hit_id))
+
+    def _patient_html(self, visit, diagnoses: pd.DataFrame, operations: pd.DataFrame) -> None:
+        e = html.escape
+        parts = []
+        if visit is not None:
+            name = str(visit.get("psn_name") or "")
+            masked_name = (name[0] + "*" * (len(name) - 1)) if name else "—"
+            died = str(visit.get("dscg_way") or "") == "5"
+            begin, end = visit.get("begntime"), visit.get("endtime")
+            fmt = lambda v: "—" if v is None or pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d %H:%M")  # noqa: E731
+            self.title.setText(f"{self.mdtrt_id}　{visit.get('adm_dept_name') or ''}　{masked_name}")
+            parts.append("<h3>患者</h3><table>")
+            for k, v in (("姓名", masked_name), ("身份证号", mask_id(visit.get("certno"))),
+                         ("性别", GENDER.get(str(visit.get("gend") or ""), "未知")),
+                         ("年龄", "" if visit.get("age") is None or pd.isna(visit.get("age")) else f"{float(visit.get('age')):g} 岁"),
+                         ("人员编号", mask_id(visit.get("psn_no"))),
+                         ("医疗类别", str(visit.get("med_type") or "")),
+                         ("科室", str(visit.get("adm_dept_name") or visit.get("adm_dept_codg") or "")),
+                         ("主治医生", str(visit.get("atddr_no") or "")),
+                         ("入院", fmt(begin)), ("出院", fmt(end))):
+                parts.append(f"<tr><td style='color:#666;padding-right:10px'>{e(k)}</td><td>{e(str(v))}</td></tr>")
+            if died:
+                parts.append("<tr><td style='color:#666'>离院方式</td><td style='color:#b71c1c;font-weight:bold'>死亡</td></tr>")
+            parts.append("</table>")
+        if len(diagnoses):
+            parts.append("<h3>诊断</h3><ul>")
+            for _, dg in diagnoses.sort_values("diag_type").iterrows() if "diag_type" in diagnoses else diagnoses.iterrows():
+                kind = "主要诊断" if str(dg.get("diag_type")) == "1" else "其他诊断"
+                parts.append(f"<li>{e(kind)}：{e(str(dg.get('diag_code')))} {e(str(dg.get('diag_name') or ''))}</li>")
+            parts.append("</ul>")
+        if len(operations):
+            parts.append("<h3>手术操作</h3><ul>")
+            for _, op in operations.iterrows():
+                day = _day(op.get("oprn_date"))
+                parts.append(f"<li>{e(str(op.get('oprn_code')))} {e(str(op.get('oprn_name') or ''))}"
+                             f"{'　' + day.isoformat() if day else ''}</li>")
+            parts.append("</ul>")
+        self.patient.setHtml("".join(parts))
+
+    def _fill_hits(self) -> None:
+        catalogue = case_data.rule_catalogue()
+        self.hit_list.blockSignals(True)
+        self.hit_list.clear()
+        select = 0
+        for i, (_, h) in enumerate(self.encounter_hits.iterrows()):
+            meta = catalogue.get(str(h["rule_code"]))
+            status = STATUS_LABELS.get(str(h.get("status") or "open"), "")
+            text = f"【{status}】{h.get('rule') or h['rule_code']}　{format_money(h['amount'])} 元\n{h.get('detail') or ''}"
+            if meta is not None:
+                text += f"\n检查路径：{meta.check_path}\n依据：{meta.legal_basis}"
+            if h.get("reason"):
+                text += f"\n核查理由：{h['reason']}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, str(h["hit_id"]))
+            if status == "已确认":
+                item.setBackground(Qt.GlobalColor.transparent)
+                item.setForeground(Qt.GlobalColor.darkRed)
+            elif status == "已排除":
+                item.setForeground(Qt.GlobalColor.gray)
+            self.hit_list.addItem(item)
+            if str(h["hit_id"]) == self.hit_id:
+                select = i
+        self.hit_list.blockSignals(False)
+        if self.hit_list.count():
+            self.hit_list.setCurrentRow(select)
+            self.hit_id = self.hit_list.currentItem().data(Qt.ItemDataRole.UserRole)
+        has = self.hit_list.count() > 0
+        for b in (self.confirm_button, self.dismiss_button, self.reopen_button):
+            b.setEnabled(has)
+
+    def _hit_selected(self, row: int) -> None:
+        if row < 0:
+            return
+        self.hit_id = self.hit_list.item(row).data(Qt.ItemDataRole.UserRole)
+        self._redraw()
+
+    def _refresh_hits(self) -> None:
+        if not self.mdtrt_id:
+            return
+        hits = self.ctx.hits()
+        self.encounter_hits = hits[hits["mdtrt_id"].astype(str) == self.mdtrt_id] if len(hits) else pd.DataFrame()
+        self._fill_hits()
+
+    # --- deciding ------------------------------------------------------------------------------------
+    def decide(self, status: str, reason: Optional[str] = None) -> bool:
+        if not self.hit_id:
+            return False
+        from feijian.casework.review import review_hits
+
+        reason = (reason if reason is not None else self.reason.currentText()).strip()
+        if status != "open" and not reason:
+            reason = dialogs.ask_text(self, self.tr("核查理由"), self.tr("请填写核查理由：")) or ""
+            if not reason:
+                return False
+        hit_id = self.hit_id
+        text = self.tr("将 1 条疑点标记为“%1”").replace("%1", STATUS_LABELS[status])
+        try:
+            self.ctx.decide(text, lambda: review_hits(self.ctx.store, [hit_id], status, reason))
+        except FeijianError as exc:
+            dialogs.error(self, self.tr("核查"), str(exc))
+            return False
+        return True

@@ -1,0 +1,1 @@
+"""Custom-painted widgets (QtCharts is not in PySide6-Essentials)."""

@@ -1,0 +1,125 @@
+"""Simple charts drawn with QPainter: horizontal bars (by rule, by department) and month columns."""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+PALETTE = [QColor("#2f6db5"), QColor("#c0392b"), QColor("#16a085"), QColor("#d68910"), QColor("#7d3c98"),
+           QColor("#2e4053"), QColor("#b03a2e"), QColor("#1e8449")]
+
+
+def short_money(value: float) -> str:
+    if abs(value) >= 1e8:
+        return f"{value / 1e8:.2f} 亿"
+    if abs(value) >= 1e4:
+        return f"{value / 1e4:.1f} 万"
+    return f"{value:,.0f}"
+
+
+class BarChart(QWidget):
+    """Horizontal bars: label on the left, bar, value text at the end."""
+
+    def __init__(self, title: str, parent: Optional[QWidget] = None, *, money: bool = False, max_bars: int = 10) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.money = money
+        self.max_bars = max_bars
+        self.items: list[tuple[str, float, str]] = []
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setMinimumHeight(160)
+
+    def set_items(self, items: Sequence[tuple[str, float, str]]) -> None:
+        """(label, value, shown text)."""
+        self.items = list(items)[: self.max_bars]
+        self.updateGeometry()
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(420, 40 + 26 * max(3, len(self.items)))
+
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor("#ffffff"))
+        fm = QFontMetrics(self.font())
+        title_font = self.font()
+        title_font.setBold(True)
+        p.setFont(title_font)
+        p.setPen(QColor("#222"))
+        p.drawText(QRectF(8, 4, self.width() - 16, 24), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.title)
+        p.setFont(self.font())
+        if not self.items:
+            p.setPen(QColor("#888"))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "暂无数据")
+            return
+        label_w = min(max(fm.horizontalAdvance(lbl) for lbl, _, _ in self.items) + 12, int(self.width() * 0.42))
+        value_w = max(fm.horizontalAdvance(txt) for _, _, txt in self.items) + 10
+        top = 32
+        row_h = max(20, min(28, (self.height() - top - 6) // max(1, len(self.items))))
+        max_v = max((v for _, v, _ in self.items), default=0) or 1
+        bar_room = max(10, self.width() - label_w - value_w - 24)
+        for i, (label, value, text) in enumerate(self.items):
+            y = top + i * row_h
+            p.setPen(QColor("#333"))
+            elided = fm.elidedText(label, Qt.TextElideMode.ElideRight, label_w - 8)
+            p.drawText(QRectF(8, y, label_w - 8, row_h), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, elided)
+            w = bar_room * max(0.0, value) / max_v
+            p.fillRect(QRectF(8 + label_w, y + 4, max(2.0, w), row_h - 8), PALETTE[i % len(PALETTE)])
+            p.drawText(QRectF(12 + label_w + w, y, value_w, row_h), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+        p.end()
+
+
+class ColumnChart(QWidget):
+    """Vertical columns over time (amount by month)."""
+
+    def __init__(self, title: str, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.items: list[tuple[str, float]] = []
+        self.setMinimumHeight(200)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def set_items(self, items: Sequence[tuple[str, float]]) -> None:
+        self.items = list(items)
+        self.update()
+
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor("#ffffff"))
+        fm = QFontMetrics(self.font())
+        f = self.font()
+        f.setBold(True)
+        p.setFont(f)
+        p.setPen(QColor("#222"))
+        p.drawText(QRectF(8, 4, self.width() - 16, 24), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.title)
+        p.setFont(self.font())
+        if not self.items:
+            p.setPen(QColor("#888"))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "暂无数据")
+            return
+        left, top, bottom = 56, 34, self.height() - 26
+        right = self.width() - 10
+        max_v = max(v for _, v in self.items) or 1
+        p.setPen(QPen(QColor("#ccc")))
+        for frac in (0.0, 0.5, 1.0):
+            y = bottom - (bottom - top) * frac
+            p.drawLine(left, int(y), right, int(y))
+            p.setPen(QColor("#666"))
+            p.drawText(QRectF(0, y - 10, left - 6, 20), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, short_money(max_v * frac))
+            p.setPen(QPen(QColor("#ccc")))
+        n = len(self.items)
+        slot = (right - left) / n
+        step = max(1, int((fm.horizontalAdvance("2025-12") + 6) // max(1.0, slot)) + 1)
+        for i, (label, value) in enumerate(self.items):
+            x = left + i * slot
+            h = (bottom - top) * max(0.0, value) / max_v
+            p.fillRect(QRectF(x + slot * 0.15, bottom - h, slot * 0.7, h), PALETTE[0])
+            if i % step == 0:
+                p.setPen(QColor("#444"))
+                p.drawText(QRectF(x - 20, bottom + 2, slot + 40, 20), Qt.AlignmentFlag.AlignCenter, label)
+        p.end()

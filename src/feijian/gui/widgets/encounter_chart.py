@@ -1,0 +1,275 @@
+"""The record-vs-billing chart of one encounter, custom painted.
+
+One column per calendar day from the first to the last event of the encounter. From the top: the date
+header, the stay (admission → discharge, a black cross on the day of death), operations, the orders as bars
+over the days they ran, then the fee lines as an item × day grid (quantity per cell). Days outside the
+stay are tinted; fee cells behind a hit are filled red and carry the hit's rule code, so a charge after
+discharge or death, beyond an order, or above a limit stands out at a glance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Optional
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+LABEL_W = 250
+DAY_W = 46
+ROW_H = 22
+HEADER_H = 40
+SECTION_H = 24
+
+OUTSIDE = QColor("#fbe3e3")
+STAY = QColor("#2f6db5")
+ORDER_LONG = QColor("#5b9bd5")
+ORDER_TEMP = QColor("#70ad47")
+HIT_FILL = QColor("#e53935")
+HIT_SELECTED = QColor("#b71c1c")
+GRID = QColor("#e3e6eb")
+
+
+@dataclass
+class FeeCell:
+    qty: float = 0.0
+    amount: float = 0.0
+    lines: list = field(default_factory=list)  # feedetl_sn
+    rules: set = field(default_factory=set)  # rule codes of hits behind this cell
+    selected: bool = False  # a line of the selected hit
+
+
+@dataclass
+class FeeRow:
+    code: str
+    name: str
+    cells: dict  # date -> FeeCell
+
+
+@dataclass
+class OrderBar:
+    label: str
+    start: dt.date
+    end: dt.date
+    kind: str  # long / temp
+    hit: bool = False
+
+
+@dataclass
+class EncounterData:
+    admission: Optional[dt.date] = None
+    discharge: Optional[dt.date] = None
+    died: bool = False
+    operations: list = field(default_factory=list)  # (date, label)
+    orders: list = field(default_factory=list)  # OrderBar
+    fees: list = field(default_factory=list)  # FeeRow
+    first: Optional[dt.date] = None
+    last: Optional[dt.date] = None
+
+    def days(self) -> list[dt.date]:
+        dates = [d for d in (self.admission, self.discharge, self.first, self.last) if d is not None]
+        if not dates:
+            return []
+        start, end = min(dates), max(dates)
+        if (end - start).days > 400:  # keep a runaway date from drawing a kilometre of columns
+            end = start + dt.timedelta(days=400)
+        return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+class EncounterChart(QWidget):
+    cell_clicked = Signal(str, object)  # item code, date
+
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.data = EncounterData()
+        self._days: list[dt.date] = []
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    def set_data(self, data: EncounterData) -> None:
+        self.data = data
+        self._days = data.days()
+        self.resize(self.sizeHint())
+        self.updateGeometry()
+        self.update()
+
+    # --- geometry ------------------------------------------------------------------------------------
+    def _rows(self):
+        """(kind, payload) per drawn row, in order."""
+        rows = [("stay", None)]
+        if self.data.operations:
+            rows.append(("ops", None))
+        if self.data.orders:
+            rows.append(("section", "医嘱（条形为医嘱执行期间）"))
+            rows += [("order", o) for o in self.data.orders]
+        rows.append(("section", "费用明细（格中为当日数量；红色为疑点所涉明细）"))
+        rows += [("fee", f) for f in self.data.fees]
+        return rows
+
+    def _row_height(self, kind: str) -> int:
+        return SECTION_H if kind == "section" else ROW_H
+
+    def sizeHint(self) -> QSize:
+        h = HEADER_H + sum(self._row_height(k) for k, _ in self._rows()) + 8
+        return QSize(LABEL_W + DAY_W * max(1, len(self._days)) + 8, h)
+
+    def day_x(self, day: dt.date) -> float:
+        if not self._days:
+            return LABEL_W
+        return LABEL_W + (day - self._days[0]).days * DAY_W
+
+    def _inside_stay(self, day: dt.date) -> bool:
+        d = self.data
+        if d.admission is None:
+            return True
+        end = d.discharge or d.admission
+        return d.admission <= day <= end
+
+    # --- painting ------------------------------------------------------------------------------------
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor("#ffffff"))
+        fm = QFontMetrics(self.font())
+        bold = QFont(self.font())
+        bold.setBold(True)
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, self.font().pointSizeF() * 0.85))
+        total_h = self.height()
+        # day columns: tint days outside the stay, mark admission and discharge
+        for i, day in enumerate(self._days):
+            x = LABEL_W + i * DAY_W
+            if not self._inside_stay(day):
+                p.fillRect(QRectF(x, 0, DAY_W, total_h), OUTSIDE)
+            elif day.weekday() >= 5:
+                p.fillRect(QRectF(x, HEADER_H, DAY_W, total_h), QColor("#fafafa"))
+            p.setPen(QPen(GRID))
+            p.drawLine(QPointF(x, 0), QPointF(x, total_h))
+            p.setPen(QColor("#333"))
+            p.setFont(small)
+            p.drawText(QRectF(x, 2, DAY_W, 18), Qt.AlignmentFlag.AlignCenter, day.strftime("%m-%d"))
+            tag = ""
+            if day == self.data.admission:
+                tag = "入院"
+            if day == self.data.discharge:
+                tag = "死亡" if self.data.died else "出院"
+            if tag:
+                p.setFont(bold)
+                p.setPen(QColor("#b71c1c") if tag == "死亡" else QColor("#1d3557"))
+                p.drawText(QRectF(x, 19, DAY_W, 18), Qt.AlignmentFlag.AlignCenter, tag)
+        p.setFont(self.font())
+        y = HEADER_H
+        p.setPen(QPen(QColor("#999")))
+        p.drawLine(0, HEADER_H - 1, self.width(), HEADER_H - 1)
+        for kind, payload in self._rows():
+            h = self._row_height(kind)
+            if kind == "section":
+                p.fillRect(QRectF(0, y, self.width(), h), QColor("#eef2f7"))
+                p.setFont(bold)
+                p.setPen(QColor("#1d3557"))
+                p.drawText(QRectF(6, y, self.width(), h), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, payload)
+                p.setFont(self.font())
+            elif kind == "stay":
+                self._label(p, fm, y, "住院期间" if self.data.discharge else "就诊")
+                if self.data.admission is not None:
+                    end = self.data.discharge or self.data.admission
+                    x0, x1 = self.day_x(self.data.admission), self.day_x(end) + DAY_W
+                    p.fillRect(QRectF(x0 + 2, y + 6, x1 - x0 - 4, h - 12), STAY)
+                    if self.data.died and self.data.discharge is not None:
+                        cx = self.day_x(self.data.discharge) + DAY_W / 2
+                        p.setPen(QPen(QColor("#000"), 3))
+                        p.drawLine(QPointF(cx - 7, y + 3), QPointF(cx + 7, y + h - 3))
+                        p.drawLine(QPointF(cx + 7, y + 3), QPointF(cx - 7, y + h - 3))
+            elif kind == "ops":
+                self._label(p, fm, y, "手术操作")
+                for day, label in self.data.operations:
+                    if day is None:
+                        continue
+                    x = self.day_x(day)
+                    p.setBrush(QColor("#7d3c98"))
+                    p.setPen(Qt.PenStyle.NoPen)
+                    p.drawEllipse(QRectF(x + DAY_W / 2 - 6, y + 5, 12, 12))
+                    p.setBrush(Qt.BrushStyle.NoBrush)
+            elif kind == "order":
+                o: OrderBar = payload
+                self._label(p, fm, y, o.label, QColor("#b71c1c") if o.hit else None)
+                x0, x1 = self.day_x(o.start), self.day_x(o.end) + DAY_W
+                color = ORDER_LONG if o.kind == "long" else ORDER_TEMP
+                p.fillRect(QRectF(x0 + 3, y + 5, max(6.0, x1 - x0 - 6), h - 10), color)
+            elif kind == "fee":
+                row: FeeRow = payload
+                any_hit = any(c.rules for c in row.cells.values())
+                self._label(p, fm, y, f"{row.name}" if row.name else row.code, QColor("#b71c1c") if any_hit else None)
+                for day, cell in row.cells.items():
+                    x = self.day_x(day)
+                    rect = QRectF(x + 1, y + 1, DAY_W - 2, h - 2)
+                    if cell.rules:
+                        p.fillRect(rect, HIT_SELECTED if cell.selected else HIT_FILL)
+                        p.setPen(QColor("#ffffff"))
+                    else:
+                        p.fillRect(rect, QColor("#dbe7f5"))
+                        p.setPen(QColor("#1d3557"))
+                    qty = f"{cell.qty:g}" if abs(cell.qty) < 1000 else f"{cell.qty:.0f}"
+                    p.drawText(rect, Qt.AlignmentFlag.AlignCenter, qty)
+                    if cell.selected:
+                        p.setPen(QPen(QColor("#000"), 2))
+                        p.drawRect(rect.adjusted(0, 0, -1, -1))
+            p.setPen(QPen(GRID))
+            p.drawLine(0, y + h, self.width(), y + h)
+            y += h
+        p.setPen(QPen(QColor("#999")))
+        p.drawLine(LABEL_W, 0, LABEL_W, total_h)
+        p.end()
+
+    def _label(self, p: QPainter, fm: QFontMetrics, y: int, text: str, color: Optional[QColor] = None) -> None:
+        p.fillRect(QRectF(0, y, LABEL_W, ROW_H), QColor("#ffffff"))
+        p.setPen(color or QColor("#222"))
+        p.drawText(QRectF(6, y, LABEL_W - 10, ROW_H), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                   fm.elidedText(text, Qt.TextElideMode.ElideRight, LABEL_W - 12))
+
+    # --- tooltips ------------------------------------------------------------------------------------
+    def item_at(self, x: float, y: float):
+        if y < HEADER_H or not self._days:
+            return None
+        day = None
+        if x >= LABEL_W:
+            i = int((x - LABEL_W) // DAY_W)
+            if 0 <= i < len(self._days):
+                day = self._days[i]
+        top = HEADER_H
+        for kind, payload in self._rows():
+            h = self._row_height(kind)
+            if top <= y < top + h:
+                return kind, payload, day
+            top += h
+        return None
+
+    def event(self, e) -> bool:
+        if e.type() == QEvent.Type.ToolTip:
+            found = self.item_at(e.position().x() if hasattr(e, "position") else e.pos().x(),
+                                 e.position().y() if hasattr(e, "position") else e.pos().y())
+            text = ""
+            if found:
+                kind, payload, day = found
+                if kind == "fee":
+                    cell = payload.cells.get(day) if day else None
+                    text = f"{payload.code} {payload.name}"
+                    if cell is not None:
+                        text += f"\n{day:%Y-%m-%d}：数量 {cell.qty:g}，金额 {cell.amount:,.2f} 元\n明细 {', '.join(cell.lines[:8])}"
+                        if cell.rules:
+                            text += "\n疑点规则：" + "、".join(sorted(cell.rules))
+                elif kind == "order":
+                    text = f"{payload.label}\n{payload.start:%Y-%m-%d} — {payload.end:%Y-%m-%d}（{'长期' if payload.kind == 'long' else '临时'}医嘱）"
+            if text:
+                QToolTip.showText(e.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(e)
+
+    def mousePressEvent(self, e) -> None:
+        found = self.item_at(e.position().x(), e.position().y())
+        if found and found[0] == "fee" and found[2] is not None:
+            self.cell_clicked.emit(found[1].code, found[2])
+        super().mousePressEvent(e)
