@@ -89,7 +89,7 @@ def review_hits(
     if not ids:
         raise InputError("没有选中疑点 / no hits selected")
     hits = _hits_frame(store)
-    known = {} if hits is None else dict(zip(hits["hit_id"].astype(str), hits["rule_code"].astype(str)))
+    known = {} if hits is None or hits.empty else dict(zip(hits["hit_id"].astype(str), hits["rule_code"].astype(str)))
     unknown = [h for h in ids if h not in known]
     if unknown:
         raise InputError(f"最近一次筛查没有这些疑点 / unknown hits: {', '.join(unknown[:5])}" + (" …" if len(unknown) > 5 else ""))
