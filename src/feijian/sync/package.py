@@ -355,12 +355,11 @@ def store_content(store, *, sources: Iterable[Path] = ()) -> PackageContent:
         eid = item.evidence_id
         evidence.append(EvidenceSource(eid, item.sha256, item.size, lambda eid=eid: store.iter_evidence(eid)))
     documents = []
-    read_doc = getattr(store, "read_document", None)
     for d in (store.documents() if hasattr(store, "documents") else []):
-        data = getattr(d, "pdf", None) or (read_doc(d) if read_doc else None)
-        if data:
-            name = getattr(d, "file_name", "") or getattr(d, "doc_no", "") or hashlib.sha256(data).hexdigest()[:16]
-            documents.append(DocumentSource(str(name), data))
+        row = d if isinstance(d, dict) else vars(d)
+        data = store.read_document(row["doc_no"])
+        sha = hashlib.sha256(data).hexdigest()
+        documents.append(DocumentSource(f"{row.get('doc', 'document')}-{sha[:16]}.pdf", data))
     return PackageContent(store.info.case_id, events, hits_csv, evidence, documents, list(sources))
 
 
@@ -384,6 +383,10 @@ def export_package(store, identity, *, to: str, out: Path, lead_public: bytes | 
     """
     if to not in ("lead", "bureau"):
         raise InputError(f"--to 只能是 lead 或 bureau / --to must be lead or bureau, not {to!r}")
+    if to == "bureau" and not sources and identity.public.role == "lead":
+        from feijian.sync.merge import merged_sources
+
+        sources = merged_sources(store)
     sources = [Path(s) for s in sources]
     kind = "lead" if to == "lead" else ("final" if sources else "bureau")
     if kind == "final" and identity.public.role != "lead":
