@@ -135,7 +135,12 @@ def _qt_message_handler(mode, context, message) -> None:
     logging.getLogger("feijian.qt").log(level, "%s", message)
 
 
-def create_application(argv: Optional[list[str]] = None, *, language: str = "zh_CN") -> QApplication:
+def create_application(argv: Optional[list[str]] = None, *, language: Optional[str] = None) -> QApplication:
+    """The QApplication with font and translators. ``language``: ``zh_CN`` (default) or ``en``; the
+    environment variable FEIJIAN_LANG chooses too."""
+    import os
+
+    language = language or os.environ.get("FEIJIAN_LANG") or "zh_CN"
     app = QApplication.instance()
     if app is None:
         QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
@@ -144,6 +149,8 @@ def create_application(argv: Optional[list[str]] = None, *, language: str = "zh_
     app.setOrganizationName(ORG_NAME)
     app.setApplicationDisplayName(QApplication.translate("app", "飞检工作台"))
     register_font(app)
+    for old in getattr(app, "_feijian_translators", []):
+        app.removeTranslator(old)
     app._feijian_translators = install_translators(app, language)  # keep references alive
     return app
 

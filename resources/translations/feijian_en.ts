@@ -1,0 +1,1136 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>CaseWindow</name>
+    <message>
+        <location filename="../../src/feijian/gui/case_window.py" line="94"/>
+        <source>飞检工作台</source>
+        <translation>Flight Inspection Workbench</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/case_window.py" line="145"/>
+        <source>编辑(&amp;E)</source>
+        <translation>&amp;Edit</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/case_window.py" line="146"/>
+        <source>撤销</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/case_window.py" line="148"/>
+        <source>重做</source>
+        <translation>Redo</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/case_window.py" line="153"/>
+        <source>转到(&amp;G)</source>
+        <translation>&amp;Go</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/case_window.py" line="181"/>
+        <source>疑点 %1 条 · 待核查 %2 · 已确认 %3 · 已排除 %4</source>
+        <translation>%1 hits · %2 open · %3 confirmed · %4 dismissed</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/case_window.py" line="186"/>
+        <source>尚未筛查</source>
+        <translation>Not screened yet</translation>
+    </message>
+    <message>
+        <source>概览</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <source>数据</source>
+        <translation>Data</translation>
+    </message>
+    <message>
+        <source>疑点</source>
+        <translation>Hits</translation>
+    </message>
+    <message>
+        <source>病历费用对照</source>
+        <translation>Record vs billing</translation>
+    </message>
+    <message>
+        <source>问题</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <source>证据</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <source>文书</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+</context>
+<context>
+    <name>CasesHome</name>
+    <message>
+        <location filename="../../src/feijian/gui/cases_home.py" line="26"/>
+        <location filename="../../src/feijian/gui/cases_home.py" line="54"/>
+        <source>案件</source>
+        <translation>Cases</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/cases_home.py" line="34"/>
+        <source>新建案件…</source>
+        <translation>New case…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/cases_home.py" line="35"/>
+        <source>打开</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/cases_home.py" line="36"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/cases_home.py" line="45"/>
+        <source>数据目录中还没有案件。点击“新建案件…”开始。</source>
+        <translation>No cases in the data folder yet. Click “New case…” to start.</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/cases_home.py" line="55"/>
+        <source>被检机构</source>
+        <translation>Institution</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/cases_home.py" line="56"/>
+        <source>等级</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/cases_home.py" line="57"/>
+        <source>阶段</source>
+        <translation>Stage</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/cases_home.py" line="58"/>
+        <source>疑点</source>
+        <translation>Hits</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/cases_home.py" line="59"/>
+        <source>已确认</source>
+        <translation>Confirmed</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/cases_home.py" line="60"/>
+        <source>确认金额（元）</source>
+        <translation>Confirmed amount (CNY)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/cases_home.py" line="61"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/cases_home.py" line="67"/>
+        <source>当前身份：</source>
+        <translation>Signed in as: </translation>
+    </message>
+</context>
+<context>
+    <name>DataPage</name>
+    <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="163"/>
+        <source>导入数据文件夹…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="164"/>
+        <source>导入助手（字段映射）…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="165"/>
+        <source>运行筛查</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="174"/>
+        <source>导入批次（文件哈希与行数核对）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="180"/>
+        <source>数据浏览</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="205"/>
+        <source>批次 %1 · 文件 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="207"/>
+        <source> · 最近筛查 %1：疑点 %2 条</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="214"/>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="221"/>
+        <source>选择数据文件夹</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="233"/>
+        <source>导入数据</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="250"/>
+        <source>运行筛查规则</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsPage</name>
+    <message>
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="46"/>
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="104"/>
+        <source>生成文书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="55"/>
+        <source>生成 PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="56"/>
+        <source>生成后打开</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="58"/>
+        <source>生成的 PDF 是导出文件，含被检机构数据，请妥善保管。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="65"/>
+        <source>已出具的文书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="99"/>
+        <source>保存文书</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EvidencePage</name>
+    <message>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="86"/>
+        <source>添加文件…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="87"/>
+        <source>新建询问笔录…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="88"/>
+        <source>新建现场检查笔录…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="91"/>
+        <source>关联到问题</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="92"/>
+        <source>也可把文件拖到此处</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="97"/>
+        <source>问题</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="143"/>
+        <source>（不关联）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="166"/>
+        <source>文件较大，不在此预览。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="182"/>
+        <source>选择证据文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="187"/>
+        <source>加入证据</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="202"/>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="219"/>
+        <source>证据</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="216"/>
+        <source>关联证据“%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FindingsPage</name>
+    <message>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="65"/>
+        <source>撤销</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="66"/>
+        <source>重做</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="67"/>
+        <source>删除问题</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="79"/>
+        <source>编辑问题</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="93"/>
+        <source>保存修改</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="94"/>
+        <source>标题</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="95"/>
+        <source>金额（元）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="96"/>
+        <source>法律依据</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="97"/>
+        <source>状态</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="98"/>
+        <source>问题描述</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="99"/>
+        <source>疑点</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="100"/>
+        <source>证据</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="129"/>
+        <source>问题 %1 个，金额合计 %2 元</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="164"/>
+        <source>%1 条已确认疑点</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="165"/>
+        <source>尚无证据（在“证据”页关联）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="186"/>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="195"/>
+        <source>问题</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="186"/>
+        <source>金额不是数字 / the amount is not a number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="192"/>
+        <source>修改问题“%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="206"/>
+        <source>删除问题“%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HitsPage</name>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="353"/>
+        <source>核查理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="353"/>
+        <source>将 %1 条疑点标记为“%2”的理由：</source>
+        <translation>Reason for marking %1 hit(s) “%2”:</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="359"/>
+        <source>将 %1 条疑点标记为“%2”</source>
+        <translation>Mark %1 hit(s) “%2”</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="363"/>
+        <source>核查</source>
+        <translation>Review</translation>
+    </message>
+</context>
+<context>
+    <name>HitsView</name>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="67"/>
+        <source>全部状态</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="73"/>
+        <source>≥ </source>
+        <translation>≥ </translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="74"/>
+        <source> 元</source>
+        <translation> CNY</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="77"/>
+        <source>搜索就诊ID、项目、说明…</source>
+        <translation>Search encounter, item, detail…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="92"/>
+        <source>核查理由（确认或排除时必填）</source>
+        <translation>Reason (required to confirm or dismiss)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="95"/>
+        <source>确认 (C)</source>
+        <translation>Confirm (C)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="96"/>
+        <source>排除 (D)</source>
+        <translation>Dismiss (D)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="97"/>
+        <source>重新打开 (O)</source>
+        <translation>Reopen (O)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="98"/>
+        <source>病历费用对照 (Enter)</source>
+        <translation>Record vs billing (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="100"/>
+        <source>理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="155"/>
+        <source>全部规则</source>
+        <translation>All rules</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="156"/>
+        <source>全部科室</source>
+        <translation>All departments</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="157"/>
+        <source>全部医生</source>
+        <translation>All doctors</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="238"/>
+        <source>疑点</source>
+        <translation>Hits</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="239"/>
+        <source>已确认</source>
+        <translation>Confirmed</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="239"/>
+        <source>金额（元）</source>
+        <translation>Amount (CNY)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="256"/>
+        <source>显示 %1 / %2 条，金额 %3 元</source>
+        <translation>Showing %1 / %2, amount %3 CNY</translation>
+    </message>
+</context>
+<context>
+    <name>InstitutionPage</name>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="24"/>
+        <source>被检机构</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="25"/>
+        <source>填写被检定点医药机构的基本信息。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="28"/>
+        <source>例如：2026-某市人民医院</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="36"/>
+        <source>医疗机构</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="37"/>
+        <source>零售药店</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="38"/>
+        <source>案件名称</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="39"/>
+        <source>定点机构编码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="40"/>
+        <source>机构名称</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="41"/>
+        <source>医院等级</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="42"/>
+        <source>机构类型</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NewCaseWizard</name>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="124"/>
+        <source>新建案件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="132"/>
+        <source>创建案件</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OverviewPage</name>
+    <message>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="47"/>
+        <source>数据期间：</source>
+        <translation>Data period: </translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="47"/>
+        <source>检查缘由：</source>
+        <translation>Trigger: </translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="52"/>
+        <source>案件阶段</source>
+        <translation>Stage</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="53"/>
+        <source>疑点</source>
+        <translation>Hits</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="54"/>
+        <source>已确认金额（元）</source>
+        <translation>Confirmed amount (CNY)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="55"/>
+        <source>问题</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="56"/>
+        <source>已导入费用明细</source>
+        <translation>Fee lines imported</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="57"/>
+        <source>证据</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="62"/>
+        <source>疑点按规则（条数）</source>
+        <translation>Hits by rule (count)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="63"/>
+        <source>疑点金额按科室（元）</source>
+        <translation>Hit amount by department (CNY)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="67"/>
+        <source>疑点金额按月份（元）</source>
+        <translation>Hit amount by month (CNY)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="85"/>
+        <source>待核查 %1 · 已确认 %2 · 已排除 %3</source>
+        <translation>%1 open · %2 confirmed · %3 dismissed</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="87"/>
+        <source>疑点总金额 </source>
+        <translation>Total hit amount </translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="88"/>
+        <source>问题金额 </source>
+        <translation>Findings amount </translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="89"/>
+        <source>就诊 %1 · 医嘱 %2</source>
+        <translation>%1 encounters · %2 orders</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressDialog</name>
+    <message>
+        <location filename="../../src/feijian/gui/tasks.py" line="137"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/tasks.py" line="159"/>
+        <source>正在取消，撤回已做的部分……</source>
+        <translation>Cancelling, rolling back the partial work…</translation>
+    </message>
+</context>
+<context>
+    <name>RecordDialog</name>
+    <message>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="58"/>
+        <source>被询问人 / 在场人员及职务</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="62"/>
+        <source>时间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="63"/>
+        <source>地点</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="64"/>
+        <source>被询问人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="65"/>
+        <source>检查人员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="66"/>
+        <source>笔录内容</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordPage</name>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="126"/>
+        <source>就诊ID</source>
+        <translation>Encounter ID</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="128"/>
+        <source>查看</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="133"/>
+        <source>就诊</source>
+        <translation>Encounter</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="146"/>
+        <source>本次就诊的疑点</source>
+        <translation>Hits of this encounter</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="154"/>
+        <source>核查理由（必填）</source>
+        <translation>Reason (required)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="157"/>
+        <source>确认疑点</source>
+        <translation>Confirm hit</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="159"/>
+        <source>排除疑点</source>
+        <translation>Dismiss hit</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="160"/>
+        <source>重新打开</source>
+        <translation>Reopen</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="183"/>
+        <source>在“疑点”页选择一条疑点，按 Enter 查看其病历与费用对照</source>
+        <translation>Choose a hit on the Hits page and press Enter to see its record vs billing</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="214"/>
+        <source>没有这个就诊：</source>
+        <translation>No such encounter: </translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="310"/>
+        <source>核查理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="310"/>
+        <source>请填写核查理由：</source>
+        <translation>Please give a reason:</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="314"/>
+        <source>将 1 条疑点标记为“%1”</source>
+        <translation>Mark 1 hit “%1”</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="318"/>
+        <source>核查</source>
+        <translation>Review</translation>
+    </message>
+</context>
+<context>
+    <name>ScopePage</name>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="51"/>
+        <source>检查范围与文书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="52"/>
+        <source>数据期间、检查缘由和文书编号前缀。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="64"/>
+        <source>数据期间自</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="65"/>
+        <source>至</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="66"/>
+        <source>检查缘由</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="67"/>
+        <source>文书编号前缀</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="44"/>
+        <source>导出给组长…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="45"/>
+        <source>导出给医保局…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="46"/>
+        <source>校验数据包…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="47"/>
+        <source>合并数据包…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="53"/>
+        <source>校验结果</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="59"/>
+        <source>冲突（两人各自修改了同一字段，须由组长决定）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="62"/>
+        <source>对象</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="62"/>
+        <source>字段</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="62"/>
+        <source>一方</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="62"/>
+        <source>另一方</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="66"/>
+        <source>采用一方</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="67"/>
+        <source>采用另一方</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="107"/>
+        <source>有 %1 处冲突，解决后才能导出。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="108"/>
+        <source>没有冲突。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="117"/>
+        <source>解决冲突 %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="119"/>
+        <source>同步</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="126"/>
+        <source>保存数据包</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="141"/>
+        <source>导出数据包</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="143"/>
+        <source>已导出：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="148"/>
+        <source>选择数据包</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="157"/>
+        <source>校验</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="157"/>
+        <source>尚未导入医保局信任列表（feijian trust import）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="165"/>
+        <source>通过</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="165"/>
+        <source>不通过</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="172"/>
+        <source>选择要合并的数据包</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="179"/>
+        <source>合并数据包</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TableBrowser</name>
+    <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="58"/>
+        <source>筛选值（包含）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="128"/>
+        <source>/ %1 页，共 %2 行</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TeamPage</name>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="76"/>
+        <source>检查组</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="77"/>
+        <source>检查组成员及其角色。组长负责合并各成员的数据包。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="80"/>
+        <source>姓名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="80"/>
+        <source>工号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="80"/>
+        <source>角色</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="85"/>
+        <source>添加成员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="86"/>
+        <source>删除所选</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="104"/>
+        <source>组员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="105"/>
+        <source>组长</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UnlockDialog</name>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="23"/>
+        <source>飞检工作台 — 新建身份</source>
+        <translation>Workbench — new identity</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="23"/>
+        <source>飞检工作台 — 解锁</source>
+        <translation>Workbench — unlock</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="32"/>
+        <source>检查组成员</source>
+        <translation>Inspector</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="33"/>
+        <source>检查组组长</source>
+        <translation>Team lead</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="40"/>
+        <source>首次使用：创建您的检查员身份（签名与加密密钥）。口令保护本机上的密钥，忘记口令只能由医保局恢复案件数据。</source>
+        <translation>First run: create your inspector identity (signing and encryption keys). The passphrase protects the keys on this laptop; if you forget it, only the bureau can recover case data.</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="42"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="43"/>
+        <source>工号 / 执法证号</source>
+        <translation>Staff / badge number</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="44"/>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="45"/>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="51"/>
+        <source>口令</source>
+        <translation>Passphrase</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="46"/>
+        <source>再次输入口令</source>
+        <translation>Passphrase again</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="49"/>
+        <source>身份：%1（%2）  密钥指纹 %3</source>
+        <translation>Identity: %1 (%2)  key fingerprint %3</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="64"/>
+        <source>创建身份</source>
+        <translation>Create identity</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="64"/>
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="91"/>
+        <source>口令至少 8 个字符 / at least 8 characters</source>
+        <translation>The passphrase needs at least 8 characters</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="93"/>
+        <source>两次输入的口令不一致 / the passphrases differ</source>
+        <translation>The passphrases differ</translation>
+    </message>
+</context>
+<context>
+    <name>Workbench</name>
+    <message>
+        <location filename="../../src/feijian/gui/main_window.py" line="34"/>
+        <source>飞检工作台</source>
+        <translation>Flight Inspection Workbench</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/main_window.py" line="42"/>
+        <source>文件(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/main_window.py" line="43"/>
+        <source>新建案件…</source>
+        <translation>New case…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/main_window.py" line="47"/>
+        <source>锁定</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/main_window.py" line="51"/>
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/main_window.py" line="76"/>
+        <source>因长时间未操作已自动锁定，请重新输入口令。</source>
+        <translation>Locked after a period of inactivity; enter your passphrase again.</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/main_window.py" line="97"/>
+        <source>新建案件</source>
+        <translation>New case</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/main_window.py" line="114"/>
+        <source>打开案件</source>
+        <translation>Open case</translation>
+    </message>
+</context>
+<context>
+    <name>app</name>
+    <message>
+        <location filename="../../src/feijian/gui/app.py" line="118"/>
+        <source>意外错误</source>
+        <translation>Unexpected error</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/app.py" line="119"/>
+        <source>发生了意外错误。已做的决定都已保存；请把详细信息交给技术支持。
+An unexpected error occurred; your decisions are saved.</source>
+        <translation>An unexpected error occurred. Your decisions are saved; please pass the details to support.</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/app.py" line="145"/>
+        <source>飞检工作台</source>
+        <translation>Flight Inspection Workbench</translation>
+    </message>
+</context>
+</TS>
