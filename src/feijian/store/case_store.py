@@ -518,6 +518,14 @@ class CaseStore:
         chain = event_log.verify(events, trusted_heads=trusted_heads)
         problems += chain.problems
         report = VerifyReport(False, problems, chain.chains, chain.events, chain.checkpoints)
+        try:
+            self._verify_contents(events, problems, report)
+        except (DamagedStore, sqlcipher3.DatabaseError) as exc:
+            problems.append(f"内容无法读取 / contents unreadable: {exc}")
+        report.ok = not problems
+        return report
+
+    def _verify_contents(self, events: list[Event], problems: list[str], report: VerifyReport) -> None:
         recorded = {e.payload.get("evidence_id"): e.payload for e in events if e.type == ev_types.EVIDENCE_ADDED}
         with _damage_as_error(self.path):
             for eid, sha, size in self.conn.execute("SELECT evidence_id, sha256, size FROM evidence ORDER BY rowid").fetchall():
@@ -530,6 +538,7 @@ class CaseStore:
                     problems.append(f"证据 {eid} 的登记哈希与事件不符 / evidence {eid}: stored SHA-256 differs from its event")
                 if actual != sha or actual_size != size:
                     problems.append(f"证据 {eid}（{size} 字节）内容哈希不符 / evidence {eid}: content SHA-256 mismatch")
+            batches = self._recorded_batches(events)
             chunk_events = {}
             for e in events:
                 if e.type == ev_types.IMPORT_BATCH:
@@ -541,7 +550,7 @@ class CaseStore:
                 if hashlib.sha256(blob).hexdigest() != sha:
                     problems.append(f"数据块 {cid}（{tbl} {batch} {month}）哈希不符 / chunk {cid} ({tbl}, batch {batch}, "
                                     f"month {month or '-'}): SHA-256 mismatch")
-                elif batch in self._recorded_batches(events) and sha not in chunk_events:
+                elif batch in batches and sha not in chunk_events:
                     problems.append(f"数据块 {cid}（{tbl} {batch}）不在导入事件中 / chunk {cid} ({tbl}, batch {batch}): "
                                     f"not listed in its import event")
             issued = {e.payload.get("doc_no"): e.payload for e in events if e.type == ev_types.DOCUMENT_ISSUED}
@@ -549,8 +558,6 @@ class CaseStore:
                 report.documents += 1
                 if hashlib.sha256(pdf).hexdigest() != sha or issued.get(doc_no, {}).get("sha256") != sha:
                     problems.append(f"文书 {doc_no} 哈希不符 / document {doc_no}: SHA-256 mismatch")
-        report.ok = not problems
-        return report
 
     @staticmethod
     def _recorded_batches(events: list[Event]) -> set[str]:
