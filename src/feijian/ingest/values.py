@@ -1,0 +1,201 @@
+"""Vectorised parsing of text columns into the contract's Arrow types.
+
+Every parser takes a ``pa.StringArray`` (already trimmed, empty → null) and returns
+``(typed array, bad)`` where ``bad`` is a NumPy bool mask of the values that are present but could not be
+read; those rows are refused by the validator. Nothing here loops over rows in Python.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from feijian.domain.contract import normalise_name
+from feijian.paths import resource
+
+DECIMAL_TYPE = pa.decimal128(18, 4)
+TIMESTAMP_TYPE = pa.timestamp("s")
+
+# 1,234.50 or 1234.50 or .5; the thousands separators must be well placed
+_DECIMAL_RE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d*)?$"
+_HAS_DIGIT_RE = r"\d"
+# a non-zero digit in the fifth place or later: more than 4 decimal places
+_TOO_PRECISE_RE = r"\.\d{4}\d*[1-9]"
+# at most 14 integer digits fit decimal128(18, 4)
+_TOO_LARGE_RE = r"^[+-]?0*\d{15,}"
+
+_DATE_SEP_RE = (
+    r"^(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?"
+    r"(?:[ T]+(?P<H>\d{1,2})[:时](?P<M>\d{1,2})(?:[:分](?P<S>\d{1,2})(?:\.\d+)?秒?)?)?$"
+)
+_DATE_COMPACT_RE = r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?:(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})?)?$"
+_SERIAL_RE = r"^\d{1,6}(?:\.\d+)?$"
+_EXCEL_EPOCH = np.datetime64("1899-12-30T00:00:00", "s")
+
+
+def _as_array(values) -> pa.Array:
+    if isinstance(values, pa.ChunkedArray):
+        return values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
+    return values
+
+
+def normalise_width(values: pa.Array) -> pa.Array:
+    """NFKC (full-width digits, commas, points → ASCII), applied only where a value is not ASCII."""
+    values = _as_array(values)
+    ascii_mask = pc.string_is_ascii(values)
+    if pc.all(pc.fill_null(ascii_mask, True)).as_py():
+        return values
+    return pc.if_else(ascii_mask, values, pc.utf8_normalize(values, "NFKC"))
+
+
+def _mask(arr) -> np.ndarray:
+    """A boolean Arrow array as a NumPy mask, null → False."""
+    return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def parse_decimal(values: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """Text → decimal128(18, 4). Returns (typed, bad, too_precise)."""
+    values = normalise_width(values)
+    n = len(values)
+    ok = pc.and_(pc.match_substring_regex(values, _DECIMAL_RE), pc.match_substring_regex(values, _HAS_DIGIT_RE))
+    too_precise = pc.and_(ok, pc.match_substring_regex(values, _TOO_PRECISE_RE))
+    too_large = pc.and_(ok, pc.match_substring_regex(values, _TOO_LARGE_RE))
+    good = pc.and_(ok, pc.invert(pc.or_(too_precise, too_large)))
+    good_np = _mask(good)
+    present = _mask(pc.is_valid(values))
+    bad = present & ~good_np
+    cleaned = pc.if_else(good, pc.replace_substring(values, ",", ""), pa.scalar(None, pa.string()))
+    typed = pc.cast(cleaned, DECIMAL_TYPE) if n else pa.array([], DECIMAL_TYPE)
+    return typed, bad, _mask(too_precise)
+
+
+def _int_field(struct: pa.Array, name: str) -> np.ndarray:
+    col = pc.struct_field(struct, name)
+    col = pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
+    return np.asarray(pc.fill_null(pc.cast(col, pa.int64()), -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _compose(y, m, d, hh, mm, ss) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds since the epoch from parts, and a mask of impossible dates/times."""
+    valid = (y >= 1) & (m >= 1) & (m <= 12) & (d >= 1) & (hh < 24) & (mm < 60) & (ss < 60)
+    ys = np.where(valid, y, 1970)
+    ms = np.where(valid, m, 1)
+    ds = np.where(valid, d, 1)
+    month = ((ys - 1970) * 12 + (ms - 1)).astype("datetime64[M]")
+    day = month.astype("datetime64[D]") + (ds - 1)
+    # the day must stay in its month: 2024-02-30 is impossible
+    valid &= day.astype("datetime64[M]") == month
+    secs = day.astype("datetime64[s]") + np.maximum(hh, 0) * 3600 + np.maximum(mm, 0) * 60 + np.maximum(ss, 0)
+    return secs.astype(np.int64), ~valid
+
+
+@dataclass
+class TimeParse:
+    typed: pa.Array
+    bad: np.ndarray  # unreadable
+    impossible: np.ndarray  # readable form, impossible date (2024-02-30)
+    has_time: np.ndarray  # a time of day other than midnight was given
+
+
+def parse_datetime(values: pa.Array, *, as_date: bool = False) -> TimeParse:
+    """Text → timestamp[s] (or date32 when ``as_date``): ``YYYY-MM-DD HH:MM[:SS]``, ``YYYY/MM/DD …``,
+    ``YYYYMMDD[HHMM[SS]]``, the date alone (midnight) and Excel serial dates (days since 1899-12-30)."""
+    values = normalise_width(_as_array(values))
+    n = len(values)
+    present = _mask(pc.is_valid(values))
+    secs = np.zeros(n, dtype=np.int64)
+    parsed = np.zeros(n, dtype=bool)
+    impossible = np.zeros(n, dtype=bool)
+    has_time = np.zeros(n, dtype=bool)
+    for pattern in (_DATE_SEP_RE, _DATE_COMPACT_RE):
+        todo = present & ~parsed & ~impossible
+        if not todo.any():
+            break
+        matched = _mask(pc.match_substring_regex(values, pattern)) & todo
+        if not matched.any():
+            continue
+        sub = pc.filter(values, pa.array(matched))
+        parts = pc.extract_regex(sub, pattern)
+        y, m, d = (_int_field(parts, k) for k in ("y", "m", "d"))
+        hh, mm, ss = (_int_field(parts, k) for k in ("H", "M", "S"))
+        s, imp = _compose(y, m, d, hh, mm, ss)
+        idx = np.flatnonzero(matched)
+        secs[idx] = s
+        impossible[idx] = imp
+        parsed[idx] = ~imp
+        has_time[idx] = (np.maximum(hh, 0) + np.maximum(mm, 0) + np.maximum(ss, 0)) > 0
+    todo = present & ~parsed & ~impossible
+    if todo.any():
+        matched = _mask(pc.match_substring_regex(values, _SERIAL_RE)) & todo
+        if matched.any():
+            nums = np.asarray(pc.cast(pc.filter(values, pa.array(matched)), pa.float64()).to_numpy(), dtype=np.float64)
+            ok = (nums >= 1) & (nums < 2958466)  # 1900-01-01 … 9999-12-31
+            s = (_EXCEL_EPOCH + np.round(np.where(ok, nums, 0) * 86400).astype("timedelta64[s]")).astype(np.int64)
+            idx = np.flatnonzero(matched)
+            secs[idx] = s
+            parsed[idx] = ok
+            impossible[idx] = ~ok
+            frac = np.where(ok, nums - np.floor(nums), 0)
+            has_time[idx] = np.round(frac * 86400) > 0
+    bad = present & ~parsed & ~impossible
+    keep = pa.array(parsed)
+    ts = pa.array(secs, type=pa.int64()).cast(TIMESTAMP_TYPE)
+    typed = pc.if_else(keep, ts, pa.scalar(None, TIMESTAMP_TYPE))
+    if as_date:
+        typed = pc.cast(typed, pa.date32())
+    return TimeParse(typed=typed, bad=bad, impossible=impossible, has_time=has_time & parsed)
+
+
+@lru_cache(maxsize=1)
+def _codes() -> dict:
+    with open(resource("contract", "codes.toml"), "rb") as fh:
+        return tomllib.load(fh)
+
+
+def code_fields() -> frozenset[str]:
+    return frozenset(k for k in _codes() if k != "bool")
+
+
+def _lookup(values: pa.Array, table: dict[str, str]) -> tuple[pa.Array, np.ndarray]:
+    """Map spelled values to canonical codes; returns (codes with unknown → null, unknown mask)."""
+    keys = pa.array(list(table.keys()), pa.string())
+    canon = pa.array(list(table.values()), pa.string())
+    norm = pc.utf8_lower(normalise_width(values))
+    norm = pc.replace_substring_regex(norm, r"\s+", "")
+    idx = pc.index_in(norm, value_set=keys)
+    mapped = pc.take(canon, idx)
+    unknown = _mask(pc.and_(pc.is_valid(values), pc.is_null(idx)))
+    return mapped, unknown
+
+
+@lru_cache(maxsize=None)
+def _code_table(field: str) -> tuple[dict[str, str], bool]:
+    spec = _codes()[field]
+    table = {}
+    for code, spellings in spec["codes"].items():
+        for s in spellings:
+            table[normalise_name(s)] = code
+    return table, bool(spec.get("strict", True))
+
+
+def normalise_code(field: str, values: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """Codes of ``field`` (gend, list_type …) to their canonical form; returns (codes, unknown)."""
+    values = _as_array(values)
+    table, strict = _code_table(field)
+    mapped, unknown = _lookup(values, table)
+    if not strict:
+        return pc.if_else(pa.array(unknown), values, mapped), np.zeros(len(values), dtype=bool)
+    return mapped, unknown
+
+
+def parse_bool(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    values = _as_array(values)
+    spec = _codes()["bool"]
+    table = {normalise_name(s): "1" for s in spec["true"]} | {normalise_name(s): "0" for s in spec["false"]}
+    mapped, unknown = _lookup(values, table)
+    return pc.equal(mapped, "1"), unknown
