@@ -1,0 +1,20 @@
+"""The catalogue file: every rule of rules.md with the fields the spec requires."""
+
+from feijian.rules.catalogue import CATEGORIES, RULESET_VERSION, load_catalogue
+
+EXPECTED = [f"R{i:02d}" for i in range(1, 24)] + ["S01", "S02", "S03", "S04"]
+NEEDS = {"R11": ("diagnoses",), "R18": ("diagnoses",), "R13": ("orders",), "R14": ("orders",), "R15": ("inventory",),
+         "R16": ("trace_codes",), "R17": ("operations",), "R19": ("staff",), "R23": ("settlements",)}
+
+
+def test_catalogue_complete():
+    cat = load_catalogue()
+    assert list(cat) == EXPECTED and RULESET_VERSION
+    for code, m in cat.items():
+        assert m.name_zh and m.name_en and m.check_path and "条例" in m.legal_basis
+        assert m.category in CATEGORIES and m.article in (15, 38, 39, 40)
+        if code in NEEDS:
+            assert m.needs == NEEDS[code]
+        elif code.startswith("R"):
+            assert m.needs == ()
+    assert cat["R08"].grain == "item-day" and cat["R15"].grain == "item-period" and cat["R14"].grain == "order"
