@@ -206,6 +206,19 @@ class FolderImport:
         self.missing_tables = [t for t in wanted if contract.table(t).required_table and t not in present]
         self.referential: list[ReferentialProblem] = []
 
+    def parents_needed(self) -> list[str]:
+        """Parent tables that referential checks need but this folder does not hold (the caller may seed
+        them from tables already in the case with :meth:`seed_parents`)."""
+        present = {s.table for s in self.streams}
+        wanted = []
+        for child, _, parent, _ in REFERENCES:
+            if child in present and parent not in present and parent not in wanted:
+                wanted.append(parent)
+        return wanted
+
+    def seed_parents(self, existing: dict[str, pa.Table]) -> None:
+        self.refs = _Refs({s.table for s in self.streams}, existing)
+
     def _progress(self, done: int, total: int, message: str) -> None:
         report(self.progress, self._done_before + done, self.total_bytes, message)
 

@@ -1,0 +1,163 @@
+"""Importing a folder of hospital extracts into an encrypted case: read and validate with ingest, write
+the typed chunks with ``CaseStore.write_table`` and record the batch (chain of custody) — all in one
+transaction, so a cancel or an error leaves the case as it was."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import pyarrow as pa
+
+from feijian.domain.events import utc_now, uuid7
+from feijian.domain.progress import CancelledFn, ProgressFn, check_cancelled
+from feijian.domain.records import ImportBatch, ImportedFile, RejectedRow
+from feijian.ingest import DuplicateImport, format_summary, scan_folder
+from feijian.ingest.folder import ReferentialProblem
+from feijian.ingest.mapping import MappingDict
+
+FLUSH_ROWS = 1_000_000  # rows of one table buffered before a write_table call
+
+
+@dataclass
+class ImportSummary:
+    batch: ImportBatch
+    rejected: list[RejectedRow]
+    tables: dict[str, int]  # rows written per table
+    unrecognised: list[tuple[str, str]] = field(default_factory=list)
+    referential: list[ReferentialProblem] = field(default_factory=list)
+    not_checked: list[str] = field(default_factory=list)
+    missing_tables: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # identical files imported before
+
+    @property
+    def files(self) -> tuple[ImportedFile, ...]:
+        return self.batch.files
+
+    @property
+    def batch_id(self) -> str:
+        return self.batch.batch_id
+
+    def text(self) -> str:
+        return format_summary(
+            self.batch.files, unrecognised=self.unrecognised, referential=self.referential,
+            not_checked=self.not_checked, missing_tables=self.missing_tables, skipped=self.skipped,
+            batch_id=self.batch.batch_id,
+        )
+
+
+def file_sha256(path: Path, block: int = 8 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(block):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _importer_name(store) -> str:
+    identity = getattr(store, "identity", None)
+    pub = getattr(identity, "public", None)
+    if pub is None:
+        return ""
+    return f"{pub.name} ({pub.staff_no}, {pub.key_id})"
+
+
+def _previous_sizes(store) -> set[int]:
+    return {f.size for b in store.import_batches() for f in b.files}
+
+
+def _duplicate_message(name: str, before: ImportedFile) -> str:
+    return (f"{name} 已导入过（SHA-256 相同，原文件 {before.file_name}）/ {name} was imported before "
+            f"(same SHA-256 as {before.file_name})")
+
+
+def import_folder(
+    store,
+    folder,
+    *,
+    mapping: Optional[MappingDict] = None,
+    importer: Optional[str] = None,
+    progress: Optional[ProgressFn] = None,
+    cancelled: Optional[CancelledFn] = None,
+    kind: str = "case",
+    skip_duplicates: bool = False,
+    chunk_bytes: Optional[int] = None,
+) -> ImportSummary:
+    """Import every extract in ``folder`` into the case ``store`` as one batch.
+
+    A file imported before (same SHA-256) is refused with :class:`DuplicateImport`, or left out and listed
+    in ``skipped`` with ``skip_duplicates=True``. Raises ``Cancelled`` (after rolling back) on cancel."""
+    batch_id = uuid7()
+    fi = scan_folder(folder, kind=kind, mapping=mapping, batch_id=batch_id, progress=progress,
+                     cancelled=cancelled, chunk_bytes=chunk_bytes)
+    skipped: list[tuple[str, str]] = []
+    try:
+        # identical files: hash up front only those whose size matches a file imported before
+        sizes = _previous_sizes(store)
+        keep = []
+        for s in fi.streams:
+            if s.size in sizes:
+                before = store.find_imported_file(file_sha256(s.path))
+                if before is not None:
+                    if not skip_duplicates:
+                        raise DuplicateImport(_duplicate_message(s.name, before))
+                    skipped.append((s.name, _duplicate_message(s.name, before)))
+                    s.close()
+                    continue
+            keep.append(s)
+        fi.streams = keep
+        needed = fi.parents_needed()
+        if needed:
+            existing = {}
+            for parent in needed:
+                spec_key = {"visits": ["mdtrt_id"], "fees": ["mdtrt_id", "feedetl_sn"]}.get(parent)
+                if spec_key and store.has_table(parent):
+                    existing[parent] = store.read_table(parent, columns=spec_key)
+            fi.seed_parents(existing)
+        written: dict[str, int] = {}
+        with store.transaction():
+            buffers: dict[str, list[pa.Table]] = {}
+            counts: dict[str, int] = {}
+
+            def flush(table: str) -> None:
+                parts = buffers.pop(table, [])
+                counts.pop(table, None)
+                if parts:
+                    data = pa.concat_tables(parts, promote_options="permissive") if len(parts) > 1 else parts[0]
+                    store.write_table(batch_id, table, data, cancelled=cancelled)
+                    written[table] = written.get(table, 0) + data.num_rows
+
+            current = None
+            for s, chunk in fi:
+                check_cancelled(cancelled)
+                if current is not None and s.table != current:
+                    flush(current)
+                current = s.table
+                buffers.setdefault(s.table, []).append(chunk)
+                counts[s.table] = counts.get(s.table, 0) + chunk.num_rows
+                if counts[s.table] >= FLUSH_ROWS:
+                    flush(s.table)
+            for t in list(buffers):
+                flush(t)
+            check_cancelled(cancelled)
+            files = tuple(fi.files)
+            seen: dict[str, str] = {}
+            for f in files:  # the same bytes twice in one folder (a workbook's sheets share their file)
+                if f.sha256 in seen and seen[f.sha256] != f.file_name:
+                    raise DuplicateImport(f"{f.file_name} 与 {seen[f.sha256]} 内容相同 / {f.file_name} is identical to {seen[f.sha256]}")
+                seen[f.sha256] = f.file_name
+                before = store.find_imported_file(f.sha256)
+                if before is not None:
+                    raise DuplicateImport(_duplicate_message(f.file_name, before))
+            batch = ImportBatch(batch_id=batch_id, imported_at=utc_now(),
+                                importer=importer if importer is not None else _importer_name(store), files=files)
+            store.record_import_batch(batch)
+    finally:
+        fi.close()
+    return ImportSummary(
+        batch=batch, rejected=fi.rejected, tables=written, unrecognised=fi.unrecognised,
+        referential=fi.referential, not_checked=fi.refs.not_checked, missing_tables=fi.missing_tables,
+        skipped=skipped,
+    )
