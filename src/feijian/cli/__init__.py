@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "evidence",
     "report",
     "screen",
+    "importing",
 ]
 
 DESCRIPTION = (
