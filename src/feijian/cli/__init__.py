@@ -29,6 +29,8 @@ COMMAND_MODULES = [
     "report",
     "screen",
     "importing",
+    "package",
+    "intake",
 ]
 
 DESCRIPTION = (
