@@ -159,8 +159,10 @@ def test_unknown_document_is_a_clear_error(ctx):
         render_bytes("minutes", ctx)
 
 
-def test_record_documents_without_records_say_so():
+def test_record_documents_without_records_are_blank_forms_and_unknown_record_ids_fail():
     empty = make_context(records=())
     for doc in ("interview", "onsite-record"):
-        with pytest.raises(InputError, match="no .* record yet"):
-            render_bytes(doc, empty)
+        pages = pages_text(render_bytes(doc, empty))
+        assert "_" * 40 in pages[0] and "记录人：" in pages[0]
+    with pytest.raises(InputError, match="no interview record"):
+        render_bytes("interview", make_context(options={"record_id": "nope"}))

@@ -9,11 +9,11 @@ closing statement; the standard sentence when absent).
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Spacer
+from reportlab.platypus import KeepTogether, PageBreak, Spacer
 
 from feijian.reports.context import ReportContext
 from feijian.reports.layout import DocSpec, content_width, field_table, p, styles, title_block
-from feijian.reports.onsite_record import people, selected
+from feijian.reports.onsite_record import BLANK_LINES, people, selected
 
 SPEC = DocSpec(
     "interview", "询问笔录", page_signatures=("被询问人（签名并按指印）", "询问人", "记录人"),
@@ -48,11 +48,13 @@ def build(ctx: ReportContext):
         story.append(p(f"答：{d.get('recusal_answer', '不申请回避。')}", st["body"]))
         for qa in d.get("qa") or ():
             story.append(Spacer(1, 1.5 * mm))
-            story.append(p(f"问：{qa.get('q', '')}", st["body"]))
-            story.append(p(f"答：{qa.get('a', '')}", st["body"]))
+            story.append(KeepTogether([p(f"问：{qa.get('q', '')}", st["body"]), p(f"答：{qa.get('a', '')}", st["body"])]))
+        if not d:  # blank form
+            story.append(p(BLANK_LINES, st["body"]))
         story.append(Spacer(1, 3 * mm))
         story.append(p(f"被询问人意见：{d.get('closing') or CLOSING}", st["body"]))
         story.append(Spacer(1, 3 * mm))
-        story.append(p(f"笔录编号：{rec.evidence_id}　记录校验值：{rec.sha256}", st["small"]))
+        if rec.evidence_id:
+            story.append(p(f"笔录编号：{rec.evidence_id}　记录校验值：{rec.sha256}", st["small"]))
         story.append(p("（以下无正文）", st["small"]))
     return SPEC, story

@@ -38,9 +38,12 @@ def selected(ctx: ReportContext, kind: str, record_id: str | None) -> list[Typed
         recs = [r for r in recs if r.evidence_id == record_id or r.evidence_id.startswith(record_id)]
         if not recs:
             raise InputError(f"案件中没有这条笔录 / no {kind} record {record_id!r} in the case")
-    if not recs:
-        raise InputError(f"案件中还没有{'现场检查笔录' if kind == 'onsite_record' else '询问笔录'} / the case has no {kind} record yet")
+    if not recs:  # no typed record yet: a blank form to fill in by hand
+        return [TypedRecord("", kind, {})]
     return recs
+
+
+BLANK_LINES = "\n".join(["_" * 80] * 8)
 
 
 def build(ctx: ReportContext):
@@ -65,13 +68,14 @@ def build(ctx: ReportContext):
             "检查人员已向被检查单位在场人员出示行政执法证件，说明了检查的依据和内容，告知其有申请检查人员回避的权利"
             "和如实提供情况、配合检查的义务。", st["indent"]))
         story.append(p("检查情况", st["h2"]))
-        story.append(p(d.get("content", ""), st["indent"]))
+        story.append(p(d.get("content", "") or BLANK_LINES, st["indent"]))
         story.append(p("被检查单位意见", st["h2"]))
         story.append(p(d.get("party_comments", "") or "（无）", st["indent"]))
         if d.get("refusal"):
             story.append(p("拒绝签名情况", st["h2"]))
             story.append(p(d["refusal"], st["indent"]))
         story.append(Spacer(1, 4 * mm))
-        story.append(p(f"笔录编号：{rec.evidence_id}　记录校验值：{rec.sha256}", st["small"]))
+        if rec.evidence_id:
+            story.append(p(f"笔录编号：{rec.evidence_id}　记录校验值：{rec.sha256}", st["small"]))
         story.append(p("（以下无正文）", st["small"]))
     return SPEC, story
