@@ -150,15 +150,15 @@ class CaseStore:
     def open(cls, path: Path, identity: Identity) -> "CaseStore":
         path = cls._check_file(path)
         keys = CaseKeys.load(path)
-        last_error: Exception | None = None
-        for ks in keys.key_sets():
+        candidates, last_error = [], None
+        for ks in keys.key_sets():  # the current key, and the next one if a rotation was interrupted
             try:
-                data_key = ks.unwrap(keys.case_id, identity.encryption_key, identity.public.encryption_public)
+                candidates.append(ks.unwrap(keys.case_id, identity.encryption_key, identity.public.encryption_public))
             except WrongKey as exc:
                 last_error = exc
-                continue
-            return cls._open(path, data_key, keys, identity)
-        raise last_error or WrongKey()
+        if not candidates:
+            raise last_error or WrongKey()
+        return cls._open(path, candidates, keys, identity)
 
     @classmethod
     def open_with_key(cls, path: Path, data_key: bytes, identity: Identity | None = None) -> "CaseStore":
@@ -166,7 +166,7 @@ class CaseStore:
         keys = CaseKeys.load(path)
         if not any(key_check(data_key, keys.case_id) == ks.check for ks in keys.key_sets()):
             raise WrongKey()
-        return cls._open(path, data_key, keys, identity)
+        return cls._open(path, [data_key], keys, identity)
 
     @staticmethod
     def _check_file(path: Path) -> Path:
@@ -186,10 +186,17 @@ class CaseStore:
         return path
 
     @classmethod
-    def _open(cls, path: Path, data_key: bytes, keys: CaseKeys, identity: Identity | None) -> "CaseStore":
-        conn = _connect(path, data_key)
+    def _open(cls, path: Path, candidates: list[bytes], keys: CaseKeys, identity: Identity | None) -> "CaseStore":
+        conn = data_key = None
+        for candidate in candidates:
+            conn = _connect(path, candidate)
+            if _probe(conn):
+                data_key = candidate
+                break
+            conn.close()
+            conn = None
         try:
-            if not _probe(conn):
+            if conn is None:
                 raise DamagedStore(f"密钥正确但第 1 页无法解密：文件已损坏或被替换 / the key is right but page 1 does not "
                                    f"decrypt: {path.name} is damaged or was replaced")
             with _damage_as_error(path):
@@ -207,7 +214,8 @@ class CaseStore:
                     keys.save(path)
                 return cls(path, conn, data_key, keys, identity)
         except BaseException:
-            conn.close()
+            if conn is not None:
+                conn.close()
             raise
 
     def close(self) -> None:
@@ -488,7 +496,12 @@ class CaseStore:
             pending = replace(self._keys, next=KeySet.make(new_key, self.case_id, recipients))
             pending.save(self.path)
             with _damage_as_error(self.path):
+                # In WAL mode SQLCipher's rekey leaves the main file's pages under the old key until a checkpoint;
+                # under a rollback journal it is one atomic transaction (research §1.4: crash-atomic).
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self.conn.execute("PRAGMA journal_mode = DELETE")
                 self.conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+                self.conn.execute("PRAGMA journal_mode = WAL")
             self._keys = pending.promote()
             self._keys.save(self.path)
             self._key = new_key
@@ -582,7 +595,7 @@ def recover(path: Path, escrow_private, new_owner: PublicIdentity, *, author: Id
             continue
     if data_key is None:
         raise WrongKey("医保局托管密钥无法解开此案件 / the escrow key cannot open this case")
-    store = CaseStore._open(path, data_key, keys, author)
+    store = CaseStore._open(path, [data_key], keys, author)
     try:
         recipients = [("inspector", new_owner.encryption_public)] + \
             [(r, p) for r, p in store.key_file.current.recipients() if r != "inspector"]
