@@ -1,0 +1,56 @@
+"""Text → typed values: decimals, the contract's date formats, Excel serials and code spellings."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pyarrow as pa
+
+from feijian.ingest import values as V
+
+
+def test_decimals_exact_with_separators_and_full_width():
+    typed, bad, too_precise = V.parse_decimal(pa.array(["1,234.50", "１２３．５", "-0.0001", "007", None, "1.23450"]))
+    assert typed.to_pylist() == [Decimal("1234.5"), Decimal("123.5"), Decimal("-0.0001"), Decimal("7"), None, Decimal("1.2345")]
+    assert not bad.any()
+
+
+def test_decimals_refused():
+    typed, bad, too_precise = V.parse_decimal(pa.array(["1.23456", "abc", "1e3", "12,34.5", "123456789012345", "-", None]))
+    assert bad.tolist() == [True, True, True, True, True, True, False]
+    assert too_precise[0] and not too_precise[1]
+    assert typed.null_count == len(typed)
+
+
+def test_five_datetime_formats_and_an_impossible_date():
+    texts = ["2024-01-05 08:30", "2024-01-05 08:30:15", "2024/1/5 08:30:15", "20240105083015", "45296.5",
+             "2024-02-30 10:00:00", "not a date"]
+    r = V.parse_datetime(pa.array(texts))
+    got = r.typed.to_pylist()
+    assert got[:5] == [dt.datetime(2024, 1, 5, 8, 30), dt.datetime(2024, 1, 5, 8, 30, 15), dt.datetime(2024, 1, 5, 8, 30, 15),
+                       dt.datetime(2024, 1, 5, 8, 30, 15), dt.datetime(2024, 1, 5, 12, 0)]
+    assert got[5] is None and got[6] is None
+    assert r.impossible.tolist() == [False] * 5 + [True, False]
+    assert r.bad.tolist() == [False] * 6 + [True]
+
+
+def test_dates_and_leap_day():
+    r = V.parse_datetime(pa.array(["2024-02-29", "2023-02-29", "20240301", "45352", "2024/03/01 00:00:00"]), as_date=True)
+    assert r.typed.to_pylist() == [dt.date(2024, 2, 29), None, dt.date(2024, 3, 1), dt.date(2024, 3, 1), dt.date(2024, 3, 1)]
+    assert r.impossible.tolist() == [False, True, False, False, False]
+    assert not r.has_time.any()
+
+
+def test_codes_are_normalised():
+    codes, unknown = V.normalise_code("gend", pa.array(["男", "女", "1", "２", "x", None]))
+    assert codes.to_pylist() == ["1", "2", "1", "2", None, None]
+    assert unknown.tolist() == [False, False, False, False, True, False]
+    lt, _ = V.normalise_code("list_type", pa.array(["101", "102", "201", "301", "药品", "诊疗项目", "耗材", "1", "Drug"]))
+    assert lt.to_pylist() == ["drug", "drug", "service", "material", "drug", "service", "material", "drug", "drug"]
+    lv, _ = V.normalise_code("chrgitm_lv", pa.array(["甲", "乙", "丙", "01", "3"]))
+    assert lv.to_pylist() == ["01", "02", "03", "01", "03"]
+    dx, _ = V.normalise_code("diag_type", pa.array(["主要诊断", "其他诊断", "1"]))
+    assert dx.to_pylist() == ["1", "2", "1"]
+    ok, _ = V.normalise_code("order_kind", pa.array(["长期", "临时", "long"]))
+    assert ok.to_pylist() == ["long", "temp", "long"]
+    b, unknown = V.parse_bool(pa.array(["1", "0", "是", "否", "maybe"]))
+    assert b.to_pylist()[:4] == [True, False, True, False] and unknown.tolist() == [False] * 4 + [True]
