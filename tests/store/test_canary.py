@@ -1,0 +1,84 @@
+"""No plaintext on disk: a case written with a canary patient name and ID number; the canary must not appear,
+in UTF-8, GBK or UTF-16, in any file under the data folder, the temp folder or the log folder."""
+
+import io
+import logging
+import os
+import tempfile
+
+import pyarrow as pa
+import pytest
+
+from feijian.cli.context import Context
+from feijian.store.case_store import CaseStore
+from feijian.store.identities import IdentityStore
+
+from case_fixtures import make_info
+
+CANARY_NAME = "欧阳金丝雀"
+CANARY_ID = "11010519491231002X"
+
+
+def _needles():
+    out = []
+    for text in (CANARY_NAME, CANARY_ID):
+        for enc in ("utf-8", "gbk", "utf-16-le", "utf-16-be"):
+            out.append((text, enc, text.encode(enc)))
+    return out
+
+
+def _scan(folders):
+    found = []
+    for folder in folders:
+        for root, _, files in os.walk(folder):
+            for name in files:
+                path = os.path.join(root, name)
+                try:
+                    data = open(path, "rb").read()
+                except OSError:
+                    continue
+                found += [(path, text, enc) for text, enc, needle in _needles() if needle in data]
+    return found
+
+
+def test_canary_never_reaches_the_disk(tmp_path, monkeypatch, bureau):
+    home, tmp = tmp_path / "home", tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    ctx = Context(home=home)
+    ctx.setup_logging()
+    try:
+        identity = IdentityStore(home).create("检查员", "J-1", "inspector", "pw")
+        path = ctx.cases_dir / "canary.fjcase"
+        n = 5000
+        visits = pa.table({
+            "mdtrt_id": [f"M{i:06d}" for i in range(n)],
+            "psn_name": [CANARY_NAME if i % 100 == 7 else f"患者{i}" for i in range(n)],
+            "certno": [CANARY_ID if i % 100 == 7 else f"1101051949123{i:05d}" for i in range(n)],
+        })
+        store = CaseStore.create(path, make_info(), identity, escrow_public=bureau.public().escrow_public)
+        with store.transaction():
+            store.write_table("b1", "visits", visits)
+            store.append_event("note", {"text": f"约谈 {CANARY_NAME}（{CANARY_ID}）"})
+        store.add_record("interview", {"interviewee": CANARY_NAME, "certno": CANARY_ID})
+        store.add_evidence(io.BytesIO(f"{CANARY_NAME} {CANARY_ID}".encode("gbk") * 100), original_name="scan.txt")
+        logging.getLogger("feijian.test").info("wrote case %s", store.case_id)
+        # while the case is open (WAL and shared-memory files present) ...
+        assert store.read_table("visits").column("psn_name").to_pylist().count(CANARY_NAME) == 50
+        assert _scan([home, tmp, ctx.logs_dir]) == []
+        store.close()
+        with CaseStore.open(path, identity) as again:
+            assert CANARY_ID in again.read_table("visits", ["certno"]).column("certno").to_pylist()
+        # ... and after it was closed
+        assert (ctx.logs_dir / "feijian.log").exists()
+        assert _scan([home, tmp, ctx.logs_dir]) == []
+    finally:
+        for h in logging.getLogger("feijian").handlers:
+            h.close()
+        logging.getLogger("feijian").handlers[:] = []
+
+
+def test_the_scanner_finds_a_planted_canary(tmp_path):
+    (tmp_path / "leak.txt").write_bytes(CANARY_NAME.encode("utf-16-le"))
+    assert _scan([tmp_path]) == [(str(tmp_path / "leak.txt"), CANARY_NAME, "utf-16-le")]
