@@ -70,7 +70,7 @@ def build(ctx: ReportContext):
         story.append(p("检查情况", st["h2"]))
         story.append(p(d.get("content", "") or BLANK_LINES, st["indent"]))
         story.append(p("被检查单位意见", st["h2"]))
-        story.append(p(d.get("party_comments", "") or "（无）", st["indent"]))
+        story.append(p(d.get("party_comments", "") or ("（无）" if d else BLANK_LINES), st["indent"]))
         if d.get("refusal"):
             story.append(p("拒绝签名情况", st["h2"]))
             story.append(p(d["refusal"], st["indent"]))
