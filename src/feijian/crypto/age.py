@@ -15,7 +15,6 @@ import pyrage
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
-from feijian.domain.errors import FeijianError
 
 _CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 _GEN = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
@@ -23,8 +22,9 @@ MAX_RECIPIENTS = 16
 AGE_MAGIC = b"age-encryption.org/v1\n"
 
 
-class AgeError(FeijianError):
-    """age encryption or decryption failed (wrong key, damaged or truncated data)."""
+class AgeError(ValueError):
+    """age decryption failed (wrong key, damaged or truncated data). The message is user-facing; crypto
+    imports no other layer, so callers wrap it in their own ``FeijianError`` where needed."""
 
 
 # --- Bech32 (BIP 173) -----------------------------------------------------------------------------

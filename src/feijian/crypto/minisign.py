@@ -21,7 +21,6 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from feijian.domain.errors import FeijianError
 
 SIG_ALG_PREHASHED = b"ED"
 SIG_ALG_LEGACY = b"Ed"
@@ -29,8 +28,9 @@ PK_ALG = b"Ed"
 MAX_COMMENT = 1024
 
 
-class SignatureError(FeijianError):
-    """A minisign signature that is malformed or does not verify."""
+class SignatureError(ValueError):
+    """A minisign signature that is malformed or does not verify (crypto imports no other layer; callers
+    turn it into their own user-facing error)."""
 
 
 class MalformedSignature(SignatureError):
