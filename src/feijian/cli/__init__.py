@@ -31,6 +31,9 @@ COMMAND_MODULES = [
     "importing",
     "package",
     "intake",
+    "sample",
+    "clues",
+    "stage",
 ]
 
 DESCRIPTION = (
