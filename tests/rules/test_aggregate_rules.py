@@ -38,7 +38,8 @@ def test_r08_average_unit_price_is_exact():
     fees = [fee("V1", "1", "X", "2024-03-02 08:00", 1, 10), fee("V1", "2", "X", "2024-03-02 09:00", 1, 10),
             fee("V1", "3", "X", "2024-03-02 10:00", 1, "10.01")]
     r = run(case(fees, INP), kb(items), rules=["R08"])
-    assert r.hits["amount"][0] == Decimal(2) * Decimal("30.01") / 3
+    # multiplied before dividing; the quotient is kept to 10 decimals, rounded half up
+    assert r.hits["amount"][0] == Decimal("20.0066666667")
 
 
 def test_r09_units_per_visit_repeated_sn_across_encounters():

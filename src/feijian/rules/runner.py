@@ -14,6 +14,7 @@ from typing import Iterable, Mapping, Optional, Sequence
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401
 
 from feijian.domain.errors import Cancelled, FeijianError, InputError
 from feijian.domain.events import utc_now, uuid7
@@ -26,7 +27,7 @@ from feijian.rules.registry import HIT_SQL_COLUMNS, NotRunnable, load_rules
 
 HIT_COLUMNS = ("hit_id", "rule_code", "grain", "mdtrt_id", "feedetl_sn", "med_list_codg", "date", "drord_no",
                "period_start", "subject", "amount", "detail")
-HIT_LINE_COLUMNS = ("hit_id", "mdtrt_id", "feedetl_sn", "amount")
+HIT_LINE_COLUMNS = ("hit_id", "mdtrt_id", "feedetl_sn", "amount")  # amounts decimal128(38, 10)
 CSV_COLUMNS = ("rule_code", "grain", "mdtrt_id", "feedetl_sn", "med_list_codg", "date", "drord_no",
                "period_start", "amount", "detail")
 ALWAYS_NEEDED = ("visits", "fees")
@@ -112,76 +113,65 @@ def _hit_sql(con: duckdb.DuckDBPyConnection, code: str, grain: str, sql: str) ->
     con.execute("DROP TABLE h0")
 
 
-def _clean(value: Decimal) -> Decimal:
-    """The same exact amount without trailing zeros of scale (10.0000000000 → 10)."""
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
+# Exact money in DuckDB: amounts as HUGEINT units of 1e-10; a division rounds half up at the 10th decimal.
+_UNITS = "CAST(CAST({x} AS DECIMAL(38, 10)) * 10000000000 AS HUGEINT)"
+_FROM_UNITS = "CAST(CAST({x} AS DECIMAL(38, 0)) * CAST(0.0000000001 AS DECIMAL(11, 10)) AS DECIMAL(38, 10))"
 
 
-def _amounts(num: list, den: list) -> list[Decimal]:
-    out = []
-    for n, d in zip(num, den):
-        n = Decimal(0) if n is None else n
-        if d is None or d == 1:
-            out.append(n)
-        elif d == 0 or n == 0:
-            out.append(Decimal(0))
-        else:
-            out.append(n / d)
-    return [_clean(a) for a in out]
+def _div_half_up(num: str, den: str) -> str:
+    """SQL: num / den for HUGEINTs, rounded half up (away from zero at .5) to an integer."""
+    return (f"(sign({num}) * sign({den}) * ((2 * abs({num}) + abs({den})) // (2 * abs({den}))))")
 
 
-def _run_rule(con, code: str, grain: str, sql: str) -> tuple[dict, dict]:
+def _run_rule(con, code: str, grain: str, sql: str) -> tuple[pa.Table, pa.Table]:
     _hit_sql(con, code, grain, sql)
     keys = GRAIN_KEYS[grain]
-    order = ", ".join(keys)
-    t = con.sql(f"SELECT * FROM h ORDER BY {order}").to_arrow_table()
-    cols = {c: t.column(c).to_pylist() for c in t.column_names}
-    amounts = _amounts(cols["amount_num"], cols["amount_den"])
-    hits = {
-        "hit_id": cols["hit_id"], "rule_code": [code] * t.num_rows, "grain": [grain] * t.num_rows,
-        "mdtrt_id": cols["mdtrt_id"], "feedetl_sn": cols["feedetl_sn"], "med_list_codg": cols["med_list_codg"],
-        "date": cols["date"], "drord_no": cols["drord_no"], "period_start": cols["period_start"],
-        "subject": cols["subject"], "amount": amounts, "detail": cols["detail"],
-    }
-    by_id = dict(zip(cols["hit_id"], amounts))
-    lines: dict = {c: [] for c in HIT_LINE_COLUMNS}
+    num_u = _UNITS.format(x="amount_num")
+    den_u = _UNITS.format(x="amount_den")
+    amount_u = (f"CASE WHEN amount_num IS NULL OR amount_num = 0 THEN CAST(0 AS HUGEINT) "
+                f"WHEN amount_den IS NULL OR amount_den = 1 THEN {num_u} "
+                f"WHEN amount_den = 0 THEN CAST(0 AS HUGEINT) "
+                f"ELSE {_div_half_up(num_u + ' * 10000000000', den_u)} END")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE hu AS SELECT *, {amount_u} AS amount_u FROM h")
+    hits = con.sql(f"""
+        SELECT hit_id, '{code}' AS rule_code, '{grain}' AS grain, mdtrt_id, feedetl_sn, med_list_codg, date, drord_no,
+               period_start, subject, {_FROM_UNITS.format(x="amount_u")} AS amount, detail
+        FROM hu ORDER BY {", ".join(keys)}""").to_arrow_table()
     if grain == "line":
-        lines["hit_id"] = list(cols["hit_id"])
-        lines["mdtrt_id"] = list(cols["mdtrt_id"])
-        lines["feedetl_sn"] = list(cols["feedetl_sn"])
-        lines["amount"] = list(amounts)
-    elif grain in LINE_JOINS and t.num_rows:
-        lt = con.sql(f"""
-            SELECT h.hit_id, o.mdtrt_id, o.feedetl_sn, greatest(o.net_amt, 0) AS w,
-                   sum(greatest(o.net_amt, 0)) OVER (PARTITION BY h.hit_id) AS wt,
-                   count(*) OVER (PARTITION BY h.hit_id) AS n
-            FROM h JOIN orig_net o ON {LINE_JOINS[grain]}
-            ORDER BY h.hit_id, o.mdtrt_id, o.feedetl_sn
+        lines = con.sql(f"""SELECT hit_id, mdtrt_id, feedetl_sn, {_FROM_UNITS.format(x="amount_u")} AS amount
+                            FROM hu ORDER BY mdtrt_id, feedetl_sn""").to_arrow_table()
+    elif grain in LINE_JOINS:
+        w_u = _UNITS.format(x="greatest(o.net_amt, 0)")
+        share = (f"CASE WHEN h.amount_u = 0 THEN CAST(0 AS HUGEINT) "
+                 f"WHEN wt > 0 THEN {_div_half_up('h.amount_u * w', 'wt')} "
+                 f"ELSE {_div_half_up('h.amount_u', 'CAST(n AS HUGEINT)')} END")
+        lines = con.sql(f"""
+            WITH l AS (
+              SELECT h.hit_id, h.amount_u, o.mdtrt_id, o.feedetl_sn, {w_u} AS w
+              FROM hu h JOIN orig_net o ON {LINE_JOINS[grain]}
+            ),
+            t AS (SELECT *, sum(w) OVER (PARTITION BY hit_id) AS wt, count(*) OVER (PARTITION BY hit_id) AS n FROM l)
+            SELECT hit_id, mdtrt_id, feedetl_sn, {_FROM_UNITS.format(x=share.replace("h.amount_u", "amount_u"))} AS amount
+            FROM t ORDER BY hit_id, mdtrt_id, feedetl_sn
         """).to_arrow_table()
-        ids = lt.column("hit_id").to_pylist()
-        lines["hit_id"] = ids
-        lines["mdtrt_id"] = lt.column("mdtrt_id").to_pylist()
-        lines["feedetl_sn"] = lt.column("feedetl_sn").to_pylist()
-        shares = []
-        for hid, w, wt, n in zip(ids, lt.column("w").to_pylist(), lt.column("wt").to_pylist(),
-                                 lt.column("n").to_pylist()):
-            a = by_id[hid]
-            if a == 0:
-                shares.append(Decimal(0))
-            elif wt:
-                shares.append(a * w / wt)
-            else:
-                shares.append(a / n)
-        lines["amount"] = shares
-    con.execute("DROP TABLE h")
+    else:
+        lines = _EMPTY_LINES
+    con.execute("DROP TABLE h; DROP TABLE hu")
     return hits, lines
 
 
-def _frame(columns: Sequence[str], parts: list[dict]) -> pd.DataFrame:
-    data = {c: [v for p in parts for v in p[c]] for c in columns}
-    return pd.DataFrame({c: pd.Series(data[c], dtype=object) for c in columns})
+_EMPTY_LINES = pa.table({"hit_id": pa.array([], pa.string()), "mdtrt_id": pa.array([], pa.string()),
+                         "feedetl_sn": pa.array([], pa.string()), "amount": pa.array([], pa.decimal128(38, 10))})
+_HITS_SCHEMA = pa.schema([("hit_id", pa.string()), ("rule_code", pa.string()), ("grain", pa.string()),
+                          ("mdtrt_id", pa.string()), ("feedetl_sn", pa.string()), ("med_list_codg", pa.string()),
+                          ("date", pa.date32()), ("drord_no", pa.string()), ("period_start", pa.date32()),
+                          ("subject", pa.string()), ("amount", pa.decimal128(38, 10)), ("detail", pa.string())])
+
+
+def _frame(parts: list[pa.Table], schema: pa.Schema) -> pd.DataFrame:
+    """Arrow-backed frame: amounts stay exact decimals and nothing becomes a Python object per row."""
+    t = pa.concat_tables([p.cast(schema) for p in parts]) if parts else schema.empty_table()
+    return t.to_pandas(types_mapper=pd.ArrowDtype)
 
 
 def screen(tables: Mapping[str, Optional[pa.Table]], kb: KnowledgeBase, *, rules: Optional[Iterable[str]] = None,
@@ -204,8 +194,8 @@ def screen(tables: Mapping[str, Optional[pa.Table]], kb: KnowledgeBase, *, rules
         else:
             runnable.append(code)
 
-    hit_parts: list[dict] = []
-    line_parts: list[dict] = []
+    hit_parts: list[pa.Table] = []
+    line_parts: list[pa.Table] = []
     rules_run: list[str] = []
     total = len(codes)
     report(progress, 0, total, "准备数据 / preparing")
@@ -244,8 +234,8 @@ def screen(tables: Mapping[str, Optional[pa.Table]], kb: KnowledgeBase, *, rules
         if con is not None:
             con.close()
 
-    hits_df = _frame(HIT_COLUMNS, hit_parts)
-    lines_df = _frame(HIT_LINE_COLUMNS, line_parts)
+    hits_df = _frame(hit_parts, _HITS_SCHEMA)
+    lines_df = _frame(line_parts, _EMPTY_LINES.schema)
     run = ScreeningRun(
         run_id=uuid7(), ruleset_version=RULESET_VERSION, kb_hash=kb.hash, batch_hashes=tuple(batch_hashes),
         started_at=started, finished_at=utc_now(), rules_run=tuple(rules_run),
@@ -257,13 +247,13 @@ def screen(tables: Mapping[str, Optional[pa.Table]], kb: KnowledgeBase, *, rules
 def case_total(hit_lines: pd.DataFrame) -> Decimal:
     """The case's amount: each fee line's money at most once (the largest amount any hit assigns to it),
     rounded half up to 0.01."""
-    best: dict[tuple, Decimal] = {}
-    for m, s, a in zip(hit_lines["mdtrt_id"], hit_lines["feedetl_sn"], hit_lines["amount"]):
-        a = Decimal(a)
-        k = (m, s)
-        if k not in best or a > best[k]:
-            best[k] = a
-    return money(sum(best.values(), Decimal(0)))
+    if len(hit_lines) == 0:
+        return money(Decimal(0))
+    t = pa.table({"m": pa.array(hit_lines["mdtrt_id"], pa.string()), "s": pa.array(hit_lines["feedetl_sn"], pa.string()),
+                  "a": pa.array(hit_lines["amount"]).cast(pa.decimal128(38, 10))})
+    best = t.group_by(["m", "s"]).aggregate([("a", "max")])
+    total = pa.compute.sum(best.column("a_max")).as_py()
+    return money(total or Decimal(0))
 
 
 def _cell(value) -> str:
