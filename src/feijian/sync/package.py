@@ -163,27 +163,35 @@ class _HashingWriter:
 
 
 class _HashingReader:
+    """A file-like reader over chunks that hashes what it hands out (the plaintext, once)."""
+
     def __init__(self, chunks: Iterable[bytes], cancelled: CancelledFn | None) -> None:
         self.it: Iterator[bytes] = iter(chunks)
-        self.buf = b""
+        self.buf = memoryview(b"")
         self.h = hashlib.sha256()
         self.n = 0
         self.cancelled = cancelled
 
-    def read(self, n: int = -1) -> bytes:
-        while n < 0 or len(self.buf) < n:
-            try:
-                chunk = next(self.it)
-            except StopIteration:
-                break
+    def _next(self) -> bool:
+        for chunk in self.it:
             check_cancelled(self.cancelled)
-            self.h.update(chunk)
-            self.n += len(chunk)
-            self.buf += chunk
-        if n < 0:
-            out, self.buf = self.buf, b""
-        else:
-            out, self.buf = self.buf[:n], self.buf[n:]
+            if chunk:
+                self.h.update(chunk)
+                self.n += len(chunk)
+                self.buf = memoryview(chunk)
+                return True
+        return False
+
+    def read(self, n: int = -1) -> bytes:
+        if n is None or n < 0:
+            parts = [bytes(self.buf)]
+            while self._next():
+                parts.append(bytes(self.buf))
+            self.buf = memoryview(b"")
+            return b"".join(parts)
+        if not len(self.buf) and not self._next():
+            return b""
+        out, self.buf = bytes(self.buf[:n]), self.buf[n:]
         return out
 
 

@@ -118,11 +118,59 @@ class VerifiedPackage:
             raise Rejected("HASH_MISMATCH", meta["member"], "decrypted evidence differs from its recorded hash")
         return data
 
+    def check_evidence(self, evidence_id: str, key) -> None:
+        """Decrypt an evidence member as a stream and check its size and SHA-256 without keeping it."""
+        meta = next((e for e in self.manifest["evidence"] if e["evidence_id"] == evidence_id), None)
+        if meta is None:
+            raise Rejected("MEMBER_MISSING", f"evidence/{evidence_id}")
+        name = meta["member"]
+        try:
+            age.check_header(self.reader.head(name, 64 * 1024))
+            sink = _HashSink()
+            age.decrypt_stream(_ChunkReader(self.reader.iter_chunks(name)), sink, key)
+        except age.AgeError as exc:
+            raise Rejected("DECRYPT_FAILED", name, str(exc)) from None
+        if sink.n != meta["size"] or sink.h.hexdigest() != meta["sha256"]:
+            raise Rejected("HASH_MISMATCH", name, "decrypted evidence differs from its recorded hash")
+
     def optional_member(self, name: str, key) -> Optional[bytes]:
         return self.decrypt_member(name, key) if name in self.sums else None
 
     def member_ciphertext(self, name: str) -> bytes:
         return self.reader.read(name)
+
+
+class _HashSink:
+    def __init__(self) -> None:
+        self.h = hashlib.sha256()
+        self.n = 0
+
+    def write(self, data) -> int:
+        self.h.update(data)
+        self.n += len(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+class _ChunkReader:
+    def __init__(self, chunks) -> None:
+        self.it = iter(chunks)
+        self.buf = memoryview(b"")
+
+    def read(self, n: int = -1) -> bytes:
+        if n is None or n < 0:
+            out = bytes(self.buf) + b"".join(self.it)
+            self.buf = memoryview(b"")
+            return out
+        while not len(self.buf):
+            try:
+                self.buf = memoryview(next(self.it))
+            except StopIteration:
+                return b""
+        out, self.buf = bytes(self.buf[:n]), self.buf[n:]
+        return out
 
 
 def parse_events(data: bytes, manifest: dict) -> list[Event]:
@@ -306,7 +354,7 @@ def _verify_open(reader: ArchiveReader, trust, *, recipient_public, case_id, cha
         events = pkg.events(decrypt_key)
         evidence_events = {e.payload.get("evidence_id"): e.payload for e in events if e.type == "evidence.added"}
         for meta in m["evidence"]:
-            pkg.evidence(meta["evidence_id"], decrypt_key)
+            pkg.check_evidence(meta["evidence_id"], decrypt_key)
             recorded = evidence_events.get(meta["evidence_id"])
             if recorded is not None and recorded.get("sha256") not in (None, meta["sha256"]):
                 raise Rejected("HASH_MISMATCH", meta["member"], "differs from the hash recorded at acquisition")
