@@ -109,34 +109,39 @@ SELECT mdtrt_id, psn_no, gend, brdy, age, med_type, begntime, endtime, dscg_way,
        CAST(greatest(1, date_diff('day', CAST(begntime AS DATE), CAST(endtime AS DATE))) AS INTEGER) AS stay_len
 FROM visits;
 
+CREATE TABLE fee_lines AS
+SELECT mdtrt_id, feedetl_sn, init_feedetl_sn, drord_no, fee_ocur_time, CAST(fee_ocur_time AS DATE) AS fee_date,
+       med_list_codg, med_list_name, list_type, cnt, pric, det_item_fee_sumamt, bilg_dr_codg
+FROM fees;
+
 CREATE TABLE refund_lines AS
 SELECT r.mdtrt_id, r.feedetl_sn, r.init_feedetl_sn, r.drord_no, r.fee_ocur_time,
        CAST(r.fee_ocur_time AS DATE) AS fee_date, r.med_list_codg, r.cnt,
        r.det_item_fee_sumamt AS amt
-FROM fees r
+FROM fee_lines r
 WHERE r.init_feedetl_sn IS NOT NULL
-  AND EXISTS (SELECT 1 FROM fees o WHERE o.mdtrt_id = r.mdtrt_id AND o.feedetl_sn = r.init_feedetl_sn
+  AND EXISTS (SELECT 1 FROM fee_lines o WHERE o.mdtrt_id = r.mdtrt_id AND o.feedetl_sn = r.init_feedetl_sn
                                      AND o.init_feedetl_sn IS NULL);
 
 CREATE TABLE refund_sums AS
 SELECT mdtrt_id, init_feedetl_sn AS feedetl_sn, sum(cnt) AS rcnt, sum(amt) AS ramt
 FROM refund_lines GROUP BY ALL;
 
-CREATE VIEW orig_net AS
-SELECT o.mdtrt_id, o.feedetl_sn, o.fee_ocur_time, CAST(o.fee_ocur_time AS DATE) AS fee_date,
+CREATE TABLE orig_net AS
+SELECT o.mdtrt_id, o.feedetl_sn, o.fee_ocur_time, o.fee_date,
        o.med_list_codg, o.med_list_name, o.list_type, o.pric, o.drord_no, o.bilg_dr_codg,
        o.cnt, o.det_item_fee_sumamt AS amt,
        CAST(o.cnt + coalesce(r.rcnt, 0) AS DECIMAL(38, 4)) AS net_cnt,
        CAST(o.det_item_fee_sumamt + coalesce(r.ramt, 0) AS DECIMAL(38, 4)) AS net_amt
-FROM fees o LEFT JOIN refund_sums r ON r.mdtrt_id = o.mdtrt_id AND r.feedetl_sn = o.feedetl_sn
+FROM fee_lines o LEFT JOIN refund_sums r ON r.mdtrt_id = o.mdtrt_id AND r.feedetl_sn = o.feedetl_sn
 WHERE o.init_feedetl_sn IS NULL;
+DROP TABLE fee_lines;
 
 CREATE VIEW net_lines AS SELECT * FROM orig_net WHERE net_cnt > 0;
 
 CREATE VIEW agg_lines AS
-SELECT mdtrt_id, feedetl_sn, false AS is_refund, drord_no, fee_ocur_time,
-       CAST(fee_ocur_time AS DATE) AS fee_date, med_list_codg, cnt, det_item_fee_sumamt AS amt
-FROM fees WHERE init_feedetl_sn IS NULL
+SELECT mdtrt_id, feedetl_sn, false AS is_refund, drord_no, fee_ocur_time, fee_date, med_list_codg, cnt, amt
+FROM orig_net
 UNION ALL
 SELECT mdtrt_id, feedetl_sn, true, drord_no, fee_ocur_time, fee_date, med_list_codg, cnt, amt
 FROM refund_lines;
