@@ -59,8 +59,10 @@ def table_for_file_name(path: Path, kind: Optional[str] = None) -> Optional[Tabl
     return spec
 
 
-def _choose_header(rows: list[list[str]], spec: Optional[TableSpec], kind: Optional[str], mapping) -> tuple[int, TableSpec]:
-    """Index of the header row among the first rows, and its table. Raises NotATable."""
+def _choose_header(rows: list[list[str]], spec: Optional[TableSpec], kind: Optional[str], mapping,
+                   strict: bool = False) -> tuple[int, TableSpec]:
+    """Index of the header row among the first rows, and its table. Raises NotATable. Unless ``strict``,
+    a known table falls back to the best-matching (or first) row, so the error names the missing columns."""
     fallback = None
     for i, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
         if not any(c.strip() for c in cells):
@@ -75,7 +77,7 @@ def _choose_header(rows: list[list[str]], spec: Optional[TableSpec], kind: Optio
             p = propose_mapping(cells, kind=kind, mapping=mapping)
             if p.table and not p.missing_required:
                 return i, load_contract().table(p.table)
-    if spec is not None:
+    if spec is not None and not strict:
         if fallback is None:
             fallback = next((i for i, c in enumerate(rows[:HEADER_SEARCH_ROWS]) if any(x.strip() for x in c)), None)
         if fallback is None:
@@ -228,14 +230,16 @@ class FileStream:
                 not wanted and (s := contract.table_for_name(n)) is not None and (self.kind is None or s.kind == self.kind))]
             order = named + [n for n in names if n not in named]
         last_error: Optional[Exception] = None
-        for n in order:
+        passes = [(n, True) for n in order] + ([(order[0], False)] if wanted is not None and order else [])
+        for n, strict in passes:
             sheet = X.read_sheet(wb, n)
             sheet_spec = wanted
             if sheet_spec is None:
                 s = contract.table_for_name(n)
                 sheet_spec = s if s is not None and (self.kind is None or s.kind == self.kind) else None
             try:
-                idx, spec = _choose_header(sheet.rows, sheet_spec, self.kind, self.mapping)
+                idx, spec = _choose_header(sheet.rows, sheet_spec, self.kind, self.mapping,
+                                           strict=strict and not (self.sheet or (wanted and wanted.matches_name(n))))
             except (NotATable, EmptyFile) as exc:
                 last_error = exc
                 continue

@@ -1,0 +1,76 @@
+"""A folder: tables found by name or header, referential checks reported, the report file, the summary."""
+
+import csv
+
+import pytest
+
+from feijian.ingest import NotATable, format_summary, read_folder, write_report
+
+from conftest import FEE_HEADER, fee_row
+
+VISITS = "mdtrt_id,psn_no,med_type,begntime,endtime\nM1,P1,11,2024-01-05 08:00,\nM2,P2,11,2024-01-06 08:00,\n"
+
+
+def test_referential_checks_reported_not_refused(write, tmp_path):
+    write("visits.csv", VISITS)
+    write("fees.csv", "\n".join([FEE_HEADER, fee_row("1"), fee_row("2", mdtrt="M9"),
+                                  fee_row("3", init="1", cnt="-2", amt="-3"),
+                                  fee_row("4", init="77", cnt="-2", amt="-3")]) + "\n")
+    write("readme.md", "# notes")
+    r = read_folder(tmp_path)
+    assert r.tables["fees"].num_rows == 4 and not r.rejected
+    problems = {p.message.split(" / ")[1]: p for p in r.referential}
+    assert problems["fee lines whose encounter is missing"].count == 1
+    assert problems["fee lines whose encounter is missing"].examples == [("fees.csv", 3, "M9")]
+    assert problems["refunds whose original line is missing"].examples == [("fees.csv", 5, "M1|77")]
+    assert r.unrecognised and r.unrecognised[0][0] == "readme.md"
+    assert r.missing_tables == ["institution"]
+    text = format_summary(r.files, referential=r.referential, unrecognised=r.unrecognised)
+    assert "fees.csv | fees | utf-8 |" in text and "readme.md" in text
+
+
+def test_referential_not_checked_without_visits(write, tmp_path):
+    write("fees.csv", FEE_HEADER + "\n" + fee_row("1") + "\n")
+    r = read_folder(tmp_path)
+    assert not r.referential and any("visits" in n for n in r.not_checked)
+
+
+def test_duplicate_keys_across_files_of_one_table(write, tmp_path):
+    write("fees.csv", FEE_HEADER + "\n" + fee_row("1") + "\n")
+    write("收费明细.csv", FEE_HEADER + "\n" + fee_row("1") + "\n" + fee_row("2") + "\n")
+    r = read_folder(tmp_path)
+    assert r.tables["fees"].num_rows == 2
+    assert [(x.file, x.line) for x in r.rejected] == [("收费明细.csv", 2)]
+
+
+def test_a_table_named_file_that_is_not_a_table_is_an_error(write, tmp_path):
+    write("fees.csv", "just some words\nand more\n")
+    with pytest.raises(Exception) as exc:
+        read_folder(tmp_path)
+    assert "fees.csv" in str(exc.value)
+
+
+def test_unnamed_non_table_listed(write, tmp_path):
+    write("memo.csv", "会议纪要\n无\n")
+    write("visits.csv", VISITS)
+    r = read_folder(tmp_path)
+    assert [u[0] for u in r.unrecognised] == ["memo.csv"] and r.tables["visits"].num_rows == 2
+
+
+def test_write_report_utf8_bom(write, tmp_path):
+    write("fees.csv", FEE_HEADER + "\n" + fee_row("1", amt="5") + "\n" + fee_row("2", code="") + "\n")
+    r = read_folder(tmp_path)
+    out = write_report(r.rejected, tmp_path / "out" / "report.csv")
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0] == ["file", "line", "field", "value", "reason"]
+    assert [(x[0], x[1], x[2]) for x in rows[1:]] == [("fees.csv", "2", "det_item_fee_sumamt"), ("fees.csv", "3", "med_list_codg")]
+
+
+def test_kb_folder_reads_the_bundled_sample():
+    from feijian.paths import resource
+
+    r = read_folder(resource("kb"), kind="kb")
+    assert "kb_items" in r.tables and not r.rejected
+    assert r.tables["kb_items"].schema.field("inpatient_only").type.id == __import__("pyarrow").bool_().id
