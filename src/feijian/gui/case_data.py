@@ -48,9 +48,7 @@ def stage_of(store) -> tuple[str, str]:
 
         if hasattr(stages, "current_stage"):
             st = stages.current_stage(store)
-            code = getattr(st, "code", st)
-            label = getattr(st, "label", None) or getattr(stages, "STAGE_LABELS", {}).get(code, str(code))
-            return str(code), str(label)
+            return str(st.code), str(getattr(st, "name_zh", "") or st.code)
     except ImportError:
         pass
     value = store.state().get("case", store.info.case_id, "stage") or {}

@@ -58,7 +58,36 @@ def mask_id(value: Any) -> str:
 def _is_missing(value: Any) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
+    if isinstance(value, np.datetime64):
+        return bool(np.isnat(value))
     return isinstance(value, float) and math.isnan(value)
+
+
+def _cell_source(series: pd.Series):
+    """What data() indexes per cell, without converting the column: numpy arrays stay numpy (datetime64
+    included); extension arrays (Arrow-backed strings) are indexed in place — a few microseconds a cell,
+    which matters only for the cells on screen."""
+    if isinstance(series.dtype, np.dtype):
+        return series.to_numpy()
+    return series.array
+
+
+def money_floats(series: pd.Series) -> np.ndarray:
+    """Money as float64 for sorting, filtering and charts (Decimals converted in Arrow, not in Python)."""
+    if series.dtype.kind in "fiu":
+        return series.to_numpy(dtype="float64", na_value=np.nan)
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        values = series.to_numpy(dtype=object)
+        try:  # the contract's money type first: the fastest conversion
+            arr = pa.array(values, type=pa.decimal128(18, 4), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            arr = pa.array(values, type=pa.decimal128(38, 10), from_pandas=True)
+        return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+    except Exception:  # not all Decimals (strings, mixed): the slow, general way
+        return pd.to_numeric(pd.Series([None if _is_missing(v) else str(v) for v in series]), errors="coerce").to_numpy(dtype="float64")
 
 
 def _format(value: Any, kind: str, labels: Optional[dict]) -> str:
@@ -87,15 +116,13 @@ def _format(value: Any, kind: str, labels: Optional[dict]) -> str:
 def sort_key(series: pd.Series, kind: str) -> np.ndarray:
     """A numpy array whose order is the column's natural order (missing values last)."""
     if kind in ("money", "int"):
-        num = pd.to_numeric(series.map(lambda v: float(v) if isinstance(v, Decimal) else v)
-                            if series.dtype == object else series, errors="coerce")
-        arr = np.asarray(num, dtype="float64")
+        arr = money_floats(series)
         return np.where(np.isnan(arr), np.inf, arr)
     if kind in ("date", "datetime"):
         ts = pd.to_datetime(series, errors="coerce")
         arr = ts.to_numpy(dtype="datetime64[ns]").astype("int64")
         return np.where(ts.isna().to_numpy(), np.iinfo("int64").max, arr)
-    codes, _uniques = pd.factorize(series.astype("string" if series.dtype != object else object), sort=True)
+    codes, _uniques = pd.factorize(series, sort=True)
     codes = codes.astype("int64")
     return np.where(codes < 0, np.iinfo("int64").max, codes)
 
@@ -134,8 +161,7 @@ class FrameModel(QAbstractTableModel):
         elif not self._columns or not keep_view:
             self._columns = [Column(str(c), str(c)) for c in self._frame.columns]
         self._columns = [c for c in self._columns if c.key in self._frame.columns]
-        self._arrays = [self._frame[c.key].to_numpy(dtype=object) if self._frame[c.key].dtype.kind == "M"
-                        else self._frame[c.key].to_numpy() for c in self._columns]
+        self._arrays = [_cell_source(self._frame[c.key]) for c in self._columns]
         self._keys = {}
         self._mask = None
         self._rows = np.arange(len(self._frame), dtype=np.int64)
@@ -177,6 +203,14 @@ class FrameModel(QAbstractTableModel):
         self._rows = rows
         self.endResetModel()
 
+    def set_key(self, name: str, key: np.ndarray) -> None:
+        """Provide a precomputed sort key for column ``name`` (e.g. money floats a page already has)."""
+        self._keys[name] = key
+
+    def key(self, name: str) -> np.ndarray:
+        """The cached sort key of column ``name`` over the whole frame (money: float, inf when missing)."""
+        return self._key(self.column_of(name))
+
     def _key(self, column: int) -> np.ndarray:
         col = self._columns[column]
         if col.key not in self._keys:
@@ -187,10 +221,14 @@ class FrameModel(QAbstractTableModel):
         if column < 0 or column >= len(self._columns) or len(rows) == 0:
             return rows
         key = self._key(column)[rows]
-        idx = np.argsort(key, kind="stable")
-        if order == Qt.SortOrder.DescendingOrder:
-            # descending but stable, missing values still last
-            idx = np.argsort(-key if key.dtype.kind == "f" else np.iinfo("int64").max - key, kind="stable")
+        # Text and dates (integer keys, many ties) sort stably, so an earlier sort breaks the ties; money
+        # (float keys, few ties) uses the faster quicksort.
+        kind = "quicksort" if key.dtype.kind == "f" else "stable"
+        if order != Qt.SortOrder.DescendingOrder:
+            idx = np.argsort(key, kind=kind)
+        else:
+            # descending, missing values still last
+            idx = np.argsort(-key if key.dtype.kind == "f" else np.iinfo("int64").max - key, kind=kind)
             if key.dtype.kind == "f":
                 inf = np.isinf(key[idx])
                 idx = np.concatenate([idx[~inf], idx[inf]])

@@ -187,23 +187,22 @@ class HitsView(QWidget):
                 mask &= (f[key] == value).to_numpy()
                 active = True
         if self.min_amount.value() > 0:
-            if self._amount_key is None:
-                from feijian.gui.models.frame_model import sort_key
-
-                self._amount_key = sort_key(f["amount"], "money")
-            mask &= self._amount_key >= self.min_amount.value()
-            mask &= np.isfinite(self._amount_key)
+            amounts = self.amounts()
+            mask &= amounts >= self.min_amount.value()
+            mask &= np.isfinite(amounts)
             active = True
         text = self.text.text().strip()
         if text:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
             if self._search is None:
-                parts = [f[c].astype("string").fillna("") for c in ("mdtrt_id", "rule", "detail", "med_list_codg")
-                         if c in f]
-                s = parts[0]
-                for p in parts[1:]:
-                    s = s + "\u0001" + p
-                self._search = s
-            mask &= self._search.str.contains(text, regex=False).fillna(False).to_numpy(dtype=bool)
+                self._search = [pa.array(f[c], type=pa.string(), from_pandas=True)
+                                for c in ("mdtrt_id", "rule", "detail", "med_list_codg", "dept", "doctor") if c in f]
+            found = np.zeros(len(f), dtype=bool)
+            for arr in self._search:
+                found |= pc.fill_null(pc.match_substring(arr, text), False).to_numpy(zero_copy_only=False)
+            mask &= found
             active = True
         group_key = self.group.currentData()
         if group_key and self.groups.selectionModel().hasSelection():
@@ -212,6 +211,16 @@ class HitsView(QWidget):
             mask &= (f[group_key].astype(str).fillna("") == value).to_numpy()
             active = True
         return mask if active else None
+
+    def amounts(self) -> np.ndarray:
+        """Hit amounts as float64 (NaN when missing), computed once per frame."""
+        if self._amount_key is None:
+            if len(self.frame):
+                key = self.model.key("amount")  # the model's cached sort key: float, inf when missing
+                self._amount_key = np.where(np.isinf(key), np.nan, key)
+            else:
+                self._amount_key = np.zeros(0)
+        return self._amount_key
 
     def apply_filters(self) -> None:
         selected = self.selected_positions()
@@ -228,8 +237,8 @@ class HitsView(QWidget):
             self.apply_filters()
             return
         f = self.frame
-        amounts = f["amount"].map(lambda v: float(v) if v is not None and v == v else 0.0)
-        g = pd.DataFrame({"group": f[key].astype(str).fillna(""), "amount": amounts,
+        amounts = np.nan_to_num(self.amounts())
+        g = pd.DataFrame({"group": f[key].fillna("").astype(str), "amount": amounts,
                           "confirmed": (f["status"] == "confirmed").to_numpy()})
         agg = g.groupby("group", sort=False).agg(count=("amount", "size"), amount=("amount", "sum"),
                                                  confirmed=("confirmed", "sum")).reset_index()
@@ -247,10 +256,12 @@ class HitsView(QWidget):
     def _update_count(self) -> None:
         shown = self.model.rowCount()
         total = len(self.frame)
-        if shown:
-            amount = self.model.shown_frame()["amount"] if shown <= 200_000 else None
-            money = format_money(sum((Decimal(str(v)) for v in amount if v is not None and v == v), Decimal(0))) \
-                if amount is not None else "—"
+        if shown and self._amount_key is None and "amount" not in self.model._keys and total > 300_000:
+            money = "—"  # computed on the first amount filter, sort or grouping, to keep opening fast
+        elif shown:  # the sum shown is indicative (float); amounts that count are summed in Decimal by casework
+            amounts = self.amounts()
+            rows = self.model._rows
+            money = format_money(round(float(np.nansum(amounts[rows] if shown < total else amounts)), 2))
         else:
             money = "0.00"
         self.count.setText(self.tr("显示 %1 / %2 条，金额 %3 元").replace("%1", f"{shown:,}")

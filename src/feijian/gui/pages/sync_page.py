@@ -176,7 +176,12 @@ class SyncPage(QWidget):
     def merge(self, paths):
         from feijian.sync import merge_packages
 
+        trust = self._trust()
+        if trust is None:
+            dialogs.error(self, self.tr("合并"), self.tr("尚未导入医保局信任列表（feijian trust import）"))
+            return None
         task = run_with_progress(self.window(), self.ctx.runner, self.tr("合并数据包"), merge_packages, self.ctx.store,
-                                 [Path(p) for p in paths], on_finished=lambda _r: self.ctx.data_changed.emit())
+                                 [Path(p) for p in paths], trust=trust,
+                                 on_finished=lambda _r: self.ctx.data_changed.emit())
         task.case_path = self.ctx.path
         return task
