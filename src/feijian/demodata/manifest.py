@@ -64,6 +64,12 @@ class DemoManifest:
     def rules_planted(self) -> set:
         return {h["rule_code"] for h in self.hits} | {h["rule_code"] for h in self.statistical}
 
+    def summary(self) -> str:
+        """One line for the console: encounters, fee lines, planted hits and rules covered."""
+        return (f"{self.counts.get('visits', 0)} 次就诊 / encounters, {self.counts.get('fees', 0)} 条费用明细 / fee lines, "
+                f"{len(self.hits)} 个预置疑点 / planted hits ({len(self.rules_planted)} 条规则 / rules), "
+                f"{len(self.near_misses)} 个边界反例 / near misses")
+
     def to_json(self) -> dict:
         return {
             "generator": "feijian demo-data",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -126,15 +127,21 @@ def write_xlsx(path: Path, spec: FileSpec, rows: list[dict]) -> None:
 
 
 def normalise_zip(data: bytes) -> bytes:
-    """The same archive with every member dated FIXED_TIME and in name order: byte-identical output."""
+    """The same archive with every member dated FIXED_TIME and in name order: byte-identical output.
+    openpyxl stamps ``dcterms:modified`` with the time of saving whatever the properties say, so the core
+    properties are rewritten here too."""
     src = zipfile.ZipFile(io.BytesIO(data))
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in sorted(src.infolist(), key=lambda i: i.filename):
             zi = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o600 << 16
-            dst.writestr(zi, src.read(info.filename), compresslevel=6)
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" + stamp + rb"\g<2>", body)
+            dst.writestr(zi, body, compresslevel=6)
     return out.getvalue()
 
 
