@@ -21,6 +21,7 @@ from feijian.domain.errors import FeijianError
 # and sets ``func(ctx, args) -> int`` on them.
 COMMAND_MODULES = [
     "demo",
+    "demo_data",
     "identity",
     "trust",
     "bureau",
