@@ -23,6 +23,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
 from feijian.casework.changes import Change, PendingWrites, commit
 from feijian.casework.findings import money_str, to_decimal
 from feijian.domain.errors import InputError
@@ -352,69 +356,87 @@ class ClueLinks:
     hit_ids: tuple[str, ...]
 
 
-def _date_of(v) -> Optional[dt.date]:
-    if v is None:
-        return None
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    try:
-        return dt.date.fromisoformat(str(v)[:10])
-    except ValueError:
-        return None
+class CaseIndex:
+    """The case data clues are linked to, indexed once (by encounter, item and person) so that linking a
+    list of clues reads the fee table once rather than once per clue."""
+
+    def __init__(self, store) -> None:
+        from feijian.casework.sampling import _strings
+
+        self.fees = store.read_table("fees")
+        visits = store.read_table("visits")
+        if self.fees is not None:
+            self.mdtrt = _strings(self.fees, "mdtrt_id")
+            self.sn = _strings(self.fees, "feedetl_sn")
+            self.item = _strings(self.fees, "med_list_codg")
+            if "fee_ocur_time" in self.fees.column_names:
+                t = self.fees.column("fee_ocur_time")
+                self.day = pd.to_datetime(pd.Series(t.to_pandas() if hasattr(t, "to_pandas") else t), errors="coerce").dt.date.to_numpy()
+            else:
+                self.day = np.full(self.fees.num_rows, None, dtype=object)
+            frame = pd.DataFrame({"m": self.mdtrt, "i": self.item})
+            self.by_enc = frame.groupby("m", sort=False).indices
+            self.by_item = frame.groupby("i", sort=False).indices
+        else:
+            self.by_enc, self.by_item = {}, {}
+        self.by_person: dict[str, list[str]] = {}
+        if visits is not None and "psn_no" in visits.column_names:
+            for m, p in zip(_strings(visits, "mdtrt_id"), _strings(visits, "psn_no")):
+                self.by_person.setdefault(p, []).append(m)
+        hits = store.hits()
+        self.hits = hits if hits is not None and not hits.empty else None
+        self.hits_by_line: dict[tuple[str, str], list[str]] = {}
+        if self.hits is not None:
+            lines = store.hit_lines()
+            if lines is not None and not lines.empty:
+                for h, m, sn in zip(lines["hit_id"].astype(str), lines["mdtrt_id"].astype(str), lines["feedetl_sn"].astype(str)):
+                    self.hits_by_line.setdefault((m, sn), []).append(h)
+            self.hit_keys = list(zip(self.hits["hit_id"].astype(str),
+                                     self.hits["mdtrt_id"].astype(str) if "mdtrt_id" in self.hits else [""] * len(self.hits),
+                                     self.hits["med_list_codg"].fillna("").astype(str) if "med_list_codg" in self.hits else [""] * len(self.hits)))
 
 
-def link_clue(store, clue: Clue | str) -> ClueLinks:
+def link_clue(store, clue: Clue | str, *, index: CaseIndex | None = None) -> ClueLinks:
     """The case data a clue points at: its encounters (by ``mdtrt_id``, or every encounter of ``psn_no``),
     the fee lines of those encounters (or of the whole case when the clue names only an item) restricted to the
-    item and period, and the latest run's hits on those encounters/items."""
+    item and period, and the latest run's hits on those lines, or on those encounters (and item)."""
     c = get_clue(store, clue) if isinstance(clue, str) else clue
-    visits = store.read_table("visits", None)
+    ix = index or CaseIndex(store)
     encounters: set[str] = set()
     if c.mdtrt_id:
         encounters.add(c.mdtrt_id)
-    if c.psn_no and visits is not None and "psn_no" in visits.column_names:
-        for m, p in zip(visits.column("mdtrt_id").to_pylist(), visits.column("psn_no").to_pylist()):
-            if p == c.psn_no:
-                encounters.add(m)
+    if c.psn_no:
+        encounters.update(ix.by_person.get(c.psn_no, ()))
     keyed = bool(c.mdtrt_id or c.psn_no)
-    fees = store.read_table("fees")
-    n_lines, amount = 0, Decimal("0")
-    line_keys: set[tuple[str, str]] = set()
-    if fees is not None and (keyed or c.med_list_codg):
-        cols = {name: fees.column(name).to_pylist() if name in fees.column_names else [None] * fees.num_rows
-                for name in ("mdtrt_id", "feedetl_sn", "med_list_codg", "fee_ocur_time", "det_item_fee_sumamt")}
-        for m, sn, code, t, amt in zip(*cols.values()):
-            if keyed and m not in encounters:
-                continue
-            if c.med_list_codg and code != c.med_list_codg:
-                continue
-            d = _date_of(t)
-            if d is not None and ((c.period_start and d < c.period_start) or (c.period_end and d > c.period_end)):
-                continue
-            n_lines += 1
-            amount += to_decimal(amt)
-            line_keys.add((str(m), str(sn)))
-            if not keyed:
-                encounters.add(m)
+    rows = np.zeros(0, dtype=np.int64)
+    if ix.fees is not None and (keyed or c.med_list_codg):
+        if keyed:
+            parts = [ix.by_enc[m] for m in sorted(encounters) if m in ix.by_enc]
+            rows = np.sort(np.concatenate(parts)) if parts else rows
+            if c.med_list_codg and len(rows):
+                rows = rows[ix.item[rows] == c.med_list_codg]
+        else:
+            rows = np.sort(ix.by_item.get(c.med_list_codg, rows))
+        if len(rows) and (c.period_start or c.period_end):
+            days = ix.day[rows]
+            keep = np.array([d is None or d != d or ((not c.period_start or d >= c.period_start) and
+                                                     (not c.period_end or d <= c.period_end)) for d in days], dtype=bool)
+            rows = rows[keep]
+    line_keys = {(ix.mdtrt[r], ix.sn[r]) for r in rows}
+    amount = Decimal("0")
+    if len(rows):
+        for v in ix.fees.column("det_item_fee_sumamt").take(pa.array(rows, pa.int64())).to_pylist():
+            amount += to_decimal(v)
+    if not keyed:
+        encounters.update(ix.mdtrt[r] for r in rows)
     hit_ids: list[str] = []
-    hits = store.hits()
-    if hits is not None and not hits.empty:
-        lines = store.hit_lines()
-        by_line: dict[str, set] = {}
-        if lines is not None and not lines.empty:
-            for h, m, sn in zip(lines["hit_id"], lines["mdtrt_id"], lines["feedetl_sn"]):
-                by_line.setdefault(str(h), set()).add((str(m), str(sn)))
-        for h, m, code in zip(hits["hit_id"], hits.get("mdtrt_id", [""] * len(hits)), hits.get("med_list_codg", [""] * len(hits))):
-            h = str(h)
-            if by_line.get(h, set()) & line_keys:
+    for key in sorted(line_keys):
+        hit_ids += ix.hits_by_line.get(key, [])
+    if ix.hits is not None and keyed:
+        for h, m, code in ix.hit_keys:
+            if m in encounters and (not c.med_list_codg or not code or code == c.med_list_codg):
                 hit_ids.append(h)
-            elif keyed and m in encounters and (not c.med_list_codg or not code or code == c.med_list_codg):
-                hit_ids.append(h)
-            elif not keyed and c.med_list_codg and code == c.med_list_codg:
-                hit_ids.append(h)
-    return ClueLinks(tuple(sorted(encounters)), n_lines, amount, tuple(dict.fromkeys(hit_ids)))
+    return ClueLinks(tuple(sorted(encounters)), int(len(rows)), amount, tuple(dict.fromkeys(hit_ids)))
 
 
 # --------------------------------------------------------------------------- feedback file
@@ -437,10 +459,11 @@ def feedback_rows(store, list_id: str | None = None) -> tuple[list[str], list[li
     extra = cfg["zh"] if chinese else cfg["en"]
     headers = list(cl.headers) + extra
     state = store.state()
+    index = CaseIndex(store)
     out = []
     for i, row in enumerate(cl.rows):
         c = _clue_of(cl, i, row, state.get("clue", row[cl.fields["clue_id"]].strip(), "result"))
-        linked = len(link_clue(store, c).hit_ids) if c.mdtrt_id or c.psn_no or c.med_list_codg else 0
+        linked = len(link_clue(store, c, index=index).hit_ids) if c.mdtrt_id or c.psn_no or c.med_list_codg else 0
         out.append(list(row) + [
             c.result_label if chinese else c.result, f"{c.verified_amount:.2f}" if c.result else "",
             c.explanation, ";".join(c.evidence_ids), str(linked),

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Optional
 
 import pandas as pd
+import pyarrow as pa
 
 from feijian.casework.findings import findings, to_decimal
 from feijian.domain.records import Finding
@@ -98,32 +99,36 @@ class PenaltySummary:
     notes: tuple[str, ...] = field(default=())
 
 
-def _line_attribution(store) -> pd.DataFrame:
-    """``mdtrt_id, feedetl_sn → department, doctor, scope_ratio`` from the case tables."""
-    fees = store.read_table("fees")
+def _line_attribution(store, keys: pd.DataFrame) -> pd.DataFrame:
+    """``mdtrt_id, feedetl_sn → department, doctor, scope_ratio`` for the lines in ``keys``."""
+    from feijian.casework.sampling import _strings
+
     cols = ["mdtrt_id", "feedetl_sn", "department", "doctor", "scope_ratio"]
-    if fees is None:
+    fees = store.read_table("fees")
+    if fees is None or keys.empty:
         return pd.DataFrame(columns=cols)
+    wanted = keys[["mdtrt_id", "feedetl_sn"]].drop_duplicates()
+    df = pd.DataFrame({
+        "mdtrt_id": _strings(fees, "mdtrt_id"), "feedetl_sn": _strings(fees, "feedetl_sn"),
+        "_row": range(fees.num_rows),
+    }).merge(wanted, on=["mdtrt_id", "feedetl_sn"], how="inner").drop_duplicates(["mdtrt_id", "feedetl_sn"])
+    sub = fees.take(pa.array(df["_row"].to_numpy(), pa.int64()))
 
     def col(t, name):
         return t.column(name).to_pylist() if name in t.column_names else [None] * t.num_rows
 
-    df = pd.DataFrame({
-        "mdtrt_id": [str(x) for x in col(fees, "mdtrt_id")], "feedetl_sn": [str(x) for x in col(fees, "feedetl_sn")],
-        "department": [x or "" for x in col(fees, "bilg_dept_codg")], "doctor": [x or "" for x in col(fees, "bilg_dr_codg")],
-    })
-    gross = [to_decimal(x) for x in col(fees, "det_item_fee_sumamt")]
-    scope = col(fees, "inscp_scp_amt")
-    df["scope_ratio"] = [(to_decimal(s) / g) if (s is not None and g) else Decimal("1") for s, g in zip(scope, gross)]
+    df["department"] = [x or "" for x in col(sub, "bilg_dept_codg")]
+    df["doctor"] = [x or "" for x in col(sub, "bilg_dr_codg")]
+    gross = [to_decimal(x) for x in col(sub, "det_item_fee_sumamt")]
+    scope = col(sub, "inscp_scp_amt")
+    df["scope_ratio"] = [(to_decimal(sc) / g) if (sc is not None and g) else Decimal("1") for sc, g in zip(scope, gross)]
     visits = store.read_table("visits")
     if visits is not None:
-        v = pd.DataFrame({"mdtrt_id": [str(x) for x in col(visits, "mdtrt_id")],
-                          "v_dept": [x or "" for x in col(visits, "adm_dept_codg")],
-                          "v_doctor": [x or "" for x in col(visits, "atddr_no")]})
+        v = pd.DataFrame({"mdtrt_id": _strings(visits, "mdtrt_id"), "v_dept": _strings(visits, "adm_dept_codg"),
+                          "v_doctor": _strings(visits, "atddr_no")}).drop_duplicates("mdtrt_id")
         df = df.merge(v, on="mdtrt_id", how="left")
         df["department"] = [d or (vd if isinstance(vd, str) else "") for d, vd in zip(df["department"], df["v_dept"])]
         df["doctor"] = [d or (vd if isinstance(vd, str) else "") for d, vd in zip(df["doctor"], df["v_doctor"])]
-    df = df.drop_duplicates(["mdtrt_id", "feedetl_sn"])
     return df[cols]
 
 
@@ -155,7 +160,7 @@ def penalty_summary(store, *, basis: str = "gross") -> PenaltySummary:
     fs = findings(store)
     by_id = {f.finding_id: f for f in fs}
     lines = _finding_lines(store, fs)
-    attr = _line_attribution(store)
+    attr = _line_attribution(store, lines)
     if not lines.empty:
         lines = lines.merge(attr, on=["mdtrt_id", "feedetl_sn"], how="left")
         lines["department"] = lines["department"].fillna("").replace("", UNATTRIBUTED)
