@@ -16,7 +16,7 @@ import zlib
 from dataclasses import replace
 
 import pytest
-from conftest import Chain, build, evidence, sample_content
+from sync_pkgkit import Chain, build, evidence, sample_content
 
 from feijian.crypto import age, minisign
 from feijian.domain.events import Event, canonical_json, make_event

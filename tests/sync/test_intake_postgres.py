@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import build
+from sync_pkgkit import build
 
 from feijian.sync.archive import Archive
 from feijian.sync.intake import intake

@@ -8,7 +8,7 @@ import subprocess
 import zipfile
 
 import pytest
-from conftest import build
+from sync_pkgkit import build
 
 from feijian.crypto import age, minisign
 from feijian.crypto.identity import raw_private
