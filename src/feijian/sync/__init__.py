@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from feijian.sync.reasons import Rejected
 
-__all__ = ["Rejected", "export_package", "verify_package", "merge_packages", "intake"]
+__all__ = ["Rejected", "export_package", "verify_package", "merge_packages", "resolve_conflict", "intake"]
 
 
 def __getattr__(name):  # lazy: avoid importing the store for the verifier alone
@@ -24,6 +24,10 @@ def __getattr__(name):  # lazy: avoid importing the store for the verifier alone
         from feijian.sync.merge import merge_packages
 
         return merge_packages
+    if name == "resolve_conflict":
+        from feijian.sync.merge import resolve_conflict
+
+        return resolve_conflict
     if name == "intake":
         from feijian.sync.intake import intake
 
