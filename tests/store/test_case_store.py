@@ -342,3 +342,11 @@ def test_interrupted_rotation_opens_with_either_key(new_case, inspector):
     with CaseStore.open(path, inspector) as s:
         assert s.data_key == old_key
     assert CaseKeys.load(path).next is None
+
+
+def test_time_ordered_extract_is_split_into_months_without_reordering(new_case):
+    store = new_case("a")
+    t = fee_table(3000, months=6).sort_by([("fee_ocur_time", "ascending")])
+    assert store.write_table("b1", "fees", t) == 6
+    assert store.read_table("fees").equals(t)
+    assert [c["month"] for c in store.chunk_summary()] == [f"2024-0{m}" for m in range(1, 7)]

@@ -15,6 +15,7 @@ import io
 import logging
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Iterator, Optional
@@ -294,12 +295,17 @@ class CaseStore:
         from feijian.domain.progress import check_cancelled, report
 
         pieces = columnar.split_by_month(table, data)
-        with self.transaction():
-            for i, (month, piece) in enumerate(pieces):
+
+        def encode(piece: pa.Table) -> tuple[memoryview, str]:
+            blob = memoryview(columnar.encode(piece))
+            return blob, hashlib.sha256(blob).hexdigest()
+
+        # compress the next chunks on a second thread while SQLCipher encrypts and writes this one
+        with ThreadPoolExecutor(max_workers=2) as pool, self.transaction():
+            for i, ((month, piece), (blob, sha)) in enumerate(zip(pieces, pool.map(encode, (p for _, p in pieces)))):
                 check_cancelled(cancelled)
-                blob = columnar.encode(piece)
                 self.conn.execute("INSERT INTO chunks (tbl, batch_id, month, rows, sha256, data) VALUES (?,?,?,?,?,?)",
-                                  (table, batch_id, month, piece.num_rows, hashlib.sha256(blob).hexdigest(), blob))
+                                  (table, batch_id, month, piece.num_rows, sha, blob))
                 report(progress, i + 1, len(pieces), table)
         return len(pieces)
 

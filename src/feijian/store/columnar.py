@@ -3,6 +3,7 @@ and month (at most :data:`MAX_CHUNK_ROWS` rows), stored as blobs inside the encr
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -35,13 +36,24 @@ def split_by_month(table: str, data: pa.Table) -> list[tuple[str, pa.Table]]:
     if col is None or data.num_rows == 0:
         return [(NO_MONTH, piece) for piece in _pieces(data)]
     values = data.column(col)
-    key = pc.add(pc.multiply(pc.year(values), 100), pc.month(values))
+    key = pc.add(pc.multiply(pc.year(values), 100), pc.month(values)).to_numpy(zero_copy_only=False)
     out: list[tuple[str, pa.Table]] = []
-    for k in sorted(v for v in pc.unique(key).to_pylist() if v is not None):
-        part = data.filter(pc.equal(key, k))
-        out += [(f"{k // 100:04d}-{k % 100:02d}", piece) for piece in _pieces(part)]
-    if key.null_count:
-        out += [(NO_MONTH, piece) for piece in _pieces(data.filter(pc.is_null(key)))]
+    if not np.isnan(key).any() if key.dtype.kind == "f" else True:
+        k = key.astype(np.int64)
+        if k.size < 2 or bool(np.all(k[1:] >= k[:-1])):  # already in time order (the usual extract): slices
+            bounds = np.flatnonzero(np.diff(k)) + 1
+            starts = np.concatenate(([0], bounds))
+            ends = np.concatenate((bounds, [k.size]))
+            for a, b in zip(starts, ends):
+                m = int(k[a])
+                out += [(f"{m // 100:04d}-{m % 100:02d}", piece) for piece in _pieces(data.slice(a, b - a))]
+            return out
+    arrow_key = pa.array(key, from_pandas=True).cast(pa.int64())
+    for m in sorted(v for v in pc.unique(arrow_key).to_pylist() if v is not None):
+        part = data.filter(pc.equal(arrow_key, m))
+        out += [(f"{m // 100:04d}-{m % 100:02d}", piece) for piece in _pieces(part)]
+    if arrow_key.null_count:
+        out += [(NO_MONTH, piece) for piece in _pieces(data.filter(pc.is_null(arrow_key)))]
     return out
 
 
@@ -51,12 +63,13 @@ def _pieces(data: pa.Table) -> list[pa.Table]:
     return [data.slice(i, MAX_CHUNK_ROWS) for i in range(0, data.num_rows, MAX_CHUNK_ROWS)]
 
 
-def encode(data: pa.Table, compression: str | None = COMPRESSION) -> bytes:
+def encode(data: pa.Table, compression: str | None = COMPRESSION) -> pa.Buffer:
+    """The IPC file bytes as an Arrow buffer (supports the buffer protocol: no copy to hand it to SQLite)."""
     sink = pa.BufferOutputStream()
     options = pa.ipc.IpcWriteOptions(compression=compression)
     with pa.ipc.new_file(sink, data.schema, options=options) as writer:
         writer.write_table(data, max_chunksize=256 * 1024)
-    return sink.getvalue().to_pybytes()
+    return sink.getvalue()
 
 
 def decode(blob: bytes, columns: list[str] | None = None) -> pa.Table:
