@@ -5,7 +5,7 @@ import pytest
 
 from feijian.rules import KnowledgeBase, KnowledgeBaseError
 
-from conftest import kb
+from rule_tables import kb
 
 
 def _t(**cols):

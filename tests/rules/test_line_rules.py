@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from conftest import amounts, case, fee, kb, keys, run, visit
+from rule_tables import amounts, case, fee, kb, keys, run, visit
 
 INP = [visit("V1", "2024-03-01 09:00", "2024-03-05 10:00")]
 

@@ -10,7 +10,7 @@ from feijian.domain.errors import Cancelled, InputError
 from feijian.rules import case_total, load_catalogue, screen, write_hits_csv
 from feijian.rules.registry import load_rules
 
-from conftest import case, fee, kb, run, visit
+from rule_tables import case, fee, kb, run, visit
 
 INP = [visit("V1", "2024-03-01 09:00", "2024-03-05 10:00")]
 

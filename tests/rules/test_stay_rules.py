@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from conftest import case, fee, kb, keys, run, visit
+from rule_tables import case, fee, kb, keys, run, visit
 
 
 def _dx(m, code, t="1"):

@@ -7,7 +7,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pyarrow as pa
-import pytest
 
 from feijian.domain.contract import load_contract
 from feijian.rules import KnowledgeBase, screen
@@ -87,9 +86,3 @@ def amounts(result, *cols):
     cols = cols or ("mdtrt_id", "feedetl_sn")
     return {tuple(r[:-1]): r[-1] for r in result.hits[list(cols) + ["amount"]].itertuples(index=False, name=None)}
 
-
-@pytest.fixture
-def helpers():
-    import types
-
-    return types.SimpleNamespace(table=table, fee=fee, visit=visit, case=case, kb=kb, run=run, keys=keys, amounts=amounts)

@@ -1,0 +1,41 @@
+"""screen_case over a real encrypted case store: tables read from the store, run saved as an event."""
+
+import datetime as dt
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from feijian.casework.screening import screen_case
+from feijian.crypto.identity import create_identity
+from feijian.domain.records import CaseInfo
+from feijian.store.case_store import CaseStore
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rules"))
+from rule_tables import case, fee, kb, visit  # noqa: E402  (the rules tests' table builders)
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    monkeypatch.setenv("FEIJIAN_KDF_FAST", "1")
+    info = CaseInfo(case_id="case-s", name="筛查测试", medins_code="H1", medins_name="测试医院", medins_lv="3",
+                    data_period_start=dt.date(2024, 1, 1), data_period_end=dt.date(2024, 12, 31))
+    s = CaseStore.create(tmp_path / "s.fjcase", info, create_identity("张检查", "J-001"))
+    yield s
+    s.close()
+
+
+def test_screen_case_reads_store_and_saves_run(store):
+    tables = case([fee("V1", "1", "X", "2024-03-02 10:00", 1, 10), fee("V1", "2", "X", "2024-03-02 10:00", 1, 10),
+                   fee("V1", "3", "X", "2024-03-09 10:00", 2, 10)],
+                  [visit("V1", "2024-03-01 09:00", "2024-03-05 10:00")])
+    for name, t in tables.items():
+        store.write_table("b1", name, t)
+    result = screen_case(store, kb=kb(), rules=["R01", "R05", "R11"])
+    assert sorted(result.hits["rule_code"]) == ["R01", "R05"]
+    assert "R11" in result.not_run
+    assert result.run.total_amount == Decimal("30.00")
+    saved = store.latest_run()
+    assert saved is not None and saved.run_id == result.run.run_id
+    assert len(store.hits()) == 2 and len(store.hit_lines()) == 2
