@@ -144,9 +144,13 @@ def store_frame(store, unit: str = "encounter") -> pd.DataFrame:
 
 
 def frame_hash(frame: pd.DataFrame) -> str:
+    """SHA-256 of the frame as text: one ``unit_id<TAB>amount in fen<LF>`` line per unit, in frame order."""
     h = hashlib.sha256()
-    for uid, fen in zip(frame["unit_id"], frame["amount_fen"]):
-        h.update(f"{uid}\t{int(fen)}\n".encode("utf-8"))
+    step = 1_000_000
+    for i in range(0, len(frame), step):
+        part = frame.iloc[i: i + step]
+        text = (part["unit_id"].astype(str) + "\t" + part["amount_fen"].astype(np.int64).astype(str) + "\n").str.cat()
+        h.update(text.encode("utf-8"))
     return h.hexdigest()
 
 
@@ -255,8 +259,9 @@ def draw(frame: pd.DataFrame, method: str, n: int, seed: int, *, unit: str = "en
     if method == "stratified":
         _check_n(n, N)
         labels = strata_of(frame, stratify_by, bands)
-        names = sorted(labels.unique())
-        positions = [np.flatnonzero(labels.to_numpy() == name) for name in names]
+        groups = pd.Series(np.arange(N), index=labels.to_numpy()).groupby(level=0, sort=True).indices
+        names = sorted(groups)
+        positions = [np.sort(np.asarray(groups[name], dtype=np.int64)) for name in names]
         alloc = _allocate([len(p) for p in positions], n, allocation)
         streams = np.random.SeedSequence(seed).spawn(len(names))
         chosen, strata = [], []
