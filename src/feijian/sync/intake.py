@@ -40,7 +40,7 @@ class Receipt:
     def write(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         p = folder / f"{self.package_id}.receipt.json"
-        p.write_bytes(self.body + b"\n")
+        p.write_bytes(self.body)  # exactly the signed bytes: `minisign -V -p bureau.pub -m FILE` checks it
         (folder / f"{self.package_id}.receipt.json.minisig").write_text(self.signature)
         return p
 
@@ -79,7 +79,7 @@ def intake_one(path: Path, archive: Archive, *, bureau_keys, trust) -> Receipt:
                     eid = meta["evidence_id"]
                     if eid in taken:
                         continue
-                    holder.evidence(eid, key)  # decrypts and checks the plaintext hash
+                    # open_verified (with the key) already decrypted it and checked its plaintext hash
                     existing = archive.has_evidence(case_id, eid)
                     if existing is not None:
                         if existing != meta["sha256"]:
