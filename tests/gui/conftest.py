@@ -33,3 +33,13 @@ def runner(qapp):
     yield r
     r.cancel_all()
     pool.waitForDone(30_000)
+
+
+@pytest.fixture(scope="session")
+def demo_folder(tmp_path_factory):
+    """The demo hospital's extracts at a small scale, generated once for the GUI tests."""
+    from feijian import demodata
+
+    out = tmp_path_factory.mktemp("demo") / "data"
+    demodata.generate(out, scale=0.05)
+    return out

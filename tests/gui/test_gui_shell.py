@@ -77,7 +77,6 @@ def test_wizard_creates_case_and_every_page_opens(workbench, qtbot):
     assert workbench.home_page.model.rowCount() == 1
     assert workbench.home_page.model.value(0, "institution") == "某市人民医院"
     window = workbench.case_windows[0]
-    qtbot.addWidget(window)
     for key in window.pages:
         page = window.show_page(key)
         assert window.stack.currentWidget() is page

@@ -19,23 +19,17 @@ FINDING_STATUS = {"draft": "草稿", "agreed": "机构确认", "disputed": "机�
 
 
 def penalty_text(amount: Decimal, article: int) -> str:
-    """The penalty range of the finding, from casework.penalties when available."""
+    """The fine range for a finding (casework.penalties: a multiple of the amount by article)."""
     try:
-        from feijian.casework import penalties
+        from feijian.casework.penalties import penalty_range
     except ImportError:
         return ""
-    fn = getattr(penalties, "penalty_range", None)
-    if fn is None:
+    if not article:
         return ""
     try:
-        rng = fn(amount, article=article)
-    except TypeError:
-        rng = fn(amount)
-    except FeijianError:
+        low, high = penalty_range(int(article), amount)
+    except (FeijianError, TypeError, ValueError):
         return ""
-    low, high = (getattr(rng, "low", None), getattr(rng, "high", None)) if not isinstance(rng, tuple) else rng[:2]
-    if low is None:
-        return str(rng)
     return f"{format_money(low)} — {format_money(high)} 元"
 
 

@@ -12,8 +12,8 @@ from typing import Optional
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
@@ -135,17 +135,25 @@ class HitsView(QWidget):
         self.reopen_button.clicked.connect(lambda: self.decide_requested.emit("open"))
         self.record_button.clicked.connect(self._open_current)
         self.table.doubleClicked.connect(lambda _i: self._open_current())
-        for keys, slot in ((("J", "Down"), self.next_row), (("K", "Up"), self.previous_row),
-                           (("C",), lambda: self.decide_requested.emit("confirmed")),
-                           (("D",), lambda: self.decide_requested.emit("dismissed")),
-                           (("O",), lambda: self.decide_requested.emit("open")),
-                           (("Return", "Enter"), self._open_current)):
-            for key in keys:
-                sc = QShortcut(QKeySequence(key), self.table)
-                sc.setContext(Qt.ShortcutContext.WidgetShortcut)
-                sc.activated.connect(slot)
+        self.table.installEventFilter(self)  # keyboard triage keys, handled before the view's own search
+        self._keys = {
+            Qt.Key.Key_J: self.next_row, Qt.Key.Key_K: self.previous_row,
+            Qt.Key.Key_C: lambda: self.decide_requested.emit("confirmed"),
+            Qt.Key.Key_D: lambda: self.decide_requested.emit("dismissed"),
+            Qt.Key.Key_O: lambda: self.decide_requested.emit("open"),
+            Qt.Key.Key_Return: self._open_current, Qt.Key.Key_Enter: self._open_current,
+        }
         self._amount_key: Optional[np.ndarray] = None
         self._search: Optional[pd.Series] = None
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.table and event.type() == QEvent.Type.KeyPress \
+                and not (event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)):
+            action = self._keys.get(Qt.Key(event.key()))
+            if action is not None:
+                action()
+                return True
+        return super().eventFilter(obj, event)
 
     # --- data ----------------------------------------------------------------------------------------
     def set_hits(self, frame: pd.DataFrame) -> None:
