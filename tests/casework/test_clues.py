@@ -136,3 +136,20 @@ def test_bad_lists_and_results_are_refused():
 def test_blank_rows_are_counted_not_kept():
     cl = read_clue_list(_csv(rows=[ROWS[0], ["", "", ""], ROWS[1]]))
     assert len(cl.rows) == 2 and cl.blank_rows == 1
+
+
+def test_results_proposed_from_the_hit_review():
+    from feijian.casework.clues import record_results_from_hits
+    from feijian.casework.review import review_hits
+
+    store = _store()
+    import_clues(store, _csv("utf-8"), file_name="c.csv")
+    assert record_results_from_hits(store) == 1  # GJ-002: nothing in the data → 无法核实; others have open hits
+    review_hits(store, ["h1"], "confirmed", "核实", catalogue={})
+    review_hits(store, ["h2"], "dismissed", "合理", catalogue={})
+    assert record_results_from_hits(store) == 2
+    by = {c.clue_id: c for c in clues(store)}
+    assert (by["GJ-003"].result, by["GJ-003"].verified_amount) == ("partly", Decimal("50"))  # h1 confirmed, h2 not
+    assert (by["GJ-001"].result, by["GJ-001"].verified_amount) == ("unfounded", Decimal("0"))
+    assert by["GJ-002"].result == "unverifiable" and "复核" in by["GJ-002"].explanation
+    assert clue_progress(store).cleared == 3

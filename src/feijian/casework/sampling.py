@@ -64,6 +64,11 @@ class Sample:
     hits: tuple[int, ...] = ()  # MUS: how many sampling points fell in each selected unit
     excluded: int = 0  # MUS: units with zero or negative amounts, outside the MUS frame
 
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The selected unit ids (same as ``selected``)."""
+        return self.selected
+
     def to_payload(self) -> dict:
         d = asdict(self)
         d["selected"] = list(self.selected)
