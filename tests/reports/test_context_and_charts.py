@@ -75,3 +75,18 @@ def test_long_problem_list_splits_with_header_on_every_page():
     for t in pages[:len(table_pages)]:
         assert "违规金额（元）" in t and "反馈意见" in t
     assert f"第 {len(pages)} 页 共 {len(pages)} 页" in pages[-1]
+
+
+def test_plain_cells_wrap_instead_of_overflowing():
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from feijian.reports.fonts import register_fonts
+    from feijian.reports.layout import hard_wrap_for
+
+    font = register_fonts()
+    fit = hard_wrap_for(60)
+    text = "XB01ABC123 注射用头孢曲松钠（规格：1.0g/瓶，限重症感染）ZY2025000000000000012345"
+    lines = fit(text).split("\n")
+    assert len(lines) > 1 and "".join(lines) == text  # nothing cut off
+    assert all(stringWidth(line, font, 8.5) <= 60 for line in lines)
+    assert fit("短") == "短"

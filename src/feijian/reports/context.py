@@ -129,7 +129,17 @@ class ReportContext:
     def finding_lines(self, finding: Finding) -> pd.DataFrame:
         if self.hit_lines is None or self.hit_lines.empty or not finding.hit_ids:
             return self.hit_lines.iloc[0:0] if self.hit_lines is not None else pd.DataFrame()
-        return self.hit_lines[self.hit_lines["hit_id"].isin(set(finding.hit_ids))]
+        cache = self.__dict__.setdefault("_line_cache", {})
+        key = (id(self.hit_lines), finding.hit_ids)
+        if key not in cache:  # documents ask several times per finding; filter once
+            by_hit = self.__dict__.get("_by_hit")
+            if by_hit is None or by_hit[0] is not self.hit_lines:
+                groups = self.hit_lines.groupby("hit_id", sort=False).indices
+                by_hit = (self.hit_lines, groups)
+                self.__dict__["_by_hit"] = by_hit
+            rows = [i for h in finding.hit_ids for i in by_hit[1].get(h, ())]
+            cache[key] = self.hit_lines.iloc[sorted(rows)]
+        return cache[key]
 
     def finding_counts(self, finding: Finding) -> tuple[int, int]:
         """(encounters, lines) behind a finding, from its hits' lines (or its hits when no lines)."""

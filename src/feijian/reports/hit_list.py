@@ -63,5 +63,5 @@ def build(ctx: ReportContext):
     if lines is not None and len(lines):
         story.append(p("三、疑点涉及的费用明细", st["h2"]))
         listed = lines[lines["hit_id"].isin(set(numbers))]
-        story.append(lines_table(listed, width, number_by=numbers))
+        story.extend(lines_table(listed, width, number_by=numbers))
     return SPEC, story

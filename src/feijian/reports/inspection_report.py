@@ -164,7 +164,7 @@ def build(ctx: ReportContext):
     if len(lines):
         story.append(p(f"共 {len(lines):,} 行，金额合计 {fmt_money(sum((money(a) for a in lines['amount']), Decimal(0)))} 元。",
                        st["body"]))
-        story.append(lines_table(lines, width, number_by=ids))
+        story.extend(lines_table(lines, width, number_by=ids))
     else:
         story.append(p("（无）", st["body"]))
     return SPEC, story

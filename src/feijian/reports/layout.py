@@ -105,10 +105,12 @@ def data_table(
     font = register_fonts()
     money_set, center_set = set(money_cols), set(center_cols)
 
+    fits = [hard_wrap_for(x - 6, font_size) for x in widths]  # 3 pt padding each side
+
     def cell(i: int, v: Any):
         text = "" if v is None else str(v)
         if not wrap:
-            return text
+            return fits[i](text)
         style = st["cell_r"] if i in money_set else st["cell_c"] if i in center_set else st["cell"]
         return p(text, style)
 
@@ -135,6 +137,29 @@ def data_table(
         cmds.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F5F5F5")))
     t.setStyle(TableStyle(cmds))
     return t
+
+
+def hard_wrap_for(width: float, size: float = 8.5):
+    """A function breaking plain text into lines no wider than ``width`` points (character by character, as
+    Chinese text wraps), for table cells drawn as plain strings; nothing is cut off."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    font = register_fonts()
+
+    def fit(text: str) -> str:
+        if stringWidth(text, font, size) <= width:
+            return text
+        lines, cur = [], ""
+        for ch in text:
+            if cur and stringWidth(cur + ch, font, size) > width:
+                lines.append(cur)
+                cur = ch
+            else:
+                cur += ch
+        lines.append(cur)
+        return "\n".join(lines)
+
+    return fit
 
 
 def field_table(pairs: Sequence[tuple[str, Any]], width: float, *, label_w: float = 32 * mm, cols: int = 1,

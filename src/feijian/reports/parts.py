@@ -85,13 +85,15 @@ def sha_wrapped(sha: str) -> str:
     return sha if len(sha) <= 32 else f"{sha[:32]}\n{sha[32:]}"
 
 
-def lines_table(rows_df, width: float, *, number_by: dict | None = None, wrap: bool = False) -> Flowable:
+def lines_table(rows_df, width: float, *, number_by: dict | None = None, wrap: bool = False) -> list[Flowable]:
     """The fee lines behind hits/findings: 编号, 就诊ID, 明细流水号, 时间, 项目, 数量, 单价, 金额."""
     cols = list(rows_df.columns)
 
     def get(r, c, default=""):
         return r[c] if c in cols and r[c] is not None and r[c] == r[c] else default
 
+    w = [15 * mm, 25 * mm, 25 * mm, 27 * mm, 0, 10 * mm, 18 * mm, 22 * mm]
+    w[4] = width - sum(w)
     rows = []
     for r in rows_df.itertuples(index=False):
         rd = r._asdict()
@@ -99,14 +101,19 @@ def lines_table(rows_df, width: float, *, number_by: dict | None = None, wrap: b
         when = when.strftime("%Y-%m-%d %H:%M") if hasattr(when, "strftime") else str(when)
         item = " ".join(x for x in (str(get(rd, "med_list_codg")), str(get(rd, "med_list_name"))) if x)
         cnt, pric = get(rd, "cnt"), get(rd, "pric")
-        rows.append((
+        cells = (
             (number_by or {}).get(rd["hit_id"], rd["hit_id"][:10]), rd["mdtrt_id"], rd["feedetl_sn"], when,
-            item[:40], _num(cnt), fmt_money(pric) if pric != "" else "", fmt_money(rd["amount"]),
-        ))
-    w = [22 * mm, 30 * mm, 30 * mm, 28 * mm, 0, 14 * mm, 20 * mm, 24 * mm]
-    w[4] = width - sum(w)
-    return data_table(["疑点/问题", "就诊ID", "明细流水号", "费用时间", "项目", "数量", "单价", "金额（元）"], rows, w,
-                      money_cols=[5, 6, 7], wrap=wrap)
+            item, _num(cnt), fmt_money(pric) if pric != "" else "", fmt_money(rd["amount"]),
+        )
+        rows.append(cells)
+    header = ["疑点/问题", "就诊ID", "明细流水号", "费用时间", "项目", "数量", "单价", "金额（元）"]
+    # reportlab re-measures the rest of a table at every page break (quadratic in rows): long annexes go as
+    # tables of CHUNK rows, each with its header row (repeated on every page it spans)
+    return [data_table(header, rows[i:i + CHUNK], w, money_cols=[5, 6, 7], wrap=wrap)
+            for i in range(0, max(len(rows), 1), CHUNK)]
+
+
+CHUNK = 400
 
 
 def _num(v: Any) -> str:

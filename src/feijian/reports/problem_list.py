@@ -62,5 +62,5 @@ def build(ctx: ReportContext):
         story.append(Spacer(1, 2 * mm))
         order = {h: n for n, h in enumerate(numbers)}
         annex_lines = annex_lines.assign(_o=annex_lines["hit_id"].map(order)).sort_values(["_o", "feedetl_sn"], kind="stable")
-        story.append(lines_table(annex_lines.drop(columns=["_o"]), width, number_by=numbers))
+        story.extend(lines_table(annex_lines.drop(columns=["_o"]), width, number_by=numbers))
     return SPEC, story
