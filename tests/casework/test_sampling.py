@@ -75,6 +75,13 @@ def test_stratified_allocation_is_proportional_with_one_per_stratum():
     assert all(x["n"] >= 1 for x in small.strata) and len(small.selected) == 4
 
 
+def test_allocation_gives_two_per_stratum_when_it_can():
+    assert sampling._allocate([100, 3, 2], 10, "proportional") == [6, 2, 2]
+    assert sampling._allocate([100, 3, 1], 10, "proportional") == [7, 2, 1]
+    assert sampling._allocate([50, 50, 50], 4, "proportional") == [2, 1, 1]
+    assert sampling._allocate([10, 20], 6, "equal") == [3, 3]
+
+
 def test_systematic_is_evenly_spaced_and_mus_favours_large_amounts():
     frame = build_frame(*_tables())
     s = draw(frame, "systematic", 6, 99)

@@ -216,18 +216,15 @@ def _allocate(sizes: Sequence[int], n: int, allocation: str) -> list[int]:
     if allocation != "proportional":
         raise InputError(f"分配方式须为 proportional 或 equal / allocation must be proportional or equal: {allocation!r}")
     quotas = [n * s / N for s in sizes]
-    alloc = [min(s, int(math.floor(q))) for s, q in zip(sizes, quotas)]
-    if n >= L:  # every stratum gets at least one unit
-        alloc = [max(1, a) if s else 0 for a, s in zip(alloc, sizes)]
-    order = sorted(range(L), key=lambda i: (-(quotas[i] - math.floor(quotas[i])), i))
-    while sum(alloc) < n:
-        for i in order:
-            if sum(alloc) >= n:
-                break
-            if alloc[i] < sizes[i]:
-                alloc[i] += 1
-    while sum(alloc) > n:  # the minimum of one per stratum overshot: take from the largest
-        i = max(range(L), key=lambda j: (alloc[j] - quotas[j], -j))
+    # every stratum gets two units when n allows (so that its variance can be estimated), else one
+    floor_n = 2 if n >= 2 * L else (1 if n >= L else 0)
+    base = [min(s, floor_n) for s in sizes]
+    alloc = [max(b, min(s, int(math.floor(q)))) for b, s, q in zip(base, sizes, quotas)]
+    while sum(alloc) < n:  # largest shortfall first (ties: first stratum)
+        i = max((j for j in range(L) if alloc[j] < sizes[j]), key=lambda j: (quotas[j] - alloc[j], -j))
+        alloc[i] += 1
+    while sum(alloc) > n:  # the minimum overshot: take from the most over-allocated
+        i = min((j for j in range(L) if alloc[j] > base[j]), key=lambda j: (quotas[j] - alloc[j], j))
         alloc[i] -= 1
     return alloc
 
@@ -403,7 +400,10 @@ def extrapolate(store, sample_id: str, *, estimator: str = "mean-per-unit", conf
         groups: dict[str, list[float]] = {s["name"]: [] for s in sample.strata}
         for u, o in zip(sample.selected, over):
             groups[labels[u]].append(o)
-        return stratified([(s["population_size"], groups[s["name"]]) for s in sample.strata if s["n"]], confidence=confidence)
+        empty = [s["name"] for s in sample.strata if not s["n"] and s["population_size"]]
+        if empty:
+            raise InputError(f"这些层没有样本，无法外推到全体：{'、'.join(empty)} / strata without a sample: {', '.join(empty)}")
+        return stratified([(s["population_size"], groups[s["name"]]) for s in sample.strata], confidence=confidence)
     if sample.method == "mus":
         taints = []
         for b, o, h in zip(book, over, sample.hits):
