@@ -416,25 +416,26 @@ def check_fresh(m: dict, manifest_sha256: str, chain: ChainState) -> None:
         raise Rejected("AUDIT_ROLLBACK", MANIFEST)
 
 
-def verify_package(path: str | Path, trust, **options) -> Verdict:
+def verify_package(path: str | Path, trust, *, file_hash: bool = False, **options) -> Verdict:
     """Verify ``path`` against ``trust`` (a TrustList, or ``{key_id: PublicIdentity}``); never raises on a bad
-    package: the verdict carries the reason code and member. Options as :func:`open_verified`."""
+    package: the verdict carries the reason code and member. Options as :func:`open_verified`; with
+    ``file_hash`` the verdict also carries the package file's SHA-256 (one more pass over the file)."""
     try:
         pkg = open_verified(path, trust, **options)
     except Rejected as exc:
         return Verdict(False, exc.code, exc.member, str(exc))
     try:
-        h = hashlib.sha256()
-        with open(path, "rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                h.update(chunk)
-        return Verdict(True, "", "", "OK", pkg.manifest, pkg.signer, h.hexdigest(),
-                       [s.manifest for s in pkg.sources], pkg.manifest_sha256)
+        sha = ""
+        if file_hash:
+            h = hashlib.sha256()
+            with open(path, "rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    h.update(chunk)
+            sha = h.hexdigest()
+        return Verdict(True, "", "", "OK", pkg.manifest, pkg.signer, sha, [s.manifest for s in pkg.sources],
+                       pkg.manifest_sha256)
     finally:
         pkg.close()
-
-
-
 
 
 class MemoryChain:
