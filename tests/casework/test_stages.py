@@ -85,6 +85,26 @@ def test_only_the_lead_may_override_and_the_override_is_recorded():
     assert current_stage(store).code == "entry"
 
 
+def test_preparation_gate_and_conflicts_block_the_report():
+    from feijian.casework import changes
+    from feijian.domain.events import FINDING_UPDATED, write
+
+    store = MemoryCaseStore(make_info(medins_code=""))
+    assert check_gate(store, "preparation") and "机构编码" in check_gate(store, "preparation")[0]
+    store.info = make_info()
+    first = change_stage(store, "preparation")
+    changes.undo(store, first)  # undo goes back to the initial stage
+    assert current_stage(store).code == "initiation"
+    f = create_finding(store, title="问题", catalogue={})
+    heads = store.state().heads("finding", f.finding_id, "amount")
+    for amount in ("10", "20"):  # two inspectors changed the amount without seeing each other's change
+        store.append_event(FINDING_UPDATED, {"writes": [write("finding", f.finding_id, "amount", amount, heads)]})
+    item = store.add_evidence(b"x")
+    link_evidence(store, item.evidence_id, f.finding_id)
+    problems = check_gate(store, "report")
+    assert len(problems) == 1 and "冲突" in problems[0]
+
+
 def test_deadline_and_reminders():
     store = MemoryCaseStore(make_info())
     hits = pd.DataFrame({"hit_id": ["h1"], "rule_code": ["R01"], "mdtrt_id": ["V1"], "amount": ["10"]})

@@ -25,6 +25,8 @@ ABSENT_DEFAULTS: dict[tuple[str, str], Any] = {
     ("finding", "deleted"): True,
     ("clue", "result"): {"result": "", "verified_amount": "0", "explanation": "", "evidence_ids": []},
     ("evidence", "finding_id"): "",
+    ("case", "stage"): {"stage": "initiation", "override_reason": ""},
+    ("sample_unit", "result"): None,
 }
 
 Key = tuple[str, str, str]
