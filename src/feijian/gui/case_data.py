@@ -73,7 +73,7 @@ def hits_frame(store, visits: Optional[pd.DataFrame] = None) -> pd.DataFrame:
     """The latest run's hits with rule name, department, doctor, status and reason."""
     hits = store.hits()
     if hits is None or len(hits) == 0:
-        return pd.DataFrame(columns=["hit_id", "rule_code", "rule", "mdtrt_id", "date", "amount", "detail",
+        return pd.DataFrame(columns=["hit_id", "rule_code", "rule", "mdtrt_id", "date", "day", "amount", "detail",
                                      "dept", "doctor", "status", "reason"])
     hits = hits.copy()
     cat = rule_catalogue()
@@ -92,6 +92,7 @@ def hits_frame(store, visits: Optional[pd.DataFrame] = None) -> pd.DataFrame:
         hits["doctor"] = ""
     if "subject" in hits:  # statistical grains name their department/doctor in `subject`
         hits["dept"] = hits["dept"].where(hits["dept"].notna() & (hits["dept"] != ""), hits["subject"])
+    hits["day"] = hit_dates(hits, visits=visits)
     apply_reviews(hits, reviews(store))
     return hits
 
@@ -137,6 +138,20 @@ class CaseFigures:
     by_month: list = field(default_factory=list)
 
 
+def hit_dates(hits: pd.DataFrame, store=None, visits: Optional[pd.DataFrame] = None) -> pd.Series:
+    """A date per hit for charts: its own date, else its period, else its encounter's admission."""
+    date = pd.to_datetime(hits["date"], errors="coerce") if "date" in hits else pd.Series(pd.NaT, index=hits.index)
+    if "period_start" in hits:
+        date = date.fillna(pd.to_datetime(hits["period_start"], errors="coerce"))
+    if date.isna().any() and "mdtrt_id" in hits:
+        if visits is None and store is not None:
+            visits = visit_context(store)
+        if visits is not None and len(visits) and "begntime" in visits:
+            begin = visits.drop_duplicates("mdtrt_id").set_index("mdtrt_id")["begntime"]
+            date = date.fillna(pd.to_datetime(hits["mdtrt_id"].map(begin), errors="coerce"))
+    return date
+
+
 def findings_of(store) -> list:
     try:
         from feijian.casework.findings import findings
@@ -164,7 +179,7 @@ def case_figures(store, hits: Optional[pd.DataFrame] = None) -> CaseFigures:
         fig.dismissed = int((status == "dismissed").sum())
         fig.confirmed_amount = money_sum(hits.loc[status == "confirmed", "amount"])
         frame = pd.DataFrame({"rule": hits["rule"], "dept": hits["dept"].fillna("（未知）").replace("", "（未知）"),
-                              "amount": amounts, "date": pd.to_datetime(hits["date"], errors="coerce")})
+                              "amount": amounts, "date": hit_dates(hits, store)})
         g = frame.groupby("rule", observed=True)["amount"].agg(["count", "sum"]).sort_values("count", ascending=False)
         fig.by_rule = [(str(k), int(r["count"]), float(r["sum"])) for k, r in g.iterrows()]
         g = frame.groupby("dept", observed=True)["amount"].agg(["count", "sum"]).sort_values("sum", ascending=False)

@@ -340,9 +340,22 @@ def configure_table_view(view: QTableView, model: Optional[FrameModel] = None, *
     view.horizontalHeader().setStretchLastSection(True)
     if model is not None:
         view.setModel(model)
-        for i, col in enumerate(model.columns):
-            if col.width:
-                view.setColumnWidth(i, col.width)
+        apply_column_widths(view, model)
+        model.modelReset.connect(lambda v=view, m=model: _widths_once(v, m))
     if sortable:
         view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     view.setSortingEnabled(sortable)
+
+
+def apply_column_widths(view: QTableView, model: FrameModel) -> None:
+    for i, col in enumerate(model.columns):
+        if col.width:
+            view.setColumnWidth(i, col.width)
+
+
+def _widths_once(view: QTableView, model: FrameModel) -> None:
+    """Set the columns' preferred widths when a model first gets columns (later the user's widths hold)."""
+    key = tuple(c.key for c in model.columns)
+    if key and getattr(view, "_feijian_width_key", None) != key:
+        view._feijian_width_key = key
+        apply_column_widths(view, model)

@@ -33,13 +33,13 @@ REASONS_DISMISS = ["病历记录完整，收费合理", "机构已提供合理�
 def hit_columns() -> list[Column]:
     return [
         Column("status", "状态", width=70, labels=STATUS_LABELS),
-        Column("rule", "规则", width=210),
+        Column("rule", "规则", width=190),
         Column("mdtrt_id", "就诊ID", width=130),
         Column("dept", "科室", width=110),
         Column("doctor", "医生", width=90),
-        Column("date", "日期", "date", width=95),
+        Column("day", "日期", "date", width=95),
         Column("amount", "金额（元）", "money", width=110),
-        Column("detail", "说明", width=360),
+        Column("detail", "说明", width=520),
         Column("reason", "核查理由", width=200),
     ]
 

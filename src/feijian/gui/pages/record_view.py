@@ -53,6 +53,8 @@ def encounter_data(visit: Optional[pd.Series], fees: pd.DataFrame, orders: pd.Da
     if visit is not None:
         d.admission = _day(visit.get("begntime"))
         d.discharge = _day(visit.get("endtime"))
+        end = visit.get("endtime")
+        d.discharge_time = None if end is None or pd.isna(end) else pd.Timestamp(end).to_pydatetime()
         d.died = str(visit.get("dscg_way") or "") == "5"
     names: dict[str, str] = {}
     if len(fees):
@@ -84,10 +86,11 @@ def encounter_data(visit: Optional[pd.Series], fees: pd.DataFrame, orders: pd.Da
                 cell.rules |= {r for r in line_rules[sn] if r}
                 cell.selected = cell.selected or sn in selected_lines
     # rows with hits first, then by first day, so the contradiction is at the top
-    d.fees = sorted(rows.values(), key=lambda r: (not any(c.rules for c in r.cells.values()), min(r.cells), r.code))
+    d.fees = sorted(rows.values(), key=lambda r: (not any(c.selected for c in r.cells.values()),
+                                                  not any(c.rules for c in r.cells.values()), min(r.cells), r.code))
     hit_orders = set()
     if len(fees) and "drord_no" in fees:
-        hit_fee = fees[fees["feedetl_sn"].astype(str).isin(line_rules)]
+        hit_fee = fees[fees["feedetl_sn"].astype(str).isin(selected_lines)]
         hit_orders = set(hit_fee["drord_no"].dropna().astype(str))
     if len(orders):
         for _, o in orders.iterrows():

@@ -27,8 +27,8 @@ OUTSIDE = QColor("#fbe3e3")
 STAY = QColor("#2f6db5")
 ORDER_LONG = QColor("#5b9bd5")
 ORDER_TEMP = QColor("#70ad47")
-HIT_FILL = QColor("#e53935")
-HIT_SELECTED = QColor("#b71c1c")
+HIT_FILL = QColor("#ffd59e")  # lines of the encounter's other hits
+HIT_SELECTED = QColor("#d32f2f")  # lines of the hit being decided
 GRID = QColor("#e3e6eb")
 
 
@@ -61,6 +61,7 @@ class OrderBar:
 class EncounterData:
     admission: Optional[dt.date] = None
     discharge: Optional[dt.date] = None
+    discharge_time: Optional[dt.datetime] = None
     died: bool = False
     operations: list = field(default_factory=list)  # (date, label)
     orders: list = field(default_factory=list)  # OrderBar
@@ -104,7 +105,7 @@ class EncounterChart(QWidget):
         if self.data.orders:
             rows.append(("section", "医嘱（条形为医嘱执行期间）"))
             rows += [("order", o) for o in self.data.orders]
-        rows.append(("section", "费用明细（格中为当日数量；红色为疑点所涉明细）"))
+        rows.append(("section", "费用明细（格中为当日数量；深红＝所选疑点的明细，浅橙＝本次就诊其他疑点的明细）"))
         rows += [("fee", f) for f in self.data.fees]
         return rows
 
@@ -175,6 +176,9 @@ class EncounterChart(QWidget):
                 if self.data.admission is not None:
                     end = self.data.discharge or self.data.admission
                     x0, x1 = self.day_x(self.data.admission), self.day_x(end) + DAY_W
+                    t = self.data.discharge_time
+                    if t is not None and t.date() == end:
+                        x1 = self.day_x(end) + DAY_W * (t.hour * 3600 + t.minute * 60) / 86400
                     p.fillRect(QRectF(x0 + 2, y + 6, x1 - x0 - 4, h - 12), STAY)
                     if self.data.died and self.data.discharge is not None:
                         cx = self.day_x(self.data.discharge) + DAY_W / 2
@@ -199,14 +203,17 @@ class EncounterChart(QWidget):
                 p.fillRect(QRectF(x0 + 3, y + 5, max(6.0, x1 - x0 - 6), h - 10), color)
             elif kind == "fee":
                 row: FeeRow = payload
-                any_hit = any(c.rules for c in row.cells.values())
-                self._label(p, fm, y, f"{row.name}" if row.name else row.code, QColor("#b71c1c") if any_hit else None)
+                selected = any(c.selected for c in row.cells.values())
+                self._label(p, fm, y, f"{row.name}" if row.name else row.code, QColor("#b71c1c") if selected else None)
                 for day, cell in row.cells.items():
                     x = self.day_x(day)
                     rect = QRectF(x + 1, y + 1, DAY_W - 2, h - 2)
-                    if cell.rules:
-                        p.fillRect(rect, HIT_SELECTED if cell.selected else HIT_FILL)
+                    if cell.selected:
+                        p.fillRect(rect, HIT_SELECTED)
                         p.setPen(QColor("#ffffff"))
+                    elif cell.rules:
+                        p.fillRect(rect, HIT_FILL)
+                        p.setPen(QColor("#5d4037"))
                     else:
                         p.fillRect(rect, QColor("#dbe7f5"))
                         p.setPen(QColor("#1d3557"))
@@ -220,6 +227,13 @@ class EncounterChart(QWidget):
             y += h
         p.setPen(QPen(QColor("#999")))
         p.drawLine(LABEL_W, 0, LABEL_W, total_h)
+        t = self.data.discharge_time
+        if t is not None and self._days and self._days[0] <= t.date() <= self._days[-1]:
+            # the moment of discharge (or death) inside its day column
+            x = self.day_x(t.date()) + DAY_W * (t.hour * 3600 + t.minute * 60 + t.second) / 86400
+            pen = QPen(QColor("#000") if self.data.died else QColor("#1d3557"), 2, Qt.PenStyle.DashLine)
+            p.setPen(pen)
+            p.drawLine(QPointF(x, HEADER_H - 4), QPointF(x, total_h))
         p.end()
 
     def _label(self, p: QPainter, fm: QFontMetrics, y: int, text: str, color: Optional[QColor] = None) -> None:
