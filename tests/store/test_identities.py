@@ -1,6 +1,6 @@
 import pytest
 
-from feijian.crypto.errors import TrustError, WrongPassphrase
+from feijian.store.errors import TrustError, WrongPassphrase
 from feijian.crypto.trust import BureauKeys, TrustList
 from feijian.domain.errors import InputError
 from feijian.store.identities import BureauStore, IdentityStore, NoIdentity

@@ -6,10 +6,9 @@ import argparse
 from pathlib import Path
 
 from feijian.cli.context import Context
-from feijian.crypto.identity import PublicIdentity
 from feijian.domain.errors import InputError
 from feijian.store.case_store import recover
-from feijian.store.identities import BureauStore
+from feijian.store.identities import BureauStore, read_public_identity
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -66,10 +65,7 @@ def cmd_recover(ctx: Context, args) -> int:
     path = Path(args.case)
     if not path.exists():
         raise InputError(f"找不到案件文件 / no such case file: {path}")
-    try:
-        new_owner = PublicIdentity.from_json(Path(args.identity).read_bytes())
-    except OSError as exc:
-        raise InputError(f"无法读取身份文件 / cannot read {args.identity}: {exc.strerror}") from None
+    new_owner = read_public_identity(Path(args.identity))
     case_keys = recover(path, keys.escrow_key, new_owner)
     print(f"已恢复并轮换案件密钥 / case key recovered for {new_owner.name} ({new_owner.key_id}) and rotated; "
           f"case {case_keys.case_id}")

@@ -11,13 +11,12 @@ import uuid
 from pathlib import Path
 
 from feijian.cli.context import Context
-from feijian.crypto.identity import PublicIdentity
 from feijian.domain.contract import load_contract
 from feijian.domain.errors import InputError
 from feijian.domain.records import CaseInfo, Role, TeamMember
 from feijian.store.case_keys import CaseKeys
 from feijian.store.case_store import SUFFIX, CaseStore
-from feijian.store.identities import IdentityStore
+from feijian.store.identities import IdentityStore, read_public_identity
 
 _NAME_RE = re.compile(r"^[^\\/:*?\"<>|\x00-\x1f]{1,80}$")
 
@@ -100,10 +99,7 @@ def cmd_new(ctx: Context, args) -> int:
     inst = read_institution(Path(args.data))
     lead = None
     if args.lead:
-        try:
-            lead = PublicIdentity.from_json(Path(args.lead).read_bytes())
-        except OSError as exc:
-            raise InputError(f"无法读取组长身份文件 / cannot read {args.lead}: {exc.strerror}") from None
+        lead = read_public_identity(Path(args.lead))
     bureau = ids.bureau_public()
     if bureau is None:
         print("警告：尚未导入医保局信任列表，案件密钥不会托管，忘记口令将无法恢复 / warning: no trust list imported, "

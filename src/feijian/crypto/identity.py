@@ -16,9 +16,9 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from feijian.crypto.errors import BadKeyFile
 from feijian.crypto.kdf import KdfParams
 from feijian.crypto.sealing import b64, seal, unb64, unseal
-from feijian.domain.events import canonical_json
-from feijian.domain.records import Role
+from feijian.crypto.canonical import canonical_json
 
+ROLES = ("inspector", "lead")  # the values of feijian.domain.records.Role
 IDENTITY_FORMAT = "feijian-identity/v1"
 PUBLIC_FORMAT = "feijian-public-identity/v1"
 
@@ -74,7 +74,7 @@ class PublicIdentity:
         if not isinstance(d, dict) or d.get("format") != PUBLIC_FORMAT:
             raise BadKeyFile("不是 feijian 公开身份文件 / not a feijian public identity file")
         try:
-            pub = cls(str(d["name"]), str(d["staff_no"]), str(d.get("role", Role.INSPECTOR.value)),
+            pub = cls(str(d["name"]), str(d["staff_no"]), str(d.get("role", "inspector")),
                       unb64(d["signing_public"]), unb64(d["encryption_public"]))
             Ed25519PublicKey.from_public_bytes(pub.signing_public)
             from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
@@ -110,8 +110,10 @@ class Identity:
         return self.signing_key.sign(data)
 
 
-def create_identity(name: str, staff_no: str, role: str | Role = Role.INSPECTOR, *, device_id: str | None = None) -> Identity:
-    role = Role(role).value
+def create_identity(name: str, staff_no: str, role: str = "inspector", *, device_id: str | None = None) -> Identity:
+    role = getattr(role, "value", role)
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}, not {role!r}")
     sk, ek = Ed25519PrivateKey.generate(), X25519PrivateKey.generate()
     pub = PublicIdentity(name, staff_no, role, raw_public(sk), raw_public(ek))
     return Identity(pub, sk, ek, device_id or os.urandom(8).hex())

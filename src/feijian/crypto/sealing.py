@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from feijian.crypto.errors import BadKeyFile, WrongPassphrase
 from feijian.crypto.kdf import KdfParams, default_params, derive
-from feijian.domain.events import canonical_json
+from feijian.crypto.canonical import canonical_json
 
 
 def b64(data: bytes) -> str:

@@ -20,7 +20,7 @@ from feijian.crypto.identity import key_id_of, raw_private, raw_public
 from feijian.crypto.kdf import KdfParams
 from feijian.crypto.sealing import b64, seal, unb64, unseal
 from feijian.crypto.identity import PublicIdentity
-from feijian.domain.events import canonical_json, utc_now
+from feijian.crypto.canonical import canonical_json, utc_now
 
 BUREAU_KEYS_FORMAT = "feijian-bureau-keys/v1"
 BUREAU_PUBLIC_FORMAT = "feijian-bureau-public/v1"

@@ -20,7 +20,8 @@ from feijian.crypto.identity import key_id_of
 from feijian.crypto.keywrap import SUITE_NAME, unwrap_key, wrap_info, wrap_key
 from feijian.crypto.sealing import b64, unb64
 from feijian.domain.events import canonical_json
-from feijian.store.errors import NotACase, WrongKey
+from feijian.domain.errors import InputError
+from feijian.store.errors import NotACase, WrongKey, translated
 from feijian.store.files import atomic_write
 
 FORMAT = "feijian-case-keys/v1"
@@ -71,7 +72,8 @@ class KeySet:
     def make(cls, data_key: bytes, case_id: str, recipients: list[tuple[str, bytes]]) -> "KeySet":
         wraps = []
         for role, pub in recipients:
-            wraps.append(Wrap(role, pub, wrap_key(data_key, pub, wrap_info(case_id, role, key_id_of(pub)))))
+            with translated():
+                wraps.append(Wrap(role, pub, wrap_key(data_key, pub, wrap_info(case_id, role, key_id_of(pub)))))
         return cls(key_check(data_key, case_id), tuple(wraps))
 
     def recipients(self) -> list[tuple[str, bytes]]:
@@ -81,7 +83,8 @@ class KeySet:
         rid = key_id_of(x25519_public)
         for w in self.wraps:
             if w.recipient == rid and (role is None or w.role == role):
-                key = unwrap_key(w.blob, x25519_private, wrap_info(case_id, w.role, rid))
+                with translated():
+                    key = unwrap_key(w.blob, x25519_private, wrap_info(case_id, w.role, rid))
                 if key_check(key, case_id) != self.check:
                     raise WrongKey("密钥校验值不符 / the unwrapped key does not match the case's key check")
                 return key
@@ -112,9 +115,10 @@ class CaseKeys:
         if not isinstance(d, dict) or d.get("format") != FORMAT:
             raise NotACase(f"案件密钥文件无效 / invalid case key file {p.name}")
         try:
-            return cls(str(d["case_id"]), KeySet.from_dict(d["current"]),
-                       KeySet.from_dict(d["next"]) if d.get("next") else None, str(d.get("suite", SUITE_NAME)))
-        except (KeyError, TypeError, ValueError):
+            with translated():
+                return cls(str(d["case_id"]), KeySet.from_dict(d["current"]),
+                           KeySet.from_dict(d["next"]) if d.get("next") else None, str(d.get("suite", SUITE_NAME)))
+        except (KeyError, TypeError, ValueError, InputError):
             raise NotACase(f"案件密钥文件不完整 / incomplete case key file {p.name}") from None
 
     def save(self, case_path: Path) -> None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from feijian.crypto.errors import BadKeyFile, TrustError
 from feijian.crypto.identity import Identity, PublicIdentity, create_identity, public_of_sealed, seal_identity, unseal_identity
 from feijian.crypto.kdf import KdfParams
 from feijian.crypto.trust import BureauKeys, BureauPublicKeys, TrustList, empty_trust_list
 from feijian.domain.errors import InputError
 from feijian.domain.records import Role
+from feijian.store.errors import BadKeyFile, TrustError, translated, translating
 from feijian.store.files import atomic_write
 
 IDENTITY_FILE = "identity.fjid"
@@ -35,6 +35,7 @@ def _read(path: Path, what: str) -> bytes:
         raise InputError(f"无法读取{what} / cannot read {path}: {exc.strerror}") from None
 
 
+@translating
 class IdentityStore:
     def __init__(self, home: Path) -> None:
         self.home = Path(home)
@@ -54,6 +55,8 @@ class IdentityStore:
                params: KdfParams | None = None, fast: bool | None = None) -> Identity:
         if not name.strip() or not staff_no.strip():
             raise InputError("姓名和工号不能为空 / name and staff number are required")
+        if not passphrase:
+            raise InputError("口令不能为空 / the passphrase must not be empty")
         if self.exists() and not overwrite:
             raise InputError(f"数据目录中已有身份 / an identity already exists: {self.path}")
         try:
@@ -112,6 +115,7 @@ class IdentityStore:
         return tl.bureau if tl else None
 
 
+@translating
 class BureauStore:
     """The bureau's own keys (sealed with the bureau passphrase) and its trust list."""
 
@@ -160,10 +164,7 @@ class BureauStore:
         return tl
 
     def enroll_file(self, keys: BureauKeys, file: Path) -> PublicIdentity:
-        try:
-            member = PublicIdentity.from_json(_read(Path(file), "公开身份文件"))
-        except BadKeyFile:
-            raise
+        member = read_public_identity(Path(file))
         self.enroll(keys, member)
         return member
 
@@ -171,3 +172,9 @@ class BureauStore:
         tl = self.trust_list()
         atomic_write(Path(out), tl.to_json(), mode=0o644)
         return tl
+
+
+def read_public_identity(file: Path) -> PublicIdentity:
+    """A public identity file (``identity export``), with a clear error for anything else."""
+    with translated():
+        return PublicIdentity.from_json(_read(Path(file), "公开身份文件"))
