@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from typing import Optional
 from functools import lru_cache
 
 import numpy as np
@@ -58,10 +59,32 @@ def _mask(arr) -> np.ndarray:
     return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
+def _all(mask_arr) -> bool:
+    return bool(pc.all(pc.fill_null(mask_arr, True)).as_py())
+
+
+def _fast_decimal(values: pa.Array) -> Optional[pa.Array]:
+    """The common case in one cast: ASCII, no thousands separators, no exponent, ≤ 4 places. None when
+    any value needs the careful path."""
+    if len(values) == 0 or not _all(pc.string_is_ascii(values)):
+        return None
+    if pc.any(pc.match_substring(values, ",")).as_py() or pc.any(pc.match_substring(values, "e", ignore_case=True)).as_py():
+        return None
+    try:
+        return pc.cast(values, DECIMAL_TYPE)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
 def parse_decimal(values: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     """Text → decimal128(18, 4). Returns (typed, bad, too_precise)."""
-    values = normalise_width(values)
+    values = _as_array(values)
     n = len(values)
+    fast = _fast_decimal(values)
+    if fast is not None:
+        none = np.zeros(n, dtype=bool)
+        return fast, none, none
+    values = normalise_width(values)
     ok = pc.and_(pc.match_substring_regex(values, _DECIMAL_RE), pc.match_substring_regex(values, _HAS_DIGIT_RE))
     too_precise = pc.and_(ok, pc.match_substring_regex(values, _TOO_PRECISE_RE))
     too_large = pc.and_(ok, pc.match_substring_regex(values, _TOO_LARGE_RE))
@@ -94,6 +117,35 @@ def _compose(y, m, d, hh, mm, ss) -> tuple[np.ndarray, np.ndarray]:
     return secs.astype(np.int64), ~valid
 
 
+# (length, strptime format, where the day is) for the usual spellings, parsed by Arrow in C++
+_FAST_FORMATS = (
+    (19, "%Y-%m-%d %H:%M:%S", 8), (19, "%Y/%m/%d %H:%M:%S", 8), (16, "%Y-%m-%d %H:%M", 8),
+    (16, "%Y/%m/%d %H:%M", 8), (10, "%Y-%m-%d", 8), (10, "%Y/%m/%d", 8), (14, "%Y%m%d%H%M%S", 6), (8, "%Y%m%d", 6),
+)
+
+
+def _fast_times(values: pa.Array, present: np.ndarray, secs: np.ndarray, parsed: np.ndarray) -> None:
+    """Parse the values in the usual fixed-width forms; the rest is left for the regex path. Arrow's
+    strptime rolls 2024-02-30 over to March, so the day is checked against the text."""
+    if not present.any():
+        return
+    lengths = np.asarray(pc.fill_null(pc.utf8_length(values), 0).to_numpy(zero_copy_only=False))
+    for length, fmt, day_at in _FAST_FORMATS:
+        todo = present & ~parsed & (lengths == length)
+        if not todo.any():
+            continue
+        idx = np.flatnonzero(todo)
+        sub = values if len(idx) == len(values) else pc.take(values, pa.array(idx))
+        ts = pc.strptime(sub, format=fmt, unit="s", error_is_null=True)
+        day_text = pc.utf8_slice_codeunits(sub, day_at, day_at + 2)
+        ok = pc.and_(pc.is_valid(ts), pc.equal(pc.cast(pc.day(ts), pa.string()), pc.utf8_ltrim(day_text, characters="0")))
+        ok_np = _mask(ok)
+        if not ok_np.any():
+            continue
+        secs[idx[ok_np]] = np.asarray(pc.cast(pc.filter(ts, ok), pa.int64()).to_numpy(zero_copy_only=False))
+        parsed[idx[ok_np]] = True
+
+
 @dataclass
 class TimeParse:
     typed: pa.Array
@@ -112,6 +164,7 @@ def parse_datetime(values: pa.Array, *, as_date: bool = False) -> TimeParse:
     parsed = np.zeros(n, dtype=bool)
     impossible = np.zeros(n, dtype=bool)
     has_time = np.zeros(n, dtype=bool)
+    _fast_times(values, present, secs, parsed)
     for pattern in (_DATE_SEP_RE, _DATE_COMPACT_RE):
         todo = present & ~parsed & ~impossible
         if not todo.any():
@@ -143,6 +196,7 @@ def parse_datetime(values: pa.Array, *, as_date: bool = False) -> TimeParse:
             frac = np.where(ok, nums - np.floor(nums), 0)
             has_time[idx] = np.round(frac * 86400) > 0
     bad = present & ~parsed & ~impossible
+    has_time |= parsed & (secs % 86400 != 0)
     keep = pa.array(parsed)
     ts = pa.array(secs, type=pa.int64()).cast(TIMESTAMP_TYPE)
     typed = pc.if_else(keep, ts, pa.scalar(None, TIMESTAMP_TYPE))
@@ -165,6 +219,9 @@ def _lookup(values: pa.Array, table: dict[str, str]) -> tuple[pa.Array, np.ndarr
     """Map spelled values to canonical codes; returns (codes with unknown → null, unknown mask)."""
     keys = pa.array(list(table.keys()), pa.string())
     canon = pa.array(list(table.values()), pa.string())
+    idx = pc.index_in(values, value_set=keys)  # exact spellings: the usual case, no normalising
+    if idx.null_count == values.null_count:
+        return pc.take(canon, idx), np.zeros(len(values), dtype=bool)
     norm = pc.utf8_lower(normalise_width(values))
     norm = pc.replace_substring_regex(norm, r"\s+", "")
     idx = pc.index_in(norm, value_set=keys)

@@ -1,0 +1,142 @@
+"""Import benchmark (issue 3): demo data at scale 10 / 100 imported into an encrypted case, against a bare
+``pandas.read_csv(engine="pyarrow")`` of the same files.
+
+    .venv/bin/python benchmarks/import_bench.py --scale 10 [--scale 100] [--data DIR] [--keep]
+
+Each measurement runs in its own process, so its peak memory (max RSS) is its own. Prints rows/s, seconds,
+peak memory and the ratio import / bare read. Targets: ratio ≤ 4, peak < 3 GB at scale 100.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TEXT = (".csv", ".txt", ".tsv")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _encoding_of(path: Path) -> str:
+    from feijian.ingest.encoding import Decoder
+
+    dec = Decoder(path.name)
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 20)
+    cut = head.rfind(b"\n")
+    dec.to_utf8(dec.start(head)[: cut + 1] if cut > 0 else head, 1)
+    return {"utf-8-sig": "utf-8-sig", "gbk": "gb18030", "gb18030": "gb18030"}.get(dec.encoding or "utf-8", "utf-8")
+
+
+def phase_bare(folder: Path) -> dict:
+    import pandas as pd
+
+    t = time.perf_counter()
+    rows = 0
+    for p in sorted(folder.iterdir()):
+        if p.suffix.lower() in TEXT:
+            df = pd.read_csv(p, engine="pyarrow", dtype=str, encoding=_encoding_of(p))
+            rows += len(df)
+            del df
+    return {"seconds": time.perf_counter() - t, "rows": rows, "peak_mb": _peak_mb()}
+
+
+def phase_import(folder: Path) -> dict:
+    os.environ.setdefault("FEIJIAN_KDF_FAST", "1")
+    from feijian.casework.importing import import_folder
+    from feijian.crypto.identity import create_identity
+    from feijian.domain.records import CaseInfo
+    from feijian.store.case_store import CaseStore
+
+    work = Path(tempfile.mkdtemp(prefix="feijian-bench-"))
+    try:
+        ident = create_identity("基准测试", "B-1")
+        info = CaseInfo(case_id="bench", name="bench", medins_code="H1", medins_name="bench", medins_lv="3")
+        store = CaseStore.create(work / "bench.fjcase", info, ident)
+        t = time.perf_counter()
+        summary = import_folder(store, folder)
+        secs = time.perf_counter() - t
+        store.close()
+        size = (work / "bench.fjcase").stat().st_size
+        text_rows = sum(f.rows for f in summary.files if f.encoding != "xlsx")
+        fee_rows = sum(f.rows for f in summary.files if f.table == "fees")
+        return {"seconds": secs, "rows": text_rows, "fee_rows": fee_rows, "refused": len(summary.rejected),
+                "peak_mb": _peak_mb(), "case_mb": size / 1e6}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run_phase(phase: str, folder: Path) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--phase", phase, "--data", str(folder)],
+                         check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def generate(scale: float, out: Path) -> Path:
+    from feijian.demodata import generate as gen
+
+    t = time.perf_counter()
+    gen(out, scale=scale, seed=7)
+    print(f"  generated scale {scale:g} in {time.perf_counter() - t:.0f} s", flush=True)
+    return out
+
+
+def data_only(folder: Path, dest: Path) -> Path:
+    """The table files of a demo folder (not its kb/ and meta/ subfolders)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for p in folder.iterdir():
+        if p.is_file():
+            target = dest / p.name
+            if not target.exists():
+                os.link(p, target) if p.stat().st_dev == dest.stat().st_dev else shutil.copy2(p, target)
+    return dest
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scale", type=float, action="append", help="demo scale (repeatable), default 10")
+    ap.add_argument("--data", type=Path, help="use this folder of extracts instead of generating")
+    ap.add_argument("--keep", action="store_true", help="keep generated data in ./bench-data-<scale>")
+    ap.add_argument("--phase", choices=("bare", "import"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.phase:
+        res = phase_bare(args.data) if args.phase == "bare" else phase_import(args.data)
+        print(json.dumps(res))
+        return
+    targets = [(None, args.data)] if args.data else [(s, None) for s in (args.scale or [10.0])]
+    for scale, folder in targets:
+        tmp = None
+        if folder is None:
+            base = Path(f"bench-data-{scale:g}") if args.keep else Path(tempfile.mkdtemp(prefix="feijian-demo-"))
+            tmp = None if args.keep else base
+            if not (base / "raw").exists():
+                generate(scale, base / "raw")
+            folder = data_only(base / "raw", base / "tables")
+        size = sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) / 1e6
+        print(f"data: {folder} ({size:.0f} MB)", flush=True)
+        bare = run_phase("bare", folder)
+        imp = run_phase("import", folder)
+        ratio = imp["seconds"] / bare["seconds"] if bare["seconds"] else float("nan")
+        print(f"scale {scale if scale is not None else '-'}: {imp['fee_rows']:,} fee lines, {imp['rows']:,} text rows")
+        print(f"  bare pandas.read_csv(engine=pyarrow): {bare['seconds']:.1f} s, {bare['rows'] / bare['seconds']:,.0f} rows/s, "
+              f"peak {bare['peak_mb']:.0f} MB")
+        print(f"  feijian import (read, validate, hash, store encrypted): {imp['seconds']:.1f} s, "
+              f"{imp['rows'] / imp['seconds']:,.0f} rows/s, peak {imp['peak_mb']:.0f} MB, case file {imp['case_mb']:.0f} MB, "
+              f"{imp['refused']} refused")
+        print(f"  ratio import / bare read: {ratio:.2f} (target ≤ 4)", flush=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
