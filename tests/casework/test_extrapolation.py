@@ -20,6 +20,12 @@ def test_t_quantiles_match_the_table(p, df, expected):
     assert t_ppf(1 - p, df) == pytest.approx(-t_ppf(p, df))
 
 
+@pytest.mark.parametrize("p", [0.6, 0.9, 0.95, 0.999, 0.99999])
+def test_t_quantiles_match_closed_forms(p):
+    assert t_ppf(p, 1) == pytest.approx(math.tan(math.pi * (p - 0.5)), rel=1e-9)  # Cauchy
+    assert t_ppf(p, 2) == pytest.approx((2 * p - 1) / math.sqrt(2 * p * (1 - p)), rel=1e-9)
+
+
 def test_t_tends_to_the_normal_quantile():
     assert t_ppf(0.95, 1e7) == pytest.approx(1.6448536, abs=1e-5)
 

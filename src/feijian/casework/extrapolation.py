@@ -16,6 +16,8 @@ no SciPy is needed.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
+from statistics import NormalDist
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable, Sequence
@@ -75,28 +77,45 @@ def t_cdf(t: float, df: float) -> float:
     return 1.0 - tail if t > 0 else tail
 
 
+def t_pdf(t: float, df: float) -> float:
+    ln = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
+    return math.exp(ln - (df + 1) / 2 * math.log1p(t * t / df))
+
+
+@lru_cache(maxsize=4096)
 def t_ppf(p: float, df: float) -> float:
-    """The quantile of Student's t: the t with P(T ≤ t) = p."""
+    """The quantile of Student's t: the t with P(T ≤ t) = p (safeguarded Newton from the Cornish–Fisher
+    expansion of the normal quantile, falling back to bisection inside a bracket)."""
     if not 0.0 < p < 1.0:
         raise ValueError("p must be in (0, 1)")
+    if df <= 0:
+        raise ValueError("degrees of freedom must be positive")
     if p == 0.5:
         return 0.0
     if p < 0.5:
         return -t_ppf(1.0 - p, df)
-    lo, hi = 0.0, 1.0
+    z = NormalDist().inv_cdf(p)
+    t = z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df)
+    lo, hi = 0.0, max(2.0 * t, 1.0)
     while t_cdf(hi, df) < p:
         lo, hi = hi, hi * 2.0
-        if hi > 1e12:
+        if hi > 1e15:
             return math.inf
-    for _ in range(200):  # bisection to 1e-13 relative, then done
-        mid = 0.5 * (lo + hi)
-        if t_cdf(mid, df) < p:
-            lo = mid
+    t = min(max(t, lo), hi)
+    for _ in range(100):
+        f = t_cdf(t, df) - p
+        if f < 0:
+            lo = t
         else:
-            hi = mid
-        if hi - lo <= 1e-13 * max(1.0, hi):
-            break
-    return 0.5 * (lo + hi)
+            hi = t
+        step = f / t_pdf(t, df)
+        nxt = t - step
+        if not lo < nxt < hi:  # Newton left the bracket: bisect
+            nxt = 0.5 * (lo + hi)
+        if abs(nxt - t) <= 1e-12 * max(1.0, abs(nxt)):
+            return nxt
+        t = nxt
+    return t
 
 
 # --------------------------------------------------------------------------- estimates
