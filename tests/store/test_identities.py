@@ -53,3 +53,16 @@ def test_enrol_publish_import_pins_the_bureau(tmp_path):
         ids.import_trust(tmp_path / "rogue.json")
     with pytest.raises(WrongPassphrase):
         bureau.unlock("nope")
+
+
+def test_bureau_shortcuts_for_scripts(tmp_path):
+    bureau = BureauStore(tmp_path / "bureau")
+    keys = bureau.init("bp")
+    ids = IdentityStore(tmp_path / "insp")
+    me = ids.create("a", "1", "lead", "p")
+    tl = bureau.enroll(me.public, "bp")  # (member, passphrase)
+    assert tl.find(me.key_id) == me.public
+    assert ids.import_trust(bureau.publish()).find(me.key_id) == me.public  # a TrustList object
+    assert bureau.escrow_public() == keys.public().escrow_public and bureau.intake_public() == keys.public().intake_public
+    with pytest.raises(WrongPassphrase):
+        bureau.enroll(me.public, "wrong")

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from feijian.crypto.identity import Identity, PublicIdentity, create_identity, public_of_sealed, seal_identity, unseal_identity
@@ -92,10 +93,15 @@ class IdentityStore:
         return pub
 
     # -- the bureau's trust list, as imported by an inspector or lead -------------------------------------
-    def import_trust(self, file: Path) -> TrustList:
-        """Import a published trust list. The first import pins the bureau's signing key; later imports must
-        be signed by the same key and may not go back to an older list."""
-        new = TrustList.from_json(_read(Path(file), "信任列表文件"))
+    def import_trust(self, file: "Path | TrustList | bytes") -> TrustList:
+        """Import a published trust list (a file, its bytes, or a :class:`TrustList`). The first import pins the
+        bureau's signing key; later imports must be signed by the same key and may not go back to an older list."""
+        if isinstance(file, TrustList):
+            new = file
+        elif isinstance(file, (bytes, bytearray)):
+            new = TrustList.from_json(bytes(file))
+        else:
+            new = TrustList.from_json(_read(Path(file), "信任列表文件"))
         current = self.trust_list()
         expected = current.bureau.signing_public if current else new.bureau.signing_public
         new.verify(expected)
@@ -155,7 +161,10 @@ class BureauStore:
         tl = TrustList.from_json(_read(self.trust_path, "信任列表"))
         return tl.verify(tl.bureau.signing_public)
 
-    def enroll(self, keys: BureauKeys, member: PublicIdentity) -> TrustList:
+    def enroll(self, keys: "BureauKeys | PublicIdentity", member: "PublicIdentity | str") -> TrustList:
+        """Enrol ``member`` and re-sign the list: ``enroll(keys, member)``, or ``enroll(member, passphrase)``."""
+        if isinstance(keys, PublicIdentity) and isinstance(member, str):
+            keys, member = self.unlock(member), keys
         tl = self.trust_list()
         if tl.bureau.signing_public != keys.public().signing_public:
             raise TrustError("医保局密钥与信任列表不符 / bureau keys do not match the trust list")
@@ -168,10 +177,18 @@ class BureauStore:
         self.enroll(keys, member)
         return member
 
-    def publish(self, out: Path) -> TrustList:
+    def publish(self, out: "Path | None" = None) -> TrustList:
+        """The signed trust list (for ``trust import``), written to ``out`` when a path is given."""
         tl = self.trust_list()
-        atomic_write(Path(out), tl.to_json(), mode=0o644)
+        if isinstance(out, os.PathLike):
+            atomic_write(Path(out), tl.to_json(), mode=0o644)
         return tl
+
+    def escrow_public(self) -> bytes:
+        return self.public().escrow_public
+
+    def intake_public(self) -> bytes:
+        return self.public().intake_public
 
 
 def read_public_identity(file: Path) -> PublicIdentity:
