@@ -146,3 +146,27 @@ def test_stratified_and_mus_samples_extrapolate():
         record_result(store, mus.sample_id, u, 0)
     e2 = extrapolate(store, mus.sample_id)  # every tainting is 100 %: the estimate is the total, exactly
     assert e2.point == pytest.approx(float(mus.population_total)) and e2.standard_error == pytest.approx(0)
+
+
+def test_results_filled_from_the_hit_review():
+    import pandas as pd
+
+    from feijian.casework.review import review_hits
+    from feijian.domain.records import ScreeningRun
+
+    store = _store()
+    hits = pd.DataFrame({"hit_id": ["a", "b", "c"], "rule_code": ["R01", "R02", "R01"]})
+    lines = pd.DataFrame({"hit_id": ["a", "b", "c"], "mdtrt_id": ["V0005", "V0005", "V0007"],
+                          "feedetl_sn": ["1", "1", "2"], "amount": ["12.5", "4", "3"]})
+    store.save_screening(ScreeningRun("r", "1", "k", (), "", "", ()), hits, lines)
+    review_hits(store, ["a", "b"], "confirmed", "核实", catalogue={})
+    review_hits(store, ["c"], "dismissed", "合理", catalogue={})
+    s = draw(store_frame := sampling.store_frame(store), "srs", 60, 1)  # every encounter
+    store.append_event(SAMPLE_DRAWN, {"sample": s.to_payload()})
+    assert sampling.record_results_from_hits(store, s.sample_id) == 60
+    res = sampling.sample_results(store, s.sample_id)
+    assert res["V0005"]["overpayment"] == "12.5000"  # line V0005/1 once, at its largest amount
+    assert res["V0007"]["overpayment"] == "0.0000"  # the dismissed hit does not count
+    est = extrapolate(store, s.sample_id)
+    assert est.point == pytest.approx(12.5) and est.standard_error == pytest.approx(0)  # a census
+    assert len(store_frame) == 60

@@ -427,3 +427,33 @@ def pps_taint(taints: Sequence[float], population_total: float, population_size:
     mean = math.fsum(taints) / n
     sd = math.sqrt(math.fsum((t - mean) ** 2 for t in taints) / (n - 1))
     return _interval("mus", population_size, n, population_total * mean, population_total * sd / math.sqrt(n), n - 1, confidence)
+
+
+def record_results_from_hits(store, sample_id: str, *, overwrite: bool = False) -> int:
+    """Fill the sample's review from the hit review: each sampled unit's overpayment is the money of the
+    confirmed hits on its fee lines (each line once, at its largest amount); audited = book − overpayment.
+    Units already reviewed are kept unless ``overwrite``. The note says the value came from the hit review,
+    for the inspector to check against the record. Returns the number of units recorded."""
+    from feijian.casework.changes import transaction
+    from feijian.casework.findings import line_amounts
+    from feijian.casework.review import hit_reviews
+
+    sample = get_sample(store, sample_id)
+    confirmed = sorted(h for h, (status, _) in hit_reviews(store.state()).items() if status == "confirmed")
+    lines = line_amounts(store.hit_lines(confirmed)) if confirmed else line_amounts(None)
+    over: dict[str, Decimal] = {}
+    for m, sn, amount in zip(lines["mdtrt_id"], lines["feedetl_sn"], lines["amount"]):
+        key = m if sample.unit == "encounter" else f"{m}|{sn}"
+        over[key] = over.get(key, Decimal("0")) + amount
+    frame = store_frame(store, sample.unit).set_index("unit_id")
+    done = set() if overwrite else set(sample_results(store, sample_id))
+    n = 0
+    with transaction(store):
+        for u in sample.selected:
+            if u in done:
+                continue
+            book = Decimal(int(frame.at[u, "amount_fen"])) / 100
+            record_result(store, sample_id, u, book - over.get(u, Decimal("0")),
+                          note="依据疑点核查结论填写，请对照病历复核 / from the hit review, to be checked")
+            n += 1
+    return n
