@@ -6,19 +6,21 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from shiboken6 import isValid
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from feijian.gui.main_window import Workbench
 from feijian.gui.new_case_wizard import NewCaseWizard
-from feijian.gui.tasks import ProgressDialog
+from feijian.gui.tasks import ProgressDialog, wait_for
 from feijian.gui.unlock_dialog import UnlockDialog
 
 
-def _wait(qtbot, task, timeout=120_000):
-    with qtbot.waitSignal(task.signals.finished, timeout=timeout, raising=True):
-        pass
-    assert task.error is None
+def _wait(qtbot, task, timeout=120.0):
+    wait_for(task, timeout)  # processes events until the pool thread is done, then delivers its signals
+    assert task.error is None, task.error
+    dialog = task.progress_dialog
+    assert not isValid(dialog) or not dialog.isVisible()
 
 
 def _line_total(lines) -> Decimal:

@@ -20,20 +20,19 @@ def count_to(n, *, progress=None, cancelled=None, pause=0.0):
 
 
 def test_result_arrives_on_finished_from_a_pool_thread(qtbot, runner):
-    seen = []
-    with qtbot.waitSignal(runner.start(count_to, 50, on_progress=lambda *a: seen.append(a)).signals.finished,
-                          timeout=5000) as blocker:
-        pass
-    thread_name, n = blocker.args[0]
+    seen, results = [], []
+    runner.start(count_to, 50, on_progress=lambda *a: seen.append(a), on_finished=results.append)
+    qtbot.waitUntil(lambda: bool(results), timeout=5000)
+    thread_name, n = results[0]
     assert n == 50
     assert thread_name != threading.main_thread().name
-    qtbot.waitUntil(lambda: bool(seen))
     assert seen[-1][0] == 50 and seen[-1][1] == 50  # the last step is always reported
 
 
 def test_cancel_ends_with_cancelled_not_finished(qtbot, runner):
-    task = runner.start(count_to, 10_000, pause=0.001)
+    task = runner.start(count_to, 10_000, pause=0.001, launch=False)
     with qtbot.assertNotEmitted(task.signals.finished), qtbot.waitSignal(task.signals.cancelled, timeout=5000):
+        runner.launch(task)
         task.cancel()
     assert task.error is not None
 
@@ -42,10 +41,24 @@ def test_library_error_goes_to_failed(qtbot, runner):
     def bad(*, progress=None, cancelled=None):
         raise InputError("文件无法读取 / unreadable")
 
-    task = runner.start(bad)
-    with qtbot.waitSignal(task.signals.failed, timeout=5000) as blocker:
-        pass
-    assert isinstance(blocker.args[0], InputError)
+    failures = []
+    runner.start(bad, on_failed=failures.append)
+    qtbot.waitUntil(lambda: bool(failures), timeout=5000)
+    assert isinstance(failures[0], InputError)
+
+
+def test_progress_dialog_closes_even_for_an_instant_task(qtbot, runner):
+    from PySide6.QtWidgets import QWidget
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    results = []
+    task = run_with_progress(parent, runner, "瞬间", count_to, 1, on_finished=results.append)
+    qtbot.waitUntil(lambda: bool(results), timeout=5000)
+    from shiboken6 import isValid
+
+    dialog = task.progress_dialog
+    qtbot.waitUntil(lambda: not isValid(dialog) or not dialog.isVisible(), timeout=2000)
 
 
 def test_progress_dialog_cancel_button_cancels_the_task(qtbot, runner):

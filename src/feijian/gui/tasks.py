@@ -98,8 +98,11 @@ class TaskRunner(QObject):
         on_cancelled: Optional[Callable[[], None]] = None,
         on_progress: Optional[Callable[[int, int, str], None]] = None,
         name: str = "",
+        launch: bool = True,
         **kwargs: Any,
     ) -> Task:
+        """Make the task, connect the callbacks, and (unless ``launch=False``) start it. Connect anything
+        else before it starts: a signal emitted from the pool thread reaches only receivers connected then."""
         task = Task(fn, *args, name=name, **kwargs)
         self._running.add(task)
         sig = task.signals
@@ -113,8 +116,12 @@ class TaskRunner(QObject):
             sig.cancelled.connect(on_cancelled)
         for s in (sig.finished, sig.failed, sig.cancelled):
             s.connect(lambda *_a, t=task: self._running.discard(t))
-        self.pool.start(task)
+        if launch:
+            self.launch(task)
         return task
+
+    def launch(self, task: Task) -> None:
+        self.pool.start(task)
 
     def running(self) -> list[Task]:
         return list(self._running)
@@ -185,9 +192,10 @@ def run_with_progress(
             show_failure(parent, title, exc)
 
     task = runner.start(fn, *args, on_finished=on_finished, on_failed=failed, on_cancelled=on_cancelled,
-                        name=title, **kwargs)
+                        name=title, launch=False, **kwargs)
     dialog = ProgressDialog(parent, title, task)
     task.progress_dialog = dialog  # type: ignore[attr-defined]
+    runner.launch(task)
     return task
 
 
