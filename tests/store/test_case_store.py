@@ -350,3 +350,17 @@ def test_time_ordered_extract_is_split_into_months_without_reordering(new_case):
     assert store.write_table("b1", "fees", t) == 6
     assert store.read_table("fees").equals(t)
     assert [c["month"] for c in store.chunk_summary()] == [f"2024-0{m}" for m in range(1, 7)]
+
+
+def test_cancelled_write_and_evidence_leave_nothing(new_case):
+    from feijian.domain.errors import Cancelled
+
+    store = new_case("a")
+    seen = []
+    with pytest.raises(Cancelled):
+        store.write_table("b1", "fees", fee_table(600, months=6), progress=lambda d, t, m="": seen.append(d),
+                          cancelled=lambda: len(seen) >= 2)
+    assert store.read_table("fees") is None and seen == [1, 2]
+    with pytest.raises(Cancelled):
+        store.add_evidence(io.BytesIO(os.urandom(3 << 20)), original_name="big.bin", cancelled=lambda: True)
+    assert store.evidence_items() == [] and len(store.events()) == 1

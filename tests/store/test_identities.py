@@ -18,6 +18,10 @@ def test_identity_create_unlock_passwd(tmp_path):
         ids.create("x", "y", "inspector", "p")
     with pytest.raises(InputError):
         IdentityStore(tmp_path / "other").create("x", "y", "janitor", "p")
+    before = ids.path.read_bytes()
+    with pytest.raises(WrongPassphrase):
+        ids.unlock("not it")
+    assert ids.path.read_bytes() == before
     ids.change_passphrase("old pass", "new pass")
     with pytest.raises(WrongPassphrase):
         ids.unlock("old pass")
