@@ -39,6 +39,14 @@ def test_a_local_calendar_file_overrides_a_bundled_year(tmp_path):
     assert cal.is_working_day(D(2026, 2, 16))  # no longer a holiday in the replaced year
 
 
+def test_the_data_folder_calendar_is_read_by_default(_isolated_home):
+    folder = _isolated_home / "calendar"
+    folder.mkdir()
+    (folder / "cn-2027.toml").write_text('year = 2027\nholidays = [{ name = "元旦", dates = ["2027-01-01"] }]\n', encoding="utf-8")
+    cal = load_calendar()
+    assert cal.covers(D(2027, 1, 1)) and not cal.is_working_day(D(2027, 1, 1)) and cal.covers(D(2026, 1, 1))
+
+
 def test_bad_calendar_files_are_refused(tmp_path):
     p = tmp_path / "bad.toml"
     p.write_text('year = 2027\nholidays = [{ name = "x", from = "2027-01-05", to = "2027-01-01" }]\n', encoding="utf-8")

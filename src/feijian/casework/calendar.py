@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable
 
 from feijian.domain.errors import InputError
-from feijian.paths import resource
+from feijian.paths import default_home, resource
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,11 @@ def parse_calendar_file(path: Path) -> tuple[int, dict[dt.date, str], set[dt.dat
     return year, holidays, workdays, str(data.get("source", where))
 
 
-def load_calendar(extra_dirs: Iterable[Path] = ()) -> HolidayCalendar:
-    """The bundled calendar, with files in ``extra_dirs`` replacing bundled years."""
+def load_calendar(extra_dirs: Iterable[Path] | None = None) -> HolidayCalendar:
+    """The bundled calendar, with files in ``extra_dirs`` (default: the data folder's ``calendar/``)
+    replacing bundled years."""
+    if extra_dirs is None:
+        extra_dirs = [default_home() / "calendar"]
     by_year: dict[int, tuple[dict, set, str]] = {}
     dirs = [resource("calendar"), *[Path(d) for d in extra_dirs]]
     for folder in dirs:
