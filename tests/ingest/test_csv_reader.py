@@ -10,7 +10,7 @@ from feijian.domain.errors import Cancelled
 from feijian.ingest import EmptyFile, MappingProblem, NotATable, iter_file, read_file
 from feijian.ingest.validate import R_AMOUNT, R_DUPLICATE, R_ENDTIME, R_IMPOSSIBLE, R_MISSING, R_REFUND
 
-from conftest import FEE_HEADER, fee_row
+from ingest_samples import FEE_HEADER, fee_row
 
 
 def balanced(r):

@@ -6,7 +6,7 @@ import pytest
 
 from feijian.ingest import NotATable, format_summary, read_folder, write_report
 
-from conftest import FEE_HEADER, fee_row
+from ingest_samples import FEE_HEADER, fee_row
 
 VISITS = "mdtrt_id,psn_no,med_type,begntime,endtime\nM1,P1,11,2024-01-05 08:00,\nM2,P2,11,2024-01-06 08:00,\n"
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from feijian.domain.errors import FeijianError
 from feijian.ingest import read_file
 
-from conftest import FEE_HEADER
+from ingest_samples import FEE_HEADER
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
