@@ -40,7 +40,16 @@ METHOD_ZH = {"srs": "简单随机抽样", "systematic": "系统抽样", "stratif
 UNITS = ("encounter", "line")
 UNIT_ZH = {"encounter": "就诊（病历）", "line": "费用明细"}
 ALGORITHM = "numpy.random.Generator(PCG64); population sorted by unit key; amounts in fen"
-DEFAULT_BANDS = (0, 500, 2000, 10000, 50000)  # yuan: lower edges of the amount bands
+def _default_bands() -> tuple[float, ...]:
+    import tomllib
+
+    from feijian.paths import resource
+
+    data = tomllib.loads(resource("casework", "sampling.toml").read_text(encoding="utf-8"))
+    return tuple(float(b) for b in data["amount_bands"])
+
+
+DEFAULT_BANDS = _default_bands()  # yuan: lower edges of the amount bands (resources/casework/sampling.toml)
 UNSET = "（未填）"
 
 
