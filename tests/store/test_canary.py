@@ -7,7 +7,6 @@ import os
 import tempfile
 
 import pyarrow as pa
-import pytest
 
 from feijian.cli.context import Context
 from feijian.store.case_store import CaseStore

@@ -6,7 +6,6 @@ import subprocess
 
 import pytest
 
-from feijian.store.case_store import CaseStore
 
 
 def _closed_case(new_case):

@@ -33,7 +33,7 @@ from feijian.domain.projection import CaseState, fold
 from feijian.domain.records import CaseInfo, EvidenceItem, ImportBatch, ImportedFile, ScreeningRun
 from feijian.store import codec, columnar, event_log, evidence_vault, schema
 from feijian.store.case_keys import CaseKeys, KeySet, key_check, keys_path
-from feijian.store.errors import ChainError, DamagedStore, NotACase, WrongKey
+from feijian.store.errors import DamagedStore, NotACase, WrongKey
 
 log = logging.getLogger(__name__)
 

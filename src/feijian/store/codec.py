@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 
 from feijian.domain.events import canonical_json
-from feijian.domain.records import CaseInfo, ImportBatch, ImportedFile, Role, ScreeningRun, TeamMember
+from feijian.domain.records import CaseInfo, ImportedFile, Role, ScreeningRun, TeamMember
 
 
 def case_info_to_json(info: CaseInfo) -> str:

@@ -16,7 +16,7 @@ from feijian.crypto.kdf import KdfParams
 from feijian.crypto.trust import BureauKeys, BureauPublicKeys, TrustList, empty_trust_list
 from feijian.domain.errors import InputError
 from feijian.domain.records import Role
-from feijian.store.errors import BadKeyFile, TrustError, translated, translating
+from feijian.store.errors import TrustError, translated, translating
 from feijian.store.files import atomic_write
 
 IDENTITY_FILE = "identity.fjid"
