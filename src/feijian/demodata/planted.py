@@ -294,6 +294,15 @@ class Planter:
         amt = sum((l.amount for l in lines), Decimal(0))
         self.hits.append(Planted("R09", "item-visit", "胸片本次住院计4次，次限3次", enc=e, med_list_codg=xray.code,
                                  amount=(cnt - xray.max_visit) * amt / cnt))
+        us = self.hosp.item("US")
+        e = self.stay("0401", 0, self.d(9, 16), 6)
+        for i in (1, 2, 3, 4):
+            self.add(e, "US", 1, self.day(e, i))
+        lines = [l for l in e.lines if l.item is us]
+        cnt = sum((l.cnt for l in lines), Decimal(0))
+        amt = sum((l.amount for l in lines), Decimal(0))
+        self.hits.append(Planted("R09", "item-visit", "彩超本次住院计5次，次限4次", enc=e, med_list_codg=us.code,
+                                 amount=(cnt - us.max_visit) * amt / cnt))
         e = self.stay("0402", 0, self.d(5, 20), 10)
         self.add(e, "XRAY", 1, self.day(e, 5))
         last = self.add(e, "XRAY", 1, self.day(e, 7))
@@ -319,6 +328,11 @@ class Planter:
         p = Person(first.psn_no, first.psn_name, first.certno, first.gend, first.brdy)
         again = self.stay("0701", 0, first.discharge_date + dt.timedelta(days=30), 10, person=p)
         self.hit_visit("R11", again, "出院后第30天再次入院，主要诊断同为I63")
+        first = self.stay("0304", 0, self.d(7, 1), 8)
+        p = Person(first.psn_no, first.psn_name, first.certno, first.gend, first.brdy)
+        again = self.stay("0304", 0, first.discharge_date + dt.timedelta(days=5), 8, person=p)
+        again.diagnoses[0] = ("1", "E11.600", "2型糖尿病伴有并发症")
+        self.hit_visit("R11", again, "出院5天后再入院，主要诊断前3位同为E11")
         first = self.stay("0701", 0, self.d(5, 2), 10)
         p = Person(first.psn_no, first.psn_name, first.certno, first.gend, first.brdy)
         again = self.stay("0701", 0, first.discharge_date + dt.timedelta(days=31), 10, person=p)
@@ -376,6 +390,15 @@ class Planter:
         e.order_total_override[ins.drord] = cnt - 2
         self.hits.append(Planted("R14", "order", "门冬胰岛素医嘱总量比计费少2支", enc=e, drord_no=ins.drord,
                                  amount=Decimal(2) * amt / cnt))
+        e = self.stay("0402", 0, self.d(11, 18), 10)
+        lm = self.find(e, "LMWH", 0)
+        e.number_lines()
+        lines = [l for l in e.lines if l.drord == lm.drord]
+        cnt = sum((l.cnt for l in lines), Decimal(0))
+        amt = sum((l.amount for l in lines), Decimal(0))
+        e.order_total_override[lm.drord] = cnt - 3
+        self.hits.append(Planted("R14", "order", "低分子肝素医嘱总量比计费少3支", enc=e, drord_no=lm.drord,
+                                 amount=Decimal(3) * amt / cnt))
         e = self.stay("0304", 0, self.d(8, 12), 8)
         met = self.find(e, "MET", 2)
         e.refund(met, 3, self.when(e, self.day(e, 2)))
@@ -467,6 +490,10 @@ class Planter:
         p = Person(first.psn_no, first.psn_name, first.certno, first.gend, first.brdy)
         second = self.stay("0304", 0, self.d(10, 8), 8, person=p)
         self.hit_visit("R20", second, "10月8日入院时，同一参保人10月1日起的住院尚未出院")
+        first = self.stay("0402", 0, self.d(4, 2), 12)
+        p = Person(first.psn_no, first.psn_name, first.certno, first.gend, first.brdy)
+        second = self.stay("0304", 0, self.d(4, 5), 4, person=p)
+        self.hit_visit("R20", second, "住院期间（4月2日至14日）同一参保人又有4月5日至9日的住院")
         first = self.stay("0701", 0, self.d(11, 1), 9)
         p = Person(first.psn_no, first.psn_name, first.certno, first.gend, first.brdy)
         second = self.stay("0304", 0, first.discharge_date, 8, person=p)
@@ -478,6 +505,10 @@ class Planter:
         e = self.stay("0304", 0, self.d(11, 12), 8)
         self.add(e, "BED", 1, e.discharge_date)
         self.hits.append(Planted("R21", "item-visit", "出院当日也收床位费：床位9天，住院8天", enc=e,
+                                 med_list_codg=bed.code, amount=bed.pric))
+        e = self.stay("0701", 0, self.d(10, 16), 10)
+        self.add(e, "BED", 1, e.discharge_date)
+        self.hits.append(Planted("R21", "item-visit", "出院当日收床位费：床位11天，住院10天", enc=e,
                                  med_list_codg=bed.code, amount=bed.pric))
         e = self.stay("0304", 0, self.d(11, 20), 0)
         self.near.append(Planted("R21", "item-visit", "当日入出院，住院天数按1天计，床位1天", enc=e,

@@ -82,9 +82,29 @@ class CsvTable:
         self.w.writerow(header_row(spec))
         self.rows = 0
 
+        iso = spec.datetime_format == "%Y-%m-%d %H:%M:%S"
+        dtf = spec.datetime_format
+        datetime_t, date_t, dec_t = dt.datetime, dt.date, Decimal
+
+        def cell(value) -> str:
+            t = type(value)
+            if t is str:
+                return value
+            if value is None:
+                return ""
+            if t is dec_t:
+                return format(value, "f")
+            if t is datetime_t:
+                return value.isoformat(" ") if iso and not value.microsecond else value.strftime(dtf)
+            if t is date_t:
+                return value.isoformat()
+            return str(value)
+
+        self.cell = cell
+
     def write(self, row: dict) -> None:
-        spec = self.spec
-        self.w.writerow([fmt(row.get(f), spec) for f in self.fields])
+        cell = self.cell
+        self.w.writerow([cell(row.get(f)) for f in self.fields])
         self.rows += 1
 
     def close(self) -> None:

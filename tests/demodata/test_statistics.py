@@ -1,0 +1,91 @@
+"""The background's statistics are well-behaved on purpose: month means stable, doctors alike, so the
+statistical models have a clear signal at the planted points (computed here from the written files)."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+
+import demodata_oracle as oracle
+
+
+@pytest.fixture(scope="module")
+def data(demo):
+    out, manifest = demo
+    return oracle.Data(out, manifest.files), manifest
+
+
+def _costs(d):
+    cost = defaultdict(Decimal)
+    for l in d.lines:
+        cost[l["m"]] += l["amt"]
+    return cost
+
+
+def test_s01_only_the_planted_department_month_jumps(data):
+    d, manifest = data
+    cost = _costs(d)
+    month = defaultdict(list)
+    for m, v in d.visits.items():
+        if d.inpatient(m):
+            month[(v["dept"], v["begn"].month)].append(cost[m])
+    mean = {k: sum(v) / len(v) for k, v in month.items()}
+    jumps = set()
+    for (dept, mo), value in mean.items():
+        prev = [mean.get((dept, mo - k)) for k in (1, 2, 3)]
+        if mo > 3 and all(p is not None for p in prev) and value > Decimal("1.3") * sum(prev) / 3:
+            jumps.add((dept, f"2024-{mo:02d}"))
+    (s01,) = [h for h in manifest.statistical if h["rule_code"] == "S01"]
+    assert jumps == {(s01["subject"]["dept_codg"], s01["subject"]["month"])}
+
+
+def test_s03_s04_planted_doctors_stand_out_and_nobody_else(data):
+    d, manifest = data
+    cost = _costs(d)
+    per_doc = defaultdict(list)
+    dept_of = {}
+    for m, v in d.visits.items():
+        if d.inpatient(m):
+            per_doc[v["dr"]].append(float(cost[m]))
+            dept_of[v["dr"]] = v["dept"]
+    means = {dr: statistics.fmean(c) for dr, c in per_doc.items()}
+    flagged = set()
+    for dept in set(dept_of.values()):
+        docs = [dr for dr in means if dept_of[dr] == dept]
+        if len(docs) < 5:
+            continue
+        mu, sd = statistics.fmean(means[x] for x in docs), statistics.pstdev(means[x] for x in docs)
+        flagged |= {x for x in docs if sd and (means[x] - mu) / sd > 3}
+    (s03,) = [h for h in manifest.statistical if h["rule_code"] == "S03"]
+    assert flagged == {s03["subject"]["dr_codg"]}
+
+    (s04,) = [h for h in manifest.statistical if h["rule_code"] == "S04"]
+    ops = defaultdict(int)
+    for r in d.t["operations"]:
+        ops[r["oper_dr_codg"]] += 1
+    units = defaultdict(Decimal)
+    for l in d.lines:
+        if l["code"] == s04["subject"]["med_list_codg"]:
+            units[d.visits[l["m"]]["dr"]] += l["cnt"]
+    rate = {dr: float(units[dr]) / ops[dr] for dr in units if ops[dr]}
+    peers = [r for dr, r in rate.items() if dr != s04["subject"]["dr_codg"]]
+    assert rate[s04["subject"]["dr_codg"]] > statistics.fmean(peers) + 3 * statistics.pstdev(peers)
+
+
+def test_s02_planted_stay_has_the_most_uneven_daily_costs_of_its_department(data):
+    d, manifest = data
+    (s02,) = [h for h in manifest.statistical if h["rule_code"] == "S02"]
+    dept = d.visits[s02["mdtrt_id"]]["dept"]
+    daily = defaultdict(lambda: defaultdict(Decimal))
+    for l in d.lines:
+        if d.visits[l["m"]]["dept"] == dept and d.inpatient(l["m"]):
+            daily[l["m"]][l["time"].date()] += l["amt"]
+    cv = {m: statistics.pstdev(map(float, days.values())) / statistics.fmean(map(float, days.values()))
+          for m, days in daily.items()}
+    top = max(cv, key=cv.get)
+    assert top == s02["mdtrt_id"]
+    others = sorted(v for m, v in cv.items() if m != top)
+    assert cv[top] > 2 * others[-1]
