@@ -43,3 +43,43 @@ def demo_folder(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo") / "data"
     demodata.generate(out, scale=0.05)
     return out
+
+
+@pytest.fixture(scope="session")
+def screened_home(tmp_path_factory, demo_folder):
+    """A data folder with an identity and one demo case, imported and screened through the library."""
+    import uuid
+
+    from feijian.casework.importing import import_folder
+    from feijian.casework.screening import screen_case
+    from feijian.domain.records import CaseInfo
+    from feijian.gui.session import Session
+
+    home = tmp_path_factory.mktemp("screened") / "home"
+    session = Session(home)
+    session.identity = session.identities.create("周检查", "YB-9", "inspector", "screened-passphrase", fast=True)
+    path = session.create_case(CaseInfo(str(uuid.uuid4()), "演示案件", "H1", "演示市第一人民医院", "3"))
+    store = session.open_case(path)
+    import_folder(store, demo_folder)
+    screen_case(store)
+    store.close()
+    return home
+
+
+@pytest.fixture()
+def case_window(qtbot, tmp_path, screened_home):
+    """A case window on a private copy of the screened demo case."""
+    import shutil
+
+    from feijian.gui.main_window import Workbench
+
+    home = tmp_path / "home"
+    shutil.copytree(screened_home, home)
+    wb = Workbench(home)
+    qtbot.addWidget(wb)
+    wb.session.identity = wb.session.identities.unlock("screened-passphrase")
+    window = wb.open_case(wb.session.case_files()[0])
+    yield window
+    if window in wb.case_windows:
+        window.close()
+    wb.shutdown()

@@ -155,7 +155,10 @@ class FrameModel(QAbstractTableModel):
                   keep_view: bool = False) -> None:
         """Replace the data. ``keep_view`` keeps the current sort (the filter mask is dropped)."""
         self.beginResetModel()
-        self._frame = frame.reset_index(drop=True)
+        # keep the caller's frame object when its index is already 0..n-1, so that columns it replaces
+        # later (e.g. review status) can be picked up with refresh_columns()
+        plain = isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 and frame.index.step == 1
+        self._frame = frame if plain else frame.reset_index(drop=True)
         if columns is not None:
             self._columns = list(columns)
         elif not self._columns or not keep_view:
@@ -270,6 +273,14 @@ class FrameModel(QAbstractTableModel):
 
     def value(self, row: int, key: str) -> Any:
         return self._frame[key].iat[int(self._rows[row])]
+
+    def refresh_columns(self, keys: Sequence[str]) -> None:
+        """Re-read columns ``keys`` of the frame (replaced by their owner) and repaint."""
+        for i, col in enumerate(self._columns):
+            if col.key in keys:
+                self._arrays[i] = _cell_source(self._frame[col.key])
+                self._keys.pop(col.key, None)
+        self.refresh_rows()
 
     def refresh_rows(self) -> None:
         """Repaint after the row brushes' source changed (e.g. a review status)."""

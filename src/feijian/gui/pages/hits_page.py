@@ -349,10 +349,9 @@ class HitsPage(QWidget):
     def _decisions_changed(self) -> None:
         if not self._loaded:
             return
+        self.view.model.refresh_columns(("status", "reason"))
         if self.view.status.currentData() not in (None, ALL):
             self.view.apply_filters()
-        else:
-            self.view.model.refresh_rows()
         if self.view.group.currentData():
             selected = self.view.selected_positions()
             self.view._group_changed()
