@@ -98,19 +98,34 @@ def run_demo(ctx: Context, *, scale: float = 0.2, seed: int = 7) -> int:
 
 
 def _identities_and_case(ctx, paths, passphrase, steps):
-    from feijian.casework.case_setup import new_case_from_folder
+    import uuid
+
+    from feijian.cli.case import read_institution
+    from feijian.domain.records import CaseInfo, Role, TeamMember
+    from feijian.store.case_store import CaseStore
     from feijian.store.identities import BureauStore, IdentityStore
 
-    bureau = BureauStore(paths.bureau_home)
-    bureau.init(passphrase)
+    bureau_store = BureauStore(paths.bureau_home)
+    bureau = bureau_store.init(passphrase, "演示市医疗保障局")
     inspector = IdentityStore(paths.inspector_home)
     identity = inspector.create("张明", "FJ-0001", "lead", passphrase)
-    bureau.enroll(identity.public, passphrase)
-    inspector.import_trust(bureau.publish(passphrase))
-    steps.say("身份 identities", f"检查组长 张明 {identity.public.key_id}；医保局信任名单已导入")
-    store = new_case_from_folder(paths.case, paths.data, identity, escrow_public=bureau.escrow_public())
-    steps.say("新建案件 new case", f"{store.info.medins_name}（{store.info.medins_code}），加密案件 {paths.case.name}")
-    return store, identity, bureau
+    bureau_store.enroll(bureau, identity.public)
+    trust_file = paths.bureau_home / "published-trust.json"
+    bureau_store.publish(trust_file)
+    inspector.import_trust(trust_file)
+    steps.say("身份 identities", f"检查组长 张明（{identity.public.key_id}）；医保局信任名单已签发并导入")
+
+    inst = read_institution(paths.data)
+    me = identity.public
+    info = CaseInfo(
+        case_id=str(uuid.uuid4()), name="demo", medins_code=inst["medins_code"], medins_name=inst["medins_name"],
+        medins_lv=inst.get("medins_lv", ""), medins_type=inst.get("medins_type") or "hospital",
+        trigger="国家医保局飞行检查（演示）", doc_no_prefix="演医保飞检〔2026〕",
+        team=(TeamMember(me.name, me.staff_no, Role.LEAD, me.key_id),),
+    )
+    store = CaseStore.create(paths.case, info, identity, escrow_public=bureau.public().escrow_public)
+    steps.say("新建案件 new case", f"{info.medins_name}（{info.medins_code}），加密案件 {paths.case.name}")
+    return store, identity, (bureau_store, bureau)
 
 
 def _import_and_screen(store, paths, steps):
@@ -118,10 +133,12 @@ def _import_and_screen(store, paths, steps):
     from feijian.casework.screening import screen_case
 
     summary = import_folder(store, paths.data, importer=store.identity.public.name)
-    steps.say("导入 import", summary.one_line())
+    rows = sum(f.rows for f in summary.files)
+    read = sum(f.read for f in summary.files)
+    steps.say("导入 import", f"{len(summary.files)} 个文件，{rows} 行，读入 {read}，拒收 {rows - read}（均记录 SHA-256）")
     result = screen_case(store)
     steps.say("筛查 screen", f"{len(result.hits)} 条疑点，{len(result.run.rules_run)} 条规则已运行，"
-              f"未运行 {len(result.not_run)}；疑点金额 {result.run.total_amount} 元")
+              f"未运行 {len(result.not_run)}；疑点金额（每条明细只计一次）{result.run.total_amount} 元")
 
 
 def _review(store, steps):
@@ -130,15 +147,16 @@ def _review(store, steps):
     from feijian.domain.records import HitStatus
 
     hits = store.hits()
-    money = hits[hits["amount"].astype(float) > 0]
+    amounts = hits["amount"].map(float)
+    money = hits[amounts > 0]
     confirm = money.groupby("rule_code").head(3)
     review_hits(store, list(confirm["hit_id"]), HitStatus.CONFIRMED, "经核对病历与医嘱，收费无依据（演示）")
-    clue = hits[hits["amount"].astype(float) == 0].head(1)
+    clue = hits[amounts == 0].head(1)
     if len(clue):
         review_hits(store, list(clue["hit_id"]), HitStatus.DISMISSED, "现场核实为合理诊疗（演示）")
     fs = findings(store)
     total = sum(f.amount for f in fs)
-    steps.say("核查 review", f"确认 {len(confirm)} 条、排除 {len(clue)} 条疑点 → {len(fs)} 个问题，金额 {total} 元")
+    steps.say("核查 review", f"确认 {len(confirm)} 条、排除 {len(clue)} 条疑点 → {len(fs)} 个问题，金额 {total:.2f} 元")
 
 
 def _evidence(store, paths, steps):
@@ -149,50 +167,60 @@ def _evidence(store, paths, steps):
     for f in sorted((paths.data / "meta" / "evidence").iterdir()):
         items.append(store.add_evidence(f, original_name=f.name, finding_id=fs[0].finding_id if fs else "",
                                         note="演示证据"))
-    rec = store.add_record("interview", {
-        "interviewee": "王医生", "role": "住院医师", "place": "医保办会议室", "time": "2026-11-20 10:00",
-        "questions": [{"q": "患者住院期间是否每日查房？", "a": "是，有查房记录。"}],
-    })
-    items.append(rec)
-    steps.say("证据 evidence", "；".join(f"{i.original_name} SHA-256 {i.sha256[:12]}…" for i in items))
+    me = store.identity.public
+    items.append(store.add_record("interview", {
+        "start": "2026-11-20 10:00", "end": "2026-11-20 10:40", "place": "医院医保办会议室",
+        "interviewers": [{"name": me.name, "staff_no": me.staff_no}], "recorder": me.name,
+        "interviewee": {"name": "王某", "sex": "男", "employer": store.info.medins_name, "position": "住院医师"},
+        "qa": [{"q": "患者住院期间的床位费、护理费是否每日据实收取？", "a": "是按天自动计费的，具体要看护理记录。"},
+               {"q": "出院后发生的检查费用是何原因？", "a": "可能是系统补记，我不清楚。"}],
+    }, finding_id=fs[0].finding_id if fs else ""))
+    steps.say("证据 evidence", "；".join(f"{i.original_name or i.kind} SHA-256 {i.sha256[:12]}…" for i in items))
 
 
 def _casework(store, paths, seed, steps):
-    from feijian.casework import clues, extrapolation, sampling
+    from feijian.casework import clues, sampling
 
     imported = clues.import_clues(store, paths.data / "meta" / "clues.csv")
     clues.record_results_from_hits(store)
-    status = clues.progress(store)
+    status = clues.clue_progress(store)
     clues.export_feedback(store, paths.out / "线索核查反馈.csv")
-    steps.say("线索核查 clues", f"{status.cleared}/{status.total} 条已核查（导入 {imported} 条），反馈文件已导出")
-    sample = sampling.draw(store, method="srs", unit="encounter", n=30, seed=seed)
-    est = extrapolation.demo_estimate(store, sample)
-    steps.say("抽样 sampling", f"简单随机抽取 {len(sample.ids)} 份病历（种子 {seed}）；外推多付金额 {est.point:.2f} 元，"
-              f"90% 置信下限 {est.lower:.2f} 元")
+    steps.say("线索核查 clues", f"{status.cleared}/{status.total} 条已核查（导入 {len(imported.rows) if hasattr(imported, 'rows') else imported}），"
+              "反馈文件已导出")
+    sample = sampling.draw_sample(store, "mus", 30, seed, unit="encounter")
+    sampling.record_results_from_hits(store, sample.sample_id)
+    est = sampling.extrapolate(store, sample.sample_id)
+    steps.say("抽样 sampling", f"货币单位抽样（MUS）抽取 {len(sample.selected)} 份病历（种子 {seed}）；外推多付金额 {est.point:.2f} 元，"
+              f"90% 置信下限（追回金额）{est.recovery:.2f} 元")
 
 
 def _documents(store, paths, steps):
-    from feijian.reports.issue import DOCUMENTS, render
+    from feijian.reports.documents import DOCUMENTS
+    from feijian.reports.issue import render
 
     names = []
     for doc in DOCUMENTS:
         issued = render(doc, store, paths.out / f"{doc}.pdf")
-        names.append(f"{doc}({issued.pages}页)")
+        names.append(f"{doc}（{issued.pages} 页）")
     steps.say("文书 documents", "，".join(names))
 
 
 def _package(store, identity, paths, steps):
+    from feijian.store.identities import IdentityStore
     from feijian.sync.package import export_package
 
+    bureau_public = IdentityStore(paths.inspector_home).bureau_public()
     out = paths.out / "demo-bureau.fjpkg"
-    info = export_package(store, identity, to="bureau", out=out)
-    steps.say("数据包 package", f"{out.name} 已签名（{info.member_count} 个成员，{out.stat().st_size // 1024} KiB）")
+    info = export_package(store, identity, to="bureau", out=out, bureau_intake_public=bureau_public.intake_public)
+    steps.say("数据包 package", f"{out.name} 已签名（{out.stat().st_size // 1024} KiB，包编号 {info.package_id[:8]}…）")
     return out
 
 
 def _bureau(bureau, pkg, paths, steps):
-    from feijian.sync.intake import intake_packages
+    from feijian.sync.intake import intake
 
-    receipts = intake_packages(bureau, [pkg], archive=str(paths.out / "bureau-archive.sqlite"))
+    bureau_store, keys = bureau
+    receipts = intake([pkg], str(paths.out / "bureau-archive.sqlite"), bureau_keys=keys, trust=bureau_store.trust_list())
     r = receipts[0]
-    steps.say("医保局接收 bureau intake", f"核验通过，已入库：{r.summary()}")
+    r.verify(keys.public().signing_public)
+    steps.say("医保局接收 bureau intake", f"签名、完整性与防重放核验通过，已入库；回执已签名（{r.package_id[:8]}…）")

@@ -261,6 +261,7 @@ def build_context(
     hits = store.hits()
     if hits is None or "hit_id" not in hits.columns:
         hits = pd.DataFrame(columns=list(HIT_COLUMNS))
+    hits = _plain_values(hits)
     reviews = _hit_reviews(state)
     rule_set = {r.strip().upper() for r in rules} if rules else None
     status_set = {s.strip() for s in statuses} if statuses else None
@@ -276,6 +277,7 @@ def build_context(
     lines = store.hit_lines(sorted(wanted_ids)) if wanted_ids else None
     if lines is None or len(lines) == 0 or "hit_id" not in lines.columns:
         lines = pd.DataFrame(columns=list(HIT_LINE_COLUMNS))
+    lines = _plain_values(lines)
     if with_line_details and len(lines):
         lines = _with_line_details(store, lines)
 
@@ -381,3 +383,9 @@ def _with_line_details(store, lines: pd.DataFrame) -> pd.DataFrame:
             fees = fees.drop(columns=["adm_dept_name"])
     merged = lines.merge(fees, on=["mdtrt_id", "feedetl_sn"], how="left", suffixes=("", "_fee"))
     return merged
+
+
+def _plain_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """Documents read cells as plain Python values: missing values (pd.NA from Arrow-backed frames) become None."""
+    out = frame.astype(object)
+    return out.where(frame.notna(), None)
