@@ -54,3 +54,27 @@ def test_codes_are_normalised():
     assert ok.to_pylist() == ["long", "temp", "long"]
     b, unknown = V.parse_bool(pa.array(["1", "0", "是", "否", "maybe"]))
     assert b.to_pylist()[:4] == [True, False, True, False] and unknown.tolist() == [False] * 4 + [True]
+
+
+def test_key_index_with_prefilter_agrees_with_plain_sets():
+    import numpy as np
+
+    from feijian.ingest.keys import KeyIndex
+
+    rng = np.random.default_rng(1)
+    idx = KeyIndex()
+    idx.PREFILTER_FROM = 1000  # switch the byte map on early
+    seen: set[int] = set()
+    for _ in range(12):
+        h = rng.integers(0, 2**63, 700, dtype=np.uint64)
+        h[:50] = np.array(sorted(seen)[:50] if len(seen) >= 50 else h[:50], dtype=np.uint64)
+        h[60:70] = h[50:60]  # repeats within the batch
+        dup = idx.add_new(h, np.ones(len(h), dtype=bool))
+        expected = []
+        local: set[int] = set()
+        for v in h.tolist():
+            expected.append(v in seen or v in local)
+            local.add(v)
+        assert dup.tolist() == expected
+        seen |= local
+    assert idx._map is not None and idx.count == len(seen)

@@ -21,7 +21,16 @@ import pyarrow.csv as pcsv
 
 DELIMITERS = (",", ";", "\t", "|")
 R_FIELDS = "字段数不符 / wrong number of fields"
+ARROW_BLOCK = 16 << 20  # Arrow parses blocks of this size in parallel; each becomes one validated batch
 R_UNTERMINATED = "引号未闭合（文件被截断？）/ unterminated quoted field (truncated file?)"
+
+
+def count_lines(data: bytes) -> int:
+    """Line breaks in ``data``: \\n, \\r\\n or a bare \\r (as the CSV parser sees them)."""
+    n = data.count(b"\n")
+    if b"\r" in data:
+        n += data.count(b"\r") - data.count(b"\r\n")
+    return n
 
 
 def sniff_delimiter(header: str) -> str:
@@ -91,7 +100,7 @@ class RawBlocks:
 
     def _fill(self, want: int) -> None:
         while not self.eof and len(self.buf) < want:
-            data = self.fh.read(max(want - len(self.buf), self.block_size))
+            data = self.fh.read(want - len(self.buf))
             if not data:
                 self.eof = True
                 break
@@ -126,13 +135,25 @@ class RawBlocks:
 
 @dataclass
 class ParsedBlock:
-    columns: list[pa.Array]  # one string array per source column, valid records only
+    columns: list  # one string (chunked) array per source column, valid records only
     lines: np.ndarray  # start line of each valid record
     invalid: list[tuple[int, str, str]] = field(default_factory=list)  # (line, reason, raw text)
 
     @property
     def records(self) -> int:
         return len(self.lines) + len(self.invalid)
+
+    def batches(self) -> Iterator[tuple[list[pa.Array], np.ndarray]]:
+        """The valid records in Arrow's own chunks (no copy): (columns, lines) per chunk."""
+        if not self.columns:
+            return
+        chunks = [list(c.chunks) if isinstance(c, pa.ChunkedArray) else [c] for c in self.columns]
+        start = 0
+        for k in range(len(chunks[0])):
+            n = len(chunks[0][k])
+            if n:
+                yield [ch[k] for ch in chunks], self.lines[start:start + n]
+            start += n
 
 
 def _arrow_parse(data: bytes, ncols: int, delimiter: str, threads: bool):
@@ -145,7 +166,7 @@ def _arrow_parse(data: bytes, ncols: int, delimiter: str, threads: bool):
 
     table = pcsv.read_csv(
         pa.py_buffer(data),
-        read_options=pcsv.ReadOptions(column_names=names, use_threads=threads, block_size=1 << 22),
+        read_options=pcsv.ReadOptions(column_names=names, use_threads=threads, block_size=ARROW_BLOCK),
         parse_options=pcsv.ParseOptions(
             delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
             newlines_in_values=True, ignore_empty_lines=True, invalid_row_handler=handler,
@@ -162,13 +183,12 @@ def parse_block(data: bytes, ncols: int, delimiter: str, first_line: int, *, las
     """Parse UTF-8 ``data`` (whole records) into ``ncols`` string columns. Raises ``pa.ArrowInvalid`` on
     invalid UTF-8 (the caller decides what that means for the encoding)."""
     ncols = max(ncols, 1)
-    if not data.strip(b"\r\n"):
+    if len(data) < 4096 and not data.strip(b"\r\n"):
         return ParsedBlock([pa.array([], pa.string()) for _ in range(ncols)], np.zeros(0, np.int64))
-    table, invalid = _arrow_parse(data, ncols, delimiter, threads=len(data) > (1 << 22))
+    table, invalid = _arrow_parse(data, ncols, delimiter, threads=len(data) > ARROW_BLOCK)
     if any(r[0] is None for r in invalid):
         table, invalid = _arrow_parse(data, ncols, delimiter, threads=False)
-    columns = [table.column(i).combine_chunks() if table.num_columns else pa.array([], pa.string()) for i in range(ncols)]
-    columns = [c if isinstance(c, pa.Array) else pa.array(c, pa.string()) for c in columns]
+    columns = [table.column(i) for i in range(ncols)]
     nvalid = table.num_rows
     invalid.sort(key=lambda r: r[0])
     records = nvalid + len(invalid)
@@ -196,10 +216,15 @@ def parse_block(data: bytes, ncols: int, delimiter: str, first_line: int, *, las
 
 
 def _record_lines(data: bytes, first_line: int, records: int, columns, nvalid, invalid, is_bad) -> np.ndarray:
+    breaks = count_lines(data)
+    physical = breaks + (0 if data.endswith((b"\n", b"\r")) else 1)
+    if (physical == records and b"\r" not in data and data.find(b"\n\n") < 0 and not data.startswith(b"\n")):
+        return first_line + np.arange(records, dtype=np.int64)  # one record per line, no blank lines
     arr = np.frombuffer(data, dtype=np.uint8)
-    nl = np.flatnonzero(arr == 10)
-    starts = np.concatenate([[0], nl + 1])
-    ends = np.concatenate([nl, [len(data)]])
+    nxt = np.append(arr[1:], np.uint8(0)) if len(arr) else arr
+    brk = np.flatnonzero((arr == 10) | ((arr == 13) & (nxt != 10)))
+    starts = np.concatenate([[0], brk + 1])
+    ends = np.concatenate([brk, [len(data)]])
     length = ends - starts
     first_byte = arr[np.minimum(starts, max(len(data) - 1, 0))] if len(data) else np.zeros(len(starts), np.uint8)
     empty = (length == 0) | ((length == 1) & (first_byte == 13))
@@ -207,16 +232,18 @@ def _record_lines(data: bytes, first_line: int, records: int, columns, nvalid, i
     nonempty = line_no[~empty]
     if len(nonempty) == records:
         return nonempty
-    # quoted values hold newlines: walk the records with their embedded newline counts
+    # quoted values hold line breaks: walk the records with their embedded break counts
     embedded_valid = np.zeros(nvalid, dtype=np.int64)
     for col in columns:
         if len(col):
-            embedded_valid += np.asarray(pc.fill_null(pc.count_substring(col, "\n"), 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+            for sub in ("\n", "\r"):
+                embedded_valid += np.asarray(pc.fill_null(pc.count_substring(col, sub), 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+            embedded_valid -= np.asarray(pc.fill_null(pc.count_substring(col, "\r\n"), 0).to_numpy(zero_copy_only=False), dtype=np.int64)
     embedded = np.zeros(records, dtype=np.int64)
     embedded[~is_bad[1:]] = embedded_valid
     for (num, _, _, text) in invalid:
         if 1 <= num <= records:
-            embedded[num - 1] = (text or "").count("\n")
+            embedded[num - 1] = count_lines((text or "").encode())
     out = np.zeros(records, dtype=np.int64)
     empty_list = empty.tolist()
     L = 0
@@ -224,6 +251,6 @@ def _record_lines(data: bytes, first_line: int, records: int, columns, nvalid, i
     for r in range(records):
         while L < n_lines and empty_list[L]:
             L += 1
-        out[r] = first_line + min(L, n_lines - 1)
+        out[r] = first_line + L
         L += 1 + int(embedded[r])
     return out

@@ -30,7 +30,8 @@ def canonical_encoding(name: str) -> str:
 
 
 def line_at(block: bytes, offset: int, first_line: int) -> int:
-    return first_line + block.count(b"\n", 0, offset)
+    head = block[:offset]
+    return first_line + head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n")
 
 
 def _utf8_text_line(block: bytes, window: int = 8 << 20) -> Optional[int]:

@@ -43,23 +43,46 @@ def hash_keys(columns: Sequence[pa.Array]) -> np.ndarray:
 
 
 class KeyIndex:
-    """The set of key hashes seen so far for one table."""
+    """The set of key hashes seen so far for one table.
+
+    Sorted hash arrays (merged when there are more than 8), and from :data:`PREFILTER_FROM` keys on a
+    byte map of 2^27 hash prefixes (128 MB): most new keys are ruled out there, and only the few
+    whose prefix was seen are searched in the sorted arrays."""
+
+    PREFILTER_FROM = 1_000_000
+    PREFILTER_BITS = 27
 
     def __init__(self) -> None:
         self._parts: list[np.ndarray] = []
+        self._map: np.ndarray | None = None
         self.count = 0
 
     def __len__(self) -> int:
         return self.count
 
+    def _prefix(self, hashes: np.ndarray) -> np.ndarray:
+        return (hashes >> np.uint64(64 - self.PREFILTER_BITS)).astype(np.int64)
+
     def contains(self, hashes: np.ndarray) -> np.ndarray:
         found = np.zeros(len(hashes), dtype=bool)
+        if len(hashes) == 0 or not self._parts:
+            return found
+        idx = None
+        if self._map is not None:
+            idx = np.flatnonzero(self._map[self._prefix(hashes)])
+            hashes = hashes[idx]
+            if len(hashes) == 0:
+                return found
+        sub = np.zeros(len(hashes), dtype=bool)
         for part in self._parts:
             if len(part) == 0:
                 continue
             pos = np.searchsorted(part, hashes)
             pos[pos == len(part)] = 0
-            found |= part[pos] == hashes
+            sub |= part[pos] == hashes
+        if idx is None:
+            return sub
+        found[idx] = sub
         return found
 
     def add(self, hashes: np.ndarray) -> None:
@@ -69,6 +92,12 @@ class KeyIndex:
         self.count += len(hashes)
         if len(self._parts) > 8:
             self._parts = [np.sort(np.concatenate(self._parts))]
+        if self._map is None and self.count >= self.PREFILTER_FROM:
+            self._map = np.zeros(1 << self.PREFILTER_BITS, dtype=np.bool_)
+            for part in self._parts:
+                self._map[self._prefix(part)] = True
+        elif self._map is not None:
+            self._map[self._prefix(hashes)] = True
 
     def add_new(self, hashes: np.ndarray, eligible: np.ndarray) -> np.ndarray:
         """Add the eligible hashes; returns the mask of rows whose key was seen before (earlier in this
@@ -84,5 +113,5 @@ class KeyIndex:
         within[order[1:][sh[1:] == sh[:-1]]] = True
         before = self.contains(h)
         dup[idx] = within | before
-        self.add(np.unique(h[~before]))
+        self.add(h[~before & ~within])  # new keys, each once
         return dup

@@ -5,6 +5,7 @@ and :func:`preview` for the import assistant."""
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional
@@ -18,7 +19,7 @@ from feijian.domain.events import uuid7
 from feijian.domain.progress import CancelledFn, ProgressFn, check_cancelled, report
 from feijian.domain.records import ImportedFile, RejectedRow
 from feijian.ingest import xlsx as X
-from feijian.ingest.csvfile import RawBlocks, parse_block, sniff_delimiter, split_header
+from feijian.ingest.csvfile import RawBlocks, count_lines, parse_block, sniff_delimiter, split_header
 from feijian.ingest.encoding import Decoder
 from feijian.ingest.errors import EmptyFile, EncodingProblem, MappingProblem, NotATable
 from feijian.ingest.mapping import ColumnPlan, MappingDict, plan_columns, propose_mapping
@@ -28,6 +29,7 @@ DEFAULT_CHUNK_BYTES = 64 << 20
 HEADER_SEARCH_ROWS = 20
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".dat")
 MAX_REJECT_TEXT = 200
+_LINE_BREAK = re.compile(rb"\r\n|\n|\r")
 
 
 @dataclass
@@ -183,25 +185,32 @@ class FileStream:
             raise EmptyFile("文件没有表头 / the file has no header row")
         self.decoder.to_utf8(region, 1)  # fixes the encoding; raises on bad bytes
         codec = self.decoder.encoding if self.decoder.encoding in ("gbk", "gb18030") else "utf-8"
-        # candidate header records: physical lines joined while a quote is open
-        raw_lines = region.split(b"\n")
-        records: list[tuple[int, int, str]] = []  # (first line index, byte end, text)
-        pos, i = 0, 0
-        while i < len(raw_lines) and len(records) < HEADER_SEARCH_ROWS:
+        # candidate header records: physical lines (ended by \n, \r\n or \r) joined while a quote is open
+        spans = []  # (start, end of text, end after the line break)
+        pos = 0
+        for m in _LINE_BREAK.finditer(region):
+            spans.append((pos, m.start(), m.end()))
+            pos = m.end()
+            if len(spans) > HEADER_SEARCH_ROWS * 4:
+                break
+        else:
+            if pos < len(region):
+                spans.append((pos, len(region), len(region)))
+        records: list[tuple[int, int, str, int]] = []  # (first line index, byte end, text, lines)
+        i = 0
+        while i < len(spans) and len(records) < HEADER_SEARCH_ROWS:
             start_i = i
-            rec = raw_lines[i]
+            s0, e0, end = spans[i]
             i += 1
-            while rec.count(b'"') % 2 == 1 and i < len(raw_lines):
-                rec += b"\n" + raw_lines[i]
+            while region[s0:e0].count(b'"') % 2 == 1 and i < len(spans):
+                e0, end = spans[i][1], spans[i][2]
                 i += 1
-            end = pos + len(rec) + 1
-            records.append((start_i, min(end, len(buf)), rec.decode(codec, errors="strict").strip("\r")))
-            pos = end
+            records.append((start_i, end, region[s0:e0].decode(codec, errors="strict"), i - start_i))
         cells = []
-        for _, _, text in records:
+        for _, _, text, _ in records:
             cells.append(split_header(text, sniff_delimiter(text)) if text.strip() else [])
         idx, spec = _choose_header(cells, wanted, self.kind, self.mapping)
-        line_idx, end, text = records[idx]
+        line_idx, end, text, nlines = records[idx]
         self.delimiter = sniff_delimiter(text)
         self.headers = split_header(text, self.delimiter)
         self.spec = spec
@@ -209,7 +218,7 @@ class FileStream:
         if self.require_columns:
             _check_required(self.plan, spec, self.name)
         self._raw.drop(end)
-        self._first_line = line_idx + 1 + text.count("\n") + 1  # the line after the header (1-based)
+        self._first_line = line_idx + nlines + 1  # the line after the header (1-based)
 
     def _open_workbook(self, wanted: Optional[TableSpec], workbook, data: Optional[bytes]) -> None:
         self.encoding_kind = "xlsx"
@@ -331,14 +340,15 @@ class FileStream:
                     raise NotATable(f"{self.name}: 第 {line} 行起无法按 CSV 解析 / cannot parse as CSV from line {line}: {exc}") from None
                 data = self.decoder.utf8_failed(block, line)
                 parsed = parse_block(data, ncols, self.delimiter, line, last=last)
-            line += block.count(b"\n")
+            line += count_lines(block)
             for ln, reason, text in parsed.invalid:
                 self.rejected.append(RejectedRow(self.name, ln, "", text[:MAX_REJECT_TEXT], reason))
             self.rows += parsed.records
-            chunk = self._validate(parsed.columns, parsed.lines)
+            for cols, lines in parsed.batches():
+                chunk = self._validate(cols, lines)
+                if chunk.num_rows:
+                    yield chunk
             report(self.progress, self._bytes_done, self.size, f"{self.name}: {self.rows} 行 / rows")
-            if chunk.num_rows:
-                yield chunk
         self._fh.close()
 
     def _iter_sheet(self) -> Iterator[pa.Table]:
@@ -439,7 +449,8 @@ def preview(path, *, n: int = 20, table=None, mapping=None, kind=None, encoding=
             for block, last in stream._raw.blocks(stream.delimiter.encode()):
                 data = stream.decoder.to_utf8(block, line)
                 parsed = parse_block(data, len(stream.headers), stream.delimiter, line, last=last)
-                cols = [c.to_pylist() for c in parsed.columns]
+                cols = [pa.chunked_array(c.chunks if isinstance(c, pa.ChunkedArray) else [c], pa.string()).to_pylist()
+                        for c in parsed.columns]
                 for i in range(len(parsed.lines)):
                     if len(rows) >= n:
                         break

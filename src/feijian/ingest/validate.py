@@ -178,7 +178,7 @@ def validate_chunk(
         col = clean_text(col)
         cols[name] = col if all_ok else pc.filter(col, keep)
     kept = int(ok.sum())
-    cols["_batch"] = pa.array(np.full(kept, batch_id, dtype=object), pa.string()) if kept else pa.array([], pa.string())
+    cols["_batch"] = pa.repeat(pa.scalar(batch_id, pa.string()), kept) if kept else pa.array([], pa.string())
     cols["_line"] = pa.array(lines[ok].astype(np.int64), pa.int64())
     return pa.table(cols), rejected, ok
 
