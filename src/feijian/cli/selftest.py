@@ -45,6 +45,6 @@ def run_selftest() -> int:
 
 def _check_qt() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from feijian.gui.app import check_rendering
+    from feijian.gui.selfcheck import check_rendering
 
     check_rendering()
