@@ -150,7 +150,9 @@ def bench_heartbeat(scale: float) -> bool:
         timer.stop()
         store.close()
         worst_late = max(gaps) - 50 if gaps else 0
-        print(f"import {t1 - t0:.1f} s, screening {t2 - t1:.1f} s, {len(gaps)} heartbeats")
+        late = sorted(gaps, reverse=True)[:5]
+        print(f"import {t1 - t0:.1f} s, screening {t2 - t1:.1f} s, {len(gaps)} heartbeats; "
+              f"largest gaps (ms): {', '.join(str(g) for g in late)}; load average {os.getloadavg()[0]:.1f}")
         print(f"{'heartbeat: worst lateness':<44} {worst_late:7.0f} ms  target < 200 ms  ratio {worst_late / 200:5.2f}  "
               f"{'OK' if worst_late < 200 else 'SLOW'}")
         return worst_late < 200

@@ -149,6 +149,7 @@ def create_application(argv: Optional[list[str]] = None, *, language: Optional[s
     app.setOrganizationName(ORG_NAME)
     app.setApplicationDisplayName(QApplication.translate("app", "飞检工作台"))
     register_font(app)
+    app.setWindowIcon(icon("feijian"))
     for old in getattr(app, "_feijian_translators", []):
         app.removeTranslator(old)
     app._feijian_translators = install_translators(app, language)  # keep references alive

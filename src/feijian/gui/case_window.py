@@ -90,6 +90,7 @@ class CaseWindow(QMainWindow):
         self.path = Path(path)
         self.settings = settings
         self.ctx = CaseContext(store, self.path, session, runner, self)
+        self.ctx.settings = settings
         info = store.info
         self.setWindowTitle(f"{info.name} — {info.medins_name} — " + self.tr("飞检工作台"))
         self.nav = QListWidget(self)

@@ -12,7 +12,7 @@ from typing import Optional
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
@@ -157,6 +157,12 @@ class HitsView(QWidget):
 
     # --- data ----------------------------------------------------------------------------------------
     def set_hits(self, frame: pd.DataFrame) -> None:
+        if len(frame) > 100_000:
+            # Millions of Python objects (Decimal amounts) make every full garbage collection scan them:
+            # pauses of 100s of ms on the UI thread. They live as long as the page, so exempt them.
+            import gc
+
+            gc.freeze()
         self.frame = frame
         self._amount_key = None
         self._search = None
@@ -340,8 +346,14 @@ class HitsPage(QWidget):
 
     def reload(self) -> None:
         started = time.perf_counter()
+        first = not self._loaded
         self.view.set_hits(self.ctx.hits())
         self._loaded = True
+        settings = getattr(self.ctx, "settings", None)
+        if first and settings is not None:
+            state = settings.value("hits/header")
+            if isinstance(state, QByteArray) and self.view.model.columnCount():
+                self.view.table.horizontalHeader().restoreState(state)
         if self.view.model.rowCount() and self.view.current_row() < 0:
             self.view.select_row(0)
         self.load_seconds = time.perf_counter() - started
