@@ -13,10 +13,13 @@ from feijian.demodata import people
 from feijian.demodata.catalogue import Department, Hospital, InpatientTemplate, OutpatientTemplate
 from feijian.demodata.model import Encounter, money
 
-# Doctor-level patterns planted into the background (S03, S04) and the department-month of S01.
-S03_DEPT, S03_DOCTOR_INDEX, S03_EXTRA = "0301", 13, (("RHBNP", 2),)
-S04_DEPT, S04_DOCTOR_INDEX, S04_ITEM, S04_UNITS = "0301", 1, "STENT", 4
-S01_DEPT, S01_MONTH, S01_EXTRA = "0303", 10, (("ESO", 2),)
+# Patterns planted into the background: S03 doctors whose every stay carries an extra daily drug,
+# S04 doctors who use several high-value materials per operation, S01 department-months whose stays all
+# carry an extra daily drug. S03 needs a department of ≥ 11 doctors (the largest z-score among n doctors is
+# sqrt(n − 1)), and one outlier per department (two equal outliers among 14 cap each other's z at 2.45).
+S03_OUTLIERS = {("0301", 13): (("RHBNP", 2),), ("0302", 13): (("RHBNP", 2),)}
+S04_OUTLIERS = {("0301", 1): ("STENT", 4), ("0401", 3): ("TROC", 3)}
+S01_JUMPS = {("0303", 10): (("ESO", 2),), ("0701", 12): (("ESO", 3),)}
 
 
 def doctor_code(dept: Department, index: int) -> str:
@@ -139,14 +142,10 @@ def block(hosp: Hospital, dept: Department, year: int, month: int, seed: int, sc
         doctor = doctor_code(dept, d_index)
         admit = dt.date(year, month, rng.randint(1, last_day))
         person = persons.new(rng, gend=tmpl.gender, age=rng.randint(*tmpl.age), ref=admit)
-        extra: tuple = ()
-        if dept.code == S03_DEPT and d_index == S03_DOCTOR_INDEX:
-            extra += S03_EXTRA
-        if dept.code == S01_DEPT and month == S01_MONTH:
-            extra += S01_EXTRA
+        extra = S03_OUTLIERS.get((dept.code, d_index), ()) + S01_JUMPS.get((dept.code, month), ())
         enc = inpatient(hosp, rng, dept, tmpl, doctor, person, admit, extra_daily=extra)
         if tmpl.op:
-            _stent_count(hosp, rng, enc, dept, d_index)
+            _material_units(rng, enc, dept, d_index)
         out.append(enc)
     n_out = dept.n_doctors * per_doctor(hosp.per_doctor_month_out, scale)
     for i in range(n_out):
@@ -158,13 +157,15 @@ def block(hosp: Hospital, dept: Department, year: int, month: int, seed: int, sc
     return out
 
 
-def _stent_count(hosp: Hospital, rng: random.Random, enc: Encounter, dept: Department, d_index: int) -> None:
-    """Stents per PCI: mostly one, sometimes two; the S04 doctor uses four every time."""
+def _material_units(rng: random.Random, enc: Encounter, dept: Department, d_index: int) -> None:
+    """Stents per PCI: mostly one, sometimes two; an S04 doctor uses more of his material every time."""
+    outlier = S04_OUTLIERS.get((dept.code, d_index))
     for line in enc.lines:
-        if line.item.key == S04_ITEM:
-            if dept.code == S04_DEPT and d_index == S04_DOCTOR_INDEX:
-                units = S04_UNITS
-            else:
-                units = 2 if rng.random() < 0.25 else 1
-            line.cnt = line.cnt * units
-            line.amount = money(line.cnt * line.pric)
+        if outlier and line.item.key == outlier[0]:
+            units = outlier[1]
+        elif line.item.key == "STENT":
+            units = 2 if rng.random() < 0.25 else 1
+        else:
+            continue
+        line.cnt = line.cnt * units
+        line.amount = money(line.cnt * line.pric)

@@ -18,7 +18,7 @@ from feijian.demodata import background as bg
 from feijian.demodata import extras
 from feijian.demodata.catalogue import LIST_TYPE_CODES, Hospital, kb_dir, load_hospital
 from feijian.demodata.manifest import DemoManifest, Planted
-from feijian.demodata.model import CENT, Encounter, money
+from feijian.demodata.model import Encounter, money
 from feijian.demodata.planted import Planter
 from feijian.demodata import people
 from feijian.demodata.writers import FILES, CsvTable, spec_for, write_xlsx

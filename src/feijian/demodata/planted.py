@@ -545,17 +545,22 @@ class Planter:
 
     # statistical models ------------------------------------------------------------------
     def stats(self) -> None:
-        dept = self.hosp.department(bg.S01_DEPT)
-        self.stat.append(Planted("S01", "department-month", f"{dept.name}{bg.S01_MONTH}月次均住院费用较前3月均值增长逾50%",
-                                 subject={"dept_codg": dept.code, "month": f"{self.year}-{bg.S01_MONTH:02d}"}, amount=None))
-        e = self.stay("0302", 0, self.d(6, 12), 9, doctor_index=2)
-        self.add(e, "RHBNP", 8, self.day(e, 4))
-        self.stat.append(Planted("S02", "visit", "住院第5天单日费用骤增（重组人脑利钠肽8支）", enc=e, amount=None))
-        d3 = self.hosp.department(bg.S03_DEPT)
-        self.stat.append(Planted("S03", "doctor", "该医生每日加用重组人脑利钠肽，次均费用远高于科内其他医生",
-                                 subject={"dr_codg": bg.doctor_code(d3, bg.S03_DOCTOR_INDEX), "dept_codg": d3.code},
-                                 amount=None))
-        d4 = self.hosp.department(bg.S04_DEPT)
-        self.stat.append(Planted("S04", "doctor-item", "该医生每例冠脉介入使用4个支架，同行多为1个",
-                                 subject={"dr_codg": bg.doctor_code(d4, bg.S04_DOCTOR_INDEX), "dept_codg": d4.code,
-                                          "med_list_codg": self.hosp.item(bg.S04_ITEM).code}, amount=None))
+        for (code, month), extra in sorted(bg.S01_JUMPS.items()):
+            dept = self.hosp.department(code)
+            self.stat.append(Planted("S01", "department-month", f"{dept.name}{month}月住院患者均加用"
+                                     f"{self.hosp.item(extra[0][0]).name}，次均费用较前3月显著增长",
+                                     subject={"dept_codg": code, "month": f"{self.year}-{month:02d}"}, amount=None))
+        for dept_code, t, admit, units in (("0302", 0, self.d(6, 12), 8), ("0304", 0, self.d(2, 16), 4)):
+            e = self.stay(dept_code, t, admit, 9 if dept_code == "0302" else 8, doctor_index=2)
+            self.add(e, "RHBNP", units, self.day(e, 4))
+            self.stat.append(Planted("S02", "visit", f"住院第5天单日费用骤增（重组人脑利钠肽{units}支）", enc=e,
+                                     amount=None))
+        for (code, index), extra in sorted(bg.S03_OUTLIERS.items()):
+            self.stat.append(Planted("S03", "doctor", "该医生每日加用重组人脑利钠肽，次均费用远高于科内其他医生",
+                                     subject={"dr_codg": bg.doctor_code(self.hosp.department(code), index),
+                                              "dept_codg": code}, amount=None))
+        for (code, index), (key, units) in sorted(bg.S04_OUTLIERS.items()):
+            item = self.hosp.item(key)
+            self.stat.append(Planted("S04", "doctor-item", f"该医生每台手术使用{units}个{item.name}，同行多为1个",
+                                     subject={"dr_codg": bg.doctor_code(self.hosp.department(code), index),
+                                              "dept_codg": code, "med_list_codg": item.code}, amount=None))

@@ -58,18 +58,6 @@ def header_row(spec: FileSpec) -> list[str]:
     return [f.aliases[0] if f.aliases else f.name for f in t.fields]
 
 
-def fmt(value, spec: FileSpec) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dt.datetime):
-        return value.strftime(spec.datetime_format)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 class CsvTable:
     """A CSV file written row by row (rows are dicts keyed by contract field names)."""
 
