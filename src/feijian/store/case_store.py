@@ -310,18 +310,18 @@ class CaseStore:
         return len(pieces)
 
     def read_table(self, table: str, columns: list[str] | None = None) -> pa.Table | None:
-        with _damage_as_error(self.path):
-            blobs = [r[0] for r in self.conn.execute("SELECT data FROM chunks WHERE tbl = ? ORDER BY chunk_id", (table,))]
-            if not blobs:
-                return None
-            pieces = []
-            for blob in blobs:
-                try:
-                    pieces.append(columnar.decode(blob, columns))
-                except pa.ArrowInvalid as exc:
-                    raise DamagedStore(f"表 {table} 的数据块已损坏 / damaged chunk of table {table}: {exc}") from None
-                del blob
-        return columnar.concat(pieces)
+        def decode(blob: bytes) -> pa.Table:
+            try:
+                return columnar.decode(blob, columns)
+            except pa.ArrowInvalid as exc:
+                raise DamagedStore(f"表 {table} 的数据块已损坏 / damaged chunk of table {table}: {exc}") from None
+
+        # decompress chunks on worker threads while SQLCipher reads and decrypts the next blobs
+        with _damage_as_error(self.path), ThreadPoolExecutor(max_workers=2) as pool:
+            futures = [pool.submit(decode, row[0]) for row in
+                       self.conn.execute("SELECT data FROM chunks WHERE tbl = ? ORDER BY chunk_id", (table,))]
+            pieces = [f.result() for f in futures]
+        return columnar.concat(pieces) if pieces else None
 
     def has_table(self, table: str) -> bool:
         return self.conn.execute("SELECT 1 FROM chunks WHERE tbl = ? LIMIT 1", (table,)).fetchone() is not None
