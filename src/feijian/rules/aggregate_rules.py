@@ -11,12 +11,18 @@ from feijian.rules.registry import rule
 @rule("R08")
 def r08_units_per_day(ctx: Context) -> str:
     return """
-    WITH s AS (
-      SELECT l.mdtrt_id, l.med_list_codg, l.fee_date, sum(l.cnt) AS s, sum(l.amt) AS a,
-             any_value(k.max_units_per_day) AS lim
-      FROM agg_lines l JOIN kb_items k ON k.med_list_codg = l.med_list_codg
-      WHERE k.max_units_per_day IS NOT NULL
-      GROUP BY l.mdtrt_id, l.med_list_codg, l.fee_date
+    WITH k AS (SELECT i.iid, k.max_units_per_day AS lim FROM kb_items k JOIN item_ids i USING (med_list_codg)
+               WHERE k.max_units_per_day IS NOT NULL),
+    g AS (
+      SELECT l.eid, l.iid, l.fee_date, sum(l.cnt) AS s, sum(l.amt) AS a
+      FROM agg_lines l WHERE l.iid IN (SELECT iid FROM k)
+      GROUP BY l.eid, l.iid, l.fee_date
+    ),
+    s AS (
+      -- the strings only for the groups above their limit
+      SELECT e.mdtrt_id, i.med_list_codg, g.fee_date, g.s, g.a, k.lim
+      FROM g JOIN k ON k.iid = g.iid JOIN enc_ids e ON e.eid = g.eid JOIN item_ids i ON i.iid = g.iid
+      WHERE g.s > k.lim
     )
     SELECT mdtrt_id, med_list_codg, fee_date AS date, (s - lim) * a AS amount_num, s AS amount_den,
            format('项目 {} 在 {} 共 {} 个单位，超过日限量 {}', med_list_codg, ymd(fee_date), qty(s), qty(lim)) AS detail
@@ -27,12 +33,17 @@ def r08_units_per_day(ctx: Context) -> str:
 @rule("R09")
 def r09_units_per_visit(ctx: Context) -> str:
     return """
-    WITH s AS (
-      SELECT l.mdtrt_id, l.med_list_codg, sum(l.cnt) AS s, sum(l.amt) AS a,
-             any_value(k.max_units_per_visit) AS lim
-      FROM agg_lines l JOIN kb_items k ON k.med_list_codg = l.med_list_codg
-      WHERE k.max_units_per_visit IS NOT NULL
-      GROUP BY l.mdtrt_id, l.med_list_codg
+    WITH k AS (SELECT i.iid, k.max_units_per_visit AS lim FROM kb_items k JOIN item_ids i USING (med_list_codg)
+               WHERE k.max_units_per_visit IS NOT NULL),
+    g AS (
+      SELECT l.eid, l.iid, sum(l.cnt) AS s, sum(l.amt) AS a
+      FROM agg_lines l WHERE l.iid IN (SELECT iid FROM k)
+      GROUP BY l.eid, l.iid
+    ),
+    s AS (
+      SELECT e.mdtrt_id, i.med_list_codg, g.s, g.a, k.lim
+      FROM g JOIN k ON k.iid = g.iid JOIN enc_ids e ON e.eid = g.eid JOIN item_ids i ON i.iid = g.iid
+      WHERE g.s > k.lim
     )
     SELECT mdtrt_id, med_list_codg, (s - lim) * a AS amount_num, s AS amount_den,
            format('项目 {} 本次就诊共 {} 个单位，超过单次就诊限量 {}', med_list_codg, qty(s), qty(lim)) AS detail
@@ -44,14 +55,16 @@ def r09_units_per_visit(ctx: Context) -> str:
 def r14_beyond_order(ctx: Context) -> str:
     return """
     WITH s AS (
-      SELECT mdtrt_id, drord_no, sum(cnt) AS s, sum(amt) AS a
-      FROM agg_lines WHERE drord_no IS NOT NULL GROUP BY mdtrt_id, drord_no
+      SELECT eid, did, sum(cnt) AS s, sum(amt) AS a
+      FROM agg_lines WHERE did IS NOT NULL AND did IN (SELECT did FROM orders WHERE total_cnt IS NOT NULL)
+      GROUP BY eid, did
     ),
-    o AS (SELECT mdtrt_id, drord_no, any_value(total_cnt) AS total_cnt, any_value(med_list_codg) AS item
-          FROM orders WHERE total_cnt IS NOT NULL GROUP BY mdtrt_id, drord_no)
-    SELECT s.mdtrt_id, s.drord_no, (s.s - o.total_cnt) * s.a AS amount_num, s.s AS amount_den,
-           format('医嘱 {}（{}）总量 {}，计费 {}', s.drord_no, o.item, qty(o.total_cnt), qty(s.s)) AS detail
-    FROM s JOIN o ON o.mdtrt_id = s.mdtrt_id AND o.drord_no = s.drord_no
+    o AS (SELECT eid, did, any_value(mdtrt_id) AS mdtrt_id, any_value(drord_no) AS drord_no,
+                 any_value(total_cnt) AS total_cnt, any_value(med_list_codg) AS item
+          FROM orders WHERE total_cnt IS NOT NULL AND did IS NOT NULL GROUP BY eid, did)
+    SELECT o.mdtrt_id, o.drord_no, (s.s - o.total_cnt) * s.a AS amount_num, s.s AS amount_den,
+           format('医嘱 {}（{}）总量 {}，计费 {}', o.drord_no, o.item, qty(o.total_cnt), qty(s.s)) AS detail
+    FROM s JOIN o ON o.eid = s.eid AND o.did = s.did
     WHERE s.s > o.total_cnt
     """
 
@@ -60,11 +73,12 @@ def r14_beyond_order(ctx: Context) -> str:
 def r21_bed_days(ctx: Context) -> str:
     return """
     WITH s AS (
-      SELECT l.mdtrt_id, l.med_list_codg, sum(l.cnt) AS s, sum(l.amt) AS a, any_value(v.stay_len) AS stay_len
-      FROM agg_lines l JOIN enc v ON v.mdtrt_id = l.mdtrt_id
+      SELECT any_value(l.mdtrt_id) AS mdtrt_id, any_value(l.med_list_codg) AS med_list_codg, sum(l.cnt) AS s,
+             sum(l.amt) AS a, any_value(v.stay_len) AS stay_len
+      FROM agg_lines l JOIN enc v ON v.eid = l.eid
            JOIN kb_items k ON k.med_list_codg = l.med_list_codg
       WHERE v.is_inp AND v.D IS NOT NULL AND k.category = 'bed'
-      GROUP BY l.mdtrt_id, l.med_list_codg
+      GROUP BY l.eid, l.iid
     )
     SELECT mdtrt_id, med_list_codg, (s - stay_len) * a AS amount_num, s AS amount_den,
            format('床位项目 {} 计 {} 天，住院天数 {} 天', med_list_codg, qty(s), stay_len) AS detail
@@ -75,10 +89,10 @@ def r21_bed_days(ctx: Context) -> str:
 @rule("R23")
 def r23_settlement_mismatch(ctx: Context) -> str:
     return """
-    WITH s AS (SELECT mdtrt_id, sum(medfee_sumamt) AS s FROM settlements GROUP BY mdtrt_id),
-    f AS (SELECT mdtrt_id, sum(amt) AS f FROM agg_lines GROUP BY mdtrt_id),
+    WITH s AS (SELECT eid, any_value(mdtrt_id) AS mdtrt_id, sum(medfee_sumamt) AS s FROM settlements GROUP BY eid),
+    f AS (SELECT eid, sum(amt) AS f FROM agg_lines GROUP BY eid),
     d AS (SELECT s.mdtrt_id, s.s, coalesce(f.f, 0) AS f, s.s - coalesce(f.f, 0) AS diff
-          FROM s LEFT JOIN f ON f.mdtrt_id = s.mdtrt_id)
+          FROM s LEFT JOIN f ON f.eid = s.eid)
     SELECT mdtrt_id, CASE WHEN diff > 0 THEN diff ELSE 0 END AS amount_num,
            format('结算总额 {} 与明细合计 {} 相差 {}', money(s), money(f), money(diff)) AS detail
     FROM d WHERE abs(diff) >= 0.015

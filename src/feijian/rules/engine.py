@@ -19,7 +19,9 @@ from decimal import Decimal
 from typing import Mapping, Optional
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from feijian.domain.contract import load_contract
 from feijian.domain.errors import InputError
@@ -101,7 +103,7 @@ CREATE MACRO money(x) AS CAST(round(x, 2) AS VARCHAR);
 CREATE MACRO ymd(x) AS strftime(x, '%Y-%m-%d');
 
 CREATE TABLE enc AS
-SELECT mdtrt_id, psn_no, gend, brdy, age, med_type, begntime, endtime, dscg_way,
+SELECT eid, mdtrt_id, psn_no, gend, brdy, age, med_type, begntime, endtime, dscg_way,
        adm_dept_codg, atddr_no,
        {inpatient} AS is_inp,
        CAST(begntime AS DATE) AS A,
@@ -109,46 +111,80 @@ SELECT mdtrt_id, psn_no, gend, brdy, age, med_type, begntime, endtime, dscg_way,
        CAST(greatest(1, date_diff('day', CAST(begntime AS DATE), CAST(endtime AS DATE))) AS INTEGER) AS stay_len
 FROM visits;
 
-CREATE TABLE fee_lines AS
-SELECT mdtrt_id, feedetl_sn, init_feedetl_sn, drord_no, fee_ocur_time, CAST(fee_ocur_time AS DATE) AS fee_date,
-       med_list_codg, med_list_name, list_type, cnt, pric, det_item_fee_sumamt, bilg_dr_codg
-FROM fees;
+CREATE TABLE kb_items AS
+SELECT *, {cap} AS cap FROM kb_items_src;
+"""
+
+# refund lines whose original exists and is itself an original (non-orphans); the candidates are few, so
+# they are the build side of the join and the fee lines are scanned once
+REFUND_SQL = """
+CREATE TABLE refund_cand AS
+SELECT lid, eid, iid, did, mdtrt_id, feedetl_sn, init_feedetl_sn, drord_no, fee_ocur_time,
+       CAST(fee_ocur_time AS DATE) AS fee_date, med_list_codg, cnt, det_item_fee_sumamt AS amt
+FROM fees WHERE init_feedetl_sn IS NOT NULL;
 
 CREATE TABLE refund_lines AS
-SELECT r.mdtrt_id, r.feedetl_sn, r.init_feedetl_sn, r.drord_no, r.fee_ocur_time,
-       CAST(r.fee_ocur_time AS DATE) AS fee_date, r.med_list_codg, r.cnt,
-       r.det_item_fee_sumamt AS amt
-FROM fee_lines r
-WHERE r.init_feedetl_sn IS NOT NULL
-  AND EXISTS (SELECT 1 FROM fee_lines o WHERE o.mdtrt_id = r.mdtrt_id AND o.feedetl_sn = r.init_feedetl_sn
-                                     AND o.init_feedetl_sn IS NULL);
+SELECT * FROM refund_cand
+WHERE lid IN (SELECT c.lid FROM refund_cand c JOIN fees o ON o.eid = c.eid AND o.feedetl_sn = c.init_feedetl_sn
+              WHERE o.init_feedetl_sn IS NULL);
+DROP TABLE refund_cand;
 
 CREATE TABLE refund_sums AS
-SELECT mdtrt_id, init_feedetl_sn AS feedetl_sn, sum(cnt) AS rcnt, sum(amt) AS ramt
+SELECT eid, init_feedetl_sn AS feedetl_sn, sum(cnt) AS rcnt, sum(amt) AS ramt
 FROM refund_lines GROUP BY ALL;
+"""
 
+# every original (non-refund) line once, with integer keys: eid (encounter), iid (item), lid (row)
+ORIG_SQL = """
 CREATE TABLE orig_net AS
-SELECT o.mdtrt_id, o.feedetl_sn, o.fee_ocur_time, o.fee_date,
+SELECT o.lid, o.eid, o.iid, o.did, o.mdtrt_id, o.feedetl_sn, o.fee_ocur_time, CAST(o.fee_ocur_time AS DATE) AS fee_date,
        o.med_list_codg, o.med_list_name, o.list_type, o.pric, o.drord_no, o.bilg_dr_codg,
        o.cnt, o.det_item_fee_sumamt AS amt,
-       CAST(o.cnt + coalesce(r.rcnt, 0) AS DECIMAL(38, 4)) AS net_cnt,
-       CAST(o.det_item_fee_sumamt + coalesce(r.ramt, 0) AS DECIMAL(38, 4)) AS net_amt
-FROM fee_lines o LEFT JOIN refund_sums r ON r.mdtrt_id = o.mdtrt_id AND r.feedetl_sn = o.feedetl_sn
+       {net_cnt} AS net_cnt,
+       {net_amt} AS net_amt
+FROM fees o {join}
 WHERE o.init_feedetl_sn IS NULL;
-DROP TABLE fee_lines;
 
 CREATE VIEW net_lines AS SELECT * FROM orig_net WHERE net_cnt > 0;
 
 CREATE VIEW agg_lines AS
-SELECT mdtrt_id, feedetl_sn, false AS is_refund, drord_no, fee_ocur_time, fee_date, med_list_codg, cnt, amt
+SELECT lid, eid, iid, did, mdtrt_id, feedetl_sn, false AS is_refund, drord_no, fee_ocur_time, fee_date, med_list_codg, cnt, amt
 FROM orig_net
 UNION ALL
-SELECT mdtrt_id, feedetl_sn, true, drord_no, fee_ocur_time, fee_date, med_list_codg, cnt, amt
+SELECT lid, eid, iid, did, mdtrt_id, feedetl_sn, true, drord_no, fee_ocur_time, fee_date, med_list_codg, cnt, amt
 FROM refund_lines;
-
-CREATE TABLE kb_items AS
-SELECT *, {cap} AS cap FROM kb_items_src;
 """
+
+
+def _universe(columns: list) -> pa.Array:
+    chunks = [c.cast(pa.string()) for col in columns for c in col.chunks]
+    if not chunks:
+        return pa.array([], pa.string())
+    return pc.drop_null(pc.unique(pa.chunked_array(chunks, pa.string())))
+
+
+def _encode_keys(tables: dict) -> dict:
+    """Integer keys computed once in Arrow: ``eid`` (encounter: the same number for a ``mdtrt_id`` in every
+    case table), ``iid`` (item of a fee line), ``did`` (order number, in fees and orders) and ``lid`` (fee
+    row); a null string gets a null key. Joins and groupings on them are equivalent to those on the strings
+    and much cheaper. ``enc_ids`` and ``item_ids`` map the numbers back to the strings."""
+    with_id = [n for n, t in tables.items() if "mdtrt_id" in t.column_names]
+    enc = _universe([tables[n].column("mdtrt_id") for n in with_id])
+    items = _universe([tables["fees"].column("med_list_codg")])
+    orders = _universe([tables[n].column("drord_no") for n in ("fees", "orders") if "drord_no" in tables[n].column_names])
+    out = {}
+    for name, t in tables.items():
+        if name in with_id:
+            t = t.append_column("eid", pc.index_in(t.column("mdtrt_id"), value_set=enc, skip_nulls=True))
+        if name in ("fees", "orders"):
+            t = t.append_column("did", pc.index_in(t.column("drord_no"), value_set=orders, skip_nulls=True))
+        if name == "fees":
+            t = t.append_column("iid", pc.index_in(t.column("med_list_codg"), value_set=items, skip_nulls=True))
+            t = t.append_column("lid", pa.array(np.arange(t.num_rows, dtype=np.int64)))
+        out[name] = t
+    out["enc_ids"] = pa.table({"eid": pa.array(np.arange(len(enc), dtype=np.int32)), "mdtrt_id": enc})
+    out["item_ids"] = pa.table({"iid": pa.array(np.arange(len(items), dtype=np.int32)), "med_list_codg": items})
+    return out
 
 
 def prepare(tables: Mapping[str, pa.Table], kb: KnowledgeBase, con: Optional[duckdb.DuckDBPyConnection] = None) -> Context:
@@ -156,11 +192,14 @@ def prepare(tables: Mapping[str, pa.Table], kb: KnowledgeBase, con: Optional[duc
     con = con or connect()
     contract = load_contract()
     present = frozenset(n for n, t in tables.items() if t is not None and n in contract.case_tables)
+    conformed = {}
     for name in contract.case_tables:
         t = tables.get(name)
         if t is None:
             t = pa.table({f.name: pa.array([], _ARROW[f.type]) for f in contract.table(name).fields})
-        con.register(name, conform(name, t))
+        conformed[name] = conform(name, t)
+    for name, t in _encode_keys(conformed).items():
+        con.register(name, t)
     for name, t in kb.tables().items():
         con.register(name + ("_src" if name == "kb_items" else ""), t)
 
@@ -171,4 +210,12 @@ def prepare(tables: Mapping[str, pa.Table], kb: KnowledgeBase, con: Optional[duc
         lv = str(lv).strip() if lv is not None else None
     cap = f"price_cap_l{lv}" if lv in ("1", "2", "3") else "CAST(NULL AS DECIMAL(18, 4))"
     con.execute(COMMON_SQL.format(inpatient=inpatient_predicate(kb), cap=cap))
+    con.execute(REFUND_SQL)
+    if con.execute("SELECT count(*) FROM refund_sums").fetchone()[0]:
+        sql = ORIG_SQL.format(net_cnt="CAST(o.cnt + coalesce(r.rcnt, 0) AS DECIMAL(18, 4))",
+                              net_amt="CAST(o.det_item_fee_sumamt + coalesce(r.ramt, 0) AS DECIMAL(18, 4))",
+                              join="LEFT JOIN refund_sums r ON r.eid = o.eid AND r.feedetl_sn = o.feedetl_sn")
+    else:
+        sql = ORIG_SQL.format(net_cnt="o.cnt", net_amt="o.det_item_fee_sumamt", join="")
+    con.execute(sql)
     return Context(con=con, kb=kb, present=present, medins_lv=lv if lv in ("1", "2", "3") else None)

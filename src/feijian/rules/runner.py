@@ -47,11 +47,11 @@ GRAIN_KEYS = {
 }
 # how the fee lines behind a group hit are found (original lines; refunds are never hit lines)
 LINE_JOINS = {
-    "item-day": "o.mdtrt_id = h.mdtrt_id AND o.med_list_codg = h.med_list_codg AND o.fee_date = h.date",
-    "item-visit": "o.mdtrt_id = h.mdtrt_id AND o.med_list_codg = h.med_list_codg",
-    "order": "o.mdtrt_id = h.mdtrt_id AND o.drord_no = h.drord_no",
+    "item-day": "o.eid = h.eid AND o.med_list_codg = h.med_list_codg AND o.fee_date = h.date",
+    "item-visit": "o.eid = h.eid AND o.med_list_codg = h.med_list_codg",
+    "order": "o.eid = h.eid AND o.drord_no = h.drord_no",
     "item-period": "o.med_list_codg = h.med_list_codg AND o.fee_date BETWEEN h.period_start AND h.period_end",
-    "visit": "o.mdtrt_id = h.mdtrt_id",
+    "visit": "o.eid = h.eid",
 }
 _SQL_TYPES = {"date": "DATE", "period_start": "DATE", "period_end": "DATE",
               "amount_num": "DECIMAL(38, 10)", "amount_den": "DECIMAL(38, 10)"}
@@ -94,8 +94,9 @@ def select_rules(rules: Optional[Iterable[str]]) -> list[str]:
 
 
 def _hit_sql(con: duckdb.DuckDBPyConnection, code: str, grain: str, sql: str) -> None:
-    con.execute(f"CREATE OR REPLACE TEMP TABLE h0 AS {sql}")
-    cols = {d[0] for d in con.execute("SELECT * FROM h0 LIMIT 0").description}
+    """The rule's hits as temp table ``hu``: the common columns (absent ones null), the stable hit id, the
+    exact amount in integer units (``amount_u``) and, for grains keyed by encounter, its ``eid``."""
+    cols = set(con.sql(sql).columns)  # bound, not run
     keys = GRAIN_KEYS[grain]
     kept = set(keys) | {"subject", "amount_num", "amount_den", "detail"}
     if grain == "item-period":
@@ -105,12 +106,19 @@ def _hit_sql(con: duckdb.DuckDBPyConnection, code: str, grain: str, sql: str) ->
         typ = _SQL_TYPES.get(c, "VARCHAR")
         exprs.append(f"CAST({c if c in cols and c in kept else 'NULL'} AS {typ}) AS {c}")
     key_text = " || '|' || ".join(f"coalesce(CAST({k} AS VARCHAR), '')" for k in keys)
+    num_u = _UNITS.format(x="amount_num")
+    den_u = _UNITS.format(x="amount_den")
+    amount_u = (f"CASE WHEN amount_num IS NULL OR amount_num = 0 THEN CAST(0 AS HUGEINT) "
+                f"WHEN amount_den IS NULL OR amount_den = 1 THEN {num_u} "
+                f"WHEN amount_den = 0 THEN CAST(0 AS HUGEINT) "
+                f"ELSE {_div_half_up(num_u + ' * 10000000000', den_u)} END")
+    eid = ("(SELECT min(e.eid) FROM enc_ids e WHERE e.mdtrt_id = h.mdtrt_id)" if "mdtrt_id" in keys
+           else "CAST(NULL AS INTEGER)")
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE h AS
-        SELECT left(sha256('{code}|{grain}|' || {key_text}), 16) AS hit_id, *
-        FROM (SELECT {', '.join(exprs)} FROM h0)
+        CREATE OR REPLACE TEMP TABLE hu AS
+        SELECT left(sha256('{code}|{grain}|' || {key_text}), 16) AS hit_id, *, {amount_u} AS amount_u, {eid} AS eid
+        FROM (SELECT {', '.join(exprs)} FROM ({sql})) h
     """)
-    con.execute("DROP TABLE h0")
 
 
 # Exact money in DuckDB: amounts as HUGEINT units of 1e-10; a division rounds half up at the 10th decimal.
@@ -126,13 +134,6 @@ def _div_half_up(num: str, den: str) -> str:
 def _run_rule(con, code: str, grain: str, sql: str) -> tuple[pa.Table, pa.Table]:
     _hit_sql(con, code, grain, sql)
     keys = GRAIN_KEYS[grain]
-    num_u = _UNITS.format(x="amount_num")
-    den_u = _UNITS.format(x="amount_den")
-    amount_u = (f"CASE WHEN amount_num IS NULL OR amount_num = 0 THEN CAST(0 AS HUGEINT) "
-                f"WHEN amount_den IS NULL OR amount_den = 1 THEN {num_u} "
-                f"WHEN amount_den = 0 THEN CAST(0 AS HUGEINT) "
-                f"ELSE {_div_half_up(num_u + ' * 10000000000', den_u)} END")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE hu AS SELECT *, {amount_u} AS amount_u FROM h")
     hits = con.sql(f"""
         SELECT hit_id, '{code}' AS rule_code, '{grain}' AS grain, mdtrt_id, feedetl_sn, med_list_codg, date, drord_no,
                period_start, subject, {_FROM_UNITS.format(x="amount_u")} AS amount, detail
@@ -156,7 +157,7 @@ def _run_rule(con, code: str, grain: str, sql: str) -> tuple[pa.Table, pa.Table]
         """).to_arrow_table()
     else:
         lines = _EMPTY_LINES
-    con.execute("DROP TABLE h; DROP TABLE hu")
+    con.execute("DROP TABLE hu")
     return hits, lines
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from feijian.rules.engine import Context
 from feijian.rules.registry import rule
 
-_COST = "SELECT mdtrt_id, sum(amt) AS cost FROM agg_lines GROUP BY mdtrt_id"
+_COST = "SELECT eid, sum(amt) AS cost FROM agg_lines GROUP BY eid"
 
 
 @rule("S01")
@@ -15,7 +15,7 @@ def s01_cost_growth(ctx: Context) -> str:
     return f"""
     WITH c AS ({_COST}),
     e AS (SELECT v.adm_dept_codg AS dept, CAST(date_trunc('month', v.D) AS DATE) AS m, c.cost
-          FROM enc v JOIN c ON c.mdtrt_id = v.mdtrt_id
+          FROM enc v JOIN c ON c.eid = v.eid
           WHERE v.is_inp AND v.D IS NOT NULL AND v.adm_dept_codg IS NOT NULL),
     mm AS (SELECT dept, m, avg(cost) AS mean, count(*) AS n FROM e GROUP BY dept, m),
     w AS (SELECT a.dept, a.m, a.mean, a.n, (b1.mean + b2.mean + b3.mean) / 3 AS prev
@@ -33,12 +33,15 @@ def s01_cost_growth(ctx: Context) -> str:
 @rule("S02")
 def s02_daily_dispersion(ctx: Context) -> str:
     return """
-    WITH d AS (SELECT l.mdtrt_id, l.fee_date, sum(l.amt) AS c
-               FROM agg_lines l JOIN enc v ON v.mdtrt_id = l.mdtrt_id WHERE v.is_inp
-               GROUP BY l.mdtrt_id, l.fee_date),
-    cv AS (SELECT mdtrt_id, stddev_pop(c) / avg(c) AS cv, count(*) AS days FROM d
-           GROUP BY mdtrt_id HAVING count(*) >= 2 AND avg(c) > 0),
-    x AS (SELECT cv.*, v.adm_dept_codg AS dept FROM cv JOIN enc v ON v.mdtrt_id = cv.mdtrt_id
+    WITH d AS (SELECT l.eid, l.fee_date, sum(l.amt) AS c
+               FROM agg_lines l JOIN enc v ON v.eid = l.eid WHERE v.is_inp
+               GROUP BY l.eid, l.fee_date),
+    -- stddev_pop / mean from exact decimal sums (n·Σc² − (Σc)² ≥ 0 exactly), so that the value does not
+    -- depend on the order floating-point sums are taken in, and computed once (MATERIALIZED) for both uses
+    cv AS (SELECT eid, sqrt(CAST(count(*) * sum(c * c) - sum(c) * sum(c) AS DOUBLE)) / CAST(sum(c) AS DOUBLE) AS cv,
+                  count(*) AS days FROM d
+           GROUP BY eid HAVING count(*) >= 2 AND sum(c) > 0),
+    x AS MATERIALIZED (SELECT cv.*, v.mdtrt_id, v.adm_dept_codg AS dept FROM cv JOIN enc v ON v.eid = cv.eid
           WHERE v.adm_dept_codg IS NOT NULL),
     p AS (SELECT dept, quantile_cont(cv, 0.99) AS p99 FROM x GROUP BY dept HAVING count(*) >= 2)
     SELECT x.mdtrt_id, x.dept AS subject, 0 AS amount_num,
@@ -54,7 +57,7 @@ def s03_doctor_outlier(ctx: Context) -> str:
     return f"""
     WITH c AS ({_COST}),
     e AS (SELECT v.adm_dept_codg AS dept, v.atddr_no AS dr, c.cost
-          FROM enc v JOIN c ON c.mdtrt_id = v.mdtrt_id
+          FROM enc v JOIN c ON c.eid = v.eid
           WHERE v.is_inp AND v.adm_dept_codg IS NOT NULL AND v.atddr_no IS NOT NULL),
     d AS (SELECT dept, dr, avg(cost) AS mean, count(*) AS n FROM e GROUP BY dept, dr),
     s AS (SELECT dept, avg(mean) AS mu, stddev_samp(mean) AS sd, count(*) AS k FROM d
@@ -70,12 +73,12 @@ def s03_doctor_outlier(ctx: Context) -> str:
 def s04_material_frequency(ctx: Context) -> str:
     z = ctx.threshold("outlier_z")
     return f"""
-    WITH ops AS (SELECT oper_dr_codg AS dr, mdtrt_id FROM operations WHERE oper_dr_codg IS NOT NULL),
+    WITH ops AS (SELECT oper_dr_codg AS dr, eid FROM operations WHERE oper_dr_codg IS NOT NULL),
     nops AS (SELECT dr, count(*) AS n FROM ops GROUP BY dr),
-    enc_dr AS (SELECT DISTINCT dr, mdtrt_id FROM ops),
+    enc_dr AS (SELECT DISTINCT dr, eid FROM ops),
     hv AS (SELECT med_list_codg FROM kb_items WHERE category = 'high_value_material'),
     uses AS (SELECT e.dr, n.med_list_codg, sum(n.net_cnt) AS u
-             FROM enc_dr e JOIN net_lines n ON n.mdtrt_id = e.mdtrt_id
+             FROM enc_dr e JOIN net_lines n ON n.eid = e.eid
              WHERE n.med_list_codg IN (SELECT med_list_codg FROM hv) GROUP BY e.dr, n.med_list_codg),
     grid AS (SELECT nops.dr, nops.n, i.med_list_codg, CAST(coalesce(u.u, 0) AS DOUBLE) / nops.n AS rate
              FROM nops CROSS JOIN (SELECT DISTINCT med_list_codg FROM uses) i

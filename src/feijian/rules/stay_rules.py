@@ -33,10 +33,10 @@ def r11_readmission(ctx: Context) -> str:
 def r12_idle_bed(ctx: Context) -> str:
     days = ctx.threshold("idle_bed_days")
     return f"""
-    WITH inp AS (SELECT mdtrt_id, A, D FROM enc WHERE is_inp AND D IS NOT NULL AND date_diff('day', A, D) - 1 >= {days}),
+    WITH inp AS (SELECT eid, mdtrt_id, A, D FROM enc WHERE is_inp AND D IS NOT NULL AND date_diff('day', A, D) - 1 >= {days}),
     busy AS (
       SELECT DISTINCT n.mdtrt_id, n.fee_date AS d
-      FROM net_lines n JOIN inp ON inp.mdtrt_id = n.mdtrt_id
+      FROM net_lines n JOIN inp ON inp.eid = n.eid
            LEFT JOIN kb_items k ON k.med_list_codg = n.med_list_codg
       WHERE n.fee_date > inp.A AND n.fee_date < inp.D
         AND coalesce(k.category, '') NOT IN ('bed', 'nursing', 'diet')

@@ -33,7 +33,7 @@ def r16_trace_code_twice(ctx: Context) -> str:
     return """
     WITH t AS (
       SELECT DISTINCT tc.trac_codg, n.mdtrt_id, n.feedetl_sn, n.fee_ocur_time, n.net_amt, n.med_list_codg
-      FROM trace_codes tc JOIN net_lines n ON n.mdtrt_id = tc.mdtrt_id AND n.feedetl_sn = tc.feedetl_sn
+      FROM trace_codes tc JOIN net_lines n ON n.eid = tc.eid AND n.feedetl_sn = tc.feedetl_sn
     ),
     r AS (
       SELECT t.*, row_number() OVER w AS rn,
