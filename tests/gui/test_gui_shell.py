@@ -100,3 +100,20 @@ def test_idle_watcher_locks(workbench, qtbot):
     workbench.idle.start()
     qtbot.waitUntil(lambda: bool(locked), timeout=3000)
     workbench.idle.stop()
+
+
+def test_demo_case_from_the_home(workbench, qtbot, demo_folder):
+    import shutil
+
+    from feijian.gui.tasks import wait_for
+
+    create_identity(workbench, qtbot)
+    shutil.copytree(demo_folder, workbench.home / "demo-data")  # skip generating it again
+    task = workbench.create_demo_case()
+    wait_for(task, 120)
+    assert task.error is None
+    assert workbench.home_page.model.rowCount() == 1
+    assert workbench.home_page.model.value(0, "hits") > 0
+    window = workbench.case_windows[0]
+    assert window.ctx.store.latest_run() is not None
+    window.close()

@@ -17,6 +17,7 @@ LEVEL_LABELS = {"1": "一级", "2": "二级", "3": "三级"}
 class CasesHome(QWidget):
     open_requested = Signal(Path)
     new_requested = Signal()
+    demo_requested = Signal()
 
     def __init__(self, session, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -34,7 +35,9 @@ class CasesHome(QWidget):
         self.new_button = QPushButton(self.tr("新建案件…"), self)
         self.open_button = QPushButton(self.tr("打开"), self)
         self.refresh_button = QPushButton(self.tr("刷新"), self)
-        for b in (self.new_button, self.open_button, self.refresh_button):
+        self.demo_button = QPushButton(self.tr("创建演示案件"), self)
+        self.demo_button.setToolTip(self.tr("合成的演示医院数据，含各类预置违规，便于熟悉工作台"))
+        for b in (self.new_button, self.open_button, self.refresh_button, self.demo_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -47,6 +50,7 @@ class CasesHome(QWidget):
         self.new_button.clicked.connect(self.new_requested)
         self.open_button.clicked.connect(self._open_selected)
         self.refresh_button.clicked.connect(self.refresh)
+        self.demo_button.clicked.connect(self.demo_requested)
         self.view.doubleClicked.connect(lambda idx: self._open_row(idx.row()))
 
     def columns(self) -> list[Column]:

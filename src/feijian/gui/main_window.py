@@ -36,6 +36,7 @@ class Workbench(QMainWindow):
         self.setCentralWidget(self.home_page)
         self.home_page.new_requested.connect(self.new_case)
         self.home_page.open_requested.connect(self.open_case)
+        self.home_page.demo_requested.connect(self.create_demo_case)
         minutes = idle_minutes if idle_minutes is not None else float(self.settings.value("lock/idle_minutes", 15))
         self.idle = IdleWatcher(minutes, self)
         self.idle.idle.connect(self.lock)
@@ -100,6 +101,19 @@ class Workbench(QMainWindow):
         self.open_case(path)
         return path
 
+    def create_demo_case(self):
+        """The demo hospital as a case (synthetic data, planted violations), imported and screened in the
+        background, then opened — what `feijian` shows the first time."""
+        from feijian.gui.tasks import run_with_progress
+
+        task = run_with_progress(self, self.runner, self.tr("创建演示案件"), build_demo_case, self.session,
+                                 on_finished=self._demo_ready)
+        return task
+
+    def _demo_ready(self, path) -> None:
+        self.home_page.refresh()
+        self.open_case(path)
+
     def open_case(self, path: Path):
         from feijian.gui.case_window import CaseWindow
 
@@ -138,3 +152,40 @@ class Workbench(QMainWindow):
         self.runner.wait(30_000)
         for w in list(self.case_windows):
             w.close()
+
+
+def build_demo_case(session: Session, *, scale: float = 0.2, progress=None, cancelled=None) -> Path:
+    import uuid
+
+    from feijian import demodata
+    from feijian.casework.importing import import_folder
+    from feijian.casework.screening import screen_case
+    from feijian.domain.progress import check_cancelled, report
+    from feijian.domain.records import CaseInfo
+
+    data = session.home / "demo-data"
+    report(progress, 0, 4, "生成演示医院数据（合成数据）……")
+    if not data.exists():
+        demodata.generate(data, scale=scale)
+    check_cancelled(cancelled)
+    name = "演示医院"
+    n = 1
+    while session.case_path(name).exists():
+        n += 1
+        name = f"演示医院-{n}"
+    me = session.identity.public
+    from feijian.domain.records import TeamMember
+
+    info = CaseInfo(str(uuid.uuid4()), name, "H32010000001", "演示市第一人民医院", "3", trigger="演示",
+                    team=(TeamMember(me.name, me.staff_no, me.role, me.key_id),))
+    path = session.create_case(info, name=name)
+    store = session.open_case(path)
+    try:
+        report(progress, 1, 4, "导入数据……")
+        import_folder(store, data, cancelled=cancelled)
+        report(progress, 2, 4, "运行筛查规则……")
+        screen_case(store, cancelled=cancelled)
+        report(progress, 4, 4, "")
+    finally:
+        store.close()
+    return path
