@@ -148,6 +148,12 @@ def test_meta_clues_and_evidence(demo, screened):
     on_planted = [c for c in clues if c["mdtrt_id"] in planted]
     on_clean = [c for c in clues if c["mdtrt_id"] and c["mdtrt_id"] not in planted]
     assert on_planted and on_clean
+    founded = {c["clue_id"]: c["founded"] for c in manifest.clues}
+    assert sorted(founded) == sorted(c["clue_id"] for c in clues)
+    for c in clues:
+        if c["mdtrt_id"]:
+            assert founded[c["clue_id"]] == (c["mdtrt_id"] in planted)
+    assert 0 < sum(founded.values()) < len(founded)
     for c in clues:
         if c["mdtrt_id"]:
             assert data.visits[c["mdtrt_id"]]["psn"] == c["psn_no"]

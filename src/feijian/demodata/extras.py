@@ -51,18 +51,30 @@ def clue_rows(planter: Planter, clean: dict, year: int) -> list[dict]:
     depts = sorted(clean)
     for code in depts[:3]:
         enc = clean[code]
-        add("举报线索", f"反映{enc.dept_name}住院费用偏高（经核查可能无问题）", enc=enc)
+        add("举报线索", f"患者反映在{enc.dept_name}住院期间费用偏高", enc=enc)
     add("日常稽核", "门冬胰岛素进销存抽查（5月）", code=planter.hosp.item("INS").code,
         start=dt.date(year, 5, 1), end=dt.date(year, 5, 31))
     return rows
 
 
-def write_clues(path: Path, planter: Planter, clean: dict, year: int) -> None:
+def write_clues(path: Path, planter: Planter, clean: dict, year: int) -> list[dict]:
+    """Writes the clue list; returns for each clue whether a planted violation stands behind it."""
+    rows = clue_rows(planter, clean, year)
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=CLUE_FIELDS, lineterminator="\r\n")
         w.writeheader()
-        for row in clue_rows(planter, clean, year):
+        for row in rows:
             w.writerow(row)
+    planted_visits = {p.enc.mdtrt_id for p in planter.hits if p.enc is not None}
+    planted_items = {(code, month) for code, month, _, _ in planter.inventory_shortfalls}
+    out = []
+    for row in rows:
+        if row["mdtrt_id"]:
+            founded = row["mdtrt_id"] in planted_visits
+        else:
+            founded = (row["med_list_codg"], int(row["period_start"][5:7])) in planted_items
+        out.append({"clue_id": row["clue_id"], "founded": founded})
+    return out
 
 
 def scan_pixels(width: int, height: int, seed: int) -> bytearray:

@@ -73,6 +73,7 @@ class _Generation:
         for enc in planter.encounters:
             by_block.setdefault((enc.admit_date.month, enc.dept), []).append(enc)
         planted_ids = {id(e) for e in planter.encounters}
+        special = {bg.doctor_code(hosp.department(c), i) for c, i in (*bg.S03_OUTLIERS, *bg.S04_OUTLIERS)}
 
         self.tables: dict[str, CsvTable] = {}
         for spec in FILES:
@@ -93,7 +94,8 @@ class _Generation:
                     encs += by_block.pop((month, dept.code), [])
                     for enc in encs:
                         self.write_encounter(enc)
-                        if id(enc) not in planted_ids and enc.inpatient:
+                        if id(enc) not in planted_ids and enc.inpatient and enc.doctor not in special \
+                                and (dept.code, month) not in bg.S01_JUMPS:
                             self.clean_samples.setdefault(dept.code, enc)
                     done += 1
                     report(self.progress, done, total, f"{month}月 {dept.name}")
@@ -121,9 +123,9 @@ class _Generation:
         )
         meta = self.out / "meta"
         (meta / "evidence").mkdir(parents=True, exist_ok=True)
-        manifest.write(meta / "planted.json")
-        extras.write_clues(meta / "clues.csv", planter, self.clean_samples, self.year)
+        manifest.clues = extras.write_clues(meta / "clues.csv", planter, self.clean_samples, self.year)
         extras.write_evidence(meta / "evidence", planter, self.seed)
+        manifest.write(meta / "planted.json")
         return manifest
 
     # ------------------------------------------------------------------

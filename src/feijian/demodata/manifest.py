@@ -59,6 +59,7 @@ class DemoManifest:
     statistical: list
     files: dict  # file name -> {"table", "rows", "encoding"}
     counts: dict  # table -> rows
+    clues: list = field(default_factory=list)  # [{"clue_id", "founded": bool}] for meta/clues.csv
 
     @property
     def rules_planted(self) -> set:
@@ -79,6 +80,7 @@ class DemoManifest:
             "hits": self.hits,
             "statistical": self.statistical,
             "near_misses": self.near_misses,
+            "clues": self.clues,
             "files": self.files,
             "counts": self.counts,
         }
@@ -91,4 +93,4 @@ class DemoManifest:
     def load(cls, out_dir: Path) -> "DemoManifest":
         d = json.loads((Path(out_dir) / "meta" / "planted.json").read_text(encoding="utf-8"))
         return cls(Path(out_dir), d["seed"], d["scale"], d["hits"], d["near_misses"], d["statistical"],
-                   d["files"], d["counts"])
+                   d["files"], d["counts"], d.get("clues", []))
