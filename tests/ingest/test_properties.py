@@ -68,8 +68,8 @@ def test_random_csv(rows, delimiter, encoding, crlf):
     except UnicodeEncodeError:
         data = buf.getvalue().encode("utf-8")
     r = _read(data)
-    if r is not None:
-        assert r.file.rows <= len(rows)
+    if r is not None:  # no more records than line breaks (a bare CR is a break too)
+        assert r.file.rows <= data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
     # the same file in small chunks gives the same accounting
     r2 = _read(data, chunk_bytes=1024)
     if r is not None and r2 is not None:

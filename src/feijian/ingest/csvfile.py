@@ -25,12 +25,16 @@ ARROW_BLOCK = 16 << 20  # Arrow parses blocks of this size in parallel; each bec
 R_UNTERMINATED = "引号未闭合（文件被截断？）/ unterminated quoted field (truncated file?)"
 
 
-def count_lines(data: bytes) -> int:
-    """Line breaks in ``data``: \\n, \\r\\n or a bare \\r (as the CSV parser sees them)."""
+def line_breaks(data: bytes) -> tuple[int, int]:
+    """(line breaks, bare CRs) in ``data``: a break is \\n, \\r\\n or a bare \\r, as the parser sees them."""
     n = data.count(b"\n")
-    if b"\r" in data:
-        n += data.count(b"\r") - data.count(b"\r\n")
-    return n
+    cr = data.count(b"\r")
+    bare = cr - data.count(b"\r\n") if cr else 0
+    return n + bare, bare
+
+
+def count_lines(data: bytes) -> int:
+    return line_breaks(data)[0]
 
 
 def sniff_delimiter(header: str) -> str:
@@ -138,6 +142,7 @@ class ParsedBlock:
     columns: list  # one string (chunked) array per source column, valid records only
     lines: np.ndarray  # start line of each valid record
     invalid: list[tuple[int, str, str]] = field(default_factory=list)  # (line, reason, raw text)
+    line_count: int = 0  # line breaks in the block
 
     @property
     def records(self) -> int:
@@ -183,8 +188,9 @@ def parse_block(data: bytes, ncols: int, delimiter: str, first_line: int, *, las
     """Parse UTF-8 ``data`` (whole records) into ``ncols`` string columns. Raises ``pa.ArrowInvalid`` on
     invalid UTF-8 (the caller decides what that means for the encoding)."""
     ncols = max(ncols, 1)
+    breaks, bare_cr = line_breaks(data)
     if len(data) < 4096 and not data.strip(b"\r\n"):
-        return ParsedBlock([pa.array([], pa.string()) for _ in range(ncols)], np.zeros(0, np.int64))
+        return ParsedBlock([pa.array([], pa.string()) for _ in range(ncols)], np.zeros(0, np.int64), line_count=breaks)
     table, invalid = _arrow_parse(data, ncols, delimiter, threads=len(data) > ARROW_BLOCK)
     if any(r[0] is None for r in invalid):
         table, invalid = _arrow_parse(data, ncols, delimiter, threads=False)
@@ -195,7 +201,7 @@ def parse_block(data: bytes, ncols: int, delimiter: str, first_line: int, *, las
     bad_ord = np.array([r[0] for r in invalid], dtype=np.int64)
     is_bad = np.zeros(records + 1, dtype=bool)
     is_bad[bad_ord[(bad_ord >= 1) & (bad_ord <= records)]] = True
-    record_lines = _record_lines(data, first_line, records, columns, nvalid, invalid, is_bad)
+    record_lines = _record_lines(data, first_line, records, columns, nvalid, invalid, is_bad, breaks, bare_cr)
     valid_lines = record_lines[~is_bad[1:]]
     inv = []
     for (num, expected, actual, text) in invalid:
@@ -212,13 +218,14 @@ def parse_block(data: bytes, ncols: int, delimiter: str, first_line: int, *, las
         elif inv:
             line, _, text = inv[-1]
             inv[-1] = (line, R_UNTERMINATED, text)
-    return ParsedBlock(columns, np.asarray(valid_lines, dtype=np.int64), inv)
+    return ParsedBlock(columns, np.asarray(valid_lines, dtype=np.int64), inv, line_count=breaks)
 
 
-def _record_lines(data: bytes, first_line: int, records: int, columns, nvalid, invalid, is_bad) -> np.ndarray:
-    breaks = count_lines(data)
+def _record_lines(data: bytes, first_line: int, records: int, columns, nvalid, invalid, is_bad,
+                  breaks: int, bare_cr: int) -> np.ndarray:
     physical = breaks + (0 if data.endswith((b"\n", b"\r")) else 1)
-    if (physical == records and b"\r" not in data and data.find(b"\n\n") < 0 and not data.startswith(b"\n")):
+    if (physical == records and bare_cr == 0 and data.find(b"\n\n") < 0 and data.find(b"\n\r\n") < 0
+            and not data.startswith((b"\n", b"\r\n"))):
         return first_line + np.arange(records, dtype=np.int64)  # one record per line, no blank lines
     arr = np.frombuffer(data, dtype=np.uint8)
     nxt = np.append(arr[1:], np.uint8(0)) if len(arr) else arr

@@ -49,7 +49,7 @@ class KeyIndex:
     byte map of 2^27 hash prefixes (128 MB): most new keys are ruled out there, and only the few
     whose prefix was seen are searched in the sorted arrays."""
 
-    PREFILTER_FROM = 1_000_000
+    PREFILTER_FROM = 100_000
     PREFILTER_BITS = 27
 
     def __init__(self) -> None:

@@ -19,7 +19,7 @@ from feijian.domain.events import uuid7
 from feijian.domain.progress import CancelledFn, ProgressFn, check_cancelled, report
 from feijian.domain.records import ImportedFile, RejectedRow
 from feijian.ingest import xlsx as X
-from feijian.ingest.csvfile import RawBlocks, count_lines, parse_block, sniff_delimiter, split_header
+from feijian.ingest.csvfile import RawBlocks, parse_block, sniff_delimiter, split_header
 from feijian.ingest.encoding import Decoder
 from feijian.ingest.errors import EmptyFile, EncodingProblem, MappingProblem, NotATable
 from feijian.ingest.mapping import ColumnPlan, MappingDict, plan_columns, propose_mapping
@@ -340,7 +340,7 @@ class FileStream:
                     raise NotATable(f"{self.name}: 第 {line} 行起无法按 CSV 解析 / cannot parse as CSV from line {line}: {exc}") from None
                 data = self.decoder.utf8_failed(block, line)
                 parsed = parse_block(data, ncols, self.delimiter, line, last=last)
-            line += count_lines(block)
+            line += parsed.line_count
             for ln, reason, text in parsed.invalid:
                 self.rejected.append(RejectedRow(self.name, ln, "", text[:MAX_REJECT_TEXT], reason))
             self.rows += parsed.records

@@ -64,8 +64,10 @@ def clean_text(col) -> pa.Array:
     col = V._as_array(col)
     if col.type != pa.string():
         col = pc.cast(col, pa.string())
-    all_ascii = pc.all(pc.fill_null(pc.string_is_ascii(col), True)).as_py()
-    col = pc.ascii_trim_whitespace(col) if all_ascii else pc.utf8_trim_whitespace(col)
+    if V.any_byte(col, V.LUT_HIGH):
+        col = pc.utf8_trim_whitespace(col)
+    elif V.any_byte(col, V.LUT_BLANK):
+        col = pc.ascii_trim_whitespace(col)
     present = pc.not_equal(col, "")
     if col.null_count == 0 and col.offset == 0 and present.offset == 0 and present.null_count == 0:
         # empty → null by giving the strings a validity bitmap: no copy of the text

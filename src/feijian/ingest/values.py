@@ -45,6 +45,33 @@ def _as_array(values) -> pa.Array:
     return values
 
 
+def _lut(chars: bytes, high: bool) -> np.ndarray:
+    lut = np.zeros(256, dtype=bool)
+    lut[list(chars)] = True
+    if high:
+        lut[0x80:] = True
+    return lut
+
+
+LUT_HIGH = _lut(b"", True)
+LUT_BLANK = _lut(b" \t\r\n\x0b\x0c", False)
+LUT_DECIMAL_SPECIAL = _lut(b",eE", True)
+
+
+def text_bytes(values: pa.Array) -> np.ndarray:
+    """The UTF-8 bytes of a string array's values, without a copy."""
+    bufs = values.buffers()
+    if len(values) == 0 or bufs[2] is None or values.type != pa.string():
+        return np.zeros(0, dtype=np.uint8)
+    offsets = np.frombuffer(bufs[1], dtype=np.int32, count=len(values) + 1, offset=values.offset * 4)
+    return np.frombuffer(bufs[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+
+
+def any_byte(values: pa.Array, lut: np.ndarray) -> bool:
+    b = text_bytes(values)
+    return bool(len(b)) and bool(lut[b].any())
+
+
 def normalise_width(values: pa.Array) -> pa.Array:
     """NFKC (full-width digits, commas, points → ASCII), applied only where a value is not ASCII."""
     values = _as_array(values)
@@ -66,9 +93,7 @@ def _all(mask_arr) -> bool:
 def _fast_decimal(values: pa.Array) -> Optional[pa.Array]:
     """The common case in one cast: ASCII, no thousands separators, no exponent, ≤ 4 places. None when
     any value needs the careful path."""
-    if len(values) == 0 or not _all(pc.string_is_ascii(values)):
-        return None
-    if pc.any(pc.match_substring(values, ",")).as_py() or pc.any(pc.match_substring(values, "e", ignore_case=True)).as_py():
+    if len(values) == 0 or any_byte(values, LUT_DECIMAL_SPECIAL):  # non-ASCII, separators, exponents
         return None
     try:
         return pc.cast(values, DECIMAL_TYPE)
