@@ -39,3 +39,44 @@ def test_screen_case_reads_store_and_saves_run(store):
     saved = store.latest_run()
     assert saved is not None and saved.run_id == result.run.run_id
     assert len(store.hits()) == 2 and len(store.hit_lines()) == 2
+
+
+# --- load_kb: the bundled sample and broken folders ------------------------------------------------------
+from feijian.casework.screening import load_kb  # noqa: E402
+from feijian.rules import KnowledgeBaseError  # noqa: E402
+
+
+def test_load_kb_bundled_sample_is_valid_and_hash_stable():
+    k = load_kb()
+    assert k.items.num_rows > 10
+    codes = k.items.column("med_list_codg").to_pylist()
+    assert len(codes) == len(set(codes))
+    assert "kb_exclusive_pairs" in k.tables() and k.threshold("readmit_days") > 0
+    assert load_kb().hash == k.hash and len(k.hash) >= 32
+
+
+def _kb_folder(tmp_path, name, text):
+    d = tmp_path / name
+    d.mkdir()
+    (d / "kb_items.csv").write_text(text, encoding="utf-8")
+    return d
+
+
+@pytest.mark.parametrize("text, words", [
+    ("med_list_codg,max_units_per_day\nA,三\n", "max_units_per_day"),        # not a number
+    ("med_list_codg,gender_limit\nA,3\n", "gender_limit"),                     # not 1 or 2
+    ("med_list_codg,price_cap_l3\nA,1\nA,2\n", "line 3"),                       # duplicate code
+])
+def test_load_kb_broken_folder_is_one_clear_error(tmp_path, text, words):
+    with pytest.raises(KnowledgeBaseError) as e:
+        load_kb(_kb_folder(tmp_path, "kb", text))
+    msg = str(e.value)
+    assert words in msg and "\n" not in msg
+
+
+def test_load_kb_missing_or_empty_folder(tmp_path):
+    with pytest.raises(KnowledgeBaseError, match="no knowledge-base folder"):
+        load_kb(tmp_path / "absent")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(KnowledgeBaseError):
+        load_kb(tmp_path / "empty")
