@@ -399,6 +399,8 @@ def export_package(store, identity, *, to: str, out: Path, lead_public: bytes | 
     kind = "lead" if to == "lead" else ("final" if sources else "bureau")
     if kind == "final" and identity.public.role != "lead":
         raise InputError("只有组长可以导出最终包 / only the team lead exports a final package")
+    if not blocking_conflicts(store.events()):
+        store.checkpoint()  # the package carries a signed checkpoint of the event log's heads
     content = store_content(store, sources=sources)
     blocking = blocking_conflicts(content.events)
     if blocking:
