@@ -89,8 +89,10 @@ def test_three_inspectors_lead_bureau(world, team_case, tmp_path):
         assert exc.value.code == "REPLAY"
         resolve_conflict(s, "finding", "F1", "amount", "1000.00", reason="组长核定")
         assert not s.state().conflicts()
-        case_events = {e.event_id for e in s.events()}  # the export records one more event, after the package
         final = export_package(s, lead, to="bureau", out=out / "final.fjpkg", bureau_intake_public=world.intake_public)
+        after = s.events()
+        assert after[-2].type == "checkpoint"  # the package carries a signed checkpoint of the log
+        case_events = {e.event_id for e in after[:-1]}  # the export records one more event, after the package
         assert final.kind == "final" and len(final.manifest["sources"]) == 3
     v = verify_package(final.path, world.trust, decrypt_key=world.bureau.intake_key)
     assert v.ok, v.message
