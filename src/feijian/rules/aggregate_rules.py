@@ -72,14 +72,15 @@ def r14_beyond_order(ctx: Context) -> str:
 @rule("R21")
 def r21_bed_days(ctx: Context) -> str:
     return """
-    WITH s AS (
-      SELECT any_value(l.mdtrt_id) AS mdtrt_id, any_value(l.med_list_codg) AS med_list_codg, sum(l.cnt) AS s,
-             sum(l.amt) AS a, any_value(v.stay_len) AS stay_len
+    WITH g AS (
+      SELECT l.eid, l.iid, sum(l.cnt) AS s, sum(l.amt) AS a, any_value(v.stay_len) AS stay_len
       FROM agg_lines l JOIN enc v ON v.eid = l.eid
-           JOIN kb_items k ON k.med_list_codg = l.med_list_codg
+           JOIN kb_items k ON k.iid = l.iid
       WHERE v.is_inp AND v.D IS NOT NULL AND k.category = 'bed'
       GROUP BY l.eid, l.iid
-    )
+    ),
+    s AS (SELECT e.mdtrt_id, i.med_list_codg, g.* FROM g JOIN enc_ids e ON e.eid = g.eid
+          JOIN item_ids i ON i.iid = g.iid WHERE g.s > g.stay_len)
     SELECT mdtrt_id, med_list_codg, (s - stay_len) * a AS amount_num, s AS amount_den,
            format('床位项目 {} 计 {} 天，住院天数 {} 天', med_list_codg, qty(s), stay_len) AS detail
     FROM s WHERE s > stay_len

@@ -112,15 +112,15 @@ SELECT eid, mdtrt_id, psn_no, gend, brdy, age, med_type, begntime, endtime, dscg
 FROM visits;
 
 CREATE TABLE kb_items AS
-SELECT *, {cap} AS cap FROM kb_items_src;
+SELECT i.iid, k.*, {cap} AS cap FROM kb_items_src k LEFT JOIN item_ids i ON i.med_list_codg = k.med_list_codg;
 """
 
 # refund lines whose original exists and is itself an original (non-orphans); the candidates are few, so
 # they are the build side of the join and the fee lines are scanned once
 REFUND_SQL = """
 CREATE TABLE refund_cand AS
-SELECT lid, eid, iid, did, mdtrt_id, feedetl_sn, init_feedetl_sn, drord_no, fee_ocur_time,
-       CAST(fee_ocur_time AS DATE) AS fee_date, med_list_codg, cnt, det_item_fee_sumamt AS amt
+SELECT lid, eid, iid, did, feedetl_sn, init_feedetl_sn, fee_ocur_time,
+       CAST(fee_ocur_time AS DATE) AS fee_date, cnt, det_item_fee_sumamt AS amt
 FROM fees WHERE init_feedetl_sn IS NOT NULL;
 
 CREATE TABLE refund_lines AS
@@ -134,11 +134,12 @@ SELECT eid, init_feedetl_sn AS feedetl_sn, sum(cnt) AS rcnt, sum(amt) AS ramt
 FROM refund_lines GROUP BY ALL;
 """
 
-# every original (non-refund) line once, with integer keys: eid (encounter), iid (item), lid (row)
+# every original (non-refund) line once, lean: integer keys instead of the long strings (mdtrt_id,
+# med_list_codg, med_list_name, drord_no), which rules fetch for their hits only (``TEXT_JOIN``)
 ORIG_SQL = """
 CREATE TABLE orig_net AS
-SELECT o.lid, o.eid, o.iid, o.did, o.mdtrt_id, o.feedetl_sn, o.fee_ocur_time, CAST(o.fee_ocur_time AS DATE) AS fee_date,
-       o.med_list_codg, o.med_list_name, o.list_type, o.pric, o.drord_no, o.bilg_dr_codg,
+SELECT o.lid, o.eid, o.iid, o.did, o.nid, o.feedetl_sn, o.fee_ocur_time, CAST(o.fee_ocur_time AS DATE) AS fee_date,
+       o.list_type, o.pric, o.bilg_dr_codg,
        o.cnt, o.det_item_fee_sumamt AS amt,
        {net_cnt} AS net_cnt,
        {net_amt} AS net_amt
@@ -148,12 +149,30 @@ WHERE o.init_feedetl_sn IS NULL;
 CREATE VIEW net_lines AS SELECT * FROM orig_net WHERE net_cnt > 0;
 
 CREATE VIEW agg_lines AS
-SELECT lid, eid, iid, did, mdtrt_id, feedetl_sn, false AS is_refund, drord_no, fee_ocur_time, fee_date, med_list_codg, cnt, amt
+SELECT lid, eid, iid, did, feedetl_sn, false AS is_refund, fee_ocur_time, fee_date, cnt, amt
 FROM orig_net
 UNION ALL
-SELECT lid, eid, iid, did, mdtrt_id, feedetl_sn, true, drord_no, fee_ocur_time, fee_date, med_list_codg, cnt, amt
+SELECT lid, eid, iid, did, feedetl_sn, true, fee_ocur_time, fee_date, cnt, amt
 FROM refund_lines;
 """
+
+
+# the strings of hit lines: ``h`` (with ``lid``) joined to its line and the lookups; columns ``t_mdtrt_id``,
+# ``t_feedetl_sn``, ``t_med_list_codg``, ``t_med_list_name``, ``t_drord_no`` and the item text ``t_item``
+TEXT_JOIN = """
+JOIN orig_net o_ ON o_.lid = h.lid
+LEFT JOIN enc_ids e_ ON e_.eid = o_.eid LEFT JOIN item_ids i_ ON i_.iid = o_.iid
+LEFT JOIN name_ids m_ ON m_.nid = o_.nid LEFT JOIN order_ids d_ ON d_.did = o_.did
+"""
+TEXT_COLS = ("e_.mdtrt_id AS t_mdtrt_id, o_.feedetl_sn AS t_feedetl_sn, i_.med_list_codg AS t_med_list_codg, "
+             "m_.med_list_name AS t_med_list_name, d_.drord_no AS t_drord_no, "
+             "i_.med_list_codg || coalesce('（' || m_.med_list_name || '）', '') AS t_item")
+
+
+def with_text(core: str, select: str) -> str:
+    """A line rule in two steps: ``core`` finds the hit lines (selecting ``lid`` and what ``select`` needs
+    as ``h.*``), ``select`` builds the hit rows from ``h`` and the line's strings (``TEXT_COLS``)."""
+    return f"WITH h AS ({core}), t AS (SELECT h.*, {TEXT_COLS} FROM h {TEXT_JOIN}) SELECT {select} FROM t"
 
 
 def _universe(columns: list) -> pa.Array:
@@ -172,6 +191,7 @@ def _encode_keys(tables: dict) -> dict:
     enc = _universe([tables[n].column("mdtrt_id") for n in with_id])
     items = _universe([tables["fees"].column("med_list_codg")])
     orders = _universe([tables[n].column("drord_no") for n in ("fees", "orders") if "drord_no" in tables[n].column_names])
+    names = _universe([tables["fees"].column("med_list_name")])
     out = {}
     for name, t in tables.items():
         if name in with_id:
@@ -180,10 +200,13 @@ def _encode_keys(tables: dict) -> dict:
             t = t.append_column("did", pc.index_in(t.column("drord_no"), value_set=orders, skip_nulls=True))
         if name == "fees":
             t = t.append_column("iid", pc.index_in(t.column("med_list_codg"), value_set=items, skip_nulls=True))
+            t = t.append_column("nid", pc.index_in(t.column("med_list_name"), value_set=names, skip_nulls=True))
             t = t.append_column("lid", pa.array(np.arange(t.num_rows, dtype=np.int64)))
         out[name] = t
     out["enc_ids"] = pa.table({"eid": pa.array(np.arange(len(enc), dtype=np.int32)), "mdtrt_id": enc})
     out["item_ids"] = pa.table({"iid": pa.array(np.arange(len(items), dtype=np.int32)), "med_list_codg": items})
+    out["order_ids"] = pa.table({"did": pa.array(np.arange(len(orders), dtype=np.int32)), "drord_no": orders})
+    out["name_ids"] = pa.table({"nid": pa.array(np.arange(len(names), dtype=np.int32)), "med_list_name": names})
     return out
 
 

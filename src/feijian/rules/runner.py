@@ -47,10 +47,10 @@ GRAIN_KEYS = {
 }
 # how the fee lines behind a group hit are found (original lines; refunds are never hit lines)
 LINE_JOINS = {
-    "item-day": "o.eid = h.eid AND o.med_list_codg = h.med_list_codg AND o.fee_date = h.date",
-    "item-visit": "o.eid = h.eid AND o.med_list_codg = h.med_list_codg",
-    "order": "o.eid = h.eid AND o.drord_no = h.drord_no",
-    "item-period": "o.med_list_codg = h.med_list_codg AND o.fee_date BETWEEN h.period_start AND h.period_end",
+    "item-day": "o.eid = h.eid AND o.iid = h.iid AND o.fee_date = h.date",
+    "item-visit": "o.eid = h.eid AND o.iid = h.iid",
+    "order": "o.eid = h.eid AND o.did = h.did",
+    "item-period": "o.iid = h.iid AND o.fee_date BETWEEN h.period_start AND h.period_end",
     "visit": "o.eid = h.eid",
 }
 _SQL_TYPES = {"date": "DATE", "period_start": "DATE", "period_end": "DATE",
@@ -105,19 +105,21 @@ def _hit_sql(con: duckdb.DuckDBPyConnection, code: str, grain: str, sql: str) ->
     for c in HIT_SQL_COLUMNS:
         typ = _SQL_TYPES.get(c, "VARCHAR")
         exprs.append(f"CAST({c if c in cols and c in kept else 'NULL'} AS {typ}) AS {c}")
-    key_text = " || '|' || ".join(f"coalesce(CAST({k} AS VARCHAR), '')" for k in keys)
+    key_text = " || '|' || ".join(f"coalesce(CAST(h.{k} AS VARCHAR), '')" for k in keys)
     num_u = _UNITS.format(x="amount_num")
     den_u = _UNITS.format(x="amount_den")
     amount_u = (f"CASE WHEN amount_num IS NULL OR amount_num = 0 THEN CAST(0 AS HUGEINT) "
                 f"WHEN amount_den IS NULL OR amount_den = 1 THEN {num_u} "
                 f"WHEN amount_den = 0 THEN CAST(0 AS HUGEINT) "
                 f"ELSE {_div_half_up(num_u + ' * 10000000000', den_u)} END")
-    eid = ("(SELECT min(e.eid) FROM enc_ids e WHERE e.mdtrt_id = h.mdtrt_id)" if "mdtrt_id" in keys
-           else "CAST(NULL AS INTEGER)")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE hu AS
-        SELECT left(sha256('{code}|{grain}|' || {key_text}), 16) AS hit_id, *, {amount_u} AS amount_u, {eid} AS eid
+        SELECT left(sha256('{code}|{grain}|' || {key_text}), 16) AS hit_id, h.*, {amount_u.replace("amount_", "h.amount_")} AS amount_u,
+               e.eid, i.iid, d.did
         FROM (SELECT {', '.join(exprs)} FROM ({sql})) h
+        LEFT JOIN enc_ids e ON e.mdtrt_id = h.mdtrt_id
+        LEFT JOIN item_ids i ON i.med_list_codg = h.med_list_codg
+        LEFT JOIN order_ids d ON d.drord_no = h.drord_no
     """)
 
 
@@ -148,8 +150,8 @@ def _run_rule(con, code: str, grain: str, sql: str) -> tuple[pa.Table, pa.Table]
                  f"ELSE {_div_half_up('h.amount_u', 'CAST(n AS HUGEINT)')} END")
         lines = con.sql(f"""
             WITH l AS (
-              SELECT h.hit_id, h.amount_u, o.mdtrt_id, o.feedetl_sn, {w_u} AS w
-              FROM hu h JOIN orig_net o ON {LINE_JOINS[grain]}
+              SELECT h.hit_id, h.amount_u, e.mdtrt_id, o.feedetl_sn, {w_u} AS w
+              FROM hu h JOIN orig_net o ON {LINE_JOINS[grain]} JOIN enc_ids e ON e.eid = o.eid
             ),
             t AS (SELECT *, sum(w) OVER (PARTITION BY hit_id) AS wt, count(*) OVER (PARTITION BY hit_id) AS n FROM l)
             SELECT hit_id, mdtrt_id, feedetl_sn, {_FROM_UNITS.format(x=share.replace("h.amount_u", "amount_u"))} AS amount

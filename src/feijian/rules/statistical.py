@@ -76,10 +76,12 @@ def s04_material_frequency(ctx: Context) -> str:
     WITH ops AS (SELECT oper_dr_codg AS dr, eid FROM operations WHERE oper_dr_codg IS NOT NULL),
     nops AS (SELECT dr, count(*) AS n FROM ops GROUP BY dr),
     enc_dr AS (SELECT DISTINCT dr, eid FROM ops),
-    hv AS (SELECT med_list_codg FROM kb_items WHERE category = 'high_value_material'),
-    uses AS (SELECT e.dr, n.med_list_codg, sum(n.net_cnt) AS u
-             FROM enc_dr e JOIN net_lines n ON n.eid = e.eid
-             WHERE n.med_list_codg IN (SELECT med_list_codg FROM hv) GROUP BY e.dr, n.med_list_codg),
+    hv AS (SELECT iid FROM kb_items WHERE category = 'high_value_material' AND iid IS NOT NULL),
+    uses AS (SELECT e.dr, i.med_list_codg, u FROM
+               (SELECT e.dr, n.iid, sum(n.net_cnt) AS u
+                FROM enc_dr e JOIN net_lines n ON n.eid = e.eid
+                WHERE n.iid IN (SELECT iid FROM hv) GROUP BY e.dr, n.iid) e
+               JOIN item_ids i ON i.iid = e.iid),
     grid AS (SELECT nops.dr, nops.n, i.med_list_codg, CAST(coalesce(u.u, 0) AS DOUBLE) / nops.n AS rate
              FROM nops CROSS JOIN (SELECT DISTINCT med_list_codg FROM uses) i
              LEFT JOIN uses u ON u.dr = nops.dr AND u.med_list_codg = i.med_list_codg),

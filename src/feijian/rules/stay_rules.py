@@ -35,9 +35,9 @@ def r12_idle_bed(ctx: Context) -> str:
     return f"""
     WITH inp AS (SELECT eid, mdtrt_id, A, D FROM enc WHERE is_inp AND D IS NOT NULL AND date_diff('day', A, D) - 1 >= {days}),
     busy AS (
-      SELECT DISTINCT n.mdtrt_id, n.fee_date AS d
+      SELECT DISTINCT inp.mdtrt_id, n.fee_date AS d
       FROM net_lines n JOIN inp ON inp.eid = n.eid
-           LEFT JOIN kb_items k ON k.med_list_codg = n.med_list_codg
+           LEFT JOIN kb_items k ON k.iid = n.iid
       WHERE n.fee_date > inp.A AND n.fee_date < inp.D
         AND coalesce(k.category, '') NOT IN ('bed', 'nursing', 'diet')
     ),

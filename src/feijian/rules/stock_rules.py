@@ -10,14 +10,14 @@ from feijian.rules.registry import rule
 def r15_stock(ctx: Context) -> str:
     return """
     WITH inv AS (
-      SELECT med_list_codg, period_start, period_end,
+      SELECT i.iid, v.med_list_codg, period_start, period_end,
              (opening_qty + purchased_qty - closing_qty) * coalesce(pack_ratio, 1) AS avail
-      FROM inventory
+      FROM inventory v JOIN item_ids i ON i.med_list_codg = v.med_list_codg
     ),
     s AS (
       SELECT i.med_list_codg, i.period_start, i.period_end, any_value(i.avail) AS avail,
              sum(l.cnt) AS s, sum(l.amt) AS a
-      FROM inv i JOIN agg_lines l ON l.med_list_codg = i.med_list_codg
+      FROM inv i JOIN agg_lines l ON l.iid = i.iid
                                   AND l.fee_date BETWEEN i.period_start AND i.period_end
       GROUP BY i.med_list_codg, i.period_start, i.period_end
     )
@@ -32,8 +32,9 @@ def r15_stock(ctx: Context) -> str:
 def r16_trace_code_twice(ctx: Context) -> str:
     return """
     WITH t AS (
-      SELECT DISTINCT tc.trac_codg, n.mdtrt_id, n.feedetl_sn, n.fee_ocur_time, n.net_amt, n.med_list_codg
+      SELECT DISTINCT tc.trac_codg, e.mdtrt_id, n.feedetl_sn, n.fee_ocur_time, n.net_amt, i.med_list_codg
       FROM trace_codes tc JOIN net_lines n ON n.eid = tc.eid AND n.feedetl_sn = tc.feedetl_sn
+           JOIN enc_ids e ON e.eid = n.eid LEFT JOIN item_ids i ON i.iid = n.iid
     ),
     r AS (
       SELECT t.*, row_number() OVER w AS rn,
