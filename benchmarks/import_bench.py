@@ -102,11 +102,46 @@ def data_only(folder: Path, dest: Path) -> Path:
     return dest
 
 
+def replicate(folder: Path, k: int, dest: Path) -> Path:
+    """A folder whose fee file holds ``k`` copies of ``folder``'s fee lines (serial numbers prefixed with the
+    copy number, refunds too), the other tables as they are: scale ×k fee lines without the generator's time."""
+    import re
+
+    from feijian.domain.contract import load_contract
+
+    spec = load_contract().table("fees")
+    data_only(folder, dest)
+    fee = next(p for p in folder.iterdir() if p.is_file() and spec.matches_name(p.stem))
+    (dest / fee.name).unlink(missing_ok=True)
+    line = re.compile(rb"(?m)^([^,\r\n]+),([^,\r\n]*),([^,\r\n]*),")
+    with open(fee, "rb") as src, open(dest / fee.name, "wb") as out:
+        header = src.readline()
+        out.write(header)
+        body_start = src.tell()
+        for copy in range(k):
+            src.seek(body_start)
+            tag = b"R%d" % copy
+
+            def sub(m, tag=tag):
+                init = tag + m.group(3) if m.group(3) else b""
+                return tag + m.group(1) + b"," + m.group(2) + b"," + init + b","
+
+            while True:
+                chunk = src.read(32 << 20)
+                if not chunk:
+                    break
+                chunk += src.readline()
+                out.write(line.sub(sub, chunk))
+    return dest
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scale", type=float, action="append", help="demo scale (repeatable), default 10")
     ap.add_argument("--data", type=Path, help="use this folder of extracts instead of generating")
     ap.add_argument("--keep", action="store_true", help="keep generated data in ./bench-data-<scale>")
+    ap.add_argument("--replicate", type=int, default=1,
+                    help="repeat the fee lines K times (prefixed serial numbers): scale ×K without the generator")
     ap.add_argument("--phase", choices=("bare", "import"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.phase:
@@ -122,6 +157,13 @@ def main() -> None:
             if not (base / "raw").exists():
                 generate(scale, base / "raw")
             folder = data_only(base / "raw", base / "tables")
+        if args.replicate > 1:
+            target = folder.parent / f"tables-x{args.replicate}"
+            if not target.exists():
+                t = time.perf_counter()
+                replicate(folder, args.replicate, target)
+                print(f"  replicated fee lines ×{args.replicate} in {time.perf_counter() - t:.0f} s", flush=True)
+            folder = target
         size = sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) / 1e6
         print(f"data: {folder} ({size:.0f} MB)", flush=True)
         bare = run_phase("bare", folder)

@@ -64,9 +64,9 @@ def clean_text(col) -> pa.Array:
     col = V._as_array(col)
     if col.type != pa.string():
         col = pc.cast(col, pa.string())
-    if V.any_byte(col, V.LUT_HIGH):
+    if V.has_non_ascii(col):
         col = pc.utf8_trim_whitespace(col)
-    elif V.any_byte(col, V.LUT_BLANK):
+    elif V.has_any(col, V.BLANKS):
         col = pc.ascii_trim_whitespace(col)
     present = pc.not_equal(col, "")
     if col.null_count == 0 and col.offset == 0 and present.offset == 0 and present.null_count == 0:

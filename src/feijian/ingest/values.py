@@ -45,17 +45,8 @@ def _as_array(values) -> pa.Array:
     return values
 
 
-def _lut(chars: bytes, high: bool) -> np.ndarray:
-    lut = np.zeros(256, dtype=bool)
-    lut[list(chars)] = True
-    if high:
-        lut[0x80:] = True
-    return lut
-
-
-LUT_HIGH = _lut(b"", True)
-LUT_BLANK = _lut(b" \t\r\n\x0b\x0c", False)
-LUT_DECIMAL_SPECIAL = _lut(b",eE", True)
+BLANKS = b" \t\r\n\x0b\x0c"
+DECIMAL_SPECIAL = b",eE"
 
 
 def text_bytes(values: pa.Array) -> np.ndarray:
@@ -67,9 +58,18 @@ def text_bytes(values: pa.Array) -> np.ndarray:
     return np.frombuffer(bufs[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
 
 
-def any_byte(values: pa.Array, lut: np.ndarray) -> bool:
+def has_non_ascii(values: pa.Array) -> bool:
     b = text_bytes(values)
-    return bool(len(b)) and bool(lut[b].any())
+    return bool(len(b)) and int(b.max()) >= 0x80
+
+
+def has_any(values: pa.Array, chars: bytes) -> bool:
+    """Whether any value holds one of ``chars`` (ASCII), by a byte search of the string data."""
+    b = text_bytes(values)
+    if not len(b):
+        return False
+    raw = memoryview(b).cast("B").tobytes() if not b.flags.c_contiguous else b.tobytes()
+    return any(bytes((c,)) in raw for c in chars)
 
 
 def normalise_width(values: pa.Array) -> pa.Array:
@@ -93,7 +93,7 @@ def _all(mask_arr) -> bool:
 def _fast_decimal(values: pa.Array) -> Optional[pa.Array]:
     """The common case in one cast: ASCII, no thousands separators, no exponent, ≤ 4 places. None when
     any value needs the careful path."""
-    if len(values) == 0 or any_byte(values, LUT_DECIMAL_SPECIAL):  # non-ASCII, separators, exponents
+    if len(values) == 0 or has_non_ascii(values) or has_any(values, DECIMAL_SPECIAL):  # separators, exponents
         return None
     try:
         return pc.cast(values, DECIMAL_TYPE)
