@@ -68,3 +68,8 @@ def test_bytes_in_no_encoding(write):
     raw = CONTENT.encode("utf-8").replace("妇科".encode(), b"\xff\xfe\xff")
     with pytest.raises(EncodingProblem, match="line 2"):
         read_file(write("visits.csv", raw))
+
+
+def test_utf16_named_clearly(write):
+    with pytest.raises(EncodingProblem, match="UTF-16"):
+        read_file(write("visits.csv", CONTENT, "utf-16"))

@@ -81,6 +81,11 @@ class Decoder:
 
     def start(self, head: bytes) -> bytes:
         """Look at the first bytes; returns them without a BOM."""
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise EncodingProblem(
+                f"{self.file_name}: 文件是 UTF-16（Excel 的“Unicode 文本”），请另存为 UTF-8 CSV / the file is UTF-16: "
+                "save it as UTF-8 CSV (UTF-8, UTF-8-BOM, GBK and GB18030 are read)"
+            )
         if head.startswith(BOM):
             if self.declared not in (None, "utf-8", "utf-8-sig"):
                 raise EncodingProblem(
