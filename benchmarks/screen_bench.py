@@ -38,10 +38,13 @@ from feijian.rules.engine import connect  # noqa: E402
 from feijian.store.case_store import CaseStore  # noqa: E402
 
 
-def load_case(scale: float, work: Path) -> tuple[dict, float, float]:
-    """Generate, import into an encrypted case, read the tables back. Returns tables, import and read times."""
-    data = work / "demo"
-    generate(data, seed=7, scale=scale)
+def load_case(scale: float, work: Path, data: Path | None = None) -> tuple[dict, float, float]:
+    """Generate (unless ``data`` is an already generated demo folder), import into an encrypted case, read
+    the tables back. Returns tables, import and read times."""
+    keep = data is not None
+    if data is None:
+        data = work / "demo"
+        generate(data, seed=7, scale=scale)
     info = CaseInfo(case_id="bench", name="筛查基准", medins_code="H1", medins_name="基准医院", medins_lv="3",
                     data_period_start=dt.date(2024, 1, 1), data_period_end=dt.date(2024, 12, 31))
     store = CaseStore.create(work / "bench.fjcase", info, create_identity("基准", "B-1"))
@@ -49,7 +52,8 @@ def load_case(scale: float, work: Path) -> tuple[dict, float, float]:
         t0 = time.perf_counter()
         import_folder(store, data)
         t_imp = time.perf_counter() - t0
-        shutil.rmtree(data, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(data, ignore_errors=True)
         t0 = time.perf_counter()
         tables = case_tables(store)
         t_read = time.perf_counter() - t0
@@ -337,11 +341,11 @@ def pandas_baseline(tables, kb) -> dict:
     return out
 
 
-def bench(scale: float, pandas_max: float) -> None:
+def bench(scale: float, pandas_max: float, data: Path | None = None) -> None:
     print(f"\n=== scale {scale:g} (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores) ===", flush=True)
     work = Path(tempfile.mkdtemp(prefix="screen_bench_"))
     try:
-        (tl, (tables, t_imp, t_read)) = timed(lambda: load_case(scale, work))
+        (tl, (tables, t_imp, t_read)) = timed(lambda: load_case(scale, work, data))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     kb = load_kb()
@@ -380,10 +384,12 @@ def main() -> None:
     ap.add_argument("--scale", type=float, action="append", help="demo-data scale (1 ≈ 150k fee lines); repeatable")
     ap.add_argument("--quick", action="store_true", help="scale 1 only")
     ap.add_argument("--pandas-max", type=float, default=20, help="largest scale the pandas baseline runs at")
+    ap.add_argument("--data", type=Path, help="an already generated demo folder (feijian demo-data) to import "
+                                               "instead of generating; give its --scale for the label")
     args = ap.parse_args()
     scales = [1.0] if args.quick else (args.scale or [10.0])
     for s in scales:
-        bench(s, args.pandas_max)
+        bench(s, args.pandas_max, args.data)
 
 
 if __name__ == "__main__":

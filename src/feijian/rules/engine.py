@@ -172,7 +172,7 @@ TEXT_COLS = ("e_.mdtrt_id AS t_mdtrt_id, o_.feedetl_sn AS t_feedetl_sn, i_.med_l
 def with_text(core: str, select: str) -> str:
     """A line rule in two steps: ``core`` finds the hit lines (selecting ``lid`` and what ``select`` needs
     as ``h.*``), ``select`` builds the hit rows from ``h`` and the line's strings (``TEXT_COLS``)."""
-    return f"WITH h AS ({core}), t AS (SELECT h.*, {TEXT_COLS} FROM h {TEXT_JOIN}) SELECT {select} FROM t"
+    return f"WITH h AS MATERIALIZED ({core}), t AS (SELECT h.*, {TEXT_COLS} FROM h {TEXT_JOIN}) SELECT {select} FROM t"
 
 
 def _universe(columns: list) -> pa.Array:

@@ -17,17 +17,16 @@ _KEYS = "t_mdtrt_id AS mdtrt_id, t_feedetl_sn AS feedetl_sn"
 def r01_duplicate(ctx: Context) -> str:
     return f"""
     WITH k AS (
-      -- the few groups with more than one line first (a hash aggregate), then the window over them only
-      SELECT eid, iid, date_trunc('minute', fee_ocur_time) AS mi, net_cnt, pric
-      FROM net_lines GROUP BY ALL HAVING count(*) > 1
+      -- candidate groups first: lines whose key hash occurs more than once (a superset of the duplicate
+      -- groups: a hash collision only adds a candidate, the window below partitions on the real key)
+      SELECT hash(eid, iid, date_trunc('minute', fee_ocur_time), net_cnt, pric) AS hk
+      FROM net_lines GROUP BY hk HAVING count(*) > 1
     ),
-    c AS (
+    c AS MATERIALIZED (
       SELECT n.lid, n.eid, n.iid, n.fee_ocur_time, n.net_cnt, n.net_amt, n.pric,
              date_trunc('minute', n.fee_ocur_time) AS mi
       FROM net_lines n
-      SEMI JOIN k ON k.eid IS NOT DISTINCT FROM n.eid AND k.iid IS NOT DISTINCT FROM n.iid
-                 AND k.mi IS NOT DISTINCT FROM date_trunc('minute', n.fee_ocur_time)
-                 AND k.net_cnt IS NOT DISTINCT FROM n.net_cnt AND k.pric IS NOT DISTINCT FROM n.pric
+      WHERE hash(n.eid, n.iid, date_trunc('minute', n.fee_ocur_time), n.net_cnt, n.pric) IN (SELECT hk FROM k)
     ),
     h AS (SELECT h.*, {TEXT_COLS} FROM c h {TEXT_JOIN}),
     g AS (
@@ -141,11 +140,12 @@ def r10_outpatient_during_stay(ctx: Context) -> str:
 @rule("R13")
 def r13_no_order(ctx: Context) -> str:
     return with_text(
-        """WITH o AS (SELECT DISTINCT eid, did FROM orders WHERE did IS NOT NULL)
+        # (eid, did) packed into one BIGINT: both are non-negative 32-bit numbers; null when either is null
+        """WITH o AS (SELECT DISTINCT (CAST(eid AS BIGINT) << 32) | did AS ok FROM orders WHERE did IS NOT NULL)
            SELECT n.lid, n.net_amt FROM net_lines n JOIN enc v ON v.eid = n.eid
                 LEFT JOIN kb_items k ON k.iid = n.iid
-                LEFT JOIN o ON o.eid = n.eid AND o.did = n.did
-           WHERE v.is_inp AND coalesce(n.list_type, k.list_type) IN ('drug', 'service') AND o.did IS NULL""",
+           WHERE v.is_inp AND coalesce(n.list_type, k.list_type) IN ('drug', 'service')
+             AND NOT coalesce((CAST(n.eid AS BIGINT) << 32) | n.did IN (SELECT ok FROM o), false)""",
         f"""{_KEYS}, net_amt AS amount_num,
            CASE WHEN t_drord_no IS NULL THEN format('项目 {{}} 无医嘱号', {_ITEM})
                 ELSE format('项目 {{}} 的医嘱号 {{}} 不在本次就诊医嘱中', {_ITEM}, t_drord_no) END AS detail""")
