@@ -54,18 +54,24 @@ def r09_units_per_visit(ctx: Context) -> str:
 @rule("R14")
 def r14_beyond_order(ctx: Context) -> str:
     return """
-    WITH s AS (
-      SELECT eid, did, sum(cnt) AS s, sum(amt) AS a
-      FROM agg_lines WHERE did IS NOT NULL AND did IN (SELECT did FROM orders WHERE total_cnt IS NOT NULL)
-      GROUP BY eid, did
+    WITH o AS (
+      -- (eid, did) packed into one BIGINT (both non-negative 32-bit numbers; null when either is null)
+      SELECT (CAST(eid AS BIGINT) << 32) | did AS ok, any_value(total_cnt) AS total_cnt
+      FROM orders WHERE total_cnt IS NOT NULL AND did IS NOT NULL AND eid IS NOT NULL GROUP BY ok
     ),
-    o AS (SELECT eid, did, any_value(mdtrt_id) AS mdtrt_id, any_value(drord_no) AS drord_no,
-                 any_value(total_cnt) AS total_cnt, any_value(med_list_codg) AS item
-          FROM orders WHERE total_cnt IS NOT NULL AND did IS NOT NULL GROUP BY eid, did)
-    SELECT o.mdtrt_id, o.drord_no, (s.s - o.total_cnt) * s.a AS amount_num, s.s AS amount_den,
-           format('医嘱 {}（{}）总量 {}，计费 {}', o.drord_no, o.item, qty(o.total_cnt), qty(s.s)) AS detail
-    FROM s JOIN o ON o.eid = s.eid AND o.did = s.did
-    WHERE s.s > o.total_cnt
+    s AS (
+      SELECT (CAST(eid AS BIGINT) << 32) | did AS ok, sum(cnt) AS s, sum(amt) AS a
+      FROM agg_lines WHERE did IS NOT NULL AND did IN (SELECT did FROM orders WHERE total_cnt IS NOT NULL)
+      GROUP BY ok
+    ),
+    x AS MATERIALIZED (SELECT s.ok, s.s, s.a, o.total_cnt FROM s JOIN o ON o.ok = s.ok WHERE s.s > o.total_cnt),
+    names AS (SELECT (CAST(eid AS BIGINT) << 32) | did AS ok, any_value(mdtrt_id) AS mdtrt_id,
+                     any_value(drord_no) AS drord_no, any_value(med_list_codg) AS item
+              FROM orders WHERE total_cnt IS NOT NULL AND ((CAST(eid AS BIGINT) << 32) | did) IN (SELECT ok FROM x)
+              GROUP BY 1)
+    SELECT n.mdtrt_id, n.drord_no, (x.s - x.total_cnt) * x.a AS amount_num, x.s AS amount_den,
+           format('医嘱 {}（{}）总量 {}，计费 {}', n.drord_no, n.item, qty(x.total_cnt), qty(x.s)) AS detail
+    FROM x JOIN names n ON n.ok = x.ok
     """
 
 
