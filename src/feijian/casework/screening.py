@@ -43,11 +43,16 @@ def batch_hashes(store) -> tuple[str, ...]:
     return tuple(sorted({f.sha256 for b in store.import_batches() for f in b.files}))
 
 
-def case_tables(store) -> dict:
-    """The case's imported tables (absent ones left out, so rules report "not run")."""
+def case_tables(store, *, columns: Optional[dict] = None) -> dict:
+    """The case's imported tables (absent ones left out, so rules report "not run"), with only the columns
+    the rules read (``rules.engine.RULE_COLUMNS``; ``columns`` overrides) to keep memory down."""
+    from feijian.rules.engine import RULE_COLUMNS
+
+    columns = RULE_COLUMNS if columns is None else columns
     out = {}
     for name in load_contract().case_tables:
-        t = store.read_table(name)
+        cols = columns.get(name)
+        t = store.read_table(name, columns=list(cols) if cols else None)
         if t is not None:
             out[name] = t
     return out

@@ -137,14 +137,14 @@ FROM refund_lines GROUP BY ALL;
 # every original (non-refund) line once, lean: integer keys instead of the long strings (mdtrt_id,
 # med_list_codg, med_list_name, drord_no), which rules fetch for their hits only (``TEXT_JOIN``)
 ORIG_SQL = """
-CREATE TABLE orig_net AS
+CREATE TABLE orig_base AS
 SELECT o.lid, o.eid, o.iid, o.did, o.nid, o.feedetl_sn, o.fee_ocur_time, CAST(o.fee_ocur_time AS DATE) AS fee_date,
        o.list_type, o.pric, o.bilg_dr_codg,
-       o.cnt, o.det_item_fee_sumamt AS amt,
-       {net_cnt} AS net_cnt,
-       {net_amt} AS net_amt
+       o.cnt, o.det_item_fee_sumamt AS amt {net}
 FROM fees o {join}
 WHERE o.init_feedetl_sn IS NULL;
+
+CREATE VIEW orig_net AS SELECT * {alias} FROM orig_base;
 
 CREATE VIEW net_lines AS SELECT * FROM orig_net WHERE net_cnt > 0;
 
@@ -173,6 +173,24 @@ def with_text(core: str, select: str) -> str:
     """A line rule in two steps: ``core`` finds the hit lines (selecting ``lid`` and what ``select`` needs
     as ``h.*``), ``select`` builds the hit rows from ``h`` and the line's strings (``TEXT_COLS``)."""
     return f"WITH h AS MATERIALIZED ({core}), t AS (SELECT h.*, {TEXT_COLS} FROM h {TEXT_JOIN}) SELECT {select} FROM t"
+
+
+# the case-table columns the rules read (the others, e.g. ``_batch``, need not be loaded for screening)
+RULE_COLUMNS = {
+    "institution": ("medins_code", "medins_name", "medins_lv"),
+    "visits": ("mdtrt_id", "psn_no", "gend", "brdy", "age", "med_type", "begntime", "endtime", "dscg_way",
+               "adm_dept_codg", "atddr_no"),
+    "fees": ("feedetl_sn", "mdtrt_id", "init_feedetl_sn", "drord_no", "fee_ocur_time", "med_list_codg",
+             "med_list_name", "list_type", "cnt", "pric", "det_item_fee_sumamt", "bilg_dr_codg"),
+    "orders": ("mdtrt_id", "drord_no", "med_list_codg", "total_cnt"),
+    "diagnoses": ("mdtrt_id", "diag_type", "diag_code"),
+    "operations": ("mdtrt_id", "oprn_code", "oper_dr_codg"),
+    "settlements": ("mdtrt_id", "medfee_sumamt"),
+    "inventory": ("med_list_codg", "period_start", "period_end", "opening_qty", "purchased_qty", "closing_qty",
+                  "pack_ratio"),
+    "trace_codes": ("mdtrt_id", "feedetl_sn", "trac_codg"),
+    "staff": ("dr_codg", "practice_from", "practice_to"),
+}
 
 
 def _universe(columns: list) -> pa.Array:
@@ -235,10 +253,10 @@ def prepare(tables: Mapping[str, pa.Table], kb: KnowledgeBase, con: Optional[duc
     con.execute(COMMON_SQL.format(inpatient=inpatient_predicate(kb), cap=cap))
     con.execute(REFUND_SQL)
     if con.execute("SELECT count(*) FROM refund_sums").fetchone()[0]:
-        sql = ORIG_SQL.format(net_cnt="CAST(o.cnt + coalesce(r.rcnt, 0) AS DECIMAL(18, 4))",
-                              net_amt="CAST(o.det_item_fee_sumamt + coalesce(r.ramt, 0) AS DECIMAL(18, 4))",
-                              join="LEFT JOIN refund_sums r ON r.eid = o.eid AND r.feedetl_sn = o.feedetl_sn")
-    else:
-        sql = ORIG_SQL.format(net_cnt="o.cnt", net_amt="o.det_item_fee_sumamt", join="")
+        sql = ORIG_SQL.format(net=", CAST(o.cnt + coalesce(r.rcnt, 0) AS DECIMAL(18, 4)) AS net_cnt, "
+                                  "CAST(o.det_item_fee_sumamt + coalesce(r.ramt, 0) AS DECIMAL(18, 4)) AS net_amt",
+                              join="LEFT JOIN refund_sums r ON r.eid = o.eid AND r.feedetl_sn = o.feedetl_sn", alias="")
+    else:  # no refunds: the net values are the line's own, not stored twice
+        sql = ORIG_SQL.format(net="", join="", alias=", cnt AS net_cnt, amt AS net_amt")
     con.execute(sql)
     return Context(con=con, kb=kb, present=present, medins_lv=lv if lv in ("1", "2", "3") else None)
