@@ -74,3 +74,18 @@ def test_kb_folder_reads_the_bundled_sample():
     r = read_folder(resource("kb"), kind="kb")
     assert "kb_items" in r.tables and not r.rejected
     assert r.tables["kb_items"].schema.field("inpatient_only").type.id == __import__("pyarrow").bool_().id
+
+
+def test_undecodable_file_not_named_like_a_table_is_listed(write, tmp_path):
+    write("photo.csv", b"\x89PNG\r\n\x1a\n\xff\xfe\x00\x81\xff")
+    write("visits.csv", VISITS)
+    r = read_folder(tmp_path)
+    assert [u[0] for u in r.unrecognised] == ["photo.csv"] and "visits" in r.tables
+
+
+def test_undecodable_table_file_is_an_error(write, tmp_path):
+    from feijian.ingest import EncodingProblem
+
+    write("visits.csv", VISITS.encode("utf-8") + b"M3,P3,11,\xff\xff,\n")
+    with pytest.raises(EncodingProblem, match="visits.csv"):
+        read_folder(tmp_path)

@@ -17,7 +17,7 @@ from feijian.domain.events import uuid7
 from feijian.domain.progress import CancelledFn, ProgressFn, report
 from feijian.domain.records import ImportedFile, RejectedRow
 from feijian.ingest import xlsx as X
-from feijian.ingest.errors import EmptyFile, NotATable
+from feijian.ingest.errors import EmptyFile, EncodingProblem, NotATable
 from feijian.ingest.keys import KeyIndex, hash_keys
 from feijian.ingest.mapping import MappingDict
 from feijian.ingest.reader import TEXT_SUFFIXES, FileStream, open_sources, table_for_file_name
@@ -189,7 +189,7 @@ class FolderImport:
                     p, kind=kind, mapping=mapping, batch_id=self.batch_id, progress=self._progress,
                     cancelled=cancelled, **extra,
                 )
-            except (NotATable, EmptyFile) as exc:
+            except (NotATable, EmptyFile, EncodingProblem) as exc:
                 if table_for_file_name(p, kind) is not None:
                     raise
                 self.unrecognised.append((p.name, str(exc)))
