@@ -89,3 +89,12 @@ def test_undecodable_table_file_is_an_error(write, tmp_path):
     write("visits.csv", VISITS.encode("utf-8") + b"M3,P3,11,\xff\xff,\n")
     with pytest.raises(EncodingProblem, match="visits.csv"):
         read_folder(tmp_path)
+
+
+def test_declared_encoding_for_a_folder(write, tmp_path):
+    from feijian.ingest import EncodingProblem
+
+    write("visits.csv", VISITS.replace("P1", "张三"), "gbk")
+    assert read_folder(tmp_path, encoding="gbk").tables["visits"].column("psn_no").to_pylist()[0] == "张三"
+    with pytest.raises(EncodingProblem, match="declared"):
+        read_folder(tmp_path, encoding="utf-8")

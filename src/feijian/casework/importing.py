@@ -84,6 +84,7 @@ def import_folder(
     kind: str = "case",
     skip_duplicates: bool = False,
     chunk_bytes: Optional[int] = None,
+    encoding: Optional[str] = None,
 ) -> ImportSummary:
     """Import every extract in ``folder`` into the case ``store`` as one batch.
 
@@ -91,7 +92,7 @@ def import_folder(
     in ``skipped`` with ``skip_duplicates=True``. Raises ``Cancelled`` (after rolling back) on cancel."""
     batch_id = uuid7()
     fi = scan_folder(folder, kind=kind, mapping=mapping, batch_id=batch_id, progress=progress,
-                     cancelled=cancelled, chunk_bytes=chunk_bytes)
+                     cancelled=cancelled, chunk_bytes=chunk_bytes, encoding=encoding)
     skipped: list[tuple[str, str]] = []
     try:
         # identical files: hash up front only those whose size matches a file imported before

@@ -15,6 +15,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("data_dir", metavar="DATA_DIR", help="数据文件夹（CSV/XLSX）/ folder of extracts")
     p.add_argument("--mapping", metavar="FILE", help="列映射 JSON {表: {源列名: 字段}} / column mapping file")
     p.add_argument("--report", metavar="FILE", help="拒绝行报告（UTF-8-BOM CSV）/ write the import report here")
+    p.add_argument("--encoding", metavar="NAME",
+                   help="声明文本文件的编码（utf-8、utf-8-sig、gbk、gb18030），默认自动识别 / declare the text files' encoding "
+                        "(checked strictly); detected when omitted")
     p.add_argument("--skip-duplicates", action="store_true",
                    help="跳过已导入过的相同文件 / leave out files imported before instead of refusing")
     p.set_defaults(func=cmd_import)
@@ -37,7 +40,7 @@ def cmd_import(ctx: Context, args) -> int:
     mapping = load_mapping(args.mapping) if args.mapping else None
     with open_case(ctx, args.case) as store:
         summary = import_folder(store, data_dir, mapping=mapping, progress=_progress,
-                                skip_duplicates=args.skip_duplicates)
+                                skip_duplicates=args.skip_duplicates, encoding=args.encoding)
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(summary.text())

@@ -161,6 +161,7 @@ class FolderImport:
         progress: Optional[ProgressFn] = None,
         cancelled: Optional[CancelledFn] = None,
         existing: Optional[dict[str, pa.Table]] = None,
+        encoding: Optional[str] = None,
     ) -> None:
         self.folder = Path(folder)
         if not self.folder.is_dir():
@@ -179,6 +180,8 @@ class FolderImport:
         self.total_bytes = 0
         self._done_before = 0
         extra = {"chunk_bytes": chunk_bytes} if chunk_bytes else {}
+        if encoding:
+            extra["encoding"] = encoding
         for p in paths:
             suffix = p.suffix.lower()
             if suffix not in TEXT_SUFFIXES and suffix not in X.WORKBOOK_SUFFIXES:
@@ -261,11 +264,13 @@ def read_folder(
     batch_id: Optional[str] = None,
     existing: Optional[dict[str, pa.Table]] = None,
     chunk_bytes: Optional[int] = None,
+    encoding: Optional[str] = None,
 ) -> FolderRead:
-    """Read every extract of a folder into typed tables (in memory)."""
+    """Read every extract of a folder into typed tables (in memory). ``encoding`` declares the encoding of
+    every text file (checked strictly); without it each file's encoding is detected."""
     fi = FolderImport(
         folder, kind=kind, mapping=mapping, batch_id=batch_id, progress=progress, cancelled=cancelled,
-        existing=existing, chunk_bytes=chunk_bytes,
+        existing=existing, chunk_bytes=chunk_bytes, encoding=encoding,
     )
     try:
         parts: dict[str, list[pa.Table]] = {}
