@@ -99,6 +99,18 @@ def timed(fn):
     return time.perf_counter() - t0, out
 
 
+REPEAT = 1
+
+
+def best_of(fn):
+    """The fastest of REPEAT runs (the machine is shared: the minimum is the least disturbed run)."""
+    best = None
+    for _ in range(max(1, REPEAT)):
+        t, out = timed(fn)
+        best = (t, out) if best is None or t < best[0] else best
+    return best
+
+
 # --- hand-written DuckDB SQL for R01, R02, R05, R08 (what an analyst would type) ------------------------
 HAND_SQL = {
     "R01": """
@@ -354,7 +366,7 @@ def bench(scale: float, pandas_max: float, data: Path | None = None) -> None:
           f"(import {t_imp:.1f} s), read from the encrypted case {t_read:.1f} s; RSS {_rss_mb():.0f} MB", flush=True)
     base_rss = _rss_mb()
     with PeakRss() as pk:
-        t_all, res = timed(lambda: screen(tables, kb))
+        t_all, res = best_of(lambda: screen(tables, kb))
     peak = pk.peak
     print(f"all rules ({len(res.run.rules_run)} run, {len(res.not_run)} not run): {t_all:.2f} s, "
           f"{n / t_all / 1e6:.2f} M lines/s, peak RSS {peak:.0f} MB (tables held before: {base_rss:.0f} MB, "
@@ -363,8 +375,8 @@ def bench(scale: float, pandas_max: float, data: Path | None = None) -> None:
     per_rule = res.hits.groupby("rule_code").size().to_dict() if len(res.hits) else {}
     print("  hits per rule:", dict(sorted(per_rule.items())))
     four = ["R01", "R02", "R05", "R08"]
-    t_four, r4 = timed(lambda: screen(tables, kb, rules=four))
-    t_hand, hc = timed(lambda: hand_duckdb(tables, kb))
+    t_four, r4 = best_of(lambda: screen(tables, kb, rules=four))
+    t_hand, hc = best_of(lambda: hand_duckdb(tables, kb))
     c4 = r4.hits.groupby("rule_code").size().to_dict() if len(r4.hits) else {}
     print(f"R01,R02,R05,R08: engine {t_four:.2f} s vs hand-written DuckDB {t_hand:.2f} s: ratio {t_four / t_hand:.2f}x "
           f"(target <= 1.2x; the engine also nets refunds for every rule, builds hit lines, ids and details); "
@@ -386,7 +398,10 @@ def main() -> None:
     ap.add_argument("--pandas-max", type=float, default=20, help="largest scale the pandas baseline runs at")
     ap.add_argument("--data", type=Path, help="an already generated demo folder (feijian demo-data) to import "
                                                "instead of generating; give its --scale for the label")
+    ap.add_argument("--repeat", type=int, default=2, help="engine and DuckDB timings: the best of N runs")
     args = ap.parse_args()
+    global REPEAT
+    REPEAT = args.repeat
     scales = [1.0] if args.quick else (args.scale or [10.0])
     for s in scales:
         bench(s, args.pandas_max, args.data)
