@@ -217,3 +217,13 @@ def test_sha256_and_size_recorded(write):
 def test_excel_serial_in_csv(write):
     r = read_file(write("fees.csv", FEE_HEADER + "\n" + fee_row("1", time="45296.75") + "\n"))
     assert r.data.column("fee_ocur_time").to_pylist() == [dt.datetime(2024, 1, 5, 18, 0)]
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_line_numbers_in_big_blocks_with_blank_lines(write, eol):
+    rows = [FEE_HEADER] + [fee_row(str(i)) for i in range(3000)]
+    rows.insert(1500, "")  # a blank line in the middle: not a record, but it counts as a line
+    r = read_file(write("fees.csv", eol.join(rows) + eol))
+    assert r.file.rows == 3000 and r.data.column("_line").to_pylist()[1498:1500] == [1500, 1502]
+    r2 = read_file(write(f"x{len(eol)}/fees.csv", eol.join(rows[:1500] + rows[1501:]) + eol))
+    assert r2.data.column("_line").to_pylist()[-1] == 3001

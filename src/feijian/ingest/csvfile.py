@@ -25,16 +25,30 @@ ARROW_BLOCK = 16 << 20  # Arrow parses blocks of this size in parallel; each bec
 R_UNTERMINATED = "引号未闭合（文件被截断？）/ unterminated quoted field (truncated file?)"
 
 
-def line_breaks(data: bytes) -> tuple[int, int]:
-    """(line breaks, bare CRs) in ``data``: a break is \\n, \\r\\n or a bare \\r, as the parser sees them."""
-    n = data.count(b"\n")
-    cr = data.count(b"\r")
-    bare = cr - data.count(b"\r\n") if cr else 0
-    return n + bare, bare
+def line_breaks(data: bytes) -> tuple[int, int, bool]:
+    """(line breaks, bare CRs, any blank line) in ``data``; a break is \\n, \\r\\n or a bare \\r, as the
+    parser sees them. One NumPy pass instead of several byte searches."""
+    if len(data) < 1 << 16:
+        n = data.count(b"\n")
+        cr = data.count(b"\r")
+        bare = cr - data.count(b"\r\n") if cr else 0
+        blank = b"\n\n" in data or b"\n\r\n" in data or data.startswith((b"\n", b"\r\n"))
+        return n + bare, bare, blank
+    arr = np.frombuffer(data, dtype=np.uint8)
+    nl = np.flatnonzero(arr == 10)
+    cr = int(np.count_nonzero(arr == 13))
+    crlf = int(np.count_nonzero(arr[nl[nl > 0] - 1] == 13)) if cr else 0
+    gaps = np.diff(nl)
+    blank = bool(len(nl)) and (int(nl[0]) == 0 or (int(nl[0]) == 1 and arr[0] == 13))
+    blank = blank or bool((gaps == 1).any()) or (cr > 0 and bool(((gaps == 2) & (arr[nl[:-1] + 1] == 13)).any()))
+    bare = cr - crlf
+    return len(nl) + bare, bare, blank
 
 
 def count_lines(data: bytes) -> int:
-    return line_breaks(data)[0]
+    n = data.count(b"\n")
+    cr = data.count(b"\r")
+    return n + (cr - data.count(b"\r\n") if cr else 0)
 
 
 def sniff_delimiter(header: str) -> str:
@@ -188,7 +202,7 @@ def parse_block(data: bytes, ncols: int, delimiter: str, first_line: int, *, las
     """Parse UTF-8 ``data`` (whole records) into ``ncols`` string columns. Raises ``pa.ArrowInvalid`` on
     invalid UTF-8 (the caller decides what that means for the encoding)."""
     ncols = max(ncols, 1)
-    breaks, bare_cr = line_breaks(data)
+    breaks, bare_cr, blank = line_breaks(data)
     if len(data) < 4096 and not data.strip(b"\r\n"):
         return ParsedBlock([pa.array([], pa.string()) for _ in range(ncols)], np.zeros(0, np.int64), line_count=breaks)
     table, invalid = _arrow_parse(data, ncols, delimiter, threads=len(data) > ARROW_BLOCK)
@@ -201,7 +215,7 @@ def parse_block(data: bytes, ncols: int, delimiter: str, first_line: int, *, las
     bad_ord = np.array([r[0] for r in invalid], dtype=np.int64)
     is_bad = np.zeros(records + 1, dtype=bool)
     is_bad[bad_ord[(bad_ord >= 1) & (bad_ord <= records)]] = True
-    record_lines = _record_lines(data, first_line, records, columns, nvalid, invalid, is_bad, breaks, bare_cr)
+    record_lines = _record_lines(data, first_line, records, columns, nvalid, invalid, is_bad, breaks, bare_cr, blank)
     valid_lines = record_lines[~is_bad[1:]]
     inv = []
     for (num, expected, actual, text) in invalid:
@@ -222,10 +236,9 @@ def parse_block(data: bytes, ncols: int, delimiter: str, first_line: int, *, las
 
 
 def _record_lines(data: bytes, first_line: int, records: int, columns, nvalid, invalid, is_bad,
-                  breaks: int, bare_cr: int) -> np.ndarray:
+                  breaks: int, bare_cr: int, blank: bool) -> np.ndarray:
     physical = breaks + (0 if data.endswith((b"\n", b"\r")) else 1)
-    if (physical == records and bare_cr == 0 and data.find(b"\n\n") < 0 and data.find(b"\n\r\n") < 0
-            and not data.startswith((b"\n", b"\r\n"))):
+    if physical == records and bare_cr == 0 and not blank:
         return first_line + np.arange(records, dtype=np.int64)  # one record per line, no blank lines
     arr = np.frombuffer(data, dtype=np.uint8)
     nxt = np.append(arr[1:], np.uint8(0)) if len(arr) else arr
