@@ -47,6 +47,11 @@ class ImportSummary:
             batch_id=self.batch.batch_id,
         )
 
+    describe = text  # what the workbench shows after an import
+
+    def __str__(self) -> str:
+        return self.text()
+
 
 def file_sha256(path: Path, block: int = 8 << 20) -> str:
     h = hashlib.sha256()
