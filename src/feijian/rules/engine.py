@@ -14,6 +14,7 @@ file, no spill to disk) and the common definitions of rules.md, written once as 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Mapping, Optional
@@ -206,21 +207,26 @@ def _encode_keys(tables: dict) -> dict:
     row); a null string gets a null key. Joins and groupings on them are equivalent to those on the strings
     and much cheaper. ``enc_ids`` and ``item_ids`` map the numbers back to the strings."""
     with_id = [n for n, t in tables.items() if "mdtrt_id" in t.column_names]
-    enc = _universe([tables[n].column("mdtrt_id") for n in with_id])
-    items = _universe([tables["fees"].column("med_list_codg")])
-    orders = _universe([tables[n].column("drord_no") for n in ("fees", "orders") if "drord_no" in tables[n].column_names])
-    names = _universe([tables["fees"].column("med_list_name")])
-    out = {}
-    for name, t in tables.items():
-        if name in with_id:
-            t = t.append_column("eid", pc.index_in(t.column("mdtrt_id"), value_set=enc, skip_nulls=True))
-        if name in ("fees", "orders"):
-            t = t.append_column("did", pc.index_in(t.column("drord_no"), value_set=orders, skip_nulls=True))
-        if name == "fees":
-            t = t.append_column("iid", pc.index_in(t.column("med_list_codg"), value_set=items, skip_nulls=True))
-            t = t.append_column("nid", pc.index_in(t.column("med_list_name"), value_set=names, skip_nulls=True))
-            t = t.append_column("lid", pa.array(np.arange(t.num_rows, dtype=np.int64)))
-        out[name] = t
+    has_order = [n for n in ("fees", "orders") if "drord_no" in tables[n].column_names]
+    # (universe name, source columns); then (table, new column, source column, universe name)
+    sources = {
+        "enc": [tables[n].column("mdtrt_id") for n in with_id],
+        "items": [tables["fees"].column("med_list_codg")],
+        "orders": [tables[n].column("drord_no") for n in has_order],
+        "names": [tables["fees"].column("med_list_name")],
+    }
+    jobs = ([(n, "eid", "mdtrt_id", "enc") for n in with_id] + [(n, "did", "drord_no", "orders") for n in has_order]
+            + [("fees", "iid", "med_list_codg", "items"), ("fees", "nid", "med_list_name", "names")])
+    # Arrow's hashing kernels release the GIL: two threads for the two cores
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        universes = dict(zip(sources, pool.map(_universe, sources.values())))
+        codes = list(pool.map(lambda j: pc.index_in(tables[j[0]].column(j[2]), value_set=universes[j[3]],
+                                                     skip_nulls=True), jobs))
+    enc, items, orders, names = (universes[k] for k in ("enc", "items", "orders", "names"))
+    out = dict(tables)
+    for (name, col, _, _), arr in zip(jobs, codes):
+        out[name] = out[name].append_column(col, arr)
+    out["fees"] = out["fees"].append_column("lid", pa.array(np.arange(out["fees"].num_rows, dtype=np.int64)))
     out["enc_ids"] = pa.table({"eid": pa.array(np.arange(len(enc), dtype=np.int32)), "mdtrt_id": enc})
     out["item_ids"] = pa.table({"iid": pa.array(np.arange(len(items), dtype=np.int32)), "med_list_codg": items})
     out["order_ids"] = pa.table({"did": pa.array(np.arange(len(orders), dtype=np.int32)), "drord_no": orders})
