@@ -5,7 +5,9 @@ and :func:`preview` for the import assistant."""
 from __future__ import annotations
 
 import hashlib
+import queue
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional
@@ -327,11 +329,11 @@ class FileStream:
         if fh is not None:
             fh.close()
 
-    def _iter_text(self) -> Iterator[pa.Table]:
+    def _parsed_blocks(self) -> Iterator:
+        """Read, hash, decode and parse the blocks (runs ahead in a worker thread)."""
         line = self._first_line
         ncols = len(self.headers)
         for block, last in self._raw.blocks(self.delimiter.encode()):
-            check_cancelled(self.cancelled)
             data = self.decoder.to_utf8(block, line, validate_utf8=False)
             try:
                 parsed = parse_block(data, ncols, self.delimiter, line, last=last)
@@ -340,7 +342,13 @@ class FileStream:
                     raise NotATable(f"{self.name}: 第 {line} 行起无法按 CSV 解析 / cannot parse as CSV from line {line}: {exc}") from None
                 data = self.decoder.utf8_failed(block, line)
                 parsed = parse_block(data, ncols, self.delimiter, line, last=last)
+            del data, block
             line += parsed.line_count
+            yield parsed
+
+    def _iter_text(self) -> Iterator[pa.Table]:
+        for parsed in prefetch(self._parsed_blocks()):
+            check_cancelled(self.cancelled)
             for ln, reason, text in parsed.invalid:
                 self.rejected.append(RejectedRow(self.name, ln, "", text[:MAX_REJECT_TEXT], reason))
             self.rows += parsed.records
@@ -384,6 +392,52 @@ class FileStream:
 
     def empty(self) -> pa.Table:
         return empty_table(self.spec, self.extra_names)
+
+
+def prefetch(items: Iterator, depth: int = 1) -> Iterator:
+    """Run an iterator one step ahead in a worker thread (bounded: ``depth`` items wait at most), so that
+    reading and parsing the next block overlaps validating and storing this one. Errors are re-raised
+    here; leaving early stops the worker before returning."""
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run() -> None:
+        try:
+            for item in items:
+                if not put(("item", item)):
+                    return
+            put(("end", None))
+        except BaseException as exc:  # handed to the consumer
+            put(("error", exc))
+
+    worker = threading.Thread(target=run, name="feijian-ingest-prefetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = q.get()
+            if kind == "item":
+                yield value
+            elif kind == "end":
+                return
+            else:
+                raise value
+    finally:
+        stop.set()
+        while worker.is_alive():
+            try:
+                q.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        worker.join()
 
 
 def iter_file(path, **kwargs) -> FileStream:
