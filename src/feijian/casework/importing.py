@@ -17,6 +17,7 @@ from feijian.domain.records import ImportBatch, ImportedFile, RejectedRow
 from feijian.ingest import DuplicateImport, format_summary, scan_folder
 from feijian.ingest.folder import ReferentialProblem
 from feijian.ingest.mapping import MappingDict
+from feijian.ingest.reader import prefetch
 
 FLUSH_ROWS = 1_000_000  # rows of one table buffered before a write_table call
 
@@ -136,7 +137,7 @@ def import_folder(
                     written[table] = written.get(table, 0) + data.num_rows
 
             current = None
-            for s, chunk in fi:
+            for s, chunk in prefetch(iter(fi), depth=2):  # reading runs ahead while chunks are stored
                 check_cancelled(cancelled)
                 if current is not None and s.table != current:
                     flush(current)

@@ -175,7 +175,7 @@ class ParsedBlock:
             start += n
 
 
-def _arrow_parse(data: bytes, ncols: int, delimiter: str, threads: bool):
+def _arrow_parse(data: bytes, ncols: int, delimiter: str, threads: bool, quoted: bool = True):
     names = [f"c{i}" for i in range(ncols)]
     invalid: list = []
 
@@ -188,7 +188,7 @@ def _arrow_parse(data: bytes, ncols: int, delimiter: str, threads: bool):
         read_options=pcsv.ReadOptions(column_names=names, use_threads=threads, block_size=ARROW_BLOCK),
         parse_options=pcsv.ParseOptions(
             delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
-            newlines_in_values=True, ignore_empty_lines=True, invalid_row_handler=handler,
+            newlines_in_values=quoted, ignore_empty_lines=True, invalid_row_handler=handler,
         ),
         convert_options=pcsv.ConvertOptions(
             column_types={n: pa.string() for n in names}, strings_can_be_null=False,
@@ -205,9 +205,10 @@ def parse_block(data: bytes, ncols: int, delimiter: str, first_line: int, *, las
     breaks, bare_cr, blank = line_breaks(data)
     if len(data) < 4096 and not data.strip(b"\r\n"):
         return ParsedBlock([pa.array([], pa.string()) for _ in range(ncols)], np.zeros(0, np.int64), line_count=breaks)
-    table, invalid = _arrow_parse(data, ncols, delimiter, threads=len(data) > ARROW_BLOCK)
+    quoted = b'"' in data  # without quotes no value can hold a line break: Arrow splits blocks faster
+    table, invalid = _arrow_parse(data, ncols, delimiter, threads=len(data) > ARROW_BLOCK, quoted=quoted)
     if any(r[0] is None for r in invalid):
-        table, invalid = _arrow_parse(data, ncols, delimiter, threads=False)
+        table, invalid = _arrow_parse(data, ncols, delimiter, threads=False, quoted=quoted)
     columns = [table.column(i) for i in range(ncols)]
     nvalid = table.num_rows
     invalid.sort(key=lambda r: r[0])
