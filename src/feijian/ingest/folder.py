@@ -74,7 +74,7 @@ class _Refs:
         self.present = tables_present
         self.problems: dict[tuple, ReferentialProblem] = {}
         self.not_checked: list[str] = []
-        self.refunds: list[tuple[np.ndarray, np.ndarray, np.ndarray, str]] = []
+        self.refunds: list[tuple[np.ndarray, pa.Table, str]] = []
 
     def parent_index(self, parent: str, states: dict[str, TableState]) -> Optional[KeyIndex]:
         if parent in self.present and parent in states:
@@ -107,11 +107,8 @@ class _Refs:
             if has.any():
                 sub = chunk.filter(pa.array(has))
                 h = hash_keys([_text(sub.column("mdtrt_id")), _text(sub.column("init_feedetl_sn"))])
-                vals = np.array(
-                    [f"{a}|{b}" for a, b in zip(sub.column("mdtrt_id").to_pylist(), sub.column("init_feedetl_sn").to_pylist())],
-                    dtype=object,
-                ) if len(h) <= 100_000 else None
-                self.refunds.append((h, sub.column("_line").to_numpy(), vals, stream.name))
+                keep = sub.select(["mdtrt_id", "init_feedetl_sn", "_line"])  # compact, for the examples
+                self.refunds.append((h, keep, stream.name))
 
     def _add(self, ref, stream, chunk, fields, missing: np.ndarray) -> None:
         if not missing.any():
@@ -130,14 +127,17 @@ class _Refs:
         if self.refunds and "fees" in states:
             idx = self.parent_index("fees", states)
             child, fields, parent, message = REFUND
-            for h, lines, vals, name in self.refunds:
+            for h, rows, name in self.refunds:
                 missing = ~idx.contains(h)
                 if not missing.any():
                     continue
                 p = self.problems.setdefault(REFUND, ReferentialProblem(child, fields, parent, message))
                 p.count += int(missing.sum())
-                for i in np.flatnonzero(missing)[: max(0, MAX_EXAMPLES - len(p.examples))]:
-                    p.examples.append((name, int(lines[i]), "" if vals is None else str(vals[i])))
+                need = np.flatnonzero(missing)[: max(0, MAX_EXAMPLES - len(p.examples))]
+                if len(need):
+                    ex = rows.take(pa.array(need))
+                    for a, b, ln in zip(*(ex.column(c).to_pylist() for c in ("mdtrt_id", "init_feedetl_sn", "_line"))):
+                        p.examples.append((name, int(ln), f"{a}|{b}"))
         return list(self.problems.values())
 
 
