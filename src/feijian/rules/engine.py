@@ -48,11 +48,13 @@ def connect(memory_limit: str = MEMORY_LIMIT, threads: int = 2) -> duckdb.DuckDB
     return con
 
 
-def conform(name: str, table: pa.Table) -> pa.Table:
-    """A case table with every contract field present in the contract's Arrow type (absent → nulls)."""
+def conform(name: str, table: pa.Table, columns: Optional[tuple] = None) -> pa.Table:
+    """A case table with every contract field (or only ``columns``: the others are dropped) present in the
+    contract's Arrow type (absent → nulls)."""
     spec = load_contract().table(name)
-    out = table
-    for f in spec.fields:
+    fields = [f for f in spec.fields if columns is None or f.name in columns]
+    out = table.select([f.name for f in fields if f.name in table.column_names]) if columns is not None else table
+    for f in fields:
         target = _ARROW[f.type]
         if f.name not in out.column_names:
             out = out.append_column(f.name, pa.nulls(out.num_rows, target))
@@ -244,7 +246,7 @@ def prepare(tables: Mapping[str, pa.Table], kb: KnowledgeBase, con: Optional[duc
         t = tables.get(name)
         if t is None:
             t = pa.table({f.name: pa.array([], _ARROW[f.type]) for f in contract.table(name).fields})
-        conformed[name] = conform(name, t)
+        conformed[name] = conform(name, t, RULE_COLUMNS.get(name))  # only what the rules read
     for name, t in _encode_keys(conformed).items():
         con.register(name, t)
     for name, t in kb.tables().items():
