@@ -9,7 +9,14 @@ file, no spill to disk) and the common definitions of rules.md, written once as 
   net cnt > 0 — the lines line-grain rules and R12 see;
 - ``agg_lines``: originals plus non-orphan refunds, each under its own date/order/encounter — what
   aggregating rules sum;
-- ``kb_items`` with ``cap`` (the price cap of the institution's level) and the other knowledge-base tables.
+- ``kb_items`` with ``cap`` (the price cap of the institution's level) and ``iid``, and the other
+  knowledge-base tables.
+
+Speed and memory: the keys are numbered once in Arrow (``eid`` encounter, ``iid`` item, ``did`` order
+number, ``nid`` item name, ``lid`` fee row; :func:`_encode_keys`), so joins and groupings run on integers;
+the fee lines are materialised once, lean (no long strings), and a rule fetches the strings of its hits
+only (:func:`with_text`, the lookups ``enc_ids``, ``item_ids``, ``order_ids``, ``name_ids``). Only the
+columns in ``RULE_COLUMNS`` are read.
 """
 
 from __future__ import annotations
