@@ -80,3 +80,16 @@ def test_load_kb_missing_or_empty_folder(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(KnowledgeBaseError):
         load_kb(tmp_path / "empty")
+
+
+def test_case_tables_reads_only_the_columns_rules_use(store):
+    from feijian.casework.screening import case_tables
+
+    tables = case([fee("V1", "1", "X", "2024-03-02 10:00", 1, 10)], [visit("V1", "2024-03-01 09:00", "2024-03-05 10:00")])
+    for name, t in tables.items():
+        store.write_table("b1", name, t)
+    lean = case_tables(store)
+    assert set(lean) == {"institution", "visits", "fees"}  # absent tables left out: rules say "not run"
+    assert "_batch" not in lean["fees"].column_names and "bilg_dept_codg" not in lean["fees"].column_names
+    assert {"mdtrt_id", "feedetl_sn", "cnt", "det_item_fee_sumamt"} <= set(lean["fees"].column_names)
+    assert "_batch" in case_tables(store, columns={})["fees"].column_names
