@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -19,6 +19,25 @@ def short_money(value: float) -> str:
         return f"{value / 1e4:.1f} 万"
     return f"{value:,.0f}"
 
+
+
+def paint_frame(widget: QWidget, title: str, has_items: bool) -> Optional[QPainter]:
+    """White background and the bold title; with no items the "no data" note, and None (nothing to draw)."""
+    p = QPainter(widget)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.fillRect(widget.rect(), QColor("#ffffff"))
+    title_font = widget.font()
+    title_font.setBold(True)
+    p.setFont(title_font)
+    p.setPen(QColor("#222"))
+    p.drawText(QRectF(8, 4, widget.width() - 16, 24), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+    p.setFont(widget.font())
+    if has_items:
+        return p
+    p.setPen(QColor("#888"))
+    p.drawText(widget.rect(), Qt.AlignmentFlag.AlignCenter, QCoreApplication.translate("charts", "暂无数据"))
+    p.end()
+    return None
 
 class BarChart(QWidget):
     """Horizontal bars: label on the left, bar, value text at the end."""
@@ -42,20 +61,10 @@ class BarChart(QWidget):
         return QSize(420, 40 + 26 * max(3, len(self.items)))
 
     def paintEvent(self, _event) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("#ffffff"))
-        fm = QFontMetrics(self.font())
-        title_font = self.font()
-        title_font.setBold(True)
-        p.setFont(title_font)
-        p.setPen(QColor("#222"))
-        p.drawText(QRectF(8, 4, self.width() - 16, 24), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.title)
-        p.setFont(self.font())
-        if not self.items:
-            p.setPen(QColor("#888"))
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "暂无数据")
+        p = paint_frame(self, self.title, bool(self.items))
+        if p is None:
             return
+        fm = QFontMetrics(self.font())
         label_w = min(max(fm.horizontalAdvance(lbl) for lbl, _, _ in self.items) + 12, int(self.width() * 0.42))
         value_w = max(fm.horizontalAdvance(txt) for _, _, txt in self.items) + 10
         top = 32
@@ -88,20 +97,10 @@ class ColumnChart(QWidget):
         self.update()
 
     def paintEvent(self, _event) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("#ffffff"))
-        fm = QFontMetrics(self.font())
-        f = self.font()
-        f.setBold(True)
-        p.setFont(f)
-        p.setPen(QColor("#222"))
-        p.drawText(QRectF(8, 4, self.width() - 16, 24), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.title)
-        p.setFont(self.font())
-        if not self.items:
-            p.setPen(QColor("#888"))
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "暂无数据")
+        p = paint_frame(self, self.title, bool(self.items))
+        if p is None:
             return
+        fm = QFontMetrics(self.font())
         left, top, bottom = 56, 34, self.height() - 26
         right = self.width() - 10
         max_v = max(v for _, v in self.items) or 1
