@@ -47,13 +47,17 @@ class Context:
         root.handlers[:] = [handler]
         root.setLevel(logging.DEBUG if self.debug else logging.INFO)
 
-    def passphrase(self, prompt: str = "口令 / passphrase: ", *, confirm: bool = False) -> str:
-        """The passphrase from --passphrase-file, FEIJIAN_PASSPHRASE, or a prompt without echo."""
+    def given_passphrase(self) -> Optional[str]:
+        """The passphrase from --passphrase-file or FEIJIAN_PASSPHRASE, or None when neither is given."""
         if self.passphrase_file is not None:
             return read_passphrase_file(self.passphrase_file)
-        env = os.environ.get("FEIJIAN_PASSPHRASE")
-        if env is not None:
-            return env
+        return os.environ.get("FEIJIAN_PASSPHRASE")
+
+    def passphrase(self, prompt: str = "口令 / passphrase: ", *, confirm: bool = False) -> str:
+        """The passphrase from --passphrase-file, FEIJIAN_PASSPHRASE, or a prompt without echo."""
+        given = self.given_passphrase()
+        if given is not None:
+            return given
         if not sys.stdin or not sys.stdin.isatty():
             raise InputError("需要口令：请用 --passphrase-file 或 FEIJIAN_PASSPHRASE / a passphrase is needed: use --passphrase-file or FEIJIAN_PASSPHRASE")
         value = getpass.getpass(prompt)

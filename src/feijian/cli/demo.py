@@ -65,12 +65,6 @@ class _Steps:
         print(f"[{self.n:2d}] {title}: {summary}  ({time.perf_counter() - self.t0:.1f} s)", flush=True)
 
 
-def _passphrase(ctx: Context) -> str:
-    if ctx.passphrase_file is not None or __import__("os").environ.get("FEIJIAN_PASSPHRASE") is not None:
-        return ctx.passphrase()
-    return DEMO_PASSPHRASE
-
-
 def run_demo(ctx: Context, *, scale: float = 0.2, seed: int = 7) -> int:
     from feijian.demodata import generate
 
@@ -79,7 +73,8 @@ def run_demo(ctx: Context, *, scale: float = 0.2, seed: int = 7) -> int:
         shutil.rmtree(paths.root)
     paths.out.mkdir(parents=True)
     steps = _Steps()
-    passphrase = _passphrase(ctx)
+    given = ctx.given_passphrase()
+    passphrase = DEMO_PASSPHRASE if given is None else given
 
     manifest = generate(paths.data, seed=seed, scale=scale)
     steps.say("演示数据 demo data", f"{paths.data} — {manifest.summary()}")
@@ -185,7 +180,7 @@ def _casework(store, paths, seed, steps):
     clues.record_results_from_hits(store)
     status = clues.clue_progress(store)
     clues.export_feedback(store, paths.out / "线索核查反馈.csv")
-    steps.say("线索核查 clues", f"{status.cleared}/{status.total} 条已核查（导入 {len(imported.rows) if hasattr(imported, 'rows') else imported}），"
+    steps.say("线索核查 clues", f"{status.cleared}/{status.total} 条已核查（导入 {len(imported.rows)}），"
               "反馈文件已导出")
     sample = sampling.draw_sample(store, "mus", 30, seed, unit="encounter")
     sampling.record_results_from_hits(store, sample.sample_id)

@@ -399,13 +399,12 @@ def export_package(store, identity, *, to: str, out: Path, lead_public: bytes | 
     kind = "lead" if to == "lead" else ("final" if sources else "bureau")
     if kind == "final" and identity.public.role != "lead":
         raise InputError("只有组长可以导出最终包 / only the team lead exports a final package")
-    if not blocking_conflicts(store.events()):
-        store.checkpoint()  # the package carries a signed checkpoint of the event log's heads
-    content = store_content(store, sources=sources)
-    blocking = blocking_conflicts(content.events)
+    blocking = blocking_conflicts(store.events())
     if blocking:
         keys = ", ".join(f"{e}:{i}:{f}" for e, i, f in (r.key for r in blocking[:5]))
         raise ExportBlocked(f"存在未解决的金额或状态冲突，不能导出 / export blocked: unresolved conflicts ({keys})")
+    store.checkpoint()  # the package carries a signed checkpoint of the event log's heads (no register writes)
+    content = store_content(store, sources=sources)
     recipients = recipients_for(to, lead_public=lead_public, bureau_intake_public=bureau_intake_public)
     channel = channel_of(kind)
     seq, prev = chain_position(content.events, identity.public.key_id, channel)
