@@ -126,6 +126,20 @@ def test_tables_round_trip_by_month_with_projection(new_case):
     assert months == {"2024-01", "2024-02", "2024-03", "2024-04"}
 
 
+def test_iter_table_yields_the_chunks_in_storage_order(new_case):
+    store = new_case("a")
+    t1, t2 = fee_table(5000, months=4), fee_table(300, start=5000, months=2)
+    store.write_table("b1", "fees", t1)
+    store.write_table("b2", "fees", t2)
+    chunks = list(store.iter_table("fees"))
+    assert [c.num_rows for c in chunks] == [c["rows"] for c in store.chunk_summary()]
+    assert pa.concat_tables(chunks).equals(store.read_table("fees"))
+    cols = list(store.iter_table("fees", ["fee_ocur_time", "mdtrt_id", "not_a_column"]))
+    assert all(c.column_names == ["fee_ocur_time", "mdtrt_id"] for c in cols)
+    assert pa.concat_tables(cols).equals(store.read_table("fees").select(["fee_ocur_time", "mdtrt_id"]))
+    assert list(store.iter_table("orders")) == []
+
+
 def test_rows_without_a_date_are_kept(new_case):
     store = new_case("a")
     t = fee_table(10)

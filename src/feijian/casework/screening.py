@@ -58,13 +58,29 @@ def case_tables(store, *, columns: Optional[dict] = None) -> dict:
     return out
 
 
+class StoredTable:
+    """A case table in the encrypted store as a chunked source for the screening engine: its chunks are
+    read one at a time (``CaseStore.iter_table``), so the fee lines are never held whole in Arrow."""
+
+    def __init__(self, store, name: str):
+        self.store, self.name = store, name
+
+    def chunks(self, columns: Optional[list] = None):
+        return self.store.iter_table(self.name, columns)
+
+
+def case_sources(store) -> dict:
+    """The case's imported tables as chunked sources (absent ones left out, so rules report "not run")."""
+    return {name: StoredTable(store, name) for name in load_contract().case_tables if store.has_table(name)}
+
+
 def screen_case(store, *, kb: Optional[KnowledgeBase] = None, rules: Optional[Iterable[str]] = None,
                 progress: Optional[ProgressFn] = None, cancelled: Optional[CancelledFn] = None,
                 save: bool = True) -> ScreeningResult:
     """Screen the case in ``store`` and save the run (an event with the run record, the hits and their
     lines). Cancelled before saving: nothing is written."""
     kb = kb if kb is not None else load_kb()
-    result = screen(case_tables(store), kb, rules=rules, progress=progress, cancelled=cancelled,
+    result = screen(case_sources(store), kb, rules=rules, progress=progress, cancelled=cancelled,
                     batch_hashes=batch_hashes(store))
     if save:
         store.save_screening(result.run, result.hits, result.hit_lines)

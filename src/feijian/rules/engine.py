@@ -24,7 +24,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Mapping, Optional
+from typing import Iterator, Mapping, Optional
 
 import duckdb
 import numpy as np
@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 
 from feijian.domain.contract import load_contract
 from feijian.domain.errors import InputError
+from feijian.domain.progress import CancelledFn, check_cancelled
 from feijian.rules.knowledge_base import KnowledgeBase
 
 MONEY = pa.decimal128(18, 4)
@@ -125,19 +126,27 @@ CREATE TABLE kb_items AS
 SELECT i.iid, k.*, {cap} AS cap FROM kb_items_src k LEFT JOIN item_ids i ON i.med_list_codg = k.med_list_codg;
 """
 
-# refund lines whose original exists and is itself an original (non-orphans); the candidates are few, so
-# they are the build side of the join and the fee lines are scanned once
-REFUND_SQL = """
+# refund lines (``init_feedetl_sn`` set) are few: they are collected from the fee chunks first
+# (``refund_cand``) and summed per original line over all of them (``refund_all_sums``), so each chunk of
+# original lines gets its net values as it streams in. A refund only counts when its original is an original
+# line (non-orphan); ``refund_lines`` and ``refund_sums`` keep those only, once every original is in.
+REFUND_CAND_SQL = """
 CREATE TABLE refund_cand AS
 SELECT lid, eid, iid, did, feedetl_sn, init_feedetl_sn, fee_ocur_time,
        CAST(fee_ocur_time AS DATE) AS fee_date, cnt, det_item_fee_sumamt AS amt
-FROM fees WHERE init_feedetl_sn IS NOT NULL;
+FROM refund_src;
 
+CREATE TABLE refund_all_sums AS
+SELECT eid, init_feedetl_sn AS feedetl_sn, sum(cnt) AS rcnt, sum(amt) AS ramt
+FROM refund_cand GROUP BY ALL;
+"""
+
+REFUND_SQL = """
 CREATE TABLE refund_lines AS
 SELECT * FROM refund_cand
-WHERE lid IN (SELECT c.lid FROM refund_cand c JOIN fees o ON o.eid = c.eid AND o.feedetl_sn = c.init_feedetl_sn
-              WHERE o.init_feedetl_sn IS NULL);
+WHERE lid IN (SELECT c.lid FROM refund_cand c JOIN orig_base o ON o.eid = c.eid AND o.feedetl_sn = c.init_feedetl_sn);
 DROP TABLE refund_cand;
+DROP TABLE refund_all_sums;
 
 CREATE TABLE refund_sums AS
 SELECT eid, init_feedetl_sn AS feedetl_sn, sum(cnt) AS rcnt, sum(amt) AS ramt
@@ -145,16 +154,26 @@ FROM refund_lines GROUP BY ALL;
 """
 
 # every original (non-refund) line once, lean: integer keys instead of the long strings (mdtrt_id,
-# med_list_codg, med_list_name, drord_no), which rules fetch for their hits only (``TEXT_JOIN``)
-ORIG_SQL = """
-CREATE TABLE orig_base AS
+# med_list_codg, med_list_name, drord_no), which rules fetch for their hits only (``TEXT_JOIN``); built
+# chunk by chunk from ``fee_chunk`` (originals of one chunk, keys encoded)
+ORIG_SELECT = """
 SELECT o.lid, o.eid, o.iid, o.did, o.nid, o.feedetl_sn, o.fee_ocur_time, CAST(o.fee_ocur_time AS DATE) AS fee_date,
-       o.list_type, o.pric, o.bilg_dr_codg,
+       {list_type} AS list_type, o.pric, {bilg_dr_codg} AS bilg_dr_codg,
        o.cnt, o.det_item_fee_sumamt AS amt {net}
-FROM fees o {join}
-WHERE o.init_feedetl_sn IS NULL;
+FROM fee_chunk o {join}
+"""
+# short, repetitive codes stored as DuckDB ENUMs (1–4 bytes instead of 16 per line); ``orig_net`` casts them
+# back, so rules see VARCHAR
+ENUM_COLUMNS = ("list_type", "bilg_dr_codg")
+NET_COLUMNS = (", CAST(o.cnt + coalesce(r.rcnt, 0) AS DECIMAL(18, 4)) AS net_cnt, "
+               "CAST(o.det_item_fee_sumamt + coalesce(r.ramt, 0) AS DECIMAL(18, 4)) AS net_amt")
+NET_JOIN = "LEFT JOIN refund_all_sums r ON r.eid = o.eid AND r.feedetl_sn = o.feedetl_sn"
 
-CREATE VIEW orig_net AS SELECT * {alias} FROM orig_base;
+ORIG_VIEWS_SQL = """
+CREATE VIEW orig_net AS
+SELECT lid, eid, iid, did, nid, feedetl_sn, fee_ocur_time, fee_date, CAST(list_type AS VARCHAR) AS list_type, pric,
+       CAST(bilg_dr_codg AS VARCHAR) AS bilg_dr_codg, cnt, amt, {net}
+FROM orig_base;
 
 CREATE VIEW net_lines AS SELECT * FROM orig_net WHERE net_cnt > 0;
 
@@ -203,75 +222,163 @@ RULE_COLUMNS = {
 }
 
 
+CHUNK_ROWS = 1_000_000  # an in-memory fees table is streamed into DuckDB in slices of this many rows
+KEY_SOURCES = {"enc": "mdtrt_id", "items": "med_list_codg", "orders": "drord_no", "names": "med_list_name"}
+
+
+def _chunks(source, name: str) -> Iterator[pa.Table]:
+    """The conformed chunks of one case table: an Arrow table in slices, or a chunked source's chunks
+    (anything with ``chunks(columns)``, e.g. the case store's, read only with the rules' columns)."""
+    columns = RULE_COLUMNS.get(name)
+    if isinstance(source, pa.Table):
+        pieces = (source.slice(i, CHUNK_ROWS) for i in range(0, max(source.num_rows, 1), CHUNK_ROWS))
+    else:
+        pieces = source.chunks(list(columns) if columns else None)
+    for piece in pieces:
+        yield conform(name, piece, columns)
+
+
+def _empty(name: str) -> pa.Table:
+    spec = load_contract().table(name)
+    return conform(name, pa.table({f.name: pa.array([], _ARROW[f.type]) for f in spec.fields}), RULE_COLUMNS.get(name))
+
+
+def _whole(source, name: str) -> pa.Table:
+    """A (small) case table in memory, conformed; absent → empty."""
+    if source is None:
+        return _empty(name)
+    pieces = list(_chunks(source, name))
+    return pa.concat_tables(pieces) if pieces else _empty(name)
+
+
 def _universe(columns: list) -> pa.Array:
-    chunks = [c.cast(pa.string()) for col in columns for c in col.chunks]
+    chunks = [c for col in columns for c in (col.chunks if isinstance(col, pa.ChunkedArray) else [col])]
+    chunks = [c.cast(pa.string()) for c in chunks]
     if not chunks:
         return pa.array([], pa.string())
     return pc.drop_null(pc.unique(pa.chunked_array(chunks, pa.string())))
 
 
-def _encode_keys(tables: dict) -> dict:
-    """Integer keys computed once in Arrow: ``eid`` (encounter: the same number for a ``mdtrt_id`` in every
-    case table), ``iid`` (item of a fee line), ``did`` (order number, in fees and orders) and ``lid`` (fee
-    row); a null string gets a null key. Joins and groupings on them are equivalent to those on the strings
-    and much cheaper. ``enc_ids`` and ``item_ids`` map the numbers back to the strings."""
-    with_id = [n for n, t in tables.items() if "mdtrt_id" in t.column_names]
-    has_order = [n for n in ("fees", "orders") if "drord_no" in tables[n].column_names]
-    # (universe name, source columns); then (table, new column, source column, universe name)
-    sources = {
-        "enc": [tables[n].column("mdtrt_id") for n in with_id],
-        "items": [tables["fees"].column("med_list_codg")],
-        "orders": [tables[n].column("drord_no") for n in has_order],
-        "names": [tables["fees"].column("med_list_name")],
-    }
-    jobs = ([(n, "eid", "mdtrt_id", "enc") for n in with_id] + [(n, "did", "drord_no", "orders") for n in has_order]
-            + [("fees", "iid", "med_list_codg", "items"), ("fees", "nid", "med_list_name", "names")])
-    # Arrow's hashing kernels release the GIL: two threads for the two cores
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        universes = dict(zip(sources, pool.map(_universe, sources.values())))
-        codes = list(pool.map(lambda j: pc.index_in(tables[j[0]].column(j[2]), value_set=universes[j[3]],
-                                                     skip_nulls=True), jobs))
-    enc, items, orders, names = (universes[k] for k in ("enc", "items", "orders", "names"))
-    out = dict(tables)
-    for (name, col, _, _), arr in zip(jobs, codes):
-        out[name] = out[name].append_column(col, arr)
-    out["fees"] = out["fees"].append_column("lid", pa.array(np.arange(out["fees"].num_rows, dtype=np.int64)))
-    out["enc_ids"] = pa.table({"eid": pa.array(np.arange(len(enc), dtype=np.int32)), "mdtrt_id": enc})
-    out["item_ids"] = pa.table({"iid": pa.array(np.arange(len(items), dtype=np.int32)), "med_list_codg": items})
-    out["order_ids"] = pa.table({"did": pa.array(np.arange(len(orders), dtype=np.int32)), "drord_no": orders})
-    out["name_ids"] = pa.table({"nid": pa.array(np.arange(len(names), dtype=np.int32)), "med_list_name": names})
-    return out
+def _key_codes(pool: ThreadPoolExecutor, table: pa.Table, jobs: list, universes: dict) -> pa.Table:
+    """``table`` with an integer key column per job (new column, source column, universe name): the
+    position of the value in its universe; a null string gets a null key. Arrow's hashing kernels release
+    the GIL, so the jobs run on two threads."""
+    codes = pool.map(lambda j: pc.index_in(table.column(j[1]), value_set=universes[j[2]], skip_nulls=True), jobs)
+    for (col, _, _), arr in zip(jobs, list(codes)):
+        table = table.append_column(col, arr)
+    return table
 
 
-def prepare(tables: Mapping[str, pa.Table], kb: KnowledgeBase, con: Optional[duckdb.DuckDBPyConnection] = None) -> Context:
-    """Register the tables and build the common definitions once per run."""
+FEE_KEYS = [("eid", "mdtrt_id", "enc"), ("iid", "med_list_codg", "items"), ("did", "drord_no", "orders"),
+            ("nid", "med_list_name", "names")]
+
+
+def _load_fees(con: duckdb.DuckDBPyConnection, source, small: dict, pool: ThreadPoolExecutor,
+               cancelled: Optional[CancelledFn]) -> dict:
+    """Stream the fee lines into DuckDB without ever holding them whole in Arrow (issue 4: memory).
+
+    Pass 1 reads the chunks for the key universes — ``eid`` (encounter: the same number for a ``mdtrt_id``
+    in every case table), ``iid`` (item), ``did`` (order number, in fees and orders), ``nid`` (item name) —
+    and keeps the refund lines. Pass 2 reads them again, numbers the keys, and appends each chunk's original
+    lines with their net values to ``orig_base``. ``lid`` is the fee row's position in the table. Returns the
+    universes (``enc_ids`` … map the numbers back to the strings)."""
+    contract = load_contract()
+    parts: dict = {k: [] for k in (*KEY_SOURCES, *ENUM_COLUMNS)}
+    columns = {**KEY_SOURCES, **{c: c for c in ENUM_COLUMNS}}
+    refunds: list[pa.Table] = []
+    offset = 0
+    for chunk in _chunks(source, "fees") if source is not None else ():
+        check_cancelled(cancelled)
+        for k, u in zip(parts, list(pool.map(lambda k, c=chunk: pc.unique(c.column(columns[k])), parts))):
+            parts[k].append(u)
+        is_refund = pc.is_valid(chunk.column("init_feedetl_sn"))
+        if pc.any(is_refund).as_py():
+            rows = np.flatnonzero(is_refund.to_numpy(zero_copy_only=False))
+            refunds.append(chunk.take(rows).append_column("lid", pa.array(rows + offset, pa.int64())))
+        offset += chunk.num_rows
+    # the encounter numbers in the contract's table order (fees' values where fees stand), as before
+    enc_cols = []
+    for name in contract.case_tables:
+        if name == "fees":
+            enc_cols += parts["enc"]
+        elif "mdtrt_id" in small[name].column_names:
+            enc_cols.append(small[name].column("mdtrt_id"))
+    universes = {"enc": _universe(enc_cols), "items": _universe(parts["items"]),
+                 "orders": _universe(parts["orders"] + [small["orders"].column("drord_no")]),
+                 "names": _universe(parts["names"])}
+    stored = {}
+    for col in ENUM_COLUMNS:
+        values = _universe(parts[col])
+        stored[col] = f"o.{col}"
+        if len(values):
+            con.register("enum_values", pa.table({"v": values}))
+            con.execute(f"CREATE TYPE enum_{col} AS ENUM (SELECT v FROM enum_values)")
+            con.unregister("enum_values")
+            stored[col] = f"CAST(o.{col} AS enum_{col})"
+    del parts
+
+    refund_src = pa.concat_tables(refunds) if refunds else _empty("fees").append_column("lid", pa.array([], pa.int64()))
+    con.register("refund_src", _key_codes(pool, refund_src, FEE_KEYS, universes))
+    con.execute(REFUND_CAND_SQL)
+    con.unregister("refund_src")
+    del refunds, refund_src
+    netted = con.execute("SELECT count(*) FROM refund_all_sums").fetchall()[0][0] > 0
+    select = ORIG_SELECT.format(net=NET_COLUMNS if netted else "", join=NET_JOIN if netted else "", **stored)
+
+    def pass2() -> Iterator[pa.Table]:
+        seen = False
+        for chunk in _chunks(source, "fees") if source is not None else ():
+            seen = True
+            yield chunk
+        if not seen:  # no lines at all: orig_base is still made, empty
+            yield _empty("fees")
+
+    offset = 0
+    created = False
+    for chunk in pass2():
+        check_cancelled(cancelled)
+        lid = pa.array(np.arange(offset, offset + chunk.num_rows, dtype=np.int64))
+        offset += chunk.num_rows
+        originals = pc.is_null(chunk.column("init_feedetl_sn"))
+        chunk = chunk.append_column("lid", lid).filter(originals)
+        con.register("fee_chunk", _key_codes(pool, chunk, FEE_KEYS, universes))
+        con.execute(("INSERT INTO orig_base " if created else "CREATE TABLE orig_base AS ") + select)
+        con.unregister("fee_chunk")
+        created = True
+        del chunk
+    con.execute(REFUND_SQL)
+    con.execute(ORIG_VIEWS_SQL.format(net="net_cnt, net_amt" if netted else "cnt AS net_cnt, amt AS net_amt"))
+    return universes
+
+
+def prepare(tables: Mapping[str, object], kb: KnowledgeBase, con: Optional[duckdb.DuckDBPyConnection] = None, *,
+            cancelled: Optional[CancelledFn] = None) -> Context:
+    """Register the tables and build the common definitions once per run. A table is an Arrow table or a
+    chunked source (``chunks(columns)`` yielding Arrow tables, e.g. the case store's): the fee lines are
+    streamed into DuckDB chunk by chunk (:func:`_load_fees`), the other (small) tables are held in Arrow."""
     con = con or connect()
     contract = load_contract()
     present = frozenset(n for n, t in tables.items() if t is not None and n in contract.case_tables)
-    conformed = {}
-    for name in contract.case_tables:
-        t = tables.get(name)
-        if t is None:
-            t = pa.table({f.name: pa.array([], _ARROW[f.type]) for f in contract.table(name).fields})
-        conformed[name] = conform(name, t, RULE_COLUMNS.get(name))  # only what the rules read
-    for name, t in _encode_keys(conformed).items():
-        con.register(name, t)
+    small = {name: _whole(tables.get(name), name) for name in contract.case_tables if name != "fees"}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        universes = _load_fees(con, tables.get("fees"), small, pool, cancelled)
+        jobs = {name: [j for j in (("eid", "mdtrt_id", "enc"), ("did", "drord_no", "orders"))
+                       if j[1] in t.column_names] for name, t in small.items()}
+        for name, t in small.items():
+            con.register(name, _key_codes(pool, t, jobs[name], universes))
+    for name, key, universe in (("enc_ids", "eid", "enc"), ("item_ids", "iid", "items"),
+                                ("order_ids", "did", "orders"), ("name_ids", "nid", "names")):
+        values = universes[universe]
+        con.register(name, pa.table({key: pa.array(np.arange(len(values), dtype=np.int32)),
+                                     KEY_SOURCES[universe]: values}))
     for name, t in kb.tables().items():
         con.register(name + ("_src" if name == "kb_items" else ""), t)
 
     lv = None
-    inst = tables.get("institution")
-    if inst is not None and inst.num_rows and "medins_lv" in inst.column_names:
+    inst = small["institution"]
+    if inst.num_rows and "medins_lv" in inst.column_names:
         lv = inst.column("medins_lv")[0].as_py()
         lv = str(lv).strip() if lv is not None else None
     cap = f"price_cap_l{lv}" if lv in ("1", "2", "3") else "CAST(NULL AS DECIMAL(18, 4))"
     con.execute(COMMON_SQL.format(inpatient=inpatient_predicate(kb), cap=cap))
-    con.execute(REFUND_SQL)
-    if con.execute("SELECT count(*) FROM refund_sums").fetchone()[0]:
-        sql = ORIG_SQL.format(net=", CAST(o.cnt + coalesce(r.rcnt, 0) AS DECIMAL(18, 4)) AS net_cnt, "
-                                  "CAST(o.det_item_fee_sumamt + coalesce(r.ramt, 0) AS DECIMAL(18, 4)) AS net_amt",
-                              join="LEFT JOIN refund_sums r ON r.eid = o.eid AND r.feedetl_sn = o.feedetl_sn", alias="")
-    else:  # no refunds: the net values are the line's own, not stored twice
-        sql = ORIG_SQL.format(net="", join="", alias=", cnt AS net_cnt, amt AS net_amt")
-    con.execute(sql)
     return Context(con=con, kb=kb, present=present, medins_lv=lv if lv in ("1", "2", "3") else None)

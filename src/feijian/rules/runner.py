@@ -177,11 +177,11 @@ def _frame(parts: list[pa.Table], schema: pa.Schema) -> pd.DataFrame:
     return t.to_pandas(types_mapper=pd.ArrowDtype)
 
 
-def screen(tables: Mapping[str, Optional[pa.Table]], kb: KnowledgeBase, *, rules: Optional[Iterable[str]] = None,
+def screen(tables: Mapping[str, object], kb: KnowledgeBase, *, rules: Optional[Iterable[str]] = None,
            progress: Optional[ProgressFn] = None, cancelled: Optional[CancelledFn] = None,
            batch_hashes: Sequence[str] = (), memory_limit: Optional[str] = None) -> ScreeningResult:
-    """Screen the case tables (``{table name: Arrow table}``; absent or None = not imported) with the
-    knowledge base. Raises :class:`Cancelled` when ``cancelled()`` turns true (checked between rules)."""
+    """Screen the case tables (``{table name: Arrow table or chunked source}``, see ``engine.prepare``;
+    absent or None = not imported) with the knowledge base. Raises :class:`Cancelled` when ``cancelled()`` turns true (checked between rules)."""
     started = utc_now()
     codes = select_rules(rules)
     catalogue = load_catalogue()
@@ -211,7 +211,7 @@ def screen(tables: Mapping[str, Optional[pa.Table]], kb: KnowledgeBase, *, rules
             from feijian.rules.engine import connect
 
             con = connect(**kwargs)
-            ctx = prepare(tables, kb, con)
+            ctx = prepare(tables, kb, con, cancelled=cancelled)
         done = len(codes) - len(runnable)
         for code in runnable:
             check_cancelled(cancelled)

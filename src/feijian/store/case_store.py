@@ -323,6 +323,31 @@ class CaseStore:
             pieces = [f.result() for f in futures]
         return columnar.concat(pieces) if pieces else None
 
+    def iter_table(self, table: str, columns: list[str] | None = None) -> Iterator[pa.Table]:
+        """The table's chunks one by one, in storage order (the order :meth:`read_table` concatenates): a
+        consumer that copies each chunk elsewhere (screening into DuckDB) never holds the whole table. Two
+        chunk is decompressed ahead on a worker thread while the consumer works on this one."""
+        def decode(blob: bytes) -> pa.Table:
+            try:
+                return columnar.decode(blob, columns)
+            except pa.ArrowInvalid as exc:
+                raise DamagedStore(f"表 {table} 的数据块已损坏 / damaged chunk of table {table}: {exc}") from None
+
+        with _damage_as_error(self.path):
+            ids = [r[0] for r in self.conn.execute("SELECT chunk_id FROM chunks WHERE tbl = ? ORDER BY chunk_id",
+                                                   (table,))]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            ahead: list = []
+            for chunk_id in ids:
+                with _damage_as_error(self.path):
+                    blob = self.conn.execute("SELECT data FROM chunks WHERE chunk_id = ?", (chunk_id,)).fetchone()[0]
+                ahead.append(pool.submit(decode, blob))
+                del blob
+                if len(ahead) > 1:
+                    yield ahead.pop(0).result()
+            while ahead:
+                yield ahead.pop(0).result()
+
     def has_table(self, table: str) -> bool:
         return self.conn.execute("SELECT 1 FROM chunks WHERE tbl = ? LIMIT 1", (table,)).fetchone() is not None
 
@@ -387,6 +412,33 @@ class CaseStore:
     def hits(self) -> pd.DataFrame:
         row = self.conn.execute("SELECT hits FROM screening_runs ORDER BY seq DESC LIMIT 1").fetchone()
         return codec.frame_from_blob(row[0]) if row else pd.DataFrame()
+
+    def hits_table(self, columns: list[str] | None = None) -> pa.Table | None:
+        """The latest run's hits as Arrow (amounts stay decimal128, no Python object per row), or None
+        before any screening; ``columns`` selects (absent names are ignored)."""
+        row = self.conn.execute("SELECT hits FROM screening_runs ORDER BY seq DESC LIMIT 1").fetchone()
+        if row is None:
+            return None
+        table = pa.ipc.open_file(pa.py_buffer(row[0])).read_all()
+        table = table.replace_schema_metadata(None)  # pandas metadata of the saved frame: not needed here
+        return table.select([c for c in columns if c in table.column_names]) if columns is not None else table
+
+    def table_chunks(self, table: str) -> list[tuple[int, int]]:
+        """(chunk_id, rows) of ``table``'s stored chunks in reading order (the order of :meth:`read_table`)."""
+        return [(int(i), int(n)) for i, n in self.conn.execute(
+            "SELECT chunk_id, rows FROM chunks WHERE tbl = ? ORDER BY chunk_id", (table,))]
+
+    def read_chunk(self, chunk_id: int) -> pa.RecordBatchFileReader:
+        """One stored chunk as an Arrow IPC file reader: its record batches are decompressed only when
+        read (``get_batch(i)``), so a page of a 13M-row table costs one chunk's decryption, not the table's."""
+        with _damage_as_error(self.path):
+            row = self.conn.execute("SELECT data FROM chunks WHERE chunk_id = ?", (int(chunk_id),)).fetchone()
+        if row is None:
+            raise InputError(f"没有数据块 {chunk_id} / no chunk {chunk_id}")
+        try:
+            return pa.ipc.open_file(pa.py_buffer(row[0]))
+        except pa.ArrowInvalid as exc:
+            raise DamagedStore(f"数据块 {chunk_id} 已损坏 / damaged chunk {chunk_id}: {exc}") from None
 
     def hit_lines(self, hit_ids=None) -> pd.DataFrame:
         row = self.conn.execute("SELECT hit_lines FROM screening_runs ORDER BY seq DESC LIMIT 1").fetchone()
