@@ -1,6 +1,7 @@
 """The installer scripts: the NSIS script compiles with Debian's makensis, the Linux desktop entry is valid,
 and the frozen Linux bundle passes its self-test (marked `frozen`: skip locally with -m 'not frozen')."""
 
+import importlib.util
 import os
 import re
 import shutil
@@ -13,6 +14,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTALLER = ROOT / "installer"
+
+
+def _load(name: str, path: Path):
+    """installer/ is no package (and `build` would clash with PyPA's): load its scripts by path."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+build = _load("feijian_installer_build", INSTALLER / "build.py")
+bundle_rules = _load("feijian_installer_bundle_rules", INSTALLER / "bundle_rules.py")
 
 
 @pytest.mark.skipif(shutil.which("makensis") is None, reason="makensis (Debian nsis) not installed")
@@ -43,13 +56,104 @@ def test_spec_bundles_resources_and_filters_qt_translations():
     spec = (INSTALLER / "feijian.spec").read_text(encoding="utf-8")
     assert 'str(ROOT / "resources"), "resources"' in spec
     assert "upx=False" in spec and "exclude_binaries=True" in spec  # one-folder, no UPX
-    ns: dict = {}
-    exec(re.search(r"def keep_data.*?return True\n", spec, re.S).group(0), ns)
-    keep = ns["keep_data"]
+    assert "keep_data(" in spec and "keep_binary(" in spec and "prune_unreferenced(" in spec
+    keep = bundle_rules.keep_data
     assert keep("PySide6/Qt/translations/qtbase_zh_CN.qm")
     assert keep("PySide6/Qt/translations/qtbase_en.qm")
     assert not keep("PySide6/Qt/translations/qtbase_de.qm")
     assert keep("resources/translations/feijian_en.qm")
+    assert keep("numpy-2.4.6.dist-info/licenses/numpy/_core/include/numpy/libdivide/LICENSE.txt")  # licences stay
+    assert not keep("pyarrow/include/arrow/api.h") and not keep("pyarrow/table.pxi")
+
+
+@pytest.mark.parametrize("dest, kept", [
+    ("PySide6/Qt/plugins/platforms/libqxcb.so", True),
+    ("PySide6/Qt/plugins/platforms/libqwayland.so", True),
+    ("PySide6/Qt/plugins/platforms/libqoffscreen.so", True),
+    ("PySide6\\plugins\\platforms\\qwindows.dll", True),
+    ("PySide6/Qt/plugins/platforms/libqvnc.so", False),
+    ("PySide6/Qt/plugins/platforms/libqeglfs.so", False),
+    ("PySide6/Qt/plugins/platforms/libqminimal.so", False),
+    ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", False),
+    ("PySide6/Qt/plugins/generic/libqevdevmouseplugin.so", False),
+    ("PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so", True),  # Chinese input
+    ("PySide6/Qt/plugins/imageformats/libqjpeg.so", True),  # evidence photos preview
+    ("pyarrow/lib.cpython-311-x86_64-linux-gnu.so", True),
+    ("pyarrow/_compute.cpython-311-x86_64-linux-gnu.so", True),
+    ("pyarrow/_flight.cpython-311-x86_64-linux-gnu.so", False),
+    ("pyarrow/_s3fs.cpython-311-x86_64-linux-gnu.so", False),
+    ("pyarrow/libarrow_flight.so.2600", False),
+    ("PIL/_imaging.cpython-311-x86_64-linux-gnu.so", True),  # reportlab imports PIL.Image
+    ("PIL/_avif.cpython-311-x86_64-linux-gnu.so", False),
+    ("python3.11/lib-dynload/_codecs_cn.cpython-311-x86_64-linux-gnu.so", True),  # GBK extracts
+    ("python3.11/lib-dynload/readline.cpython-311-x86_64-linux-gnu.so", False),
+])
+def test_binary_filter_keeps_what_feijian_loads(dest, kept):
+    assert bundle_rules.keep_binary(dest) is kept
+
+
+def test_prune_drops_libraries_only_dropped_parts_linked_and_dead_copies():
+    toc = [
+        ("pyarrow/lib.cpython-311-x86_64-linux-gnu.so", "/site/pyarrow/lib.so", "BINARY"),  # linked by _compute
+        ("pyarrow/_compute.cpython-311-x86_64-linux-gnu.so", "/site/pyarrow/_compute.so", "EXTENSION"),
+        ("pyarrow/libarrow_python.so.2600", "/site/pyarrow/libarrow_python.so.2600", "BINARY"),
+        ("pyarrow/libarrow_python.so", "/site/pyarrow/libarrow_python.so", "BINARY"),  # dead copy
+        ("pyarrow/libarrow.so.2600", "/site/pyarrow/libarrow.so.2600", "BINARY"),
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", "/site/qxcb.so", "BINARY"),
+        ("PySide6/Qt/lib/libQt6XcbQpa.so.6", "/site/libQt6XcbQpa.so.6", "BINARY"),
+        ("libxcb-cursor.so.0", "/usr/lib/libxcb-cursor.so.0", "BINARY"),
+        ("libcairo.so.2", "/usr/lib/libcairo.so.2", "BINARY"),  # only the dropped GTK theme linked it
+        ("libpixman-1.so.0", "/usr/lib/libpixman-1.so.0", "BINARY"),
+        ("libpython3.11.so.1.0", "/usr/lib/libpython3.11.so.1.0", "BINARY"),  # dlopen()ed by the bootloader
+        ("libarrow.so.2600", "pyarrow/libarrow.so.2600", "SYMLINK"),
+        ("libcairo.so.2.1", "libcairo.so.2", "SYMLINK"),
+    ]
+    needs = {
+        "/site/pyarrow/_compute.so": ["lib.cpython-311-x86_64-linux-gnu.so", "libarrow.so.2600"],
+        "/site/pyarrow/lib.so": ["libarrow_python.so.2600"],
+        "/site/pyarrow/libarrow_python.so.2600": ["libarrow.so.2600", "libc.so.6"],
+        "/site/qxcb.so": ["libQt6XcbQpa.so.6"],
+        "/usr/lib/libcairo.so.2": ["libpixman-1.so.0"],
+    }
+    kept, dropped = bundle_rules.prune_unreferenced(toc, lambda src: needs.get(src, []))
+    assert {e[0] for e in dropped} == {"pyarrow/libarrow_python.so", "libcairo.so.2", "libpixman-1.so.0",
+                                       "libcairo.so.2.1"}
+    assert len(kept) + len(dropped) == len(toc)
+    assert ("libarrow.so.2600", "pyarrow/libarrow.so.2600", "SYMLINK") in kept
+
+
+@pytest.mark.skipif(shutil.which("strip") is None, reason="binutils strip not installed")
+def test_strip_shrinks_libraries_but_spares_patchelf_rewritten_wheel_libs(tmp_path):
+    import ctypes
+    import _csv  # a stdlib extension module built with symbols
+
+    source = Path(_csv.__file__)
+    sections = subprocess.run(["readelf", "-S", "-W", str(source)], capture_output=True, text=True).stdout
+    if ".symtab" not in sections:
+        pytest.skip("this Python's _csv module is already stripped: nothing to measure")
+    bundle = tmp_path / "feijian"
+    plain = bundle / "_internal" / "pkg" / "_mod.cpython-311-x86_64-linux-gnu.so"
+    wheel_lib = bundle / "_internal" / "pkg.libs" / "libvendored-1a2b3c.so.1"
+    for target in (plain, wheel_lib):
+        target.parent.mkdir(parents=True)
+        shutil.copy2(source, target)
+    saved = build.strip_binaries(bundle)
+    assert saved == source.stat().st_size - plain.stat().st_size > 0
+    assert wheel_lib.read_bytes() == source.read_bytes()
+    ctypes.CDLL(str(plain))  # still a loadable shared object
+
+
+def test_size_report_groups_by_package_and_lists_largest_files(tmp_path):
+    bundle = tmp_path / "feijian"
+    (bundle / "_internal" / "pyarrow").mkdir(parents=True)
+    (bundle / "_internal" / "pyarrow" / "libarrow.so").write_bytes(b"a" * 3 * 2**20)
+    (bundle / "_internal" / "pyarrow" / "lib.so").write_bytes(b"b" * 2**20)
+    (bundle / "_internal" / "libpython3.11.so.1.0").write_bytes(b"c" * 2 * 2**20)
+    (bundle / "feijian").write_bytes(b"d" * 2**19)
+    report = build.size_report(bundle, top=2)
+    packages, largest = report.split("largest 2 files")
+    assert packages.splitlines()[1:] == ["      4.0  pyarrow", "      2.0  libpython3.11.so.1.0"]
+    assert largest.splitlines()[1:] == ["      3.0  _internal/pyarrow/libarrow.so", "      2.0  _internal/libpython3.11.so.1.0"]
 
 
 def test_desktop_entry_names_the_app_in_chinese_and_opens_packages():
@@ -64,10 +168,22 @@ def test_desktop_entry_names_the_app_in_chinese_and_opens_packages():
 @pytest.mark.skipif(os.environ.get("FEIJIAN_SKIP_FROZEN") == "1", reason="FEIJIAN_SKIP_FROZEN=1")
 def test_frozen_linux_bundle_passes_selftest_offscreen():
     pytest.importorskip("PyInstaller")
-    res = subprocess.run([sys.executable, str(INSTALLER / "build.py"), "--selftest", "--tarball"],
+    res = subprocess.run([sys.executable, str(INSTALLER / "build.py"), "--selftest", "--tarball", "--sizes"],
                          cwd=ROOT, capture_output=True, text=True, timeout=1200)
-    print(res.stdout[-4000:], res.stderr[-4000:])
+    print(res.stdout[-6000:], res.stderr[-4000:])
     assert res.returncode == 0, res.stderr[-3000:]
     assert "selftest passed" in res.stdout
     sizes = re.search(r"unpacked size (\d+) MB", res.stdout)
     assert sizes, res.stdout
+    internal = ROOT / "dist" / "feijian" / "_internal"
+    names = {str(p.relative_to(internal)) for p in internal.rglob("*")}
+    # on-screen platforms for Linux desktops stay next to offscreen; the parts measured as never loaded are gone
+    for needed in ("PySide6/Qt/plugins/platforms/libqxcb.so", "PySide6/Qt/plugins/platforms/libqwayland.so",
+                   "PySide6/Qt/plugins/platforms/libqoffscreen.so", "PySide6/Qt/translations/qtbase_zh_CN.qm"):
+        assert needed in names, needed
+    gone = [n for n in names if re.search(r"libqgtk3|libcairo|libpango|pyarrow/_flight|pyarrow/include|"
+                                          r"libqvnc|libQt6Network|translations/qtbase_de", n)]
+    assert gone == []
+    sections = subprocess.run(["readelf", "-S", "-W", str(internal / "pyarrow" / "libarrow.so.2600")],
+                              capture_output=True, text=True, check=True).stdout
+    assert ".symtab" not in sections  # stripped after the build
