@@ -15,7 +15,6 @@ import os
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -29,29 +28,68 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from feijian.gui.app import create_application  # noqa: E402
 
 
-def hits_frame(n: int, seed: int = 1) -> pd.DataFrame:
-    """n synthetic hits with the columns of the hits page (rule, department, doctor, status …)."""
+def hits_tables(n: int, seed: int = 1):
+    """n synthetic hits as the screening runner makes them (Arrow, amounts decimal128(38, 10), the runner's
+    columns), their hit lines, and the visits they point at (department, doctor, admission)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     rng = np.random.default_rng(seed)
-    rules = np.array([f"R{i:02d} 规则名称{i}" for i in range(1, 31)], dtype=object)
+    codes = np.array([f"R{i:02d}" for i in range(1, 31)], dtype=object)
     depts = np.array(["心内科", "骨科", "普外科", "神经内科", "呼吸科", "儿科", "妇产科", "肿瘤科", "康复科", "ICU"], dtype=object)
-    doctors = np.array([f"D{i:04d}" for i in range(400)], dtype=object)
-    cents = rng.integers(100, 5_000_000, n)
-    amounts = pd.array([Decimal(int(c)) / 100 for c in cents], dtype=object)
-    rule_idx = rng.integers(0, len(rules), n)
-    return pd.DataFrame({
-        "hit_id": [f"h{i:09d}" for i in range(n)],
-        "rule_code": [r.split()[0] for r in rules[rule_idx]],
-        "rule": rules[rule_idx],
-        "mdtrt_id": [f"ZY{i:010d}" for i in rng.integers(0, n // 3 + 1, n)],
-        "dept": depts[rng.integers(0, len(depts), n)],
-        "doctor": doctors[rng.integers(0, len(doctors), n)],
-        "date": pd.to_datetime("2025-01-01") + pd.to_timedelta(rng.integers(0, 365, n), unit="D"),
-        "amount": amounts,
-        "detail": np.char.add("同日重复收费 数量 ", rng.integers(2, 9, n).astype(str)).astype(object),
-        "status": np.array(["open", "confirmed", "dismissed"], dtype=object)[rng.choice(3, n, p=[0.8, 0.15, 0.05])],
-        "reason": "",
-        "med_list_codg": [f"0{c:08d}" for c in rng.integers(0, 5000, n)],
+    n_visits = n // 3 + 1
+    visit_ids = np.char.add("ZY", np.char.zfill(np.arange(n_visits).astype(str), 10))
+    begin = np.datetime64("2025-01-01T08:00") + rng.integers(0, 365 * 24 * 60, n_visits).astype("timedelta64[m]")
+    visits = pa.table({
+        "mdtrt_id": pa.array(visit_ids, pa.string()),
+        "psn_no": pa.array(np.char.add("P", np.char.zfill(rng.integers(0, n_visits, n_visits).astype(str), 9)), pa.string()),
+        "adm_dept_name": pa.array(depts[rng.integers(0, len(depts), n_visits)], pa.string()),
+        "atddr_no": pa.array(np.char.add("D", np.char.zfill(rng.integers(0, 400, n_visits).astype(str), 4)), pa.string()),
+        "begntime": pa.array(begin.astype("datetime64[us]")),
+        "endtime": pa.array((begin + rng.integers(1, 20 * 24 * 60, n_visits).astype("timedelta64[m]")).astype("datetime64[us]")),
     })
+    visit_of_hit = rng.integers(0, n_visits, n)
+    cents = rng.integers(100, 5_000_000, n)
+    text = np.char.add(np.char.add((cents // 100).astype(str), "."), np.char.zfill((cents % 100).astype(str), 2))
+    amount = pc.cast(pa.array(text, pa.string()), pa.decimal128(38, 10))
+    day = (np.datetime64("2025-01-01") + rng.integers(0, 365, n).astype("timedelta64[D]")).astype("datetime64[D]")
+    qty = rng.integers(2, 9, n).astype(str)
+    hits = pa.table({
+        "hit_id": pa.array(np.char.add("h", np.char.zfill(np.arange(n).astype(str), 15)), pa.string()),
+        "rule_code": pa.array(codes[rng.integers(0, len(codes), n)], pa.string()),
+        "grain": pa.array(np.full(n, "line", dtype=object), pa.string()),
+        "mdtrt_id": pa.array(visit_ids[visit_of_hit], pa.string()),
+        "feedetl_sn": pa.array(np.char.add("F", np.arange(n).astype(str)), pa.string()),
+        "med_list_codg": pa.array(np.char.add("XB01AC", np.char.zfill(rng.integers(0, 5000, n).astype(str), 5)), pa.string()),
+        "date": pa.array(day, pa.date32()),
+        "drord_no": pa.nulls(n, pa.string()),
+        "period_start": pa.nulls(n, pa.date32()),
+        "subject": pa.nulls(n, pa.string()),
+        "amount": amount,
+        "detail": pa.array(np.char.add(np.char.add("同日重复收费 数量 ", qty), " 次，超出医嘱"), pa.string()),
+    })
+    lines = pa.table({"hit_id": hits["hit_id"], "mdtrt_id": hits["mdtrt_id"], "feedetl_sn": hits["feedetl_sn"],
+                      "amount": hits["amount"]})
+    return hits, lines, visits
+
+
+def hits_case(tmp: Path, n: int):
+    """A real case store holding n hits of a screening run and their visits (what the app opens)."""
+    import uuid
+
+    from feijian.domain.records import CaseInfo, ScreeningRun
+    from feijian.gui.session import Session
+
+    hits, lines, visits = hits_tables(n)
+    session = Session(tmp / "home")
+    session.identity = session.identities.create("基准", "B-1", "inspector", "benchmark-passphrase", fast=True)
+    path = session.create_case(CaseInfo(str(uuid.uuid4()), "bench", "H1", "基准医院", "3"))
+    store = session.open_case(path)
+    store.write_table("bench-visits", "visits", visits)
+    run = ScreeningRun(str(uuid.uuid4()), "bench", "kb", (), "2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z",
+                       ("R01",), hit_count=n)
+    store.save_screening(run, hits.to_pandas(types_mapper=pd.ArrowDtype), lines.to_pandas(types_mapper=pd.ArrowDtype))
+    return session, path, store
 
 
 def timed(label: str, fn, target: float) -> float:
@@ -65,32 +103,47 @@ def timed(label: str, fn, target: float) -> float:
 
 
 def bench_hits(n: int) -> bool:
-    from feijian.gui.pages.hits_page import HitsView
+    """The hits page as the app opens it: a real case store → CaseContext.hits() → HitsPage."""
+    from feijian.gui.case_window import CaseContext
+    from feijian.gui.pages.hits_page import HitsPage
+    from feijian.gui.tasks import TaskRunner
 
-    print(f"building {n:,} hits …", flush=True)
-    frame = hits_frame(n)
-    view = HitsView()
-    view.resize(1400, 800)
-    view.show()
-    ok = True
-    ok &= timed(f"open hits page ({n:,} hits)", lambda: (view.set_hits(frame), view.table.viewport().repaint()), 1.0) < 1.0
-    amount_col = view.model.column_of("amount")
-    rule_col = view.model.column_of("rule")
-    ok &= timed("sort by amount (descending)", lambda: view.model.sort(amount_col, Qt.SortOrder.DescendingOrder), 1.0) < 1.0
-    ok &= timed("sort by rule", lambda: view.model.sort(rule_col, Qt.SortOrder.AscendingOrder), 1.0) < 1.0
-    ok &= timed("filter: one department", lambda: view.dept.setCurrentIndex(2), 1.0) < 1.0
-    ok &= timed("filter: + status 待核查", lambda: view.status.setCurrentIndex(1), 1.0) < 1.0
-    ok &= timed("filter: + amount ≥ 10,000", lambda: view.min_amount.setValue(10_000), 1.0) < 1.0
-    view.text.setText("ZY00000001")
-    ok &= timed("filter: + free text (first search)", view.apply_filters, 1.0) < 1.0
-    view.dept.setCurrentIndex(0)
-    view.status.setCurrentIndex(0)
-    view.min_amount.setValue(0)
-    view.text.setText("")
-    ok &= timed("group by department", lambda: view.group.setCurrentIndex(2), 1.0) < 1.0
-    ok &= timed("scroll to the end and paint", lambda: (view.table.scrollToBottom(), view.table.viewport().repaint()), 1.0) < 1.0
-    print(f"rows shown after filters cleared: {view.model.rowCount():,}")
-    view.close()
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"building a case with {n:,} hits …", flush=True)
+        session, path, store = hits_case(Path(tmp), n)
+        ctx = CaseContext(store, path, session, TaskRunner())
+        page = HitsPage(ctx)
+        view = page.view
+        page.resize(1400, 800)
+        page.show()
+        ok = True
+        ok &= timed(f"open hits page ({n:,} hits, from the store)",
+                    lambda: (page.activate(), view.table.viewport().repaint()), 1.0) < 1.0
+        amount_col = view.model.column_of("amount")
+        rule_col = view.model.column_of("rule")
+        mdtrt_col = view.model.column_of("mdtrt_id")
+        ok &= timed("sort by amount (descending, first)", lambda: view.model.sort(amount_col, Qt.SortOrder.DescendingOrder), 1.0) < 1.0
+        ok &= timed("sort by rule (first)", lambda: view.model.sort(rule_col, Qt.SortOrder.AscendingOrder), 1.0) < 1.0
+        ok &= timed("sort by encounter ID (first, 330k values)", lambda: view.model.sort(mdtrt_col, Qt.SortOrder.AscendingOrder), 1.0) < 1.0
+        ok &= timed("filter: one department", lambda: view.dept.setCurrentIndex(2), 1.0) < 1.0
+        ok &= timed("filter: + status 待核查", lambda: view.status.setCurrentIndex(1), 1.0) < 1.0
+        ok &= timed("filter: + amount ≥ 10,000", lambda: view.min_amount.setValue(10_000), 1.0) < 1.0
+        view.text.setText("zy00000001")
+        ok &= timed("filter: + free text (first search)", view.apply_filters, 1.0) < 1.0
+        view.dept.setCurrentIndex(0)
+        view.status.setCurrentIndex(0)
+        view.min_amount.setValue(0)
+        view.text.setText("超出医嘱")
+        ok &= timed("filter: free text over all hits", view.apply_filters, 1.0) < 1.0
+        view.text.setText("")
+        view.apply_filters()
+        ok &= timed("group by department", lambda: view.group.setCurrentIndex(2), 1.0) < 1.0
+        ok &= timed("group by encounter (330k groups)", lambda: view.group.setCurrentIndex(4), 1.0) < 1.0
+        view.group.setCurrentIndex(0)
+        ok &= timed("scroll to the end and paint", lambda: (view.table.scrollToBottom(), view.table.viewport().repaint()), 1.0) < 1.0
+        print(f"rows shown after filters cleared: {view.model.rowCount():,}; {view.count.text()}")
+        page.close()
+        store.close()
     return ok
 
 

@@ -325,7 +325,7 @@ class CaseStore:
 
     def iter_table(self, table: str, columns: list[str] | None = None) -> Iterator[pa.Table]:
         """The table's chunks one by one, in storage order (the order :meth:`read_table` concatenates): a
-        consumer that copies each chunk elsewhere (screening into DuckDB) never holds the whole table. Two
+        consumer that copies each chunk elsewhere (screening into DuckDB) never holds the whole table. One
         chunk is decompressed ahead on a worker thread while the consumer works on this one."""
         def decode(blob: bytes) -> pa.Table:
             try:

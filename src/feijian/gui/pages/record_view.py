@@ -263,7 +263,9 @@ class RecordPage(QWidget):
         self.hit_list.blockSignals(True)
         self.hit_list.clear()
         select = 0
-        for i, (_, h) in enumerate(self.encounter_hits.iterrows()):
+        rows = self.encounter_hits.astype(object)  # a few rows: plain Python values, None when missing
+        rows = rows.where(rows.notna(), None)
+        for i, (_, h) in enumerate(rows.iterrows()):
             meta = catalogue.get(str(h["rule_code"]))
             status = STATUS_LABELS.get(str(h.get("status") or "open"), "")
             text = f"【{status}】{h.get('rule') or h['rule_code']}　{format_money(h['amount'])} 元\n{h.get('detail') or ''}"
