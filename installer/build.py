@@ -90,7 +90,9 @@ def linux_tarball(bundle: Path, compression: str = "gz") -> Path:
     stage = DIST / "stage" / f"feijian-{__version__}"
     if stage.parent.exists():
         shutil.rmtree(stage.parent)
-    shutil.copytree(bundle, stage / "feijian")
+    # keep PyInstaller's relative symlinks (libQt6Core.so.6 -> PySide6/Qt/lib/...): copied as files they put
+    # ~100 MB of Qt, ICU and Arrow into the tarball twice
+    shutil.copytree(bundle, stage / "feijian", symlinks=True)
     for name in ("feijian.desktop", "feijian.svg", "feijian-mime.xml", "install.sh"):
         shutil.copy2(ROOT / "installer" / "linux" / name, stage / name)
     out = DIST / f"feijian-{__version__}-linux-{platform.machine()}.tar.{compression}"

@@ -25,7 +25,9 @@ QT_LANGUAGES = ("_zh_CN.qm", "_en.qm")
 #   for Linux desktops, windows on Windows, offscreen for the self-test and headless runs);
 # - Pillow codecs reportlab never needs: reportlab imports `PIL.Image` (so `_imaging` stays), our charts are
 #   vector drawings, and evidence images are previewed by Qt, not Pillow;
-# - readline (pulls libreadline/libtinfo; the frozen app has no interactive prompt).
+# - readline (pulls libreadline/libtinfo; the frozen app has no interactive prompt);
+# - the Japanese, Korean, Traditional-Chinese and ISO-2022 codecs: extracts are read as UTF-8, GBK or GB18030 only
+#   (`feijian.ingest.encoding.ENCODINGS`), whose codecs (`_codecs_cn`, `_multibytecodec`) stay.
 DROP_PARTS = (
     "arrow_flight", "arrow_s3", "arrow_python_flight", "parquet_encryption",
     "pyarrow/_flight.", "pyarrow/_s3fs.", "pyarrow/_gcsfs.", "pyarrow/_azurefs.", "pyarrow/_hdfs.",
@@ -37,6 +39,8 @@ DROP_PARTS = (
     "plugins/platforms/qminimal.", "plugins/egldeviceintegrations/", "plugins/generic/",
     "PIL/_avif.", "PIL/_webp.", "PIL/_imagingcms.", "PIL/_imagingtk.",
     "lib-dynload/readline.",
+    "lib-dynload/_codecs_jp.", "lib-dynload/_codecs_kr.", "lib-dynload/_codecs_tw.", "lib-dynload/_codecs_hk.",
+    "lib-dynload/_codecs_iso2022.",
 )
 
 # Shared libraries that are loaded with dlopen() by name rather than linked (so no DT_NEEDED points at them):

@@ -19,7 +19,9 @@ OutFile "${OUTFILE}"
 InstallDir "$LOCALAPPDATA\Programs\feijian"
 InstallDirRegKey HKCU "Software\feijian" "InstallDir"
 RequestExecutionLevel user
+; one solid LZMA stream with a 64 MB dictionary (the default 8 MB misses repeats across the large DLLs)
 SetCompressor /SOLID lzma
+SetCompressorDictSize 64
 
 !define MUI_ABORTWARNING
 !insertmacro MUI_PAGE_WELCOME

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -87,6 +88,8 @@ def test_spec_bundles_resources_and_filters_qt_translations():
     ("PIL/_avif.cpython-311-x86_64-linux-gnu.so", False),
     ("python3.11/lib-dynload/_codecs_cn.cpython-311-x86_64-linux-gnu.so", True),  # GBK extracts
     ("python3.11/lib-dynload/readline.cpython-311-x86_64-linux-gnu.so", False),
+    ("python3.11/lib-dynload/_codecs_tw.cpython-311-x86_64-linux-gnu.so", False),
+    ("python3.11/lib-dynload/_multibytecodec.cpython-311-x86_64-linux-gnu.so", True),
 ])
 def test_binary_filter_keeps_what_feijian_loads(dest, kept):
     assert bundle_rules.keep_binary(dest) is kept
@@ -187,3 +190,9 @@ def test_frozen_linux_bundle_passes_selftest_offscreen():
     sections = subprocess.run(["readelf", "-S", "-W", str(internal / "pyarrow" / "libarrow.so.2600")],
                               capture_output=True, text=True, check=True).stdout
     assert ".symtab" not in sections  # stripped after the build
+    tarball = next((ROOT / "dist").glob("feijian-*-linux-*.tar.gz"))
+    with tarfile.open(tarball) as tar:
+        links = {m.name.split("/feijian/", 1)[1]: m.linkname for m in tar.getmembers() if m.issym()}
+    bundle_links = {str(p.relative_to(ROOT / "dist" / "feijian")): os.readlink(p)
+                    for p in (ROOT / "dist" / "feijian").rglob("*") if p.is_symlink()}
+    assert bundle_links and links == bundle_links  # symlinks stay links, not second copies
