@@ -1,10 +1,11 @@
 """Build the frozen one-folder app and (on Linux) the tarballs; report sizes.
 
-    python installer/build.py [--selftest] [--tarball] [--xz] [--no-strip] [--sizes]
+    python installer/build.py [--selftest] [--tarball] [--xz] [--no-strip] [--full-icu] [--sizes]
 
 Outputs go to `dist/feijian/` (the bundle), `dist/feijian-<version>-linux-x86_64.tar.gz` (`--tarball`) and
 `dist/feijian-<version>-linux-x86_64.tar.xz` (`--xz`: xz preset 9e, smaller and slower to pack).
-On Linux the shared libraries are stripped of symbol tables after the build (`--no-strip` keeps them).
+On Linux the shared libraries are stripped of symbol tables after the build (`--no-strip` keeps them) and Qt's ICU
+data is cut to Chinese and English (`--full-icu` keeps it; see icu_trim.py).
 `--sizes` prints the per-package breakdown and the 40 largest files.
 """
 
@@ -22,6 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import icu_trim  # noqa: E402  (installer/icu_trim.py)
 
 
 def tree_size(path: Path) -> int:
@@ -68,7 +71,7 @@ def size_report(bundle: Path, top: int = 40) -> str:
     return "\n".join(lines)
 
 
-def build(strip: bool = True) -> Path:
+def build(strip: bool = True, trim_icu: bool = True) -> Path:
     t0 = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
@@ -79,6 +82,12 @@ def build(strip: bool = True) -> Path:
     if strip:
         saved = strip_binaries(bundle)
         print(f"stripped shared libraries: {saved / 2**20:.0f} MB saved")
+    if trim_icu and sys.platform.startswith("linux"):
+        for lib in (bundle / "_internal").rglob("libicudata.so.*"):
+            if not lib.is_symlink():
+                saved = icu_trim.trim_icu_data(lib)
+                print(f"trimmed ICU data {lib.name}: {saved / 2**20:.0f} MB saved"
+                      if saved else f"ICU data {lib.name} left whole: icupkg/genccode (Debian icu-devtools) missing")
     print(f"built {bundle} in {time.perf_counter() - t0:.0f} s; unpacked size {tree_size(bundle) / 2**20:.0f} MB")
     return bundle
 
@@ -122,9 +131,10 @@ def main() -> int:
     ap.add_argument("--tarball", action="store_true", help="pack the Linux .tar.gz with .desktop file and icon")
     ap.add_argument("--xz", action="store_true", help="also pack the Linux .tar.xz (smallest download, slow)")
     ap.add_argument("--no-strip", action="store_true", help="keep the symbol tables of the shared libraries")
+    ap.add_argument("--full-icu", action="store_true", help="keep Qt's ICU data for every language (31 MB)")
     ap.add_argument("--sizes", action="store_true", help="print the per-package breakdown and the largest files")
     args = ap.parse_args()
-    bundle = build(strip=not args.no_strip)
+    bundle = build(strip=not args.no_strip, trim_icu=not args.full_icu)
     if args.sizes:
         print(size_report(bundle))
     if args.selftest:

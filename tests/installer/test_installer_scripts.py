@@ -27,6 +27,7 @@ def _load(name: str, path: Path):
 
 build = _load("feijian_installer_build", INSTALLER / "build.py")
 bundle_rules = _load("feijian_installer_bundle_rules", INSTALLER / "bundle_rules.py")
+icu_trim = _load("feijian_installer_icu_trim", INSTALLER / "icu_trim.py")
 
 
 @pytest.mark.skipif(shutil.which("makensis") is None, reason="makensis (Debian nsis) not installed")
@@ -196,3 +197,56 @@ def test_frozen_linux_bundle_passes_selftest_offscreen():
     bundle_links = {str(p.relative_to(ROOT / "dist" / "feijian")): os.readlink(p)
                     for p in (ROOT / "dist" / "feijian").rglob("*") if p.is_symlink()}
     assert bundle_links and links == bundle_links  # symlinks stay links, not second copies
+
+
+@pytest.mark.parametrize("item, kept", [
+    ("coll/zh.res", True), ("coll/zh_Hans.res", True), ("coll/root.res", True), ("coll/ucadata.icu", True),
+    ("coll/de.res", False), ("coll/de_.res", False), ("zone/en.res", True), ("zone/fr.res", False),
+    ("zone/res_index.res", True), ("zone/pool.res", True), ("zh_Hans_CN.res", True), ("sr_Latn_BA.res", False),
+    ("root.res", True), ("supplementalData.res", True), ("zoneinfo64.res", True), ("metaZones.res", True),
+    ("cnvalias.icu", True), ("uprops.icu", True), ("nfkc.nrm", True),
+    ("gb18030.cnv", True), ("windows-936-2000.cnv", True), ("ibm-1386_P100-2001.cnv", True),
+    ("ibm-943_P15A-2003.cnv", False), ("euc-tw-2014.cnv", False),
+    ("brkitr/cjdict.dict", False), ("brkitr/word.brk", True), ("translit/root.res", False),
+])
+def test_icu_trim_keeps_chinese_english_and_core_tables(item, kept):
+    assert icu_trim.keep_item(item) is kept
+
+
+ICU_PROBE = """
+from PySide6.QtCore import QCollator, QLocale, QStringDecoder, QTimeZone
+maps = open("/proc/self/maps").read()
+print([l.split()[-1] for l in maps.splitlines() if "libicudata" in l][0])
+c = QCollator(QLocale("zh_CN"))
+print(" ".join(sorted(["张伟", "李娜", "王芳", "赵强", "陈静", "阿明"], key=c.sortKey)))
+tz = QTimeZone(b"Asia/Shanghai")
+print(tz.displayName(QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName, QLocale("zh_CN")))
+print(tz.displayName(QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName, QLocale("en_US")))
+print(QStringDecoder("GB18030").isValid(), QStringDecoder("GBK").isValid(), QStringDecoder("Shift_JIS").isValid())
+"""
+
+
+@pytest.mark.skipif(any(shutil.which(t) is None for t in icu_trim.TOOLS) or not sys.platform.startswith("linux"),
+                    reason="needs Linux with icupkg/genccode (Debian icu-devtools) and binutils")
+def test_trimmed_icu_data_still_serves_qt_in_chinese_and_english(tmp_path):
+    PySide6 = pytest.importorskip("PySide6")
+    original = next((Path(PySide6.__file__).parent / "Qt" / "lib").glob("libicudata.so.*"))
+    trimmed = tmp_path / original.name
+    shutil.copy2(original, trimmed)
+    saved = icu_trim.trim_icu_data(trimmed)
+    assert saved > original.stat().st_size // 2  # most of the 31 MB is other languages
+
+    def probe(libdir):
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+        if libdir:
+            env["LD_LIBRARY_PATH"] = str(libdir)  # beats the RUNPATH of PySide6's libicuuc
+        res = subprocess.run([sys.executable, "-c", ICU_PROBE], capture_output=True, text=True, env=env, timeout=120)
+        assert res.returncode == 0, res.stderr
+        return res.stdout.splitlines()
+
+    whole, cut = probe(None), probe(tmp_path)
+    assert cut[0] == str(trimmed)
+    assert cut[1] == whole[1] == "阿明 陈静 李娜 王芳 张伟 赵强"  # pinyin order needs the zh collation
+    assert cut[2] == whole[2] and cut[2]  # 中国标准时间
+    assert cut[3] == whole[3] == "China Standard Time"
+    assert cut[4] == "True True False"  # mainland converters stay; Japanese ones are gone
