@@ -19,7 +19,7 @@ log = logging.getLogger("feijian.gui.tasks")
 
 
 class TaskSignals(QObject):
-    progress = Signal(int, int, str)  # done, total, message
+    progress = Signal("qlonglong", "qlonglong", str)  # done, total, message (bytes of a >2 GB import too)
     finished = Signal(object)  # the function's result
     failed = Signal(object)  # the exception (FeijianError or unexpected)
     cancelled = Signal()
@@ -155,6 +155,8 @@ class ProgressDialog(QProgressDialog):
             s.connect(self._end)
 
     def on_progress(self, done: int, total: int, message: str) -> None:
+        if total > 1_000_000_000:  # QProgressDialog counts in int: show permille of big totals (bytes)
+            done, total = done * 1000 // total, 1000
         if total > 0:
             if self.maximum() != total:
                 self.setRange(0, total)
