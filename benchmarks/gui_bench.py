@@ -320,9 +320,17 @@ def bench_browser(home: Path, passphrase: str = "benchmark-passphrase") -> bool:
         gaps.append((now - last[0]) * 1000)
         last[0] = now
 
+    gap_starts: list[float] = []
+
+    def beat_at() -> None:
+        gap_starts.append(last[0])
+        beat()
+
+    sampler = StackSampler(0.005)
+    sampler.start()
     timer = QTimer()
     timer.setInterval(50)
-    timer.timeout.connect(beat)
+    timer.timeout.connect(beat_at)
     timer.start()
     browser.filter.setText("XB05BA")
     t0 = time.perf_counter()
@@ -331,6 +339,10 @@ def bench_browser(home: Path, passphrase: str = "benchmark-passphrase") -> bool:
     app.processEvents()
     dt_filter = time.perf_counter() - t0
     timer.stop()
+    sampler.stop()
+    for gap, start in sorted(zip(gaps, gap_starts), reverse=True)[:3]:
+        if gap > 150:
+            print(f"  gap {gap:6.0f} ms: worker at {sampler.before(start + 0.04) or '?'}")
     worst = max(gaps) - 50 if gaps else 0
     print(f"browser: filter {column} contains XB05BA over all chunks: {dt_filter:.1f} s in the background, "
           f"{browser.matches or 0:,} matches; {browser.pages.text()}")

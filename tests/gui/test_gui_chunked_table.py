@@ -34,8 +34,10 @@ def _rows(n: int, month_days: int = 0) -> pa.Table:
     })
 
 
-def test_pages_across_chunk_boundaries_match_the_whole_table(store):
-    data = _rows(3000)
+def test_pages_across_chunk_and_batch_boundaries_match_the_whole_table(store):
+    whole_rows = _rows(3000)
+    # an extract read in blocks: each stored chunk holds several record batches, read one at a time
+    data = pa.concat_tables([whole_rows.slice(k, 250) for k in range(0, 3000, 250)])
     store.write_table("b1", "misc_rows", data)
     store.write_table("b2", "misc_rows", data.slice(0, 500))
     whole = store.read_table("misc_rows")
@@ -43,9 +45,11 @@ def test_pages_across_chunk_boundaries_match_the_whole_table(store):
     assert len(table.chunks) >= 4  # three months in the first batch, one in the second
     assert table.num_rows == whole.num_rows == 3500
     assert table.column_names == whole.column_names
-    for start, length in ((0, 10), (995, 20), (1490, 1500), (3400, 500), (3499, 10), (5000, 10)):
+    for start, length in ((0, 10), (240, 20), (249, 2), (995, 20), (1490, 1500), (0, 3500), (3400, 500), (3499, 10),
+                          (5000, 10)):
         assert table.slice(start, length).to_pylist() == whole.slice(start, length).to_pylist()
-    assert len(table._cache) <= 2  # never more chunks in memory than asked
+    assert table._reader(0).num_record_batches > 1
+    assert len(table._readers) <= 2  # never more chunks in memory than asked
 
 
 def test_filter_scans_chunks_case_insensitively_and_keeps_a_limit(store):

@@ -25,14 +25,16 @@ FILTER_LIMIT = 200_000  # matching rows kept by a filter (the count of all match
 class ChunkedTable:
     """Rows of case table ``name`` addressed by position, read chunk by chunk from the store."""
 
-    def __init__(self, store, name: str, *, cache: int = 3) -> None:
+    def __init__(self, store, name: str, *, cache: int = 2) -> None:
         self.store = store
         self.name = name
         self.chunks = store.table_chunks(name)  # [(chunk_id, rows)] in reading order
         self.starts = [0]
         for _id, rows in self.chunks:
             self.starts.append(self.starts[-1] + rows)
-        self._cache: OrderedDict[int, pa.Table] = OrderedDict()
+        self._readers: OrderedDict[int, pa.RecordBatchFileReader] = OrderedDict()  # decrypted, still compressed
+        self._batch_starts: dict[int, list[int]] = {}  # chunk -> row starts of the batches read so far
+        self._batches: OrderedDict[tuple[int, int], pa.RecordBatch] = OrderedDict()  # decompressed
         self._cache_size = max(1, cache)
         self._schema: Optional[pa.Schema] = None
 
@@ -43,42 +45,75 @@ class ChunkedTable:
     @property
     def schema(self) -> pa.Schema:
         if self._schema is None:
-            self._schema = self.chunk(0).schema if self.chunks else pa.schema([])
+            self._schema = self._reader(0).schema.remove_metadata() if self.chunks else pa.schema([])
         return self._schema
 
     @property
     def column_names(self) -> list[str]:
         return list(self.schema.names)
 
+    def _reader(self, i: int) -> pa.RecordBatchFileReader:
+        """Chunk ``i``'s IPC reader: the blob decrypted once, its record batches decompressed on demand."""
+        if i in self._readers:
+            self._readers.move_to_end(i)
+            return self._readers[i]
+        reader = self.store.read_chunk(self.chunks[i][0])
+        self._readers[i] = reader
+        while len(self._readers) > self._cache_size:
+            old, _ = self._readers.popitem(last=False)
+            for key in [k for k in self._batches if k[0] == old]:
+                del self._batches[key]
+        return reader
+
+    def _batch(self, i: int, j: int) -> pa.RecordBatch:
+        key = (i, j)
+        if key in self._batches:
+            self._batches.move_to_end(key)
+            return self._batches[key]
+        batch = self._reader(i).get_batch(j)
+        self._batches[key] = batch
+        while len(self._batches) > 4 * self._cache_size:
+            self._batches.popitem(last=False)
+        starts = self._batch_starts.setdefault(i, [0])
+        if len(starts) == j + 1:
+            starts.append(starts[-1] + batch.num_rows)
+        return batch
+
+    def _locate(self, i: int, local: int) -> int:
+        """The batch of chunk ``i`` holding row ``local`` (reading the batches before it once, for their sizes)."""
+        starts = self._batch_starts.setdefault(i, [0])
+        n = self._reader(i).num_record_batches
+        while starts[-1] <= local and len(starts) - 1 < n:
+            self._batch(i, len(starts) - 1)
+            starts = self._batch_starts[i]
+        return bisect.bisect_right(starts, local) - 1
+
     def chunk(self, i: int) -> pa.Table:
-        """Chunk ``i`` (0-based, reading order) as an Arrow table, from the cache when it is there."""
-        if i in self._cache:
-            self._cache.move_to_end(i)
-            return self._cache[i]
-        table = self.store.read_chunk(self.chunks[i][0]).read_all().replace_schema_metadata(None)
-        self._cache[i] = table
-        while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
-        return table
+        """Chunk ``i`` (0-based, reading order) whole, as an Arrow table (decompressed, not cached)."""
+        return self._reader(i).read_all().replace_schema_metadata(None)
 
     def slice(self, offset: int = 0, length: Optional[int] = None) -> pa.Table:
-        """Rows ``offset`` … ``offset + length`` (like ``pa.Table.slice``), from the chunks they lie in."""
+        """Rows ``offset`` … ``offset + length`` (like ``pa.Table.slice``): only the record batches (≤256K rows)
+        they lie in are decompressed."""
         offset = max(0, min(offset, self.num_rows))
         end = self.num_rows if length is None else min(self.num_rows, offset + max(0, length))
         pieces = []
         i = bisect.bisect_right(self.starts, offset) - 1
         while offset < end and i < len(self.chunks):
-            table = self.chunk(i)
             local = offset - self.starts[i]
-            take = min(end - offset, table.num_rows - local)
-            pieces.append(table.slice(local, take))
+            j = self._locate(i, local)
+            batch = self._batch(i, j)
+            start = self._batch_starts[i][j]
+            take = min(end - offset, batch.num_rows - (local - start))
+            pieces.append(batch.slice(local - start, take))
             offset += take
-            i += 1
+            if local - start + take >= batch.num_rows and j + 1 >= self._reader(i).num_record_batches:
+                i += 1
         if not pieces:
             return self.schema.empty_table()
-        if len(pieces) == 1:
-            return pieces[0]
-        return pa.concat_tables(pieces, promote_options="permissive")
+        return pa.Table.from_batches([p.replace_schema_metadata(None) for p in pieces]) if len(
+            {p.schema for p in pieces}) == 1 else pa.concat_tables(
+            [pa.Table.from_batches([p]).replace_schema_metadata(None) for p in pieces], promote_options="permissive")
 
 
 def _as_text(column) -> pa.ChunkedArray | pa.Array:
