@@ -13,12 +13,24 @@ def test_env_var_gives_cheap_parameters():
     assert kdf.default_params(fast=False) != kdf.fast_params()
 
 
-def test_calibrated_default_takes_at_least_half_a_second():
-    params = kdf.calibrate()
+@pytest.mark.parametrize("seconds_per_iteration", [0.002, 0.03, 0.2])
+def test_calibration_reaches_the_target_on_slow_and_fast_machines(seconds_per_iteration):
+    """A machine where a derivation costs ``seconds_per_iteration`` per pass: the chosen parameters cost at
+    least the target there (the cost model stands in for the clock, which a loaded CI machine distorts)."""
+    def cost(params):
+        return params.iterations * seconds_per_iteration
+    params = kdf.calibrate(0.5, measure=cost)
     assert params.iterations >= kdf.BASE_ITERATIONS and params.memory_kib >= 64 * 1024
+    assert cost(params) >= 0.5
+    assert params.iterations == kdf.BASE_ITERATIONS or cost(params) < 0.5 * 1.25 * 2  # not wildly beyond
+
+
+def test_calibrated_default_is_really_slow():
+    params = kdf.calibrate()
     start = time.perf_counter()
     kdf.derive("a passphrase", b"s" * 16, params)
-    assert time.perf_counter() - start >= 0.5
+    # calibrated at >= 0.5 s; a machine less loaded now than during calibration may be up to ~2x faster
+    assert time.perf_counter() - start >= 0.2
 
 
 def test_seal_round_trip_and_wrong_passphrase():

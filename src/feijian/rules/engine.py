@@ -273,20 +273,34 @@ FEE_KEYS = [("eid", "mdtrt_id", "enc"), ("iid", "med_list_codg", "items"), ("did
             ("nid", "med_list_name", "names")]
 
 
+def _chunk_maps(uniques: list, universe: pa.Array) -> list:
+    """For each chunk's unique values, their positions in ``universe``: one hash table of the universe for
+    all chunks (building it per chunk costs O(universe) each time)."""
+    if not uniques:
+        return []
+    pos = pc.index_in(pa.chunked_array([u.cast(pa.string()) for u in uniques], pa.string()), value_set=universe)
+    out, start = [], 0
+    for u in uniques:
+        out.append(pos.slice(start, len(u)))
+        start += len(u)
+    return out
+
+
 def _load_fees(con: duckdb.DuckDBPyConnection, source, small: dict, pool: ThreadPoolExecutor,
                cancelled: Optional[CancelledFn]) -> dict:
     """Stream the fee lines into DuckDB without ever holding them whole in Arrow (issue 4: memory).
 
     Pass 1 reads the chunks for the key universes — ``eid`` (encounter: the same number for a ``mdtrt_id``
     in every case table), ``iid`` (item), ``did`` (order number, in fees and orders), ``nid`` (item name) —
-    and keeps the refund lines. Pass 2 reads them again, numbers the keys, and appends each chunk's original
-    lines with their net values to ``orig_base``. ``lid`` is the fee row's position in the table. Returns the
-    universes (``enc_ids`` … map the numbers back to the strings)."""
+    and keeps the refund lines. Pass 2 reads them again, numbers the keys (through each chunk's own unique
+    values, mapped to the universe once), and appends each chunk's original lines with their net values to
+    ``orig_base``. ``lid`` is the fee row's position in the table. Returns the universes (``enc_ids`` … map
+    the numbers back to the strings)."""
     contract = load_contract()
     parts: dict = {k: [] for k in (*KEY_SOURCES, *ENUM_COLUMNS)}
     columns = {**KEY_SOURCES, **{c: c for c in ENUM_COLUMNS}}
     refunds: list[pa.Table] = []
-    offset = 0
+    sizes: list[int] = []
     for chunk in _chunks(source, "fees") if source is not None else ():
         check_cancelled(cancelled)
         for k, u in zip(parts, list(pool.map(lambda k, c=chunk: pc.unique(c.column(columns[k])), parts))):
@@ -294,8 +308,8 @@ def _load_fees(con: duckdb.DuckDBPyConnection, source, small: dict, pool: Thread
         is_refund = pc.is_valid(chunk.column("init_feedetl_sn"))
         if pc.any(is_refund).as_py():
             rows = np.flatnonzero(is_refund.to_numpy(zero_copy_only=False))
-            refunds.append(chunk.take(rows).append_column("lid", pa.array(rows + offset, pa.int64())))
-        offset += chunk.num_rows
+            refunds.append(chunk.take(rows).append_column("lid", pa.array(rows + sum(sizes), pa.int64())))
+        sizes.append(chunk.num_rows)
     # the encounter numbers in the contract's table order (fees' values where fees stand), as before
     enc_cols = []
     for name in contract.case_tables:
@@ -306,6 +320,7 @@ def _load_fees(con: duckdb.DuckDBPyConnection, source, small: dict, pool: Thread
     universes = {"enc": _universe(enc_cols), "items": _universe(parts["items"]),
                  "orders": _universe(parts["orders"] + [small["orders"].column("drord_no")]),
                  "names": _universe(parts["names"])}
+    maps = dict(zip(KEY_SOURCES, pool.map(lambda k: _chunk_maps(parts[k], universes[k]), KEY_SOURCES)))
     stored = {}
     for col in ENUM_COLUMNS:
         values = _universe(parts[col])
@@ -315,7 +330,6 @@ def _load_fees(con: duckdb.DuckDBPyConnection, source, small: dict, pool: Thread
             con.execute(f"CREATE TYPE enum_{col} AS ENUM (SELECT v FROM enum_values)")
             con.unregister("enum_values")
             stored[col] = f"CAST(o.{col} AS enum_{col})"
-    del parts
 
     refund_src = pa.concat_tables(refunds) if refunds else _empty("fees").append_column("lid", pa.array([], pa.int64()))
     con.register("refund_src", _key_codes(pool, refund_src, FEE_KEYS, universes))
@@ -325,27 +339,36 @@ def _load_fees(con: duckdb.DuckDBPyConnection, source, small: dict, pool: Thread
     netted = con.execute("SELECT count(*) FROM refund_all_sums").fetchall()[0][0] > 0
     select = ORIG_SELECT.format(net=NET_COLUMNS if netted else "", join=NET_JOIN if netted else "", **stored)
 
-    def pass2() -> Iterator[pa.Table]:
-        seen = False
-        for chunk in _chunks(source, "fees") if source is not None else ():
-            seen = True
-            yield chunk
-        if not seen:  # no lines at all: orig_base is still made, empty
-            yield _empty("fees")
+    def encode(chunk: pa.Table, i: int) -> pa.Table:
+        """The chunk's keys: position among the chunk's unique values → position in the universe."""
+        def codes(job):
+            col, src, universe = job
+            local = pc.index_in(chunk.column(src), value_set=parts[universe][i], skip_nulls=True)
+            return pc.take(maps[universe][i], local)
 
+        for (col, _, _), arr in zip(FEE_KEYS, list(pool.map(codes, FEE_KEYS))):
+            chunk = chunk.append_column(col, arr)
+        return chunk
+
+    if not sizes:  # no lines at all: orig_base is still made, empty
+        con.register("fee_chunk", _key_codes(pool, _empty("fees").append_column("lid", pa.array([], pa.int64())),
+                                             FEE_KEYS, universes))
+        con.execute("CREATE TABLE orig_base AS " + select)
+        con.unregister("fee_chunk")
     offset = 0
-    created = False
-    for chunk in pass2():
+    for i, chunk in enumerate(_chunks(source, "fees") if sizes else ()):
         check_cancelled(cancelled)
+        if i >= len(sizes) or chunk.num_rows != sizes[i]:
+            raise InputError("筛查期间费用明细发生了变化 / the fee lines changed while they were screened")
         lid = pa.array(np.arange(offset, offset + chunk.num_rows, dtype=np.int64))
         offset += chunk.num_rows
         originals = pc.is_null(chunk.column("init_feedetl_sn"))
-        chunk = chunk.append_column("lid", lid).filter(originals)
-        con.register("fee_chunk", _key_codes(pool, chunk, FEE_KEYS, universes))
-        con.execute(("INSERT INTO orig_base " if created else "CREATE TABLE orig_base AS ") + select)
+        con.register("fee_chunk", encode(chunk.append_column("lid", lid), i).filter(originals))
+        con.execute(("INSERT INTO orig_base " if i else "CREATE TABLE orig_base AS ") + select)
         con.unregister("fee_chunk")
-        created = True
         del chunk
+    if offset != sum(sizes):
+        raise InputError("筛查期间费用明细发生了变化 / the fee lines changed while they were screened")
     con.execute(REFUND_SQL)
     con.execute(ORIG_VIEWS_SQL.format(net="net_cnt, net_amt" if netted else "cnt AS net_cnt, amt AS net_amt"))
     return universes

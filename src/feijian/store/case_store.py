@@ -325,9 +325,12 @@ class CaseStore:
 
     def iter_table(self, table: str, columns: list[str] | None = None) -> Iterator[pa.Table]:
         """The table's chunks one by one, in storage order (the order :meth:`read_table` concatenates): a
-        consumer that copies each chunk elsewhere (screening into DuckDB) never holds the whole table. One
-        chunk is decompressed ahead on a worker thread while the consumer works on this one."""
-        def decode(blob: bytes) -> pa.Table:
+        consumer that copies each chunk elsewhere (screening into DuckDB) never holds the whole table. The
+        next chunk is read, decrypted and decompressed on a worker thread while the consumer works on this
+        one (SQLCipher, Arrow and DuckDB all release the GIL)."""
+        def load(chunk_id: int) -> pa.Table:
+            with _damage_as_error(self.path):
+                blob = self.conn.execute("SELECT data FROM chunks WHERE chunk_id = ?", (chunk_id,)).fetchone()[0]
             try:
                 return columnar.decode(blob, columns)
             except pa.ArrowInvalid as exc:
@@ -336,17 +339,15 @@ class CaseStore:
         with _damage_as_error(self.path):
             ids = [r[0] for r in self.conn.execute("SELECT chunk_id FROM chunks WHERE tbl = ? ORDER BY chunk_id",
                                                    (table,))]
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            ahead: list = []
-            for chunk_id in ids:
-                with _damage_as_error(self.path):
-                    blob = self.conn.execute("SELECT data FROM chunks WHERE chunk_id = ?", (chunk_id,)).fetchone()[0]
-                ahead.append(pool.submit(decode, blob))
-                del blob
-                if len(ahead) > 1:
-                    yield ahead.pop(0).result()
-            while ahead:
-                yield ahead.pop(0).result()
+        if not ids:
+            return
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            ahead = pool.submit(load, ids[0])
+            for next_id in ids[1:] + [None]:
+                chunk = ahead.result()
+                ahead = pool.submit(load, next_id) if next_id is not None else None
+                yield chunk
+                del chunk
 
     def has_table(self, table: str) -> bool:
         return self.conn.execute("SELECT 1 FROM chunks WHERE tbl = ? LIMIT 1", (table,)).fetchone() is not None
