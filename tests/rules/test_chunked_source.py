@@ -90,3 +90,29 @@ def test_slices_of_an_arrow_table(monkeypatch):
     whole = _rows(run(case(FEES, INP), kb(ITEMS)))
     monkeypatch.setattr(engine, "CHUNK_ROWS", 1_000_000)
     assert _rows(run(case(FEES, INP), kb(ITEMS)))[1] == whole[1]
+
+
+def test_loading_reports_progress_and_honours_cancel_between_chunks():
+    from feijian.domain.errors import Cancelled
+    from feijian.rules import screen
+
+    tables = case(FEES, INP)
+    tables["fees"] = Slices(tables["fees"], 3)
+    seen = []
+    screen(tables, kb(ITEMS), rules=["R01"], progress=lambda d, t, m: seen.append(m))
+    loading = [m for m in seen if "loading fee lines" in m]
+    assert loading[-1].endswith(f"{len(FEES)} of {len(FEES)}") and len(loading) == -(-len(FEES) // 3)
+
+    chunks_read = []
+    source = Slices(case(FEES, INP)["fees"], 1)
+    original = source.chunks
+
+    def counting(columns=None):
+        for c in original(columns):
+            chunks_read.append(1)
+            yield c
+    source.chunks = counting
+    tables["fees"] = source
+    with pytest.raises(Cancelled):
+        screen(tables, kb(ITEMS), cancelled=lambda: len(chunks_read) >= 4)
+    assert len(chunks_read) == 4  # stopped in the first pass, not after reading everything

@@ -24,7 +24,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterator, Mapping, Optional
+from typing import Callable, Iterator, Mapping, Optional
 
 import duckdb
 import numpy as np
@@ -287,7 +287,7 @@ def _chunk_maps(uniques: list, universe: pa.Array) -> list:
 
 
 def _load_fees(con: duckdb.DuckDBPyConnection, source, small: dict, pool: ThreadPoolExecutor,
-               cancelled: Optional[CancelledFn]) -> dict:
+               cancelled: Optional[CancelledFn], note: Callable[[str], None]) -> dict:
     """Stream the fee lines into DuckDB without ever holding them whole in Arrow (issue 4: memory).
 
     Pass 1 reads the chunks for the key universes — ``eid`` (encounter: the same number for a ``mdtrt_id``
@@ -303,6 +303,7 @@ def _load_fees(con: duckdb.DuckDBPyConnection, source, small: dict, pool: Thread
     sizes: list[int] = []
     for chunk in _chunks(source, "fees") if source is not None else ():
         check_cancelled(cancelled)
+        note(f"读取费用明细 {sum(sizes) + chunk.num_rows:,} 条 / reading fee lines: {sum(sizes) + chunk.num_rows:,}")
         for k, u in zip(parts, list(pool.map(lambda k, c=chunk: pc.unique(c.column(columns[k])), parts))):
             parts[k].append(u)
         is_refund = pc.is_valid(chunk.column("init_feedetl_sn"))
@@ -358,6 +359,8 @@ def _load_fees(con: duckdb.DuckDBPyConnection, source, small: dict, pool: Thread
     offset = 0
     for i, chunk in enumerate(_chunks(source, "fees") if sizes else ()):
         check_cancelled(cancelled)
+        note(f"载入费用明细 {offset + chunk.num_rows:,}/{sum(sizes):,} 条 / loading fee lines: "
+             f"{offset + chunk.num_rows:,} of {sum(sizes):,}")
         if i >= len(sizes) or chunk.num_rows != sizes[i]:
             raise InputError("筛查期间费用明细发生了变化 / the fee lines changed while they were screened")
         lid = pa.array(np.arange(offset, offset + chunk.num_rows, dtype=np.int64))
@@ -375,16 +378,17 @@ def _load_fees(con: duckdb.DuckDBPyConnection, source, small: dict, pool: Thread
 
 
 def prepare(tables: Mapping[str, object], kb: KnowledgeBase, con: Optional[duckdb.DuckDBPyConnection] = None, *,
-            cancelled: Optional[CancelledFn] = None) -> Context:
+            cancelled: Optional[CancelledFn] = None, note: Optional[Callable[[str], None]] = None) -> Context:
     """Register the tables and build the common definitions once per run. A table is an Arrow table or a
     chunked source (``chunks(columns)`` yielding Arrow tables, e.g. the case store's): the fee lines are
-    streamed into DuckDB chunk by chunk (:func:`_load_fees`), the other (small) tables are held in Arrow."""
+    streamed into DuckDB chunk by chunk (:func:`_load_fees`), the other (small) tables are held in Arrow.
+    ``note(message)`` hears how far the loading is; ``cancelled()`` is checked between chunks."""
     con = con or connect()
     contract = load_contract()
     present = frozenset(n for n, t in tables.items() if t is not None and n in contract.case_tables)
     small = {name: _whole(tables.get(name), name) for name in contract.case_tables if name != "fees"}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        universes = _load_fees(con, tables.get("fees"), small, pool, cancelled)
+        universes = _load_fees(con, tables.get("fees"), small, pool, cancelled, note or (lambda message: None))
         jobs = {name: [j for j in (("eid", "mdtrt_id", "enc"), ("did", "drord_no", "orders"))
                        if j[1] in t.column_names] for name, t in small.items()}
         for name, t in small.items():

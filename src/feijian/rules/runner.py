@@ -211,7 +211,7 @@ def screen(tables: Mapping[str, object], kb: KnowledgeBase, *, rules: Optional[I
             from feijian.rules.engine import connect
 
             con = connect(**kwargs)
-            ctx = prepare(tables, kb, con, cancelled=cancelled)
+            ctx = prepare(tables, kb, con, cancelled=cancelled, note=lambda message: report(progress, 0, total, message))
         done = len(codes) - len(runnable)
         for code in runnable:
             check_cancelled(cancelled)
