@@ -106,15 +106,25 @@ def timed(label: str, fn, target: float) -> float:
     return dt
 
 
-def bench_hits(n: int) -> bool:
-    """The hits page as the app opens it: a real case store → CaseContext.hits() → HitsPage."""
+def bench_hits(n: int, home: Path | None = None) -> bool:
+    """The hits page as the app opens it: a real case store → CaseContext.hits() → HitsPage (a synthetic case
+    with ``n`` hits, or the screened case in data folder ``home``)."""
     from feijian.gui.case_window import CaseContext
     from feijian.gui.pages.hits_page import HitsPage
+    from feijian.gui.session import Session
     from feijian.gui.tasks import TaskRunner
 
     with tempfile.TemporaryDirectory() as tmp:
-        print(f"building a case with {n:,} hits …", flush=True)
-        session, path, store = hits_case(Path(tmp), n)
+        if home is None:
+            print(f"building a case with {n:,} hits …", flush=True)
+            session, path, store = hits_case(Path(tmp), n)
+        else:
+            session = Session(home)
+            session.identity = session.identities.unlock("benchmark-passphrase")
+            path = session.case_files()[0]
+            store = session.open_case(path)
+            n = store.latest_run().hit_count
+            print(f"the screened case in {home}: {n:,} hits", flush=True)
         ctx = CaseContext(store, path, session, TaskRunner())
         page = HitsPage(ctx)
         view = page.view
@@ -178,14 +188,16 @@ class StackSampler:
         me = threading.get_ident()
         while not self._stop.is_set():
             now = time.perf_counter()
+            texts = []
             for ident, frame in sys._current_frames().items():
                 if ident in (me, self._ui):
                     continue
                 stack = traceback.extract_stack(frame)
                 mine = [f for f in stack if "feijian" in f.filename or "site-packages" in f.filename]
                 if any("feijian" in f.filename for f in mine):
-                    text = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(mine[-6:]))
-                    self.samples.append((now, text))
+                    texts.append(" < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(mine[-5:])))
+            if texts:
+                self.samples.append((now, "\n      | ".join(texts)))
             time.sleep(self.interval)
 
     def before(self, t: float) -> str:
@@ -198,7 +210,8 @@ class StackSampler:
         return best
 
 
-def bench_heartbeat(scale: float, data: Path | None = None, home: Path | None = None) -> bool:
+def bench_heartbeat(scale: float, data: Path | None = None, home: Path | None = None,
+                    screen_only: bool = False, stacks: bool = False, import_only: bool = False) -> bool:
     """Import and screen a case in a background task while a 50 ms heartbeat timer runs on the UI thread;
     report the worst lateness, and for each gap > 150 ms the worker's stack just before it."""
     try:
@@ -216,7 +229,7 @@ def bench_heartbeat(scale: float, data: Path | None = None, home: Path | None = 
     app = QApplication.instance()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        if data is None:
+        if data is None and not screen_only:
             print(f"generating demo data at scale {scale} …", flush=True)
             data = tmp / "data"
             demodata.generate(data, scale=scale)
@@ -224,8 +237,12 @@ def bench_heartbeat(scale: float, data: Path | None = None, home: Path | None = 
             print(f"using the data in {data}", flush=True)
         home = home or tmp / "home"
         session = Session(home)
-        session.identity = session.identities.create("基准", "B-1", "inspector", "benchmark-passphrase", fast=True)
-        path = session.create_case(CaseInfo(str(uuid.uuid4()), "bench", "H1", "基准医院", "3"))
+        if screen_only:  # the case imported by an earlier run with --home
+            session.identity = session.identities.unlock("benchmark-passphrase")
+            path = session.case_files()[0]
+        else:
+            session.identity = session.identities.create("基准", "B-1", "inspector", "benchmark-passphrase", fast=True)
+            path = session.create_case(CaseInfo(str(uuid.uuid4()), "bench", "H1", "基准医院", "3"))
         store = session.open_case(path)
         runner = TaskRunner()
         gaps: list[tuple[float, float, str]] = []  # (gap ms, perf_counter at its start, phase)
@@ -238,39 +255,41 @@ def bench_heartbeat(scale: float, data: Path | None = None, home: Path | None = 
             last[0] = now
 
         sampler = StackSampler()
-        sampler.start()
+        if stacks:
+            sampler.start()
         timer = QTimer()
         timer.setInterval(50)
         timer.timeout.connect(beat)
         timer.start()
-        load0 = os.getloadavg()
-        t0 = time.perf_counter()
-        task = runner.start(import_folder, store, data, importer="bench")
-        while not task.done.is_set():
+
+        def run(name: str, fn, *args, **kwargs) -> None:
+            phase[0] = name
+            load0 = os.getloadavg()[0]
+            t0 = time.perf_counter()
+            task = runner.start(fn, *args, **kwargs)
+            while not task.done.is_set():
+                app.processEvents()
+                time.sleep(0.002)
             app.processEvents()
-            time.sleep(0.002)
-        if task.error:
-            raise task.error
-        t1 = time.perf_counter()
-        phase[0] = "screening"
-        task = runner.start(screen_case, store)
-        while not task.done.is_set():
-            app.processEvents()
-            time.sleep(0.002)
-        if task.error:
-            raise task.error
-        t2 = time.perf_counter()
+            if task.error:
+                raise task.error
+            mine = [g for g in gaps if g[2] == name]
+            worst = max((g for g, _, _ in mine), default=50) - 50
+            print(f"{name}: {time.perf_counter() - t0:.1f} s, {len(mine)} heartbeats, worst {worst:.0f} ms late; "
+                  f"load average {load0:.1f} before, {os.getloadavg()[0]:.1f} after", flush=True)
+            for gap, start, _ph in sorted(mine, reverse=True)[:6]:
+                if gap > 150:
+                    print(f"  gap {gap:6.0f} ms: worker at {sampler.before(start + 0.04) or '?'}", flush=True)
+
+        if not screen_only:
+            run("import", import_folder, store, data, importer="bench")
+        if not import_only:
+            run("screening", screen_case, store)
         timer.stop()
-        sampler.stop()
+        if stacks:
+            sampler.stop()
         store.close()
-        load1 = os.getloadavg()
         worst_late = max(g for g, _, _ in gaps) - 50 if gaps else 0
-        late = sorted(gaps, reverse=True)[:8]
-        print(f"import {t1 - t0:.1f} s, screening {t2 - t1:.1f} s, {len(gaps)} heartbeats; "
-              f"load average before {load0[0]:.1f}, after {load1[0]:.1f} (1 min)")
-        for gap, start, ph in late:
-            if gap > 150:
-                print(f"  gap {gap:6.0f} ms during {ph}: worker at {sampler.before(start + 0.04) or '?'}")
         print(f"{'heartbeat: worst lateness':<44} {worst_late:7.0f} ms  target < 200 ms  ratio {worst_late / 200:5.2f}  "
               f"{'OK' if worst_late < 200 else 'SLOW'}")
         if home is not None and home != tmp / "home":
@@ -357,12 +376,18 @@ def bench_browser(home: Path, passphrase: str = "benchmark-passphrase") -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hits", type=int, default=1_000_000)
+    parser.add_argument("--hits-home", type=Path, help="also open the hits page of the screened case in this data folder")
     parser.add_argument("--scale", type=float, default=10.0, help="demo data scale for the heartbeat run")
     parser.add_argument("--data", type=Path, help="an existing demo data folder (e.g. a scale-100 one) instead "
                                                      "of generating one")
     parser.add_argument("--home", type=Path, help="keep the heartbeat run's case in this data folder (for --browse)")
     parser.add_argument("--browse", type=Path, help="a data folder with a screened case (from --home): measure the "
                                                      "table browser on its largest table")
+    parser.add_argument("--screen-only", action="store_true", help="only screen the case kept in --home")
+    parser.add_argument("--import-only", action="store_true", help="only import (with --data)")
+    parser.add_argument("--stacks", action="store_true",
+                        help="sample the worker threads' stacks to blame late heartbeats (diagnostic: on CPython 3.11 "
+                             "it has crashed the process during screening, 'none_dealloc')")
     parser.add_argument("--skip-hits", action="store_true")
     parser.add_argument("--skip-heartbeat", action="store_true")
     args = parser.parse_args()
@@ -370,8 +395,10 @@ def main() -> int:
     ok = True
     if not args.skip_hits:
         ok &= bench_hits(args.hits)
+    if args.hits_home is not None:
+        ok &= bench_hits(0, args.hits_home)
     if not args.skip_heartbeat:
-        ok &= bench_heartbeat(args.scale, args.data, args.home)
+        ok &= bench_heartbeat(args.scale, args.data, args.home, args.screen_only, args.stacks, args.import_only)
     if args.browse is not None:
         ok &= bench_browser(args.browse)
     return 0 if ok else 1

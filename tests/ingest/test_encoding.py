@@ -73,3 +73,25 @@ def test_bytes_in_no_encoding(write):
 def test_utf16_named_clearly(write):
     with pytest.raises(EncodingProblem, match="UTF-16"):
         read_file(write("visits.csv", CONTENT, "utf-16"))
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
+@pytest.mark.parametrize("piece", [1, 7, 64, 1 << 20])
+def test_gb_transcoding_in_pieces_equals_decoding_at_once(encoding, piece):
+    from feijian.ingest.encoding import gb_to_utf8
+
+    text = "".join(f"M{i:04d},张三{i},妇科门诊，内科\r\n" if i % 3 else f"M{i:04d},㐀{i},\n" for i in range(400))
+    if encoding == "gbk":
+        text = text.replace("㐀", "李")
+    block = text.encode(encoding)
+    assert gb_to_utf8(block, encoding, piece) == text.encode("utf-8")
+
+
+def test_gb_transcoding_error_offset_is_in_the_whole_block():
+    from feijian.ingest.encoding import gb_to_utf8
+
+    good = "张三,妇科\n".encode("gbk") * 50
+    block = good + b"\x81\xff,bad\n" + good
+    with pytest.raises(UnicodeDecodeError) as exc:
+        gb_to_utf8(block, "gbk", piece=16)
+    assert exc.value.start == len(good)

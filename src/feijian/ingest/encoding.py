@@ -143,10 +143,10 @@ class Decoder:
 
     def _from_gb(self, block: bytes, first_line: int) -> bytes:
         try:
-            text = block.decode(self.encoding if self.encoding in ("gbk", "gb18030") else "gbk")
+            utf8 = gb_to_utf8(block, self.encoding if self.encoding in ("gbk", "gb18030") else "gbk")
         except UnicodeDecodeError:
             try:
-                text = block.decode("gb18030")
+                utf8 = gb_to_utf8(block, "gb18030")
             except UnicodeDecodeError as exc:
                 where = line_at(block, exc.start, first_line)
                 if self.declared in ("gbk", "gb18030"):
@@ -166,7 +166,35 @@ class Decoder:
             raise EncodingProblem(
                 f"{self.file_name}: 混用编码：第 {line_at(block, utf8_at, first_line)} 行是 UTF-8，第 {self.first_gb_text_line} 行是 GBK / mixed encodings: line {line_at(block, utf8_at, first_line)} is UTF-8, line {self.first_gb_text_line} is GBK"
             )
-        return text.encode("utf-8")
+        return utf8
+
+
+GB_PIECE_BYTES = 1 << 20
+
+
+def gb_to_utf8(block: bytes, encoding: str, piece: int = GB_PIECE_BYTES) -> bytes:
+    """GBK/GB18030 bytes as UTF-8, transcoded in pieces of about ``piece`` bytes cut after a newline.
+
+    Python's codecs hold the GIL: a 64 MB block decoded at once holds it for about a second, and the
+    workbench's UI thread (which needs the GIL to paint) freezes that long during an import. Between pieces
+    other threads run. A cut after b"\n" never splits a character: GBK and GB18030 never use byte 0x0A
+    inside a multi-byte sequence. A decoding error is raised with its offset in the whole block."""
+    n = len(block)
+    if n <= piece:
+        return block.decode(encoding).encode("utf-8")
+    out = []
+    start = 0
+    while start < n:
+        end = min(n, start + piece)
+        if end < n:
+            nl = block.find(b"\n", end)
+            end = n if nl < 0 else nl + 1
+        try:
+            out.append(block[start:end].decode(encoding).encode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise UnicodeDecodeError(exc.encoding, block, start + exc.start, start + exc.end, exc.reason) from None
+        start = end
+    return b"".join(out)
 
 
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
