@@ -56,17 +56,24 @@ def stage_of(store) -> tuple[str, str]:
     return code, code or "准备"
 
 
-def visit_context(store) -> pd.DataFrame:
-    """mdtrt_id -> department, doctor, patient name (for the hits table's filters)."""
-    cols = ["mdtrt_id", "adm_dept_name", "adm_dept_codg", "atddr_no", "psn_name", "begntime"]
+VISIT_CONTEXT = ["mdtrt_id", "adm_dept_name", "adm_dept_codg", "atddr_no", "psn_name", "begntime"]
+
+
+def visit_table(store):
+    """mdtrt_id -> department, doctor, patient name, admission as Arrow (None without visits)."""
     try:
-        table = store.read_table("visits")
+        table = store.read_table("visits", columns=VISIT_CONTEXT)
     except Exception:  # a store without visits yet
         table = None
     if table is None:
-        return pd.DataFrame(columns=cols)
-    present = [c for c in cols if c in table.column_names]
-    return table.select(present).to_pandas()
+        return None
+    return table.select([c for c in VISIT_CONTEXT if c in table.column_names])
+
+
+def visit_context(store) -> pd.DataFrame:
+    """mdtrt_id -> department, doctor, patient name (for the hits table's filters)."""
+    table = visit_table(store)
+    return pd.DataFrame(columns=VISIT_CONTEXT) if table is None else table.to_pandas()
 
 
 HIT_FRAME_COLUMNS = ["hit_id", "rule_code", "rule", "mdtrt_id", "date", "day", "amount", "detail", "dept", "doctor",
@@ -100,12 +107,13 @@ def _hits_arrow(store):
     return None if hits is None or not len(hits) else pa.Table.from_pandas(hits, preserve_index=False)
 
 
-def hits_frame(store, visits: Optional[pd.DataFrame] = None) -> pd.DataFrame:
+def hits_frame(store, visits=None) -> pd.DataFrame:
     """The latest run's hits with rule name, department, doctor, day, status and reason.
 
     Built in Arrow and returned as an Arrow-backed frame (``pd.ArrowDtype``): amounts stay exact
-    decimal128 and no column holds a Python object per row (1M hits: tens of ms, not seconds); only
-    ``status``/``reason`` are object arrays (shared strings), replaced in place on decisions."""
+    decimal128 and no column holds a Python object per row (1M hits: tens of ms, not seconds);
+    ``status``/``reason`` are categoricals, replaced in place on decisions (:func:`apply_reviews`).
+    ``visits``: the visits' context (Arrow or pandas); read from the store when not given."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -119,17 +127,23 @@ def hits_frame(store, visits: Optional[pd.DataFrame] = None) -> pd.DataFrame:
     rule = pc.take(names, pc.index_in(table["rule_code"], value_set=codes))
     n = table.num_rows
     if visits is None:
-        visits = visit_context(store)
+        visits = visit_table(store)
+    if isinstance(visits, pd.DataFrame):
+        visits = pa.Table.from_pandas(visits, preserve_index=False) if len(visits) else None
     nulls = pa.nulls(n, pa.string())
     dept, doctor, begin = nulls, nulls, None
-    if len(visits) and "mdtrt_id" in visits:
-        at = pc.index_in(_arrow(table["mdtrt_id"], pa.string()), value_set=_arrow(visits["mdtrt_id"], pa.string()))
-        dept_col = "adm_dept_name" if "adm_dept_name" in visits else ("adm_dept_codg" if "adm_dept_codg" in visits else None)
+    if visits is not None and visits.num_rows and "mdtrt_id" in visits.column_names:
+        hit_ids = _arrow(table["mdtrt_id"], pa.string())
+        if visits.num_rows > 4 * n:  # few hits: keep only their visits before hashing (750k visits, 344 hits)
+            visits = visits.filter(pc.is_in(_arrow(visits["mdtrt_id"], pa.string()), value_set=pc.unique(hit_ids)))
+        at = pc.index_in(hit_ids, value_set=_arrow(visits["mdtrt_id"], pa.string()))
+        vcols = visits.column_names
+        dept_col = "adm_dept_name" if "adm_dept_name" in vcols else ("adm_dept_codg" if "adm_dept_codg" in vcols else None)
         if dept_col is not None:
             dept = pc.take(_arrow(visits[dept_col], pa.string()), at)
-        if "atddr_no" in visits:
+        if "atddr_no" in vcols:
             doctor = pc.take(_arrow(visits["atddr_no"], pa.string()), at)
-        if "begntime" in visits:
+        if "begntime" in vcols:
             begin = pc.take(_arrow(visits["begntime"]), at)
     if "subject" in table.column_names:  # statistical grains name their department/doctor in `subject`
         has_dept = pc.fill_null(pc.not_equal(dept, ""), False)

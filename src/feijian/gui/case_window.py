@@ -34,7 +34,7 @@ class CaseContext(QObject):
         self.undo_stack = CaseUndoStack(store, self)
         self.undo_stack.changed.connect(self._decided)
         self._hits: Optional[pd.DataFrame] = None
-        self._visits: Optional[pd.DataFrame] = None
+        self._visits = None
         self._tables: dict[str, Any] = {}
         self.data_changed.connect(self._drop_caches)
 
@@ -54,9 +54,10 @@ class CaseContext(QObject):
             self._tables[name] = self.store.read_table(name) if self.store.has_table(name) else None
         return self._tables[name]
 
-    def visits(self) -> pd.DataFrame:
+    def visits(self):
+        """The visits' context columns as Arrow (None before visits are imported), cached."""
         if self._visits is None:
-            self._visits = case_data.visit_context(self.store)
+            self._visits = case_data.visit_table(self.store)
         return self._visits
 
     def hits(self) -> pd.DataFrame:

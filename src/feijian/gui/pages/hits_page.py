@@ -30,6 +30,7 @@ ALL = "__all__"
 GROUPS = [("", "不分组"), ("rule", "按规则"), ("dept", "按科室"), ("doctor", "按医生"), ("mdtrt_id", "按就诊")]
 REASONS_CONFIRM = ["病历无对应记录，收费不实", "与医嘱不符", "超出限定支付范围", "经现场核实属实"]
 SEARCH_COLUMNS = ("mdtrt_id", "rule", "detail", "med_list_codg", "dept", "doctor", "hit_id")
+UNIQUE_COLUMNS = ("hit_id",)
 REASONS_DISMISS = ["病历记录完整，收费合理", "机构已提供合理说明", "数据口径问题，非违规"]
 
 
@@ -219,6 +220,12 @@ class HitsView(QWidget):
         found = np.zeros(len(f), dtype=bool)
         for c in SEARCH_COLUMNS:
             if c not in f:
+                continue
+            if c in UNIQUE_COLUMNS:  # one value per hit: encoding would cost more than it saves
+                arr = arrow_array(f[c])
+                hit = pc.match_substring(arr if pa.types.is_string(arr.type) else pc.cast(arr, pa.string()),
+                                         text, ignore_case=True)
+                found |= pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
                 continue
             coded = self.model.coded(c)
             if len(coded.values):
