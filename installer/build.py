@@ -12,6 +12,7 @@ data is cut to Chinese and English (`--full-icu` keeps it; see icu_trim.py).
 from __future__ import annotations
 
 import argparse
+import lzma
 import os
 import platform
 import shutil
@@ -92,8 +93,18 @@ def build(strip: bool = True, trim_icu: bool = True) -> Path:
     return bundle
 
 
+def xz_filters(machine: str | None = None) -> list[dict]:
+    """LZMA2 preset 9 extreme, after the x86 branch filter on x86-64 (most of the bundle is machine code: the
+    filter turns relative call addresses into absolute ones that repeat; 8 % smaller on libarrow). Any xz
+    decoder (`tar xJf`, Python's tarfile) undoes it."""
+    lzma2 = {"id": lzma.FILTER_LZMA2, "preset": 9 | lzma.PRESET_EXTREME}
+    if (machine or platform.machine()).lower() in ("x86_64", "amd64", "i386", "i686", "x86"):
+        return [{"id": lzma.FILTER_X86}, lzma2]
+    return [lzma2]
+
+
 def linux_tarball(bundle: Path, compression: str = "gz") -> Path:
-    """`compression` "gz" (level 6, fast) or "xz" (preset 9 extreme: about 30 % smaller, minutes to pack)."""
+    """`compression` "gz" (level 6, fast) or "xz" (see xz_filters: a third smaller, minutes to pack)."""
     from feijian import __version__
 
     stage = DIST / "stage" / f"feijian-{__version__}"
@@ -107,13 +118,12 @@ def linux_tarball(bundle: Path, compression: str = "gz") -> Path:
     out = DIST / f"feijian-{__version__}-linux-{platform.machine()}.tar.{compression}"
     t0 = time.perf_counter()
     if compression == "xz":
-        import lzma
-
-        options = {"preset": 9 | lzma.PRESET_EXTREME}
+        with lzma.LZMAFile(out, "w", format=lzma.FORMAT_XZ, filters=xz_filters()) as xz, \
+                tarfile.open(fileobj=xz, mode="w") as tar:
+            tar.add(stage, arcname=stage.name)
     else:
-        options = {"compresslevel": 6}
-    with tarfile.open(out, f"w:{compression}", **options) as tar:
-        tar.add(stage, arcname=stage.name)
+        with tarfile.open(out, "w:gz", compresslevel=6) as tar:
+            tar.add(stage, arcname=stage.name)
     print(f"tarball {out.name}: {out.stat().st_size / 2**20:.0f} MB compressed "
           f"({out.stat().st_size / 2**20:.1f} MB, {time.perf_counter() - t0:.0f} s)")
     return out

@@ -2,6 +2,7 @@
 and the frozen Linux bundle passes its self-test (marked `frozen`: skip locally with -m 'not frozen')."""
 
 import importlib.util
+import lzma
 import os
 import re
 import shutil
@@ -250,3 +251,22 @@ def test_trimmed_icu_data_still_serves_qt_in_chinese_and_english(tmp_path):
     assert cut[2] == whole[2] and cut[2]  # 中国标准时间
     assert cut[3] == whole[3] == "China Standard Time"
     assert cut[4] == "True True False"  # mainland converters stay; Japanese ones are gone
+
+
+def test_xz_tarball_uses_the_x86_branch_filter_and_unpacks_with_tarfile(tmp_path, monkeypatch):
+    assert [f["id"] for f in build.xz_filters("x86_64")] == [lzma.FILTER_X86, lzma.FILTER_LZMA2]
+    assert [f["id"] for f in build.xz_filters("aarch64")] == [lzma.FILTER_LZMA2]
+    bundle = tmp_path / "bundle"
+    (bundle / "_internal").mkdir(parents=True)
+    (bundle / "feijian").write_bytes(bytes(range(256)) * 64)
+    (bundle / "_internal" / "libx.so.1").write_bytes(b"\x7fELF" + b"\xe8\x00\x00\x00\x00" * 500)
+    (bundle / "_internal" / "libx.so").symlink_to("libx.so.1")
+    monkeypatch.setattr(build, "DIST", tmp_path / "dist")
+    (tmp_path / "dist").mkdir()
+    out = build.linux_tarball(bundle, "xz")
+    assert out.name.endswith(".tar.xz")
+    with tarfile.open(out, "r:xz") as tar:
+        members = {m.name.split("/", 1)[1]: m for m in tar.getmembers() if "/" in m.name}
+        assert members["feijian/_internal/libx.so"].issym()
+        assert tar.extractfile(members["feijian/feijian"]).read() == (bundle / "feijian").read_bytes()
+    assert {"install.sh", "feijian.desktop", "feijian.svg"} <= set(members)
