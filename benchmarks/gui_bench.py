@@ -160,6 +160,20 @@ def bench_hits(n: int, home: Path | None = None) -> bool:
         timed("confirm one hit (casework.review_hits + refresh)", lambda: page.decide("confirmed"), 1.0)
         ok &= timed("scroll to the end and paint", lambda: (view.table.scrollToBottom(), view.table.viewport().repaint()), 1.0) < 1.0
         print(f"rows shown after filters cleared: {view.model.rowCount():,}; {view.count.text()}")
+        if home is not None:  # the record-vs-billing view of a real hit: fees and orders of its months only
+            from feijian.gui.pages.record_view import RecordPage
+
+            record = RecordPage(ctx)
+            record.resize(1400, 800)
+            record.show()
+            frame = view.frame
+            for k in range(2):
+                pos = (k * 7919) % len(frame)
+                ok &= timed(f"open a hit's record view ({'first' if k == 0 else 'another encounter'})",
+                            lambda: record.show_encounter(str(frame["mdtrt_id"].iat[pos]), str(frame["hit_id"].iat[pos])),
+                            1.0) < 1.0
+            print(f"record view: {len(record._fees)} fee lines, {len(record._orders)} orders shown")
+            record.close()
         page.close()
         store.close()
     return ok
@@ -372,6 +386,9 @@ def bench_browser(home: Path, passphrase: str = "benchmark-passphrase") -> bool:
     print(f"{'browser: UI stall during the filter':<44} {worst:7.0f} ms  target < 200 ms  ratio {worst / 200:5.2f}  "
           f"{'OK' if worst < 200 else 'SLOW'}")
     ok &= worst < 200
+    import resource
+
+    print(f"browser: peak memory of this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024:,} MB")
     browser.close()
     store.close()
     return ok

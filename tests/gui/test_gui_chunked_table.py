@@ -73,3 +73,28 @@ def test_filter_can_be_cancelled(store):
     store.write_table("b1", "misc_rows", _rows(300))
     with pytest.raises(Cancelled):
         filter_table(store, "misc_rows", "code", "x", cancelled=lambda: True)
+
+
+def test_encounter_rows_read_only_the_months_of_the_stay(store):
+    from feijian.gui.chunked_table import EncounterRows, encounter_months
+
+    data = _rows(3000).append_column("mdtrt_id", pa.array([f"ZY{i % 7}" for i in range(3000)]))
+    store.write_table("b1", "misc_rows", data)
+    reader = EncounterRows(store, "misc_rows")
+    assert sorted(set(reader.months)) == ["2025-01", "2025-02", "2025-03"]
+    everything = reader.rows("ZY3")
+    assert everything["row_id"].to_pylist() == [r for r, m in zip(data["row_id"].to_pylist(),
+                                                                   data["mdtrt_id"].to_pylist()) if m == "ZY3"]
+    february = reader.rows("ZY3", {"2025-02"})
+    days = february["day"].to_pylist()
+    assert days and all(d.month == 2 for d in days)
+    assert february.num_rows == sum(1 for d in everything["day"].to_pylist() if d.month == 2)
+    assert reader.rows("nobody").num_rows == 0
+
+
+def test_encounter_months_span_the_stay_and_the_month_after():
+    from feijian.gui.chunked_table import encounter_months
+
+    assert encounter_months("2024-09-10 08:46", "2024-10-02") == {"2024-09", "2024-10", "2024-11"}
+    assert encounter_months("2024-12-30", None, ["2025-03-01"]) == {"2024-12", "2025-01", "2025-03"}
+    assert encounter_months(None, "2024-10-02") is None  # unknown admission: read every month

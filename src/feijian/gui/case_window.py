@@ -54,6 +54,26 @@ class CaseContext(QObject):
             self._tables[name] = self.store.read_table(name) if self.store.has_table(name) else None
         return self._tables[name]
 
+    def encounter_rows(self, name: str, mdtrt_id: str, months=None):
+        """The rows of table ``name`` for one encounter (Arrow, or None when the table was never imported).
+        Big tables are read from the chunks of ``months`` only (see chunked_table.EncounterRows); small
+        ones are loaded once and cached."""
+        import pyarrow.compute as pc
+
+        from feijian.gui.chunked_table import BIG_TABLE_ROWS, EncounterRows
+
+        key = ("encounter", name)
+        if key not in self._tables:
+            rows = self.store.table_row_counts().get(name, 0) if hasattr(self.store, "table_chunks") else 0
+            self._tables[key] = EncounterRows(self.store, name) if rows > BIG_TABLE_ROWS else None
+        reader = self._tables[key]
+        if reader is not None:
+            return reader.rows(mdtrt_id, months)
+        table = self.table(name)
+        if table is None or "mdtrt_id" not in table.column_names:
+            return table
+        return table.filter(pc.fill_null(pc.equal(table["mdtrt_id"], mdtrt_id), False))
+
     def visits(self):
         """The visits' context columns as Arrow (None before visits are imported), cached."""
         if self._visits is None:

@@ -157,3 +157,75 @@ def filter_table(
         return (source.schema.empty_table() if source.chunks else pa.table({})), total
     return pa.concat_tables(kept, promote_options="permissive"), total
 
+
+
+BIG_TABLE_ROWS = 2_000_000  # above this, one encounter's rows are read from its months' chunks only
+
+
+def encounter_months(begin, end, dates=()) -> Optional[set[str]]:
+    """``YYYY-MM`` of every month from admission to the month after discharge (fees billed after discharge
+    or death land there), plus the months of ``dates`` (the encounter's hits). None when the admission is
+    unknown: every chunk must be read."""
+    import pandas as pd
+
+    def month(value):
+        try:
+            ts = pd.Timestamp(value)
+        except (TypeError, ValueError):
+            return None
+        return None if pd.isna(ts) else ts.to_period("M")
+
+    first, last = month(begin), month(end)
+    if first is None:
+        return None
+    last = last if last is not None and last >= first else first
+    months = {str(p) for p in pd.period_range(first, last + 1, freq="M")}
+    for d in dates:
+        m = month(d)
+        if m is not None:
+            months.add(str(m))
+    return months
+
+
+class EncounterRows:
+    """The rows of one encounter from a big case table (13M fee lines), reading only the chunks of the months
+    the encounter spans (chunks are stored per month) instead of loading the whole table. The encounter ids
+    of every record batch read are remembered (a few hundred KB a batch), so later encounters decrypt and
+    decompress only the batches that hold them."""
+
+    def __init__(self, store, name: str) -> None:
+        self.table = ChunkedTable(store, name, cache=1)
+        self.months = [c["month"] for c in store.chunk_summary() if c["table"] == name]
+        if len(self.months) != len(self.table.chunks):  # cannot happen: both list the chunks in storage order
+            self.months = [""] * len(self.table.chunks)
+        self._batches: dict[int, int] = {}  # chunk -> its number of record batches
+        self._ids: dict[tuple[int, int], pa.Array] = {}  # (chunk, batch) -> the encounter ids in it
+
+    def _may_hold(self, i: int, mdtrt_id: str) -> bool:
+        n = self._batches.get(i)
+        if n is None or any((i, j) not in self._ids for j in range(n)):
+            return True
+        return any(pc.index(self._ids[(i, j)], mdtrt_id).as_py() >= 0 for j in range(n))
+
+    def rows(self, mdtrt_id: str, months: Optional[set[str]] = None) -> pa.Table:
+        pieces = []
+        for i, month in enumerate(self.months):
+            if months is not None and month and month not in months:
+                continue
+            if not self._may_hold(i, mdtrt_id):
+                continue
+            n = self._batches.setdefault(i, self.table._reader(i).num_record_batches)
+            for j in range(n):
+                ids = self._ids.get((i, j))
+                if ids is not None and pc.index(ids, mdtrt_id).as_py() < 0:
+                    continue
+                batch = self.table._batch(i, j)
+                if "mdtrt_id" not in batch.schema.names:
+                    continue
+                column = batch.column("mdtrt_id")
+                if ids is None:
+                    self._ids[(i, j)] = pc.unique(column)
+                pieces.append(pa.Table.from_batches([batch.filter(pc.fill_null(pc.equal(column, mdtrt_id), False))]))
+        if not pieces:
+            return self.table.schema.empty_table()
+        return pa.concat_tables([p.replace_schema_metadata(None) for p in pieces], promote_options="permissive")

@@ -194,14 +194,20 @@ class RecordPage(QWidget):
         if not mdtrt_id:
             self._show_empty()
             return
-        visits = _rows_of(self.ctx.table("visits"), mdtrt_id)
+        visits = self._rows("visits", mdtrt_id)
         visit = visits.iloc[0] if len(visits) else None
-        fees = _rows_of(self.ctx.table("fees"), mdtrt_id)
-        orders = _rows_of(self.ctx.table("orders"), mdtrt_id)
-        diagnoses = _rows_of(self.ctx.table("diagnoses"), mdtrt_id)
-        operations = _rows_of(self.ctx.table("operations"), mdtrt_id)
         hits = self.ctx.hits()
         self.encounter_hits = hits[hits["mdtrt_id"].astype(str) == mdtrt_id] if len(hits) else pd.DataFrame()
+        # big tables (fees, orders) are read from the months of the stay only, not loaded whole
+        from feijian.gui.chunked_table import encounter_months
+
+        months = None if visit is None else encounter_months(
+            visit.get("begntime"), visit.get("endtime"),
+            self.encounter_hits["day"].tolist() if "day" in self.encounter_hits else ())
+        fees = self._rows("fees", mdtrt_id, months)
+        orders = self._rows("orders", mdtrt_id, months)
+        diagnoses = self._rows("diagnoses", mdtrt_id)
+        operations = self._rows("operations", mdtrt_id)
         ids = list(self.encounter_hits["hit_id"].astype(str)) if len(self.encounter_hits) else []
         lines = self.ctx.store.hit_lines(ids) if ids else pd.DataFrame()
         if len(lines):
@@ -215,6 +221,12 @@ class RecordPage(QWidget):
         self._redraw()
         if visit is None and not len(fees):
             self.title.setText(self.tr("没有这个就诊：") + mdtrt_id)
+
+    def _rows(self, name: str, mdtrt_id: str, months=None) -> pd.DataFrame:
+        if hasattr(self.ctx, "encounter_rows"):
+            rows = self.ctx.encounter_rows(name, mdtrt_id, months)
+            return pd.DataFrame() if rows is None or "mdtrt_id" not in rows.column_names else rows.to_pandas()
+        return _rows_of(self.ctx.table(name), mdtrt_id)
 
     def _redraw(self) -> None:
         self.chart.set_data(encounter_data(self._visit, self._fees, self._orders, self._operations, self._lines,
