@@ -5,8 +5,12 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 prefix="${XDG_DATA_HOME:-$HOME/.local/share}"
 app="$prefix/feijian-app"
-rm -rf "$app.new" && cp -a "$here/feijian" "$app.new" && rm -rf "$app" && mv "$app.new" "$app"
-mkdir -p "$HOME/.local/bin" "$prefix/applications" "$prefix/icons/hicolor/scalable/apps" "$prefix/mime/packages"
+mkdir -p "$prefix" "$HOME/.local/bin" "$prefix/applications" "$prefix/icons/hicolor/scalable/apps" "$prefix/mime/packages"
+# copy next to the old version first (cp -a keeps the bundle's symlinks), then swap; any failure stops here (set -e)
+rm -rf "$app.new"
+cp -a "$here/feijian" "$app.new"
+rm -rf "$app"
+mv "$app.new" "$app"
 ln -sf "$app/feijian" "$HOME/.local/bin/feijian"
 sed "s|^Exec=feijian|Exec=$app/feijian|" "$here/feijian.desktop" > "$prefix/applications/feijian.desktop"
 cp "$here/feijian.svg" "$prefix/icons/hicolor/scalable/apps/feijian.svg"

@@ -270,3 +270,32 @@ def test_xz_tarball_uses_the_x86_branch_filter_and_unpacks_with_tarfile(tmp_path
         assert members["feijian/_internal/libx.so"].issym()
         assert tar.extractfile(members["feijian/feijian"]).read() == (bundle / "feijian").read_bytes()
     assert {"install.sh", "feijian.desktop", "feijian.svg"} <= set(members)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="install.sh is the Linux per-user installer")
+def test_linux_install_script_installs_into_a_fresh_home_and_keeps_symlinks(tmp_path):
+    stage = tmp_path / "feijian-0.1.0"
+    (stage / "feijian" / "_internal" / "PySide6").mkdir(parents=True)
+    (stage / "feijian" / "feijian").write_text("#!/bin/sh\necho frozen\n", encoding="utf-8")
+    (stage / "feijian" / "feijian").chmod(0o755)
+    (stage / "feijian" / "_internal" / "PySide6" / "libQt6Core.so.6").write_bytes(b"\x7fELF stand-in")
+    (stage / "feijian" / "_internal" / "libQt6Core.so.6").symlink_to("PySide6/libQt6Core.so.6")
+    for name in ("feijian.desktop", "feijian.svg", "feijian-mime.xml", "install.sh"):
+        shutil.copy2(INSTALLER / "linux" / name, stage / name)
+    home = tmp_path / "home"
+    home.mkdir()  # a new account: no ~/.local yet
+    env = {"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    res = subprocess.run(["sh", str(stage / "install.sh")], env=env, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    app = home / ".local" / "share" / "feijian-app"
+    assert (app / "_internal" / "libQt6Core.so.6").is_symlink()
+    assert subprocess.run([str(home / ".local" / "bin" / "feijian")], capture_output=True, text=True).stdout == "frozen\n"
+    desktop = (home / ".local" / "share" / "applications" / "feijian.desktop").read_text(encoding="utf-8")
+    assert f"Exec={app}/feijian" in desktop
+    # a second run (upgrade) replaces the program and leaves the user's data folder alone
+    data = home / ".local" / "share" / "feijian" / "cases" / "a.fjcase"
+    data.parent.mkdir(parents=True)
+    data.write_bytes(b"case")
+    res = subprocess.run(["sh", str(stage / "install.sh")], env=env, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert data.read_bytes() == b"case" and not (home / ".local" / "share" / "feijian-app.new").exists()
