@@ -256,6 +256,7 @@ def test_trimmed_icu_data_still_serves_qt_in_chinese_and_english(tmp_path):
 def test_xz_tarball_uses_the_x86_branch_filter_and_unpacks_with_tarfile(tmp_path, monkeypatch):
     assert [f["id"] for f in build.xz_filters("x86_64")] == [lzma.FILTER_X86, lzma.FILTER_LZMA2]
     assert [f["id"] for f in build.xz_filters("aarch64")] == [lzma.FILTER_LZMA2]
+    assert build.xz_filters("x86_64")[-1]["dict_size"] == 256 * 2**20
     bundle = tmp_path / "bundle"
     (bundle / "_internal").mkdir(parents=True)
     (bundle / "feijian").write_bytes(bytes(range(256)) * 64)
