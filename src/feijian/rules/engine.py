@@ -179,7 +179,7 @@ CREATE VIEW net_lines AS SELECT * FROM orig_net WHERE net_cnt > 0;
 
 CREATE VIEW agg_lines AS
 SELECT lid, eid, iid, did, feedetl_sn, false AS is_refund, fee_ocur_time, fee_date, cnt, amt
-FROM orig_net
+FROM orig_base
 UNION ALL
 SELECT lid, eid, iid, did, feedetl_sn, true, fee_ocur_time, fee_date, cnt, amt
 FROM refund_lines;
@@ -408,4 +408,5 @@ def prepare(tables: Mapping[str, object], kb: KnowledgeBase, con: Optional[duckd
         lv = str(lv).strip() if lv is not None else None
     cap = f"price_cap_l{lv}" if lv in ("1", "2", "3") else "CAST(NULL AS DECIMAL(18, 4))"
     con.execute(COMMON_SQL.format(inpatient=inpatient_predicate(kb), cap=cap))
+    pa.default_memory_pool().release_unused()  # the chunk buffers of the load: back to the system for the rules
     return Context(con=con, kb=kb, present=present, medins_lv=lv if lv in ("1", "2", "3") else None)
