@@ -182,6 +182,16 @@ def bench_hits(n: int, home: Path | None = None) -> bool:
     return ok
 
 
+def run_queue_wait() -> float | None:
+    """Milliseconds the calling thread has spent runnable but waiting for a CPU (Linux schedstat), or None.
+    A late heartbeat whose gap is mostly this was CPU contention (other processes), not the GIL."""
+    try:
+        with open("/proc/thread-self/schedstat") as fh:
+            return int(fh.read().split()[1]) / 1e6
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 class StackSampler:
     """Samples the worker threads' Python stacks every few ms (a ring per thread), so that a late heartbeat
     can be blamed on the line that held the GIL: the last sample before a gap is where the worker was."""
@@ -269,10 +279,16 @@ def bench_heartbeat(scale: float, data: Path | None = None, home: Path | None = 
         gaps: list[tuple[float, float, str]] = []  # (gap ms, perf_counter at its start, phase)
         phase = ["import"]
         last = [time.perf_counter()]
+        cpu_wait: dict[float, float] = {}  # gap start -> ms the UI thread was runnable but had no CPU
+        last_wait = [run_queue_wait()]
 
         def beat() -> None:
             now = time.perf_counter()
             gaps.append(((now - last[0]) * 1000, last[0], phase[0]))
+            wait = run_queue_wait()
+            if wait is not None and last_wait[0] is not None:
+                cpu_wait[last[0]] = wait - last_wait[0]
+            last_wait[0] = wait
             last[0] = now
 
         sampler = StackSampler()
@@ -300,7 +316,10 @@ def bench_heartbeat(scale: float, data: Path | None = None, home: Path | None = 
                   f"load average {load0:.1f} before, {os.getloadavg()[0]:.1f} after", flush=True)
             for gap, start, _ph in sorted(mine, reverse=True)[:6]:
                 if gap > 150:
-                    print(f"  gap {gap:6.0f} ms: worker at {sampler.before(start + 0.04) or '?'}", flush=True)
+                    waited = cpu_wait.get(start)
+                    cpu = f" (UI thread waiting for a CPU {waited:.0f} ms of it)" if waited is not None else ""
+                    print(f"  gap {gap:6.0f} ms{cpu}" + (f": worker at {sampler.before(start + 0.04) or '?'}"
+                                                          if stacks else ""), flush=True)
 
         if not screen_only:
             run("import", import_folder, store, data, importer="bench")

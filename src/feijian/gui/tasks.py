@@ -5,7 +5,6 @@ callbacks (feijian.domain.progress) and reports back through signals; a window-m
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import threading
 import time
@@ -17,30 +16,6 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 from feijian.domain.errors import Cancelled, FeijianError
 
 log = logging.getLogger("feijian.gui.tasks")
-
-
-def background_priority() -> None:
-    """Lower the calling worker thread's scheduling priority (threads it starts inherit it on Linux), so that
-    on a busy 2-core laptop the UI thread gets the CPU first: Qt's thread priority on Windows and macOS, the
-    thread's nice value on Linux (where Qt ignores priorities of normal threads). Best effort."""
-    from PySide6.QtCore import QThread
-
-    thread = QThread.currentThread()
-    if thread is not None and thread.priority() != QThread.Priority.LowPriority:
-        try:
-            thread.setPriority(QThread.Priority.LowPriority)
-        except RuntimeError:
-            pass
-    if hasattr(os, "setpriority") and sys.platform.startswith("linux"):
-        try:
-            tid = threading.get_native_id()
-            if os.getpriority(os.PRIO_PROCESS, tid) < BACKGROUND_NICE:
-                os.setpriority(os.PRIO_PROCESS, tid, BACKGROUND_NICE)
-        except OSError:
-            pass
-
-
-BACKGROUND_NICE = 10
 
 
 class TaskSignals(QObject):
@@ -82,7 +57,6 @@ class Task(QRunnable):
             self.signals.progress.emit(int(done), int(total), str(message))
 
     def run(self) -> None:  # in the pool thread
-        background_priority()
         started = time.monotonic()
         try:
             self.result = self.fn(*self.args, progress=self._progress, cancelled=self.is_cancelled, **self.kwargs)
