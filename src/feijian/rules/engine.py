@@ -318,13 +318,13 @@ def _load_fees(con: duckdb.DuckDBPyConnection, source, small: dict, pool: Thread
             enc_cols += parts["enc"]
         elif "mdtrt_id" in small[name].column_names:
             enc_cols.append(small[name].column("mdtrt_id"))
-    universes = {"enc": _universe(enc_cols), "items": _universe(parts["items"]),
-                 "orders": _universe(parts["orders"] + [small["orders"].column("drord_no")]),
-                 "names": _universe(parts["names"])}
+    sources = {"enc": enc_cols, "items": parts["items"], "orders": parts["orders"] + [small["orders"].column("drord_no")],
+               "names": parts["names"], **{col: parts[col] for col in ENUM_COLUMNS}}
+    universes = dict(zip(sources, pool.map(_universe, sources.values())))  # hashing releases the GIL
     maps = dict(zip(KEY_SOURCES, pool.map(lambda k: _chunk_maps(parts[k], universes[k]), KEY_SOURCES)))
     stored = {}
     for col in ENUM_COLUMNS:
-        values = _universe(parts[col])
+        values = universes.pop(col)
         stored[col] = f"o.{col}"
         if len(values):
             con.register("enum_values", pa.table({"v": values}))
