@@ -90,6 +90,12 @@ class MemoryCaseStore:
             return pd.DataFrame({"hit_id": [], "rule_code": [], "amount": []})
         return self._hits.copy()
 
+    def hits_table(self, columns=None):
+        if self._hits is None:
+            return None
+        t = pa.Table.from_pandas(self._hits, preserve_index=False).replace_schema_metadata(None)
+        return t.select([c for c in columns if c in t.column_names]) if columns is not None else t
+
     def hit_lines(self, hit_ids=None) -> pd.DataFrame:
         if self._hit_lines is None:
             return pd.DataFrame({"hit_id": [], "mdtrt_id": [], "feedetl_sn": [], "amount": []})

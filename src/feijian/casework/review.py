@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from feijian.casework.changes import Change, PendingWrites, combine, commit, transaction, undo
 from feijian.casework.findings import amount_of_hits, money_str, rule_defaults
 from feijian.domain.errors import InputError
@@ -39,26 +42,35 @@ def hit_status(state: CaseState, hit_id: str) -> str:
     return (value or {}).get("status") or "open"
 
 
-def _hits_frame(store):
-    hits = store.hits()
-    if hits is None:
-        return None
-    return hits
+def _hit_ids(store) -> list[str]:
+    """The latest run's hit ids, read as one Arrow column (no frame of every hit's fields)."""
+    table = store.hits_table(["hit_id"])
+    if table is None or table.num_rows == 0 or "hit_id" not in table.column_names:
+        return []
+    return [str(h) for h in table.column("hit_id").to_pylist()]
+
+
+def _rules_of(store, ids: list[str]) -> dict[str, str]:
+    """``{hit id: rule code}`` for those of ``ids`` in the latest run: a vectorised look-up, so a decision on
+    one hit among a million does not walk them all in Python."""
+    table = store.hits_table(["hit_id", "rule_code"])
+    if table is None or table.num_rows == 0 or "hit_id" not in table.column_names:
+        return {}
+    hit_id = table.column("hit_id").cast(pa.string())
+    found = table.filter(pc.is_in(hit_id, value_set=pa.array(ids, pa.string())))
+    return dict(zip((str(h) for h in found.column("hit_id").to_pylist()),
+                    (str(r) for r in found.column("rule_code").to_pylist())))
 
 
 def unreviewed_hits(store) -> list[str]:
     """Hit ids of the latest screening run still open (待核查)."""
-    hits = _hits_frame(store)
-    if hits is None or hits.empty:
-        return []
     reviews = hit_reviews(store.state())
-    return [h for h in hits["hit_id"].astype(str) if reviews.get(h, ("open", ""))[0] == "open"]
+    return [h for h in _hit_ids(store) if reviews.get(h, ("open", ""))[0] == "open"]
 
 
 def review_counts(store) -> dict[str, int]:
     """Counts of the latest run's hits by status: ``{"open", "confirmed", "dismissed", "total"}``."""
-    hits = _hits_frame(store)
-    ids = [] if hits is None or hits.empty else list(hits["hit_id"].astype(str))
+    ids = _hit_ids(store)
     reviews = hit_reviews(store.state())
     out = {"open": 0, "confirmed": 0, "dismissed": 0}
     for h in ids:
@@ -88,8 +100,7 @@ def review_hits(
     ids = list(dict.fromkeys(str(h) for h in hit_ids))
     if not ids:
         raise InputError("没有选中疑点 / no hits selected")
-    hits = _hits_frame(store)
-    known = {} if hits is None or hits.empty else dict(zip(hits["hit_id"].astype(str), hits["rule_code"].astype(str)))
+    known = _rules_of(store, ids)
     unknown = [h for h in ids if h not in known]
     if unknown:
         raise InputError(f"最近一次筛查没有这些疑点 / unknown hits: {', '.join(unknown[:5])}" + (" …" if len(unknown) > 5 else ""))

@@ -22,6 +22,7 @@ from typing import BinaryIO, Iterator, Optional
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import sqlcipher3
 import sqlite_utils
 
@@ -420,9 +421,8 @@ class CaseStore:
         row = self.conn.execute("SELECT hits FROM screening_runs ORDER BY seq DESC LIMIT 1").fetchone()
         if row is None:
             return None
-        table = pa.ipc.open_file(pa.py_buffer(row[0])).read_all()
-        table = table.replace_schema_metadata(None)  # pandas metadata of the saved frame: not needed here
-        return table.select([c for c in columns if c in table.column_names]) if columns is not None else table
+        # only the wanted columns are decompressed; the pandas metadata of the saved frame is not needed here
+        return columnar.decode(row[0], columns).replace_schema_metadata(None)
 
     def table_chunks(self, table: str) -> list[tuple[int, int]]:
         """(chunk_id, rows) of ``table``'s stored chunks in reading order (the order of :meth:`read_table`)."""
@@ -445,10 +445,14 @@ class CaseStore:
         row = self.conn.execute("SELECT hit_lines FROM screening_runs ORDER BY seq DESC LIMIT 1").fetchone()
         if row is None:
             return pd.DataFrame()
-        df = codec.frame_from_blob(row[0])
-        if hit_ids is not None and "hit_id" in df.columns:
-            df = df[df["hit_id"].isin(list(hit_ids))].reset_index(drop=True)
-        return df
+        if hit_ids is None:
+            return codec.frame_from_blob(row[0])
+        # the lines of a few hits among millions: filtered in Arrow before any pandas object is made
+        table = pa.ipc.open_file(pa.py_buffer(row[0])).read_all()
+        if "hit_id" in table.column_names:
+            wanted = pa.array([str(h) for h in hit_ids], pa.string())
+            table = table.filter(pc.is_in(table.column("hit_id").cast(pa.string()), value_set=wanted))
+        return table.to_pandas()
 
     # -- evidence --------------------------------------------------------------------------------------------
     def add_evidence(self, source: Path | BinaryIO, *, kind: str = "file", original_name: str = "", media_type: str = "",
