@@ -140,6 +140,24 @@ def test_iter_table_yields_the_chunks_in_storage_order(new_case):
     assert list(store.iter_table("orders")) == []
 
 
+def test_import_evidence_needs_its_event_and_matching_bytes(new_case):
+    store = new_case("a")
+    data = "询问笔录扫描件".encode() * 500
+    sha = hashlib.sha256(data).hexdigest()
+    with pytest.raises(InputError, match="no evidence.added event"):
+        store.import_evidence("e-1", data)
+    store.append_event(ev.EVIDENCE_ADDED, {"evidence_id": "e-1", "sha256": sha, "size": len(data),
+                                           "original_name": "scan.pdf", "kind": "file", "media_type": "application/pdf",
+                                           "writes": [write("evidence", "e-1", "finding_id", "F9")]})
+    with pytest.raises(InputError, match="SHA-256"):
+        store.import_evidence("e-1", data[:-1] + b"x")
+    assert [i.evidence_id for i in store.evidence_items()] == []  # nothing half-stored
+    item = store.import_evidence("e-1", data)
+    assert (item.sha256, item.size, item.original_name, item.finding_id) == (sha, len(data), "scan.pdf", "F9")
+    assert store.read_evidence("e-1") == data and store.import_evidence("e-1", data) == item
+    assert store.verify().ok
+
+
 def test_rows_without_a_date_are_kept(new_case):
     store = new_case("a")
     t = fee_table(10)

@@ -76,6 +76,15 @@ def test_three_inspectors_lead_bureau(world, team_case, tmp_path):
     with CaseStore.open_with_key(base, key, lead) as s:
         report = merge_packages(s, pkgs, trust=world.trust)
         assert len(report.packages) == 3
+        # the inspectors' evidence is in the lead's own vault now: listed, readable, hash intact, linked
+        assert report.evidence_added == 3
+        merged = {i.evidence_id: i for i in s.evidence_items()}
+        assert {eid: merged[eid].sha256 for eid in photos} == photos
+        for eid, sha in photos.items():
+            assert hashlib.sha256(s.read_evidence(eid)).hexdigest() == sha
+            assert merged[eid].finding_id == "F1" and merged[eid].original_name.startswith("photo-")
+            assert merged[eid].added_by != lead.key_id  # the inspector who took it, not the lead
+        assert s.verify().ok
         amount = [r for r in report.conflicts if r.key == ("finding", "F1", "amount")]
         assert len(amount) == 1
         assert sorted(v["value"] for v in conflict_view(amount[0])) == ["1100.00", "900.00"]
@@ -94,6 +103,7 @@ def test_three_inspectors_lead_bureau(world, team_case, tmp_path):
         assert after[-2].type == "checkpoint"  # the package carries a signed checkpoint of the log
         case_events = {e.event_id for e in after[:-1]}  # the export records one more event, after the package
         assert final.kind == "final" and len(final.manifest["sources"]) == 3
+        assert final.manifest["evidence"] == []  # the merged photos travel once, inside their inspectors' packages
     v = verify_package(final.path, world.trust, decrypt_key=world.bureau.intake_key)
     assert v.ok, v.message
     archive = tmp_path / "archive.sqlite"

@@ -487,6 +487,32 @@ class CaseStore:
                               (*asdict(item).values(), n))
         return item
 
+    def import_evidence(self, evidence_id: str, data: bytes) -> EvidenceItem:
+        """Put another team member's evidence into this case's vault (the lead merging an inspector's package):
+        its ``evidence.added`` event must already be in the log (merged first); the bytes must match the size
+        and SHA-256 that event records. Already present: returned as it is."""
+        existing = list(self.db.query("SELECT evidence_id FROM evidence WHERE evidence_id = ?", [evidence_id]))
+        if existing:
+            return next(i for i in self.evidence_items() if i.evidence_id == evidence_id)
+        event = next((e for e in self.events() if e.type == ev_types.EVIDENCE_ADDED
+                      and e.payload.get("evidence_id") == evidence_id), None)
+        if event is None:
+            raise InputError(f"日志中没有证据 {evidence_id} 的登记事件 / no evidence.added event for {evidence_id}")
+        p = event.payload
+        if len(data) != p.get("size") or hashlib.sha256(data).hexdigest() != p.get("sha256"):
+            raise InputError(f"证据 {evidence_id} 与登记的大小或哈希不符 / evidence {evidence_id} differs from its "
+                             "recorded size or SHA-256")
+        writes = {w.get("field"): w.get("value") for w in p.get("writes") or () if isinstance(w, dict)}
+        item = EvidenceItem(evidence_id, p.get("kind", "file"), p.get("original_name", ""), p["sha256"], p["size"],
+                            p.get("media_type", "application/octet-stream"), event.author, event.time, event.device,
+                            str(writes.get("finding_id") or ""), str(writes.get("note") or ""))
+        with self.transaction():
+            sha, size, n = evidence_vault.store_stream(self.conn, evidence_id, io.BytesIO(data))
+            self.conn.execute("INSERT INTO evidence (evidence_id, kind, original_name, sha256, size, media_type, added_by,"
+                              " added_at, device, finding_id, note, chunks) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                              (*asdict(item).values(), n))
+        return item
+
     def add_record(self, kind: str, record: dict, *, finding_id: str = "") -> EvidenceItem:
         if kind not in RECORD_KINDS:
             raise InputError(f"未知的记录类型 / unknown record kind {kind!r} (expected {', '.join(RECORD_KINDS)})")

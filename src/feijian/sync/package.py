@@ -350,6 +350,7 @@ def chain_position(events: Iterable[Event], signer: str, channel: str) -> tuple[
 
 def store_content(store, *, sources: Iterable[Path] = ()) -> PackageContent:
     """What a case store puts in a package (duck-typed over the CaseStore API of docs/interfaces.md)."""
+    sources = list(sources)
     events = list(store.events())
     hits_csv = None
     try:
@@ -359,8 +360,11 @@ def store_content(store, *, sources: Iterable[Path] = ()) -> PackageContent:
     if hits is not None and len(hits):
         hits_csv = hits.to_csv(index=False).encode("utf-8")
     evidence = []
+    own = getattr(getattr(store, "identity", None), "key_id", None)
     for item in store.evidence_items():
         eid = item.evidence_id
+        if sources and own and item.added_by != own:
+            continue  # merged from an inspector's package: it travels inside that (nested) package, not twice
         evidence.append(EvidenceSource(eid, item.sha256, item.size, lambda eid=eid: store.iter_evidence(eid)))
     documents = []
     for d in (store.documents() if hasattr(store, "documents") else []):
