@@ -62,9 +62,10 @@ def load_case(scale: float, work: Path, data: Path | None = None) -> tuple[CaseS
     return store, t_imp
 
 
-def _rss_mb() -> float:
+def _rss_mb(field: str = "VmRSS") -> float:
+    """This process's resident memory now (``VmRSS``) or at its peak (``VmHWM``), in MB."""
     for line in open("/proc/self/status"):
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -388,17 +389,10 @@ def screen_in_this_process(case: Path) -> None:
     finally:
         store.close()
     per_rule = res.hits.groupby("rule_code").size().to_dict() if len(res.hits) else {}
-    print(json.dumps({"seconds": t_all, "peak_mb": _peak_rss_mb(), "start_mb": start, "hits": len(res.hits),
+    print(json.dumps({"seconds": t_all, "peak_mb": _rss_mb("VmHWM"), "start_mb": start, "hits": len(res.hits),
                       "hit_lines": len(res.hit_lines), "total": str(res.run.total_amount),
                       "rules_run": len(res.run.rules_run), "not_run": len(res.not_run),
                       "per_rule": {k: int(v) for k, v in per_rule.items()}}))
-
-
-def _peak_rss_mb() -> float:
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ file, no spill to disk) and the common definitions of rules.md, written once as 
   knowledge-base tables.
 
 Speed and memory: the keys are numbered once in Arrow (``eid`` encounter, ``iid`` item, ``did`` order
-number, ``nid`` item name, ``lid`` fee row; :func:`_encode_keys`), so joins and groupings run on integers;
+number, ``nid`` item name, ``lid`` fee row; :func:`_load_fees`), so joins and groupings run on integers;
 the fee lines are materialised once, lean (no long strings), and a rule fetches the strings of its hits
 only (:func:`with_text`, the lookups ``enc_ids``, ``item_ids``, ``order_ids``, ``name_ids``). Only the
 columns in ``RULE_COLUMNS`` are read.
@@ -243,6 +243,11 @@ def _empty(name: str) -> pa.Table:
     return conform(name, pa.table({f.name: pa.array([], _ARROW[f.type]) for f in spec.fields}), RULE_COLUMNS.get(name))
 
 
+def _empty_fee_lines() -> pa.Table:
+    """No fee lines, with the ``lid`` the loader gives each line."""
+    return _empty("fees").append_column("lid", pa.array([], pa.int64()))
+
+
 def _whole(source, name: str) -> pa.Table:
     """A (small) case table in memory, conformed; absent → empty."""
     if source is None:
@@ -332,7 +337,7 @@ def _load_fees(con: duckdb.DuckDBPyConnection, source, small: dict, pool: Thread
             con.unregister("enum_values")
             stored[col] = f"CAST(o.{col} AS enum_{col})"
 
-    refund_src = pa.concat_tables(refunds) if refunds else _empty("fees").append_column("lid", pa.array([], pa.int64()))
+    refund_src = pa.concat_tables(refunds) if refunds else _empty_fee_lines()
     con.register("refund_src", _key_codes(pool, refund_src, FEE_KEYS, universes))
     con.execute(REFUND_CAND_SQL)
     con.unregister("refund_src")
@@ -352,8 +357,7 @@ def _load_fees(con: duckdb.DuckDBPyConnection, source, small: dict, pool: Thread
         return chunk
 
     if not sizes:  # no lines at all: orig_base is still made, empty
-        con.register("fee_chunk", _key_codes(pool, _empty("fees").append_column("lid", pa.array([], pa.int64())),
-                                             FEE_KEYS, universes))
+        con.register("fee_chunk", _key_codes(pool, _empty_fee_lines(), FEE_KEYS, universes))
         con.execute("CREATE TABLE orig_base AS " + select)
         con.unregister("fee_chunk")
     offset = 0

@@ -310,16 +310,17 @@ class CaseStore:
                 report(progress, i + 1, len(pieces), table)
         return len(pieces)
 
-    def read_table(self, table: str, columns: list[str] | None = None) -> pa.Table | None:
-        def decode(blob: bytes) -> pa.Table:
-            try:
-                return columnar.decode(blob, columns)
-            except pa.ArrowInvalid as exc:
-                raise DamagedStore(f"表 {table} 的数据块已损坏 / damaged chunk of table {table}: {exc}") from None
+    @staticmethod
+    def _decode_chunk(table: str, blob: bytes, columns: list[str] | None) -> pa.Table:
+        try:
+            return columnar.decode(blob, columns)
+        except pa.ArrowInvalid as exc:
+            raise DamagedStore(f"表 {table} 的数据块已损坏 / damaged chunk of table {table}: {exc}") from None
 
+    def read_table(self, table: str, columns: list[str] | None = None) -> pa.Table | None:
         # decompress chunks on worker threads while SQLCipher reads and decrypts the next blobs
         with _damage_as_error(self.path), ThreadPoolExecutor(max_workers=2) as pool:
-            futures = [pool.submit(decode, row[0]) for row in
+            futures = [pool.submit(self._decode_chunk, table, row[0], columns) for row in
                        self.conn.execute("SELECT data FROM chunks WHERE tbl = ? ORDER BY chunk_id", (table,))]
             pieces = [f.result() for f in futures]
         return columnar.concat(pieces) if pieces else None
@@ -332,10 +333,7 @@ class CaseStore:
         def load(chunk_id: int) -> pa.Table:
             with _damage_as_error(self.path):
                 blob = self.conn.execute("SELECT data FROM chunks WHERE chunk_id = ?", (chunk_id,)).fetchone()[0]
-            try:
-                return columnar.decode(blob, columns)
-            except pa.ArrowInvalid as exc:
-                raise DamagedStore(f"表 {table} 的数据块已损坏 / damaged chunk of table {table}: {exc}") from None
+            return self._decode_chunk(table, blob, columns)
 
         with _damage_as_error(self.path):
             ids = [r[0] for r in self.conn.execute("SELECT chunk_id FROM chunks WHERE tbl = ? ORDER BY chunk_id",
@@ -411,18 +409,24 @@ class CaseStore:
         row = self.conn.execute("SELECT run FROM screening_runs ORDER BY seq DESC LIMIT 1").fetchone()
         return codec.run_from_json(row[0]) if row else None
 
+    def _latest_run_blob(self, column: str) -> bytes | None:
+        """The ``hits`` or ``hit_lines`` blob of the latest screening run (None before any)."""
+        assert column in ("hits", "hit_lines")
+        row = self.conn.execute(f"SELECT {column} FROM screening_runs ORDER BY seq DESC LIMIT 1").fetchone()
+        return row[0] if row else None
+
     def hits(self) -> pd.DataFrame:
-        row = self.conn.execute("SELECT hits FROM screening_runs ORDER BY seq DESC LIMIT 1").fetchone()
-        return codec.frame_from_blob(row[0]) if row else pd.DataFrame()
+        blob = self._latest_run_blob("hits")
+        return codec.frame_from_blob(blob) if blob is not None else pd.DataFrame()
 
     def hits_table(self, columns: list[str] | None = None) -> pa.Table | None:
         """The latest run's hits as Arrow (amounts stay decimal128, no Python object per row), or None
         before any screening; ``columns`` selects (absent names are ignored)."""
-        row = self.conn.execute("SELECT hits FROM screening_runs ORDER BY seq DESC LIMIT 1").fetchone()
-        if row is None:
+        blob = self._latest_run_blob("hits")
+        if blob is None:
             return None
         # only the wanted columns are decompressed; the pandas metadata of the saved frame is not needed here
-        return columnar.decode(row[0], columns).replace_schema_metadata(None)
+        return columnar.decode(blob, columns).replace_schema_metadata(None)
 
     def table_chunks(self, table: str) -> list[tuple[int, int]]:
         """(chunk_id, rows) of ``table``'s stored chunks in reading order (the order of :meth:`read_table`)."""
@@ -442,13 +446,13 @@ class CaseStore:
             raise DamagedStore(f"数据块 {chunk_id} 已损坏 / damaged chunk {chunk_id}: {exc}") from None
 
     def hit_lines(self, hit_ids=None) -> pd.DataFrame:
-        row = self.conn.execute("SELECT hit_lines FROM screening_runs ORDER BY seq DESC LIMIT 1").fetchone()
-        if row is None:
+        blob = self._latest_run_blob("hit_lines")
+        if blob is None:
             return pd.DataFrame()
         if hit_ids is None:
-            return codec.frame_from_blob(row[0])
+            return codec.frame_from_blob(blob)
         # the lines of a few hits among millions: filtered in Arrow before any pandas object is made
-        table = pa.ipc.open_file(pa.py_buffer(row[0])).read_all()
+        table = columnar.decode(blob)
         if "hit_id" in table.column_names:
             wanted = pa.array([str(h) for h in hit_ids], pa.string())
             table = table.filter(pc.is_in(table.column("hit_id").cast(pa.string()), value_set=wanted))
@@ -482,10 +486,13 @@ class CaseStore:
                                                         "media_type": media_type, "writes": ev_writes})
             item = EvidenceItem(evidence_id, kind, original_name, sha, size, media_type, identity.key_id, ev.time,
                                 identity.device_id, finding_id, note)
-            self.conn.execute("INSERT INTO evidence (evidence_id, kind, original_name, sha256, size, media_type, added_by,"
-                              " added_at, device, finding_id, note, chunks) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                              (*asdict(item).values(), n))
+            self._insert_evidence_row(item, n)
         return item
+
+    def _insert_evidence_row(self, item: EvidenceItem, chunks: int) -> None:
+        self.conn.execute("INSERT INTO evidence (evidence_id, kind, original_name, sha256, size, media_type, added_by,"
+                          " added_at, device, finding_id, note, chunks) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                          (*asdict(item).values(), chunks))
 
     def import_evidence(self, evidence_id: str, data: bytes) -> EvidenceItem:
         """Put another team member's evidence into this case's vault (the lead merging an inspector's package):
@@ -507,10 +514,8 @@ class CaseStore:
                             p.get("media_type", "application/octet-stream"), event.author, event.time, event.device,
                             str(writes.get("finding_id") or ""), str(writes.get("note") or ""))
         with self.transaction():
-            sha, size, n = evidence_vault.store_stream(self.conn, evidence_id, io.BytesIO(data))
-            self.conn.execute("INSERT INTO evidence (evidence_id, kind, original_name, sha256, size, media_type, added_by,"
-                              " added_at, device, finding_id, note, chunks) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                              (*asdict(item).values(), n))
+            n = evidence_vault.store_stream(self.conn, evidence_id, io.BytesIO(data))[2]
+            self._insert_evidence_row(item, n)
         return item
 
     def add_record(self, kind: str, record: dict, *, finding_id: str = "") -> EvidenceItem:
