@@ -78,3 +78,31 @@ def test_progress_dialog_cancel_button_cancels_the_task(qtbot, runner):
     with qtbot.waitSignal(task.signals.cancelled, timeout=5000):
         button.click()
     assert not failures
+
+
+@pytest.mark.parametrize("outcome", ["finished", "failed", "cancelled"])
+def test_done_is_set_only_after_the_ending_signal_is_posted(qtbot, runner, outcome):
+    """wait_for() trusts ``done``: once it is set, the ending signal must already be queued, or a waiter
+    that then processes events may miss it (the progress dialog stays open)."""
+    from PySide6.QtCore import Qt
+
+    from feijian.domain.errors import Cancelled
+    from feijian.gui.tasks import wait_for
+
+    def work(*, progress=None, cancelled=None):
+        if outcome == "failed":
+            raise InputError("坏输入")
+        if outcome == "cancelled":
+            raise Cancelled("取消")
+        return 1
+
+    task = runner.start(work, launch=False)
+    done_at_emit = []
+    getattr(task.signals, outcome).connect(lambda *_a: done_at_emit.append(task.done.is_set()),
+                                           Qt.ConnectionType.DirectConnection)  # runs in the pool thread
+    delivered = []
+    getattr(task.signals, outcome).connect(lambda *_a: delivered.append(True))
+    runner.launch(task)
+    wait_for(task, 5)
+    assert done_at_emit == [False]
+    assert delivered == [True]  # delivered by wait_for's last processEvents, no extra waiting

@@ -59,11 +59,18 @@ class Task(QRunnable):
     def run(self) -> None:  # in the pool thread
         started = time.monotonic()
         try:
+            self._call(started)
+        finally:
+            # Set only after the signal is posted: whoever waits on ``done`` and then processes events
+            # is sure to deliver it (the dialog closes, the callbacks run).
+            self.done.set()
+
+    def _call(self, started: float) -> None:
+        try:
             self.result = self.fn(*self.args, progress=self._progress, cancelled=self.is_cancelled, **self.kwargs)
         except Cancelled as exc:
             self.error = exc
             log.info("task %s cancelled after %.1f s", self.name, time.monotonic() - started)
-            self.done.set()
             self.signals.cancelled.emit()
             return
         except BaseException as exc:  # reported to the UI thread, which shows it
@@ -72,11 +79,9 @@ class Task(QRunnable):
                 from feijian.gui.app import scrubbed_traceback
 
                 log.error("task %s failed\n%s", self.name, scrubbed_traceback(type(exc), exc, exc.__traceback__))
-            self.done.set()
             self.signals.failed.emit(exc)
             return
         log.info("task %s finished in %.1f s", self.name, time.monotonic() - started)
-        self.done.set()
         # A cancel that came after the function's last check changes nothing: the work stands.
         self.signals.finished.emit(self.result)
 
