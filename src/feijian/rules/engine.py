@@ -155,12 +155,13 @@ FROM refund_lines GROUP BY ALL;
 
 # every original (non-refund) line once, lean: integer keys instead of the long strings (mdtrt_id,
 # med_list_codg, med_list_name, drord_no), which rules fetch for their hits only (``TEXT_JOIN``); built
-# chunk by chunk from ``fee_chunk`` (originals of one chunk, keys encoded)
+# chunk by chunk from ``fee_chunk`` (one chunk, keys encoded; its refund lines are skipped here)
 ORIG_SELECT = """
 SELECT o.lid, o.eid, o.iid, o.did, o.nid, o.feedetl_sn, o.fee_ocur_time, CAST(o.fee_ocur_time AS DATE) AS fee_date,
        {list_type} AS list_type, o.pric, {bilg_dr_codg} AS bilg_dr_codg,
        o.cnt, o.det_item_fee_sumamt AS amt {net}
 FROM fee_chunk o {join}
+WHERE o.init_feedetl_sn IS NULL
 """
 # short, repetitive codes stored as DuckDB ENUMs (1–4 bytes instead of 16 per line); ``orig_net`` casts them
 # back, so rules see VARCHAR
@@ -314,7 +315,8 @@ def _load_fees(con: duckdb.DuckDBPyConnection, source, small: dict, pool: Thread
         is_refund = pc.is_valid(chunk.column("init_feedetl_sn"))
         if pc.any(is_refund).as_py():
             rows = np.flatnonzero(is_refund.to_numpy(zero_copy_only=False))
-            refunds.append(chunk.take(rows).append_column("lid", pa.array(rows + sum(sizes), pa.int64())))
+            # filter, not take: take concatenates a chunked column's chunks first
+            refunds.append(chunk.filter(is_refund).append_column("lid", pa.array(rows + sum(sizes), pa.int64())))
         sizes.append(chunk.num_rows)
     # the encounter numbers in the contract's table order (fees' values where fees stand), as before
     enc_cols = []
@@ -369,8 +371,7 @@ def _load_fees(con: duckdb.DuckDBPyConnection, source, small: dict, pool: Thread
             raise InputError("筛查期间费用明细发生了变化 / the fee lines changed while they were screened")
         lid = pa.array(np.arange(offset, offset + chunk.num_rows, dtype=np.int64))
         offset += chunk.num_rows
-        originals = pc.is_null(chunk.column("init_feedetl_sn"))
-        con.register("fee_chunk", encode(chunk.append_column("lid", lid), i).filter(originals))
+        con.register("fee_chunk", encode(chunk.append_column("lid", lid), i))
         con.execute(("INSERT INTO orig_base " if i else "CREATE TABLE orig_base AS ") + select)
         con.unregister("fee_chunk")
         del chunk
