@@ -6,6 +6,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QDialog
 
 from feijian.gui.pages.record_view import encounter_data
 
@@ -138,14 +139,54 @@ def test_finding_edit_undo_redo(case_window):
     assert findings.findings[0].description == "现场核实，机构认可"
 
 
-def test_typed_record_and_evidence_preview(case_window, tmp_path):
+def test_typed_record_form_checks_stores_and_prints(case_window, tmp_path):
+    """询问笔录 through its form: 确定 with what the document needs missing keeps the form open and names the
+    problems; filled in, the record is stored (hashed), previewed with its labels and printed by 询问笔录."""
+    import datetime as dt
+
+    from feijian.gui.record_dialog import RecordDialog
+    from feijian.reports.issue import render
+
     page = case_window.show_page("evidence")
-    item = page.add_record("interview", {"time": "2024-12-18 09:30", "content": "问：是否一直在院？答：否。"})
-    assert item.kind == "interview" and len(item.sha256) == 64
+    dialog = RecordDialog("interview", case_window.ctx.store.info, page, now=dt.datetime(2024, 12, 18, 9, 30))
+    w = dialog.widgets
+    assert w["interviewee"].edits["employer"].text() == "演示市第一人民医院"  # the case's institution
+    dialog.accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted and dialog.problems.isVisibleTo(dialog)
+    assert "缺少询问地点" in dialog.problems.text() and "缺少问答" in dialog.problems.text()
+    w["place"].setText("医保办会议室")
+    w["interviewers"].table.item(0, 0).setText("周检查")
+    w["interviewers"].table.item(0, 1).setText("YB-9")
+    w["recorder"].setEditText("吴记录")
+    w["interviewee"].edits["name"].setText("王某")
+    w["interviewee"].edits["id_number"].setText("110105198001011234")  # wrong check digit
+    w["qa"].setPlainText("问：患者住院期间是否一直在院？\n答：否，\n周末回家。")
+    w["end"].setDateTime(w["start"].dateTime().addSecs(-60))
+    dialog.accept()
+    text = dialog.problems.text()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "校验位" in text and "早于" in text and "缺少询问地点" not in text
+    w["interviewee"].edits["id_number"].setText("110105198001011238")
+    w["end"].setDateTime(w["start"].dateTime().addSecs(40 * 60))
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+    item = page.add_record("interview", dialog.record())
+    assert item is not None and item.kind == "interview" and len(item.sha256) == 64
     page.refresh()
     page.table.selectRow(page.model.rowCount() - 1)
-    assert "一直在院" in page.text.toPlainText()
+    preview = page.text.toPlainText()
+    assert "被询问人：姓名 王某" in preview and "问：患者住院期间是否一直在院？\n答：否，\n周末回家。" in preview
     assert item.sha256 in page.hash_label.text()
+
+    out = tmp_path / "询问笔录.pdf"
+    render("interview", case_window.ctx.store, out, record_id=item.evidence_id)
+    from pypdf import PdfReader
+
+    flat = "".join(p.extract_text() for p in PdfReader(out).pages).replace("\n", "")
+    for expected in ("2024-12-18 09:30", "2024-12-18 10:10", "医保办会议室", "周检查", "YB-9", "吴记录", "王某",
+                     "110105198001011238", "患者住院期间是否一直在院？"):
+        assert expected in flat, expected
 
 
 def test_overview_figures_match_the_hits(case_window):

@@ -100,7 +100,7 @@ def make_context(n_findings: int = 6, lines_per_finding: int = 12, seed: int = 7
             "start": "2026-03-04 09:30", "end": "2026-03-04 10:45", "place": "医院行政楼三楼会议室",
             "interviewers": [{"name": "王建国", "staff_no": "11010023001"}, {"name": "张伟", "staff_no": "11010023003"}],
             "recorder": "李晓梅",
-            "interviewee": {"name": "张某某", "sex": "男", "id_number": "110105198001011234", "employer": "北京市示范第一人民医院",
+            "interviewee": {"name": "张某某", "sex": "男", "id_number": "110105198001011238", "employer": "北京市示范第一人民医院",
                             "position": "医保办主任", "phone": "13800000000"},
             "qa": [{"q": "请介绍你院住院费用上传医保结算的流程。", "a": "由各病区护士录入医嘱，收费处审核后上传。"}] +
                   [{"q": f"第{n}个问题：床位费为何在出院当日仍有收取？", "a": "系统设置为出院当日自动计费，我们未及时调整，属于管理疏漏。" * 3}

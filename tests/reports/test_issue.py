@@ -93,7 +93,7 @@ def test_numbers_follow_each_other_and_drafts_are_not_recorded(case, tmp_path):
 def test_typed_records_from_the_store(case, tmp_path):
     render("interview", case, tmp_path / "i.pdf", generated_at=WHEN)
     flat = squash("".join(pages_text((tmp_path / "i.pdf").read_bytes())))
-    assert "110105198001011234" in flat and "医保办主任" in flat
+    assert "110105198001011238" in flat and "医保办主任" in flat
     rec = [e for e in case.evidence_items() if e.kind == "interview"][0]
     assert rec.sha256 in flat
 

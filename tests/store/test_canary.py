@@ -60,7 +60,11 @@ def test_canary_never_reaches_the_disk(tmp_path, monkeypatch, bureau):
         with store.transaction():
             store.write_table("b1", "visits", visits)
             store.append_event("note", {"text": f"约谈 {CANARY_NAME}（{CANARY_ID}）"})
-        store.add_record("interview", {"interviewee": CANARY_NAME, "certno": CANARY_ID})
+        store.add_record("interview", {
+            "start": "2026-11-20 10:00", "end": "2026-11-20 10:30", "place": "医保办",
+            "interviewers": [{"name": "检查员", "staff_no": "J-1"}, {"name": "记录员", "staff_no": "J-2"}],
+            "recorder": "记录员", "interviewee": {"name": CANARY_NAME, "id_number": CANARY_ID},
+            "qa": [{"q": "姓名？", "a": CANARY_NAME}]})
         store.add_evidence(io.BytesIO(f"{CANARY_NAME} {CANARY_ID}".encode("gbk") * 100), original_name="scan.txt")
         logging.getLogger("feijian.test").info("wrote case %s", store.case_id)
         # while the case is open (WAL and shared-memory files present) ...

@@ -1,5 +1,6 @@
 import hashlib
 import io
+import json
 import os
 import shutil
 
@@ -292,8 +293,8 @@ def test_evidence_streamed_hashed_exported(new_case, tmp_path):
     src = tmp_path / "scan.pdf"
     src.write_bytes(b"%PDF-1.4 tiny")
     assert store.add_evidence(src).original_name == "scan.pdf"
-    rec = store.add_record("interview", {"interviewee": "某医生", "text": "问：……"}, finding_id="f1")
-    assert rec.kind == "interview" and b"interviewee" in store.read_evidence(rec.evidence_id)
+    rec = store.add_record("interview", INTERVIEW, finding_id="f1")
+    assert rec.kind == "interview" and json.loads(store.read_evidence(rec.evidence_id))["interviewee"] == {"name": "某医生"}
     with pytest.raises(InputError):
         store.add_record("gossip", {})
     with pytest.raises(InputError):
@@ -396,3 +397,26 @@ def test_cancelled_write_and_evidence_leave_nothing(new_case):
     with pytest.raises(Cancelled):
         store.add_evidence(io.BytesIO(os.urandom(3 << 20)), original_name="big.bin", cancelled=lambda: True)
     assert store.evidence_items() == [] and len(store.events()) == 1
+
+
+INTERVIEW = {"start": "2026-11-20 10:00", "end": "2026-11-20 10:40", "place": "医保办",
+             "interviewers": [{"name": "王建国", "staff_no": "11010023001"}], "recorder": "李晓梅",
+             "interviewee": {"name": "某医生"}, "qa": "问：出院后的检查费是何原因？\n答：系统补记。"}
+
+
+def test_typed_record_is_checked_before_anything_is_stored(new_case):
+    """A record missing what its document needs is refused whole, with every problem named; nothing is
+    written (no evidence row, no event)."""
+    store = new_case("a")
+    events = len(store.events())
+    bad = dict(INTERVIEW, end="2026-11-20 09:00", interviewee={"name": "某医生", "id_number": "110105198001011234"},
+               remark="x")
+    with pytest.raises(InputError) as exc:
+        store.add_record("interview", bad)
+    text = str(exc.value)
+    assert "早于" in text and "校验位" in text and "remark" in text
+    with pytest.raises(InputError, match="至少 2 名"):
+        store.add_record("interview", dict(INTERVIEW, recorder="王建国"))  # one officer, named twice
+    assert store.evidence_items() == [] and len(store.events()) == events
+    stored = json.loads(store.read_evidence(store.add_record("interview", INTERVIEW).evidence_id))
+    assert stored["qa"] == [{"q": "出院后的检查费是何原因？", "a": "系统补记。"}]  # typed 问/答 lines, as stored

@@ -116,7 +116,8 @@ def _identities_and_case(ctx, paths, passphrase, steps):
         case_id=str(uuid.uuid4()), name="demo", medins_code=inst["medins_code"], medins_name=inst["medins_name"],
         medins_lv=inst.get("medins_lv", ""), medins_type=inst.get("medins_type") or "hospital",
         trigger="国家医保局飞行检查（演示）", doc_no_prefix="演医保飞检〔2026〕",
-        team=(TeamMember(me.name, me.staff_no, Role.LEAD, me.key_id),),
+        # two officers at least take part in an inspection (and sign its records)
+        team=(TeamMember(me.name, me.staff_no, Role.LEAD, me.key_id), TeamMember("李华", "FJ-0002")),
     )
     store = CaseStore.create(paths.case, info, identity, escrow_public=bureau.public().escrow_public)
     steps.say("新建案件 new case", f"{info.medins_name}（{info.medins_code}），加密案件 {paths.case.name}")
@@ -165,11 +166,21 @@ def _evidence(store, paths, steps):
     me = store.identity.public
     items.append(store.add_record("interview", {
         "start": "2026-11-20 10:00", "end": "2026-11-20 10:40", "place": "医院医保办会议室",
-        "interviewers": [{"name": me.name, "staff_no": me.staff_no}], "recorder": me.name,
+        "interviewers": [{"name": me.name, "staff_no": me.staff_no}], "recorder": store.info.team[1].name,
         "interviewee": {"name": "王某", "sex": "男", "employer": store.info.medins_name, "position": "住院医师"},
         "qa": [{"q": "患者住院期间的床位费、护理费是否每日据实收取？", "a": "是按天自动计费的，具体要看护理记录。"},
                {"q": "出院后发生的检查费用是何原因？", "a": "可能是系统补记，我不清楚。"}],
     }, finding_id=fs[0].finding_id if fs else ""))
+    items.append(store.add_record("onsite_record", {
+        "start": "2026-11-20 08:30", "end": "2026-11-20 09:50", "place": "住院部病区、医保办",
+        "inspectors": [{"name": me.name, "staff_no": me.staff_no},
+                       {"name": store.info.team[1].name, "staff_no": store.info.team[1].staff_no}],
+        "recorder": store.info.team[1].name,
+        "attendees": [{"name": "赵某", "position": "医保办主任"}],
+        "content": "检查组到达住院部病区，清点在床患者，调阅住院病历与医嘱，核对床位费、护理费的计费记录；"
+                   "在医保办调取就诊、费用明细、医嘱、诊断和结算数据，由医院信息科导出并确认。",
+        "party_comments": "对检查情况无异议。",
+    }))
     steps.say("证据 evidence", "；".join(f"{i.original_name or i.kind} SHA-256 {i.sha256[:12]}…" for i in items))
 
 

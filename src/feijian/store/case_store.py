@@ -32,6 +32,7 @@ from feijian.domain.errors import InputError
 from feijian.domain.events import Event, canonical_json, utc_now, uuid7, write
 from feijian.domain.projection import CaseState, fold
 from feijian.domain.records import CaseInfo, EvidenceItem, ImportBatch, ImportedFile, ScreeningRun
+from feijian.domain.typed_records import check_record
 from feijian.store import codec, columnar, event_log, evidence_vault, schema
 from feijian.store.case_keys import CaseKeys, KeySet, key_check, keys_path
 from feijian.store.errors import DamagedStore, NotACase, WrongKey
@@ -42,9 +43,6 @@ SUFFIX = ".fjcase"
 PAGE_SIZE = 4096
 SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
 KEY_ROTATED = "key.rotated"
-RECORD_KINDS = ("interview", "onsite_record")
-
-
 @dataclass
 class VerifyReport:
     ok: bool
@@ -519,9 +517,10 @@ class CaseStore:
         return item
 
     def add_record(self, kind: str, record: dict, *, finding_id: str = "") -> EvidenceItem:
-        if kind not in RECORD_KINDS:
-            raise InputError(f"未知的记录类型 / unknown record kind {kind!r} (expected {', '.join(RECORD_KINDS)})")
-        data = canonical_json(record)
+        """A typed record (询问笔录 ``interview``, 现场检查笔录 ``onsite_record``): checked against its kind's
+        fields (:func:`feijian.domain.typed_records.check_record`, every problem named at once), then stored
+        as canonical JSON evidence like any file."""
+        data = canonical_json(check_record(kind, record))
         return self.add_evidence(io.BytesIO(data), kind=kind, original_name=f"{kind}.json",
                                  media_type="application/json", finding_id=finding_id)
 

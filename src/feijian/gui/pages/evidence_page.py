@@ -3,22 +3,21 @@ SHA-256 shown, link to a finding. Files enter the encrypted vault in a backgroun
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
-from typing import Optional
 
 import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QPlainTextEdit, QPushButton, QSplitter, QTableView, QTextBrowser,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QSplitter, QTableView,
+                               QTextBrowser, QVBoxLayout, QWidget)
 
 from feijian.domain.errors import FeijianError
 from feijian.domain.progress import check_cancelled, report
+from feijian.domain.typed_records import record_lines
 from feijian.gui import case_data, dialogs
 from feijian.gui.models import Column, FrameModel, configure_table_view
+from feijian.gui.record_dialog import RecordDialog
 from feijian.gui.tasks import run_with_progress
 
 KIND_LABELS = {"file": "文件", "interview": "询问笔录", "onsite_record": "现场检查笔录"}
@@ -40,39 +39,6 @@ def evidence_columns() -> list[Column]:
     return [Column("kind", "类型", width=100, labels=KIND_LABELS), Column("original_name", "名称", width=220),
             Column("size", "字节", "int", width=90), Column("added_at", "加入时间", width=170),
             Column("finding", "关联问题", width=180), Column("sha256", "SHA-256", width=480)]
-
-
-class RecordDialog(QDialog):
-    """A typed record: 询问笔录 (interview) or 现场检查笔录 (on-site inspection record)."""
-
-    def __init__(self, kind: str, parent=None) -> None:
-        super().__init__(parent)
-        self.kind = kind
-        self.setWindowTitle(self.tr(KIND_LABELS[kind]))
-        self.setMinimumWidth(520)
-        form = QFormLayout(self)
-        self.time = QDateTimeEdit(dt.datetime.now(), self)
-        self.time.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.place = QLineEdit(self)
-        self.persons = QLineEdit(self)
-        self.persons.setPlaceholderText(self.tr("被询问人 / 在场人员及职务"))
-        self.inspectors = QLineEdit(self)
-        self.content = QPlainTextEdit(self)
-        self.content.setMinimumHeight(180)
-        form.addRow(self.tr("时间"), self.time)
-        form.addRow(self.tr("地点"), self.place)
-        form.addRow(self.tr("被询问人" if kind == "interview" else "在场人员"), self.persons)
-        form.addRow(self.tr("检查人员"), self.inspectors)
-        form.addRow(self.tr("笔录内容"), self.content)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def record(self) -> dict:
-        return {"time": self.time.dateTime().toString("yyyy-MM-dd HH:mm"), "place": self.place.text().strip(),
-                "persons": self.persons.text().strip(), "inspectors": self.inspectors.text().strip(),
-                "content": self.content.toPlainText().strip()}
 
 
 class EvidencePage(QWidget):
@@ -173,7 +139,7 @@ class EvidencePage(QWidget):
                                                 Qt.TransformationMode.SmoothTransformation))
         elif item.kind in KIND_LABELS and item.kind != "file":
             record = json.loads(self.ctx.store.read_evidence(item.evidence_id))
-            self.text.setPlainText("\n".join(f"{k}：{v}" for k, v in record.items()))
+            self.text.setPlainText("\n".join(f"{label}：{text}" for label, text in record_lines(item.kind, record)))
         elif item.media_type.startswith("text/"):
             self.text.setPlainText(self.ctx.store.read_evidence(item.evidence_id)[:20000].decode("utf-8", "replace"))
 
@@ -190,7 +156,7 @@ class EvidencePage(QWidget):
         return task
 
     def new_record(self, kind: str) -> None:
-        dialog = RecordDialog(kind, self)
+        dialog = RecordDialog(kind, self.ctx.store.info, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self.add_record(kind, dialog.record())
