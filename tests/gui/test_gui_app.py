@@ -5,7 +5,6 @@ import sys
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication
 
 from feijian.gui.app import ErrorHook, create_application, register_font, scrubbed_traceback
 

@@ -76,7 +76,7 @@ def test_filter_can_be_cancelled(store):
 
 
 def test_encounter_rows_read_only_the_months_of_the_stay(store):
-    from feijian.gui.chunked_table import EncounterRows, encounter_months
+    from feijian.gui.chunked_table import EncounterRows
 
     data = _rows(3000).append_column("mdtrt_id", pa.array([f"ZY{i % 7}" for i in range(3000)]))
     store.write_table("b1", "misc_rows", data)

@@ -7,7 +7,7 @@ import pytest
 
 from feijian.domain.errors import InputError
 from feijian.domain.progress import check_cancelled, report
-from feijian.gui.tasks import ProgressDialog, Task, run_with_progress
+from feijian.gui.tasks import ProgressDialog, run_with_progress
 
 
 def count_to(n, *, progress=None, cancelled=None, pause=0.0):

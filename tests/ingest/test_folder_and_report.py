@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from feijian.ingest import NotATable, format_summary, read_folder, write_report
+from feijian.ingest import format_summary, read_folder, write_report
 
 from ingest_samples import FEE_HEADER, fee_row
 

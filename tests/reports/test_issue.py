@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 
-import pandas as pd
 import pyarrow as pa
 import pytest
 
@@ -16,7 +14,7 @@ from feijian.cli import main
 from feijian.crypto.identity import create_identity
 from feijian.domain.errors import InputError
 from feijian.domain.events import DOCUMENT_ISSUED
-from feijian.domain.records import CaseInfo, ImportBatch, Role, TeamMember
+from feijian.domain.records import CaseInfo, Role, TeamMember
 from feijian.reports.documents import UnknownDocument
 from feijian.reports.issue import render
 from feijian.store.case_store import CaseStore

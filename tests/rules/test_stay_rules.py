@@ -1,6 +1,5 @@
 """Stay rules R11, R12, R20 (visit grain, clues with amount 0)."""
 
-from decimal import Decimal
 
 from rule_tables import case, fee, kb, keys, run, visit
 

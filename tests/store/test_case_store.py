@@ -264,7 +264,6 @@ def test_rewritten_history_is_caught_by_the_signed_checkpoint(new_case, inspecto
 def test_forged_checkpoint_signature(new_case):
     store = new_case("a")
     cp = store.checkpoint()
-    import dataclasses
 
     from feijian.domain.events import make_event
 

@@ -19,7 +19,7 @@ import pytest
 from sync_pkgkit import Chain, build, evidence, sample_content
 
 from feijian.crypto import age, minisign
-from feijian.domain.events import Event, canonical_json, make_event
+from feijian.domain.events import canonical_json, make_event
 from feijian.sync.package import EVENTS, MANIFEST, SIG, SUMS, PackageContent, trusted_comment
 from feijian.sync.verify import MemoryChain, verify_package
 

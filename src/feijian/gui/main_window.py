@@ -8,7 +8,7 @@ from typing import Optional
 
 from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QMainWindow
+from PySide6.QtWidgets import QDialog, QMainWindow
 
 from feijian.domain.errors import FeijianError
 from feijian.domain.records import TeamMember

@@ -8,8 +8,8 @@ from typing import Optional
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
-                               QWidget, QWizard, QWizardPage)
+                               QLineEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+                               QWizard, QWizardPage)
 
 from feijian.domain.events import utc_now
 from feijian.domain.records import CaseInfo, Role, TeamMember

@@ -22,8 +22,6 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("FEIJIAN_KDF_FAST", "1")
 
-    from PySide6.QtWidgets import QApplication
-
     from feijian import demodata
     from feijian.gui.app import create_application
     from feijian.gui.main_window import Workbench
@@ -60,7 +58,7 @@ def main(argv=None) -> int:
         wizard.show()
         shot(wizard, "new-case")
         wizard.hide()
-        path = wb.create_case_from(wizard)
+        wb.create_case_from(wizard)
         window = wb.case_windows[0]
         window.resize(1560, 960)
         data_page = window.show_page("data")

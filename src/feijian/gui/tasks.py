@@ -5,7 +5,6 @@ callbacks (feijian.domain.progress) and reports back through signals; a window-m
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 import time
 from typing import Any, Callable, Optional

@@ -12,7 +12,7 @@ the generated time printed on the page comes from the context).
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Optional, Sequence
 
 from reportlab.lib import colors

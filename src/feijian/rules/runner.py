@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute  # noqa: F401
 
-from feijian.domain.errors import Cancelled, FeijianError, InputError
+from feijian.domain.errors import FeijianError, InputError
 from feijian.domain.events import utc_now, uuid7
 from feijian.domain.progress import CancelledFn, ProgressFn, check_cancelled, report
 from feijian.domain.records import ScreeningRun

@@ -20,7 +20,7 @@ from feijian.domain import events as ev_types
 from feijian.domain.errors import InputError
 from feijian.domain.events import Event, write
 from feijian.domain.progress import CancelledFn, ProgressFn, check_cancelled, report
-from feijian.domain.projection import Register, fold
+from feijian.domain.projection import Register
 from feijian.sync.reasons import Rejected
 from feijian.sync.verify import ChainHead, MemoryChain, VerifiedPackage, open_verified
 

@@ -32,7 +32,7 @@ from feijian.domain.events import Event
 from feijian.sync.archive_reader import ArchiveReader, Limits, check_name, load_canonical_json, looks_like_archive
 from feijian.sync.package import (EVENTS, FINDINGS, HITS, KINDS, MANIFEST, PACKAGE_FORMAT, SIG, SUMS, audit_head,
                                   channel_of, trusted_comment)
-from feijian.sync.reasons import REASONS, Rejected
+from feijian.sync.reasons import Rejected
 
 SUMS_LINE = re.compile(r"^([0-9a-f]{64})  (\S+)$")
 MANIFEST_FIELDS = {"format": str, "package_id": str, "case_id": str, "kind": str, "created": str, "signer": str,

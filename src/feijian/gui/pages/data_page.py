@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import time
-from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QCheckBox, QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
-                               QSplitter, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QGroupBox, QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter,
+                               QTableView, QVBoxLayout, QWidget)
 from PySide6.QtCore import Qt
 
 from feijian.gui import dialogs

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Optional
 
 import pandas as pd
 from PySide6.QtCore import Qt

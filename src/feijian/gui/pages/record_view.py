@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from decimal import Decimal
 from typing import Optional
 
 import pandas as pd
