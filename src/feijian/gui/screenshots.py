@@ -104,6 +104,21 @@ def main(argv=None) -> int:
                 png = [i for i in range(shown.model.rowCount()) if str(shown.model.value(i, "original_name")).endswith(".png")]
                 shown.table.selectRow(png[0] if png else 0)
             shot(window, page)
+        from feijian.gui.record_dialog import RecordDialog
+
+        form = RecordDialog("interview", window.ctx.store.info, window, now=dt.datetime(2026, 11, 20, 10, 0))
+        w = form.widgets
+        w["end"].setDateTime(w["start"].dateTime().addSecs(40 * 60))
+        w["place"].setText("医保办会议室")
+        w["recorder"].setEditText("记录员")
+        for key, value in (("name", "王某"), ("sex", "男"), ("position", "住院医师")):
+            edit = w["interviewee"].edits[key]
+            edit.setCurrentText(value) if key == "sex" else edit.setText(value)
+        w["qa"].setPlainText("问：患者住院期间的床位费是否每日据实收取？\n答：按天自动计费，具体要看护理记录。\n"
+                             "问：出院后发生的检查费用是何原因？\n答：可能是系统补记。")
+        form.show()
+        shot(form, "record-form")
+        form.reject()
         window.close()
         wb.show()
         wb.home_page.refresh()
