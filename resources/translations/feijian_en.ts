@@ -660,39 +660,6 @@
     </message>
 </context>
 <context>
-    <name>RecordDialog</name>
-    <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="58"/>
-        <source>被询问人 / 在场人员及职务</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="62"/>
-        <source>时间</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="63"/>
-        <source>地点</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="64"/>
-        <source>被询问人</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="65"/>
-        <source>检查人员</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="66"/>
-        <source>笔录内容</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>RecordPage</name>
     <message>
         <location filename="../../src/feijian/gui/pages/record_view.py" line="126"/>
@@ -1131,6 +1098,147 @@ An unexpected error occurred; your decisions are saved.</source>
         <location filename="../../src/feijian/gui/app.py" line="145"/>
         <source>飞检工作台</source>
         <translation>Flight Inspection Workbench</translation>
+    </message>
+</context>
+<context>
+    <name>RecordDialog</name>
+    <message>
+        <source>询问笔录</source>
+        <translation>Interview record</translation>
+    </message>
+    <message>
+        <source>现场检查笔录</source>
+        <translation>On-site inspection record</translation>
+    </message>
+    <message>
+        <source>询问开始时间</source>
+        <translation>Interview started</translation>
+    </message>
+    <message>
+        <source>询问结束时间</source>
+        <translation>Interview ended</translation>
+    </message>
+    <message>
+        <source>询问地点</source>
+        <translation>Place of interview</translation>
+    </message>
+    <message>
+        <source>询问人</source>
+        <translation>Interviewers</translation>
+    </message>
+    <message>
+        <source>记录人</source>
+        <translation>Recorder</translation>
+    </message>
+    <message>
+        <source>被询问人</source>
+        <translation>Interviewee</translation>
+    </message>
+    <message>
+        <source>告知内容</source>
+        <translation>Notice given</translation>
+    </message>
+    <message>
+        <source>是否申请回避</source>
+        <translation>Recusal requested?</translation>
+    </message>
+    <message>
+        <source>问答</source>
+        <translation>Questions and answers</translation>
+    </message>
+    <message>
+        <source>被询问人意见</source>
+        <translation>Interviewee's statement</translation>
+    </message>
+    <message>
+        <source>检查开始时间</source>
+        <translation>Inspection started</translation>
+    </message>
+    <message>
+        <source>检查结束时间</source>
+        <translation>Inspection ended</translation>
+    </message>
+    <message>
+        <source>检查地点</source>
+        <translation>Place of inspection</translation>
+    </message>
+    <message>
+        <source>检查人员</source>
+        <translation>Inspectors</translation>
+    </message>
+    <message>
+        <source>被检查单位在场人员</source>
+        <translation>Institution staff present</translation>
+    </message>
+    <message>
+        <source>检查情况</source>
+        <translation>What was inspected</translation>
+    </message>
+    <message>
+        <source>被检查单位意见</source>
+        <translation>Institution's comments</translation>
+    </message>
+    <message>
+        <source>拒绝签名情况</source>
+        <translation>Refusal to sign</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>执法证号</source>
+        <translation>Badge no.</translation>
+    </message>
+    <message>
+        <source>职务</source>
+        <translation>Position</translation>
+    </message>
+    <message>
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>工作单位</source>
+        <translation>Employer</translation>
+    </message>
+    <message>
+        <source>添加一行</source>
+        <translation>Add row</translation>
+    </message>
+    <message>
+        <source>删除所选行</source>
+        <translation>Delete selected rows</translation>
+    </message>
+    <message>
+        <source>问：……
+答：……
+问：……
+答：……</source>
+        <translation>Q: …
+A: …
+Q: …
+A: …</translation>
+    </message>
+    <message>
+        <source>留空则使用标准告知（执法身份、回避权利、如实回答义务）</source>
+        <translation>Leave empty for the standard notice (officers' identity, right to recusal, duty to answer truthfully)</translation>
+    </message>
+    <message>
+        <source>不申请回避。</source>
+        <translation>No recusal requested.</translation>
+    </message>
+    <message>
+        <source>以上笔录我已看过（或已向我宣读过），与我所说一致。</source>
+        <translation>I have read this record (or had it read to me); it matches what I said.</translation>
     </message>
 </context>
 </TS>
