@@ -117,3 +117,11 @@ def test_needed_tables_missing_means_not_run():
              kb(items + [], materials=mats), rules=["R17", "R18", "R19"])
     assert r2.not_run == {}
     assert sorted(r2.hits["rule_code"]) == ["R17", "R18", "R19"]
+
+
+def test_original_lines_with_cnt_zero_or_negative_do_not_exist_for_line_rules():
+    # net cnt ≤ 0 is "fully refunded" whether or not refund lines made it so
+    fees = [fee("V1", "1", "X", "2024-03-07 10:00", 0, 5, amt="0"),
+            fee("V1", "2", "X", "2024-03-07 10:00", -1, 5),
+            fee("V1", "3", "X", "2024-03-07 10:00", "0.5", 5)]
+    assert keys(run(case(fees, INP), rules=["R05"])) == [("V1", "3")]
