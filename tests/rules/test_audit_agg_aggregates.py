@@ -157,3 +157,17 @@ def test_empty_limits_mean_no_check():
     r = run(case(fees, INP, orders=orders), kb(items), rules=["R08", "R09", "R14"])
     assert r.run.rules_run == ("R08", "R09", "R14") and len(r.hits) == 0
     assert keys(r) == []
+
+
+def test_r21_inpatient_codes_from_the_knowledge_base_with_prefix_star():
+    """"a knowledge base may list further inpatient codes in kb_thresholds as inpatient_med_types
+    (;-separated, a trailing * matches any suffix)"."""
+    items = [{"med_list_codg": "B", "category": "bed"}]
+    vs = [visit("K1", "2024-03-01 09:00", "2024-03-03 10:00", med_type="9901"),
+          visit("K2", "2024-03-01 09:00", "2024-03-03 10:00", med_type="77", psn_no="P2"),
+          visit("K3", "2024-03-01 09:00", "2024-03-03 10:00", med_type="771", psn_no="P3"),   # not 77 exactly
+          visit("K4", "2024-03-01 09:00", "2024-03-03 10:00", med_type="51", psn_no="P4")]    # outpatient
+    fees = [fee(m, "1", "B", "2024-03-01 10:00", 3, 10) for m in ("K1", "K2", "K3", "K4")]
+    r = run(case(fees, vs), kb(items, thresholds={"inpatient_med_types": "99*; 77"}), rules=["R21"])
+    # stay 2 days: (3 - 2) × 30 / 3 = 10
+    assert amounts(r, "mdtrt_id", "med_list_codg") == {("K1", "B"): Decimal("10"), ("K2", "B"): Decimal("10")}
