@@ -137,6 +137,7 @@ class FileStream:
         self.delimiter = ""
         self.sheet = sheet or ""
         self.require_columns = require_columns
+        self.label_sheet = False  # name the sheet in refused rows: only when the workbook holds several tables
         self._hasher = hashlib.sha256()
         self._bytes_done = 0
         self._done = False
@@ -384,7 +385,7 @@ class FileStream:
                 raw[f] = col
             else:
                 extras[extra] = col
-        label = f"{self.name}[{self.sheet}]" if self.sheet else self.name
+        label = f"{self.name}[{self.sheet}]" if self.sheet and self.label_sheet else self.name
         typed, rejected, _ = validate_chunk(self.state, raw, extras, lines, file_name=label, batch_id=self.batch_id)
         self.rejected.extend(rejected)
         self.read += typed.num_rows
@@ -480,6 +481,8 @@ def open_sources(path, *, kind=None, mapping=None, table=None, **kwargs) -> list
         streams.append(s)
     if not streams:
         raise NotATable(f"{path.name}: 没有哪个工作表有可识别的表头 / no sheet has a recognisable header row")
+    for s in streams:
+        s.label_sheet = len(streams) > 1
     return streams
 
 

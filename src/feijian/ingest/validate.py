@@ -159,7 +159,7 @@ def validate_chunk(
     _row_rules(spec.name, typed, texts, checks)
     if spec.key and n:
         key_cols = [texts[k] for k in spec.key]
-        eligible = np.ones(n, dtype=bool)
+        eligible = checks.ok.copy()  # a duplicate is of a row that was read: refused rows claim no key
         for c in key_cols:
             eligible &= _np(pc.is_valid(c))
         dup = state.keys.add_new(hash_keys(key_cols), eligible)

@@ -164,6 +164,8 @@ def _fast_times(values: pa.Array, present: np.ndarray, secs: np.ndarray, parsed:
         ts = pc.strptime(sub, format=fmt, unit="s", error_is_null=True)
         day_text = pc.utf8_slice_codeunits(sub, day_at, day_at + 2)
         ok = pc.and_(pc.is_valid(ts), pc.equal(pc.cast(pc.day(ts), pa.string()), pc.utf8_ltrim(day_text, characters="0")))
+        if fmt.endswith("%S"):  # strptime takes seconds 60 and 61 and rolls 08:30:60 over to 08:31:00
+            ok = pc.and_(ok, pc.less(pc.utf8_slice_codeunits(sub, length - 2, length), "60"))
         ok_np = _mask(ok)
         if not ok_np.any():
             continue
