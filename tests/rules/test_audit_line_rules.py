@@ -210,9 +210,10 @@ def test_r19_open_ended_periods_and_refunded_lines():
 # R22 ------------------------------------------------------------------------------------------------------
 
 def test_r22_amount_is_net_amount_and_false_flag_not_checked():
-    items = [{"med_list_codg": "B", "inpatient_only": True}, {"med_list_codg": "C", "inpatient_only": False}]
+    items = [{"med_list_codg": "B", "inpatient_only": True}, {"med_list_codg": "C", "inpatient_only": False},
+             {"med_list_codg": "E", "price_cap_l3": "9"}]  # flag empty: no check
     vs = [v("O1", "P1", med_type="14", begin="2024-04-01 09:00", end=None)]
     fees = [fee("O1", "1", "B", "2024-04-01 10:00", 3, 5),
             fee("O1", "r", "B", "2024-04-01 11:00", -1, 5, init_feedetl_sn="1"),
-            fee("O1", "2", "C", "2024-04-01 10:00", 1, 5)]
+            fee("O1", "2", "C", "2024-04-01 10:00", 1, 5), fee("O1", "3", "E", "2024-04-01 10:00", 1, 5)]
     assert amounts(run(case(fees, vs), kb(items), rules=["R22"])) == {("O1", "1"): Decimal("10")}
