@@ -217,3 +217,10 @@ def test_r22_amount_is_net_amount_and_false_flag_not_checked():
             fee("O1", "r", "B", "2024-04-01 11:00", -1, 5, init_feedetl_sn="1"),
             fee("O1", "2", "C", "2024-04-01 10:00", 1, 5), fee("O1", "3", "E", "2024-04-01 10:00", 1, 5)]
     assert amounts(run(case(fees, vs), kb(items), rules=["R22"])) == {("O1", "1"): Decimal("10")}
+
+
+def test_r01_amount_is_the_billed_net_amount_not_cnt_times_price():
+    # det_item_fee_sumamt may differ from cnt × pric by rounding (±0.01): the hit shows the billed money
+    fees = [fee("V1", "1", "X", "2024-03-02 10:00", 3, "3.333", amt="10.00"),
+            fee("V1", "2", "X", "2024-03-02 10:00", 3, "3.333", amt="9.99")]
+    assert amounts(run(case(fees, INP), rules=["R01"])) == {("V1", "2"): Decimal("9.99")}
