@@ -238,3 +238,13 @@ def test_seconds_60_and_61_are_not_rolled_over():
     tp = V.parse_datetime(pa.array(xs))
     assert tp.typed.to_pylist() == [None, None, None, dt.datetime(2024, 1, 5, 8, 30, 59)]
     assert (tp.bad | tp.impossible).tolist() == [True, True, True, False]
+
+
+def test_a_blank_does_not_stand_for_a_digit():
+    import pyarrow as pa
+    from feijian.ingest import values as V
+
+    xs = ["20240105 83000", "2024-01-05 08: 3:00", "20240105083000", "2024-01-05 08:03:00"]
+    tp = V.parse_datetime(pa.array(xs))
+    assert tp.typed.to_pylist() == [None, None, dt.datetime(2024, 1, 5, 8, 30), dt.datetime(2024, 1, 5, 8, 3)]
+    assert tp.bad.tolist() == [True, True, False, False]

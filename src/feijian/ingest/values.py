@@ -166,6 +166,8 @@ def _fast_times(values: pa.Array, present: np.ndarray, secs: np.ndarray, parsed:
         ok = pc.and_(pc.is_valid(ts), pc.equal(pc.cast(pc.day(ts), pa.string()), pc.utf8_ltrim(day_text, characters="0")))
         if fmt.endswith("%S"):  # strptime takes seconds 60 and 61 and rolls 08:30:60 over to 08:31:00
             ok = pc.and_(ok, pc.less(pc.utf8_slice_codeunits(sub, length - 2, length), "60"))
+        # strptime lets a blank stand for a digit ("20240105 83000"): only the format's own blank is allowed
+        ok = pc.and_(ok, pc.equal(pc.count_substring(sub, " "), fmt.count(" ")))
         ok_np = _mask(ok)
         if not ok_np.any():
             continue
