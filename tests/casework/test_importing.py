@@ -14,7 +14,7 @@ from feijian.store.case_store import CaseStore
 
 FEES = ("feedetl_sn,mdtrt_id,init_feedetl_sn,fee_ocur_time,med_list_codg,cnt,pric,det_item_fee_sumamt\n"
         + "".join(f"{i},M{i % 3},,2024-0{1 + i % 3}-05 08:30,X{i % 7},2,1.5,3\n" for i in range(300))
-        + "999,M1,,2024-01-05 08:30,X1,2,1.5,4\n")
+        + "999,M1,,2024-01-05 08:30,X1,two,1.5,3\n")
 VISITS = "就诊ID,人员编号,医疗类别,入院时间,出院时间\nM0,P1,11,2024-01-05 08:00,\nM1,P1,11,2024-01-05 08:00,\n"
 
 

@@ -62,12 +62,14 @@ def test_quoted_field_with_newlines_keeps_physical_lines(write):
             + fee_row("1") + ',"line one\nline two\n\nline four"\n'
             + fee_row("2") + ",plain\n"
             + "\n"
-            + fee_row("3", amt="9") + ",bad amount\n")
+            + fee_row("3", amt="9") + ",bad amount\n"
+            + fee_row("4", cnt="two") + ",not a number\n")
     r = read_file(write("fees.csv", text))
-    assert r.data.column("_line").to_pylist() == [2, 6]
+    assert r.data.column("_line").to_pylist() == [2, 6, 8]
     assert r.data.column("备注").to_pylist()[0] == "line one\nline two\n\nline four"
-    assert [(x.line, x.field) for x in r.rejected] == [(8, "det_item_fee_sumamt")]
-    assert R_AMOUNT in r.rejected[0].reason
+    assert [(x.line, x.field) for x in r.rejected] == [(9, "cnt")]
+    [note] = r.notes  # the amount that is not cnt × pric: imported, noted on its physical line
+    assert (note.reason, note.count, note.examples[0][1]) == (R_AMOUNT, 1, 8)
     assert balanced(r)
 
 
@@ -98,9 +100,9 @@ def test_bad_rows_refused_with_reasons(write):
         fee_row("1"),
         fee_row("1"),  # duplicate key (mdtrt_id + feedetl_sn)
         fee_row("1", mdtrt="M2"),  # same sn, other encounter: fine
-        fee_row("2", cnt="-2", amt="-3"),  # negative without refund reference
+        fee_row("2", cnt="-2", amt="-3"),  # negative without refund reference: imported, noted
         fee_row("3", init="1", cnt="-2", amt="-3"),  # a refund: fine
-        fee_row("4", amt="3.02"),  # beyond ±0.01
+        fee_row("4", amt="3.02"),  # beyond ±0.01: imported, noted
         fee_row("5", amt="3.01"),  # within ±0.01
         fee_row("6", time="2024-02-30 08:00"),  # impossible date
         fee_row("7", code=""),  # missing required
@@ -110,13 +112,14 @@ def test_bad_rows_refused_with_reasons(write):
     got = {x.line: (x.field, x.reason.split(":")[0]) for x in r.rejected}
     assert got == {
         3: ("mdtrt_id+feedetl_sn", R_DUPLICATE),
-        5: ("cnt", R_REFUND),
-        7: ("det_item_fee_sumamt", R_AMOUNT),
         9: ("fee_ocur_time", R_IMPOSSIBLE),
         10: ("med_list_codg", R_MISSING),
         11: ("cnt", "无法识别的数字 / not a number"),
     }
-    assert r.data.column("_line").to_pylist() == [2, 4, 6, 8]
+    assert r.data.column("_line").to_pylist() == [2, 4, 5, 6, 7, 8]
+    notes = {(n.field, n.reason): (n.count, [(ln, v) for _f, ln, v in n.examples]) for n in r.notes}
+    assert notes == {("cnt", R_REFUND): (1, [(5, "-2")]),
+                     ("det_item_fee_sumamt", R_AMOUNT): (1, [(7, "3.02 ≠ 2 × 1.5 = 3")])}
     assert [x.value for x in r.rejected if x.line == 3] == ["M1|1"]
     assert balanced(r)
 

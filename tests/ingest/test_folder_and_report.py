@@ -58,14 +58,14 @@ def test_unnamed_non_table_listed(write, tmp_path):
 
 
 def test_write_report_utf8_bom(write, tmp_path):
-    write("fees.csv", FEE_HEADER + "\n" + fee_row("1", amt="5") + "\n" + fee_row("2", code="") + "\n")
+    write("fees.csv", FEE_HEADER + "\n" + fee_row("1", cnt="5x") + "\n" + fee_row("2", code="") + "\n")
     r = read_folder(tmp_path)
     out = write_report(r.rejected, tmp_path / "out" / "report.csv")
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert rows[0] == ["file", "line", "field", "value", "reason"]
-    assert [(x[0], x[1], x[2]) for x in rows[1:]] == [("fees.csv", "2", "det_item_fee_sumamt"), ("fees.csv", "3", "med_list_codg")]
+    assert [(x[0], x[1], x[2]) for x in rows[1:]] == [("fees.csv", "2", "cnt"), ("fees.csv", "3", "med_list_codg")]
 
 
 def test_kb_folder_reads_the_bundled_sample():
@@ -98,3 +98,29 @@ def test_declared_encoding_for_a_folder(write, tmp_path):
     assert read_folder(tmp_path, encoding="gbk").tables["visits"].column("psn_no").to_pylist()[0] == "张三"
     with pytest.raises(EncodingProblem, match="declared"):
         read_folder(tmp_path, encoding="utf-8")
+
+
+def test_readable_rows_that_break_an_expectation_are_imported_and_noted(write, tmp_path):
+    """The contract refuses a row only when it cannot be read: an unknown gender or list-type code, an amount
+    that is not cnt × pric, a negative quantity without the refunded line — imported as written, counted and
+    shown with examples (a visit refused for its gender code would orphan all of its fees)."""
+    write("visits.csv", "mdtrt_id,psn_no,med_type,begntime,endtime,gend\n"
+                        "M1,P1,11,2024-01-05 08:00,,X\nM2,P2,11,2024-01-06 08:00,,男\n")
+    write("fees.csv", "\n".join([FEE_HEADER + ",list_type",
+                                  fee_row("1") + ",999", fee_row("2", amt="3.50") + ",药品",
+                                  fee_row("3", cnt="-2", amt="-3") + ",101",
+                                  fee_row("4", cnt="x") + ",101"]) + "\n")
+    r = read_folder(tmp_path)
+    visits, fees = r.tables["visits"], r.tables["fees"]
+    assert visits.column("gend").to_pylist() == ["X", "1"]
+    assert fees.column("list_type").to_pylist() == ["999", "drug", "drug"]
+    assert fees.column("cnt").to_pylist()[2] == -2
+    assert [(x.line, x.field) for x in r.rejected] == [(5, "cnt")]  # only the unreadable number is refused
+    assert all(f.read + f.refused == f.rows for f in r.files)
+    notes = {(p.table, p.fields): (p.count, p.examples) for p in r.referential if p.kind == "note"}
+    assert notes == {("visits", ("gend",)): (1, [("visits.csv", 2, "X")]),
+                     ("fees", ("list_type",)): (1, [("fees.csv", 2, "999")]),
+                     ("fees", ("det_item_fee_sumamt",)): (1, [("fees.csv", 3, "3.50 ≠ 2 × 1.5 = 3")]),
+                     ("fees", ("cnt",)): (1, [("fees.csv", 4, "-2")])}
+    text = format_summary(r.files, referential=r.referential)
+    assert "已导入，请核对 / imported, to check: fees.det_item_fee_sumamt" in text and "visits.csv:2 X" in text

@@ -42,8 +42,11 @@ def test_dates_and_leap_day():
 
 def test_codes_are_normalised():
     codes, unknown = V.normalise_code("gend", pa.array(["男", "女", "1", "２", "x", None]))
-    assert codes.to_pylist() == ["1", "2", "1", "2", None, None]
+    assert codes.to_pylist() == ["1", "2", "1", "2", "x", None]  # a case code: kept as written, and flagged
     assert unknown.tolist() == [False, False, False, False, True, False]
+    assert not V.code_is_strict("gend") and V.code_is_strict("scope")
+    scope, unknown = V.normalise_code("scope", pa.array(["同日", "week"]))  # a knowledge-base code: refused
+    assert scope.to_pylist() == ["day", None] and unknown.tolist() == [False, True]
     lt, _ = V.normalise_code("list_type", pa.array(["101", "102", "201", "301", "药品", "诊疗项目", "耗材", "1", "Drug"]))
     assert lt.to_pylist() == ["drug", "drug", "service", "material", "drug", "service", "material", "drug", "drug"]
     lv, _ = V.normalise_code("chrgitm_lv", pa.array(["甲", "乙", "丙", "01", "3"]))

@@ -44,6 +44,7 @@ class ReferentialProblem:
     message: str
     count: int = 0
     examples: list[tuple[str, int, str]] = field(default_factory=list)  # (file, line, value)
+    kind: str = "referential"  # or "note": rows imported as written that break a contract expectation
 
     def as_rejected(self) -> list[RejectedRow]:
         """The examples in the shape of report rows (for display; these rows were not refused)."""
@@ -141,6 +142,12 @@ class _Refs:
         return list(self.problems.values())
 
 
+def row_notes(states: dict[str, TableState]) -> list[ReferentialProblem]:
+    """The rows imported with a note (validate.RowNote), in the shape of the other problems of an import."""
+    return [ReferentialProblem(n.table, (n.field,), "", n.reason, n.count, list(n.examples), kind="note")
+            for st in states.values() for n in st.notes.values()]
+
+
 def _text(col) -> pa.Array:
     if isinstance(col, pa.ChunkedArray):
         col = col.combine_chunks()
@@ -234,7 +241,7 @@ class FolderImport:
             if s.path.name not in seen_files:
                 seen_files.add(s.path.name)
                 self._done_before += s.size
-        self.referential = self.refs.finish(self.states)
+        self.referential = self.refs.finish(self.states) + row_notes(self.states)
 
     def close(self) -> None:
         for s in self.streams:

@@ -44,6 +44,7 @@ class TableRead:
     rejected: list[RejectedRow]
     columns: dict[str, Optional[str]] = field(default_factory=dict)  # source header → contract field / None
     delimiter: str = ""
+    notes: list = field(default_factory=list)  # validate.RowNote: rows imported as written, worth a look
 
 
 def _spec(table: Optional[str]) -> Optional[TableSpec]:
@@ -454,7 +455,7 @@ def read_file(path, *, table=None, mapping=None, progress=None, cancelled=None, 
     data = pa.concat_tables(chunks, promote_options="none") if chunks else stream.empty()
     return TableRead(
         table=stream.table, data=data, file=stream.file, rejected=stream.rejected,
-        columns=stream.columns, delimiter=stream.delimiter,
+        columns=stream.columns, delimiter=stream.delimiter, notes=list(stream.state.notes.values()),
     )
 
 

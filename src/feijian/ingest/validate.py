@@ -1,9 +1,14 @@
 """Text columns → a typed contract table, with the refused rows and why (vectorised).
 
-Checks, in the order a row's first reason is taken: field values (numbers, dates, codes), required
-fields, the table's row rules (fees: amount = cnt × pric ± 0.01, a negative quantity needs the refunded
-line; visits: an inpatient encounter needs its discharge time), then duplicate keys (the second and later
-occurrences of the contract ``key``). Each refused row yields exactly one :class:`RejectedRow`.
+Checks, in the order a row's first reason is taken: field values (numbers, dates, codes of the knowledge
+base's strict fields), required fields (visits: an inpatient encounter needs its discharge time), then
+duplicate keys (the second and later occurrences of the contract ``key``). Each refused row yields exactly
+one :class:`RejectedRow`: the contract refuses a row only when it cannot be read.
+
+Rows that can be read but break an expectation of the contract are imported as they are and *noted*
+(:class:`RowNote`: count and examples, kept in the table's :class:`TableState`): fees whose amount is not
+cnt × pric ± 0.01, a negative quantity without the refunded line's number, a code value the contract does
+not list (kept as written). The inspector sees them in the import summary; nothing is dropped.
 """
 
 from __future__ import annotations
@@ -38,9 +43,11 @@ R_DATE = "无法识别的日期 / not a date"
 R_IMPOSSIBLE = "不存在的日期 / impossible date"
 R_DATE_HAS_TIME = "日期字段带有时间 / a date field has a time of day"
 R_CODE = "无法识别的代码 / unknown code"
+R_CODE_KEPT = "无法识别的代码，已按原值导入 / unknown code, imported as written"
 R_BOOL = "无法识别的是/否值 / not a yes/no value"
-R_AMOUNT = "金额与数量×单价不符 / det_item_fee_sumamt ≠ cnt × pric (±0.01)"
-R_REFUND = "负数量缺少原费用流水号 / negative cnt without init_feedetl_sn"
+R_AMOUNT = "金额与数量×单价不符，已导入 / det_item_fee_sumamt ≠ cnt × pric (±0.01), imported"
+R_REFUND = "负数量但无原费用流水号，已导入 / negative cnt without init_feedetl_sn, imported"
+NOTE_EXAMPLES = 20
 R_ENDTIME = "住院就诊缺少出院时间 / inpatient visit without endtime"
 R_DUPLICATE = "重复的键 / duplicate key"
 
@@ -76,11 +83,23 @@ def clean_text(col) -> pa.Array:
 
 
 @dataclass
+class RowNote:
+    """Rows of one table imported as they are but worth a look: why, how many, the first few."""
+
+    table: str
+    field: str
+    reason: str
+    count: int = 0
+    examples: list = field(default_factory=list)  # (file, line, value)
+
+
+@dataclass
 class TableState:
-    """What a streamed import of one table remembers between chunks: its keys."""
+    """What a streamed import of one table remembers between chunks: its keys and its notes."""
 
     spec: TableSpec
     keys: KeyIndex = field(default_factory=KeyIndex)
+    notes: dict = field(default_factory=dict)  # (field, reason) -> RowNote
 
 
 @dataclass
@@ -88,6 +107,7 @@ class _Checks:
     n: int
     first: np.ndarray = None  # index of the first failing check per row, -1 = fine
     labels: list = field(default_factory=list)  # (field, reason)
+    notes: list = field(default_factory=list)  # (mask, field, reason): rows kept, noted
 
     def __post_init__(self) -> None:
         self.first = np.full(self.n, -1, dtype=np.int32)
@@ -98,6 +118,10 @@ class _Checks:
         idx = len(self.labels)
         self.labels.append((field_name, reason))
         self.first[(self.first < 0) & mask] = idx
+
+    def note(self, mask: np.ndarray, field_name: str, reason: str) -> None:
+        if mask is not None and mask.any():
+            self.notes.append((mask, field_name, reason))
 
     @property
     def ok(self) -> np.ndarray:
@@ -133,7 +157,10 @@ def validate_chunk(
         if f.type == "str":
             if f.name in V.code_fields():
                 codes, unknown = V.normalise_code(f.name, col)
-                checks.add(unknown, f.name, R_CODE)
+                if V.code_is_strict(f.name):
+                    checks.add(unknown, f.name, R_CODE)
+                else:
+                    checks.note(unknown, f.name, R_CODE_KEPT)
                 typed[f.name] = codes
             else:
                 typed[f.name] = col
@@ -167,6 +194,7 @@ def validate_chunk(
 
     ok = checks.ok
     rejected = _rejects(checks, texts, spec, lines, file_name, typed)
+    _keep_notes(state, checks, ok, texts, typed, lines, file_name)
     keep = pa.array(ok)
     all_ok = bool(ok.all())
     cols = {}
@@ -189,14 +217,37 @@ def _row_rules(table: str, typed: dict, texts: dict, checks: _Checks) -> None:
         cnt, pric, amt = typed["cnt"], typed["pric"], typed["det_item_fee_sumamt"]
         diff = pc.abs(pc.subtract(pc.multiply(cnt, pric), amt))
         tol = pa.scalar(AMOUNT_TOLERANCE, pa.decimal128(18, 4))
-        checks.add(_np(pc.greater(diff, pc.cast(tol, diff.type))), "det_item_fee_sumamt", R_AMOUNT)
+        checks.note(_np(pc.greater(diff, pc.cast(tol, diff.type))), "det_item_fee_sumamt", R_AMOUNT)
         negative = _np(pc.less(cnt, pa.scalar(Decimal(0), V.DECIMAL_TYPE)))
         no_ref = _np(pc.is_null(texts["init_feedetl_sn"]))
-        checks.add(negative & no_ref, "cnt", R_REFUND)
+        checks.note(negative & no_ref, "cnt", R_REFUND)
     elif table == "visits":
         med = texts["med_type"]
         inpatient = _np(pc.starts_with(pc.fill_null(med, ""), "2"))
         checks.add(inpatient & _np(pc.is_null(typed["endtime"])), "endtime", R_ENDTIME)
+
+
+def _amount_text(typed: dict, i: int, amount: str) -> str:
+    c = pc.take(typed["cnt"], pa.array([i]))[0].as_py()
+    p = pc.take(typed["pric"], pa.array([i]))[0].as_py()
+    return f"{amount} ≠ {_fmt(c)} × {_fmt(p)} = {_fmt(c * p)}" if c is not None and p is not None else amount
+
+
+def _keep_notes(state: TableState, checks: _Checks, ok: np.ndarray, texts: dict, typed: dict, lines: np.ndarray,
+                file_name: str) -> None:
+    """Count the noted rows that were imported (a refused row is reported as refused, not noted)."""
+    for mask, fname, reason in checks.notes:
+        kept = mask & ok
+        n = int(kept.sum())
+        if not n:
+            continue
+        note = state.notes.setdefault((fname, reason), RowNote(state.spec.name, fname, reason))
+        note.count += n
+        for i in np.flatnonzero(kept)[: max(0, NOTE_EXAMPLES - len(note.examples))]:
+            value = _fmt(texts[fname][int(i)].as_py())
+            if reason == R_AMOUNT:
+                value = _amount_text(typed, int(i), value)
+            note.examples.append((file_name, int(lines[i]), value))
 
 
 def _fmt(v) -> str:
@@ -226,9 +277,5 @@ def _rejects(checks: _Checks, texts: dict, spec: TableSpec, lines: np.ndarray, f
             value = "|".join(_fmt(values(k)[j]) for k in spec.key)
         else:
             value = _fmt(values(fname)[j])
-        if reason == R_AMOUNT:
-            c = pc.take(typed["cnt"], pa.array([i]))[0].as_py()
-            p = pc.take(typed["pric"], pa.array([i]))[0].as_py()
-            reason = f"{reason}: {_fmt(c)} × {_fmt(p)} = {_fmt(c * p)}"
         out.append(RejectedRow(file=file_name, line=int(lines[i]), field=fname, value=value, reason=reason))
     return out

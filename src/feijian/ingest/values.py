@@ -269,13 +269,19 @@ def _code_table(field: str) -> tuple[dict[str, str], bool]:
     return table, bool(spec.get("strict", True))
 
 
+def code_is_strict(field: str) -> bool:
+    """Whether an unknown value of ``field`` refuses its row (codes.toml ``strict``) or is kept and noted."""
+    return _code_table(field)[1]
+
+
 def normalise_code(field: str, values: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """Codes of ``field`` (gend, list_type …) to their canonical form; returns (codes, unknown)."""
+    """Codes of ``field`` (gend, list_type …) to their canonical form; returns (codes, unknown). An unknown
+    value of a strict field becomes null; of a non-strict field it is kept as it was written."""
     values = _as_array(values)
     table, strict = _code_table(field)
     mapped, unknown = _lookup(values, table)
-    if not strict:
-        return pc.if_else(pa.array(unknown), values, mapped), np.zeros(len(values), dtype=bool)
+    if not strict and unknown.any():
+        return pc.if_else(pa.array(unknown), values, mapped), unknown
     return mapped, unknown
 
 
