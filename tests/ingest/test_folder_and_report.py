@@ -124,3 +124,14 @@ def test_readable_rows_that_break_an_expectation_are_imported_and_noted(write, t
                      ("fees", ("cnt",)): (1, [("fees.csv", 4, "-2")])}
     text = format_summary(r.files, referential=r.referential)
     assert "已导入，请核对 / imported, to check: fees.det_item_fee_sumamt" in text and "visits.csv:2 X" in text
+
+
+def test_a_date_field_written_with_a_time_keeps_its_date_and_is_noted(write, tmp_path):
+    """HIS exports often write an operation's date as a date-time: the row is readable, so the operation is
+    imported on its calendar date (refusing it would make R17 see a material without its operation)."""
+    write("operations.csv", "mdtrt_id,oprn_code,oprn_date\nM1,36.0601,2024-01-05 10:30\nM1,88.5500,2024-01-06\n")
+    r = read_folder(tmp_path)
+    assert not r.rejected
+    assert [str(d) for d in r.tables["operations"].column("oprn_date").to_pylist()] == ["2024-01-05", "2024-01-06"]
+    [note] = [p for p in r.referential if p.kind == "note"]
+    assert (note.fields, note.count, note.examples) == (("oprn_date",), 1, [("operations.csv", 2, "2024-01-05 10:30")])

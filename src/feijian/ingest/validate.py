@@ -8,7 +8,8 @@ one :class:`RejectedRow`: the contract refuses a row only when it cannot be read
 Rows that can be read but break an expectation of the contract are imported as they are and *noted*
 (:class:`RowNote`: count and examples, kept in the table's :class:`TableState`): fees whose amount is not
 cnt × pric ± 0.01, a negative quantity without the refunded line's number, a code value the contract does
-not list (kept as written). The inspector sees them in the import summary; nothing is dropped.
+not list (kept as written), a date field written with a time of day (its calendar date is kept). The
+inspector sees them in the import summary; nothing is dropped.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ R_PRECISION = "小数超过4位 / more than 4 decimal places"
 R_DATETIME = "无法识别的日期时间 / not a date-time"
 R_DATE = "无法识别的日期 / not a date"
 R_IMPOSSIBLE = "不存在的日期 / impossible date"
-R_DATE_HAS_TIME = "日期字段带有时间 / a date field has a time of day"
+R_DATE_HAS_TIME = "日期字段带有时间，已取其日期导入 / a date field had a time of day: its date was imported"
 R_CODE = "无法识别的代码 / unknown code"
 R_CODE_KEPT = "无法识别的代码，已按原值导入 / unknown code, imported as written"
 R_BOOL = "无法识别的是/否值 / not a yes/no value"
@@ -174,7 +175,7 @@ def validate_chunk(
             checks.add(tp.impossible, f.name, R_IMPOSSIBLE)
             checks.add(tp.bad, f.name, R_DATE if f.type == "date" else R_DATETIME)
             if f.type == "date":
-                checks.add(tp.has_time, f.name, R_DATE_HAS_TIME)
+                checks.note(tp.has_time, f.name, R_DATE_HAS_TIME)  # readable: its calendar date
             typed[f.name] = tp.typed
         elif f.type == "bool":
             arr, unknown = V.parse_bool(col)
