@@ -81,3 +81,10 @@ def test_key_index_with_prefilter_agrees_with_plain_sets():
         assert dup.tolist() == expected
         seen |= local
     assert idx._map is not None and idx.count == len(seen)
+
+
+def test_discharge_way_spellings_become_the_national_code():
+    """R06 (charges after death) reads dscg_way = 5: 死亡 and 05 are the same code; an unlisted way is kept."""
+    codes, unknown = V.normalise_code("dscg_way", pa.array(["死亡", "05", "5", "医嘱离院", "转外院", None]))
+    assert codes.to_pylist() == ["5", "5", "5", "1", "转外院", None]
+    assert unknown.tolist() == [False, False, False, False, True, False]
