@@ -99,3 +99,14 @@ def test_r23_settlement_mismatch_threshold():
     r = run(case(fees, vs, settlements=setl), rules=["R23"])
     got = amounts(r, "mdtrt_id")
     assert got == {("V2",): Decimal("0.015"), ("V3",): Decimal("0"), ("V5",): Decimal("0.5")}
+
+
+def test_detail_writes_quantities_as_people_do():
+    """The Chinese detail prints 4 units, not 4.0 (DuckDB's decimal text), and keeps real fractions."""
+    items = [{"med_list_codg": "X", "max_units_per_day": "2"}]
+    whole = run(case([fee("V1", "1", "X", "2024-03-02 08:00", 2, 10), fee("V1", "2", "X", "2024-03-02 20:00", 2, 12)],
+                     INP), kb(items), rules=["R08"])
+    assert whole.hits["detail"].tolist() == ["项目 X 在 2024-03-02 共 4 个单位，超过日限量 2"]
+    part = run(case([fee("V1", "1", "X", "2024-03-02 08:00", 2, 10), fee("V1", "2", "X", "2024-03-02 20:00", "2.5", 12)],
+                    INP), kb(items), rules=["R08"])
+    assert "共 4.5 个单位" in part.hits["detail"][0]

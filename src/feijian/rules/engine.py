@@ -109,7 +109,7 @@ class Context:
 
 
 COMMON_SQL = """
-CREATE MACRO qty(x) AS format('{{}}', x);
+CREATE MACRO qty(x) AS regexp_replace(format('{{}}', x), '[.]0+$', '');
 CREATE MACRO money(x) AS CAST(round(x, 2) AS VARCHAR);
 CREATE MACRO ymd(x) AS strftime(x, '%Y-%m-%d');
 
