@@ -143,6 +143,30 @@
 <context>
     <name>DataPage</name>
     <message>
+        <source>选择一个导入批次，查看其拒收与待核对的行</source>
+        <translation>Select an import batch to see the rows it refused or noted</translation>
+    </message>
+    <message>
+        <source>导出拒收行报告（CSV）…</source>
+        <translation>Export refused rows (CSV)…</translation>
+    </message>
+    <message>
+        <source>此批次没有拒收或待核对的行</source>
+        <translation>This batch refused or noted no rows</translation>
+    </message>
+    <message>
+        <source>拒收 %1 行</source>
+        <translation>%1 rows refused</translation>
+    </message>
+    <message>
+        <source>；已导入但待核对 %1 类，涉及 %2 行（每类列出至多 20 例）</source>
+        <translation>; imported but to check: %1 kinds, %2 rows (up to 20 examples each)</translation>
+    </message>
+    <message>
+        <source>导出拒收行报告</source>
+        <translation>Export refused rows</translation>
+    </message>
+    <message>
         <location filename="../../src/feijian/gui/pages/data_page.py" line="163"/>
         <source>导入数据文件夹…</source>
         <translation type="unfinished"></translation>

@@ -62,6 +62,13 @@ def test_import_writes_tables_batch_and_event(store, data_dir):
     problems = {p.table: p.count for p in summary.referential}
     assert problems == {"fees": 100}  # M2 has no visit
     assert "fees.csv | fees | utf-8 |" in summary.text()
+    # the import report stays in the encrypted case: the refused row, then the examples of each problem
+    kept = store.import_problems(summary.batch_id)
+    assert kept[0] == {"batch_id": summary.batch_id, "kind": "refused", "file": "fees.csv", "line": 302,
+                       "field": "cnt", "value": "two", "reason": summary.rejected[0].reason, "count": 1}
+    examples = [k for k in kept if k["kind"] == "referential"]
+    assert len(examples) == 20 and {k["count"] for k in examples} == {100} and examples[0]["value"] == "M2"
+    assert store.import_problems("another-batch") == []
 
 
 def test_reimport_of_identical_file_refused(store, data_dir, tmp_path):

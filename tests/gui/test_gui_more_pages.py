@@ -239,3 +239,35 @@ def test_hits_page_totals_are_exact_and_search_ignores_case(case_window):
         rows = view.frame[view.frame["rule"] == label]
         assert Decimal(amount) == sum((Decimal(str(a)) for a in rows["amount"] if a is not None), Decimal("0"))
     assert int(groups["count"].sum()) == len(view.frame)
+
+
+# --- 数据: what an import refused or noted ----------------------------------------------------------------
+def test_data_page_shows_and_exports_what_an_import_refused(case_window, tmp_path, no_dialogs):
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "fees.csv").write_bytes((
+        "feedetl_sn,mdtrt_id,fee_ocur_time,med_list_codg,cnt,pric,det_item_fee_sumamt\n"
+        "N1,M-NEW,2024-03-01 08:00,X1,2,1.5,3\n"
+        "N2,M-NEW,2024-03-01 08:00,X1,两,1.5,3\n"      # not a number: refused
+        "N3,M-NEW,2024-03-02 08:00,X1,2,1.5,4.5\n"     # amount ≠ cnt × pric: imported, noted
+    ).encode("gbk"))
+    page = case_window.show_page("data")
+    _wait(page.start_import(folder))
+    QApplication.processEvents()
+    assert not no_dialogs
+    shown = {page.problem_model.value(r, "kind"): r for r in range(page.problem_model.rowCount())}
+    assert set(shown) >= {"refused", "note"}
+    refused = shown["refused"]
+    assert (page.problem_model.value(refused, "line"), page.problem_model.value(refused, "field"),
+            page.problem_model.value(refused, "value")) == (3, "cnt", "两")
+    assert "拒收 1 行" in page.problems_label.text()
+    out = page.export_report(tmp_path / "报告.csv")
+    lines = out.read_bytes().decode("utf-8-sig").splitlines()
+    assert lines[0] == "file,line,field,value,reason" and lines[1].startswith("fees.csv,3,cnt,两,") and len(lines) == 2
+    # the report stays in the case: reopening the batch later shows the same rows
+    batch, n = page.shown_batch, page.problem_model.rowCount()
+    page.show_problems(None)
+    assert page.problem_model.rowCount() == 0 and not page.export_button.isEnabled()
+    page.show_problems(batch)
+    assert page.problem_model.rowCount() == n == len(case_window.ctx.store.import_problems(batch)) >= 3
+    assert "referential" in shown  # M-NEW has no visit: reported, its lines kept

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import pyarrow as pa
 
@@ -52,6 +52,16 @@ class ImportSummary:
 
     def __str__(self) -> str:
         return self.text()
+
+
+def problem_rows(rejected, problems) -> Iterator[tuple]:
+    """The store's rows of an import's problems: each refused row, then each example of a kept-row note or a
+    referential problem with the number of rows it stands for."""
+    for r in rejected:
+        yield ("refused", r.file, r.line, r.field, r.value, r.reason, 1)
+    for p in problems:
+        for file, line, value in p.examples:
+            yield (getattr(p, "kind", "referential"), file, line, "+".join(p.fields), value, p.message, p.count)
 
 
 def file_sha256(path: Path, block: int = 8 << 20) -> str:
@@ -161,6 +171,7 @@ def import_folder(
             batch = ImportBatch(batch_id=batch_id, imported_at=utc_now(),
                                 importer=importer if importer is not None else _importer_name(store), files=files)
             store.record_import_batch(batch)
+            store.record_import_problems(batch_id, problem_rows(fi.rejected, fi.referential))
     finally:
         fi.close()
     return ImportSummary(

@@ -18,7 +18,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO, Iterator, Optional
+from typing import BinaryIO, Iterable, Iterator, Optional
 
 import pandas as pd
 import pyarrow as pa
@@ -348,6 +348,26 @@ class CaseStore:
 
     def has_table(self, table: str) -> bool:
         return self.conn.execute("SELECT 1 FROM chunks WHERE tbl = ? LIMIT 1", (table,)).fetchone() is not None
+
+    def record_import_problems(self, batch_id: str, rows: Iterable[tuple]) -> int:
+        """Keep what an import refused or noted: rows of (kind, file, line, field, value, reason, count) —
+        ``kind`` "refused" (one refused row, count 1) or "note"/"referential" (an example row of a problem
+        and the number of rows it stands for). Call inside the import's transaction."""
+        values = [(batch_id, str(kind), str(file), int(line), str(fld), "" if value is None else str(value),
+                   str(reason), int(count)) for kind, file, line, fld, value, reason, count in rows]
+        with self.transaction():
+            self.conn.executemany("INSERT INTO import_problems (batch_id, kind, file, line, field, value, reason, "
+                                  "count) VALUES (?,?,?,?,?,?,?,?)", values)
+        return len(values)
+
+    def import_problems(self, batch_id: str | None = None) -> list[dict]:
+        """What imports refused or noted (all batches, or one), in the order they were recorded."""
+        sql = "SELECT batch_id, kind, file, line, field, value, reason, count FROM import_problems"
+        args: tuple = ()
+        if batch_id is not None:
+            sql, args = sql + " WHERE batch_id = ?", (batch_id,)
+        keys = ("batch_id", "kind", "file", "line", "field", "value", "reason", "count")
+        return [dict(zip(keys, r)) for r in self.conn.execute(sql + " ORDER BY rowid", args)]
 
     def table_row_counts(self) -> dict[str, int]:
         return {t: n for t, n in self.conn.execute("SELECT tbl, SUM(rows) FROM chunks GROUP BY tbl ORDER BY tbl")}

@@ -73,6 +73,14 @@ MIGRATIONS: list[str] = [
         issued_at TEXT NOT NULL, event_id TEXT NOT NULL, pdf BLOB NOT NULL
     );
     """ + _APPEND_ONLY.format(t="documents"),
+    # 2: what an import refused or noted, per batch (the import report, kept in the encrypted case)
+    """
+    CREATE TABLE import_problems (
+        batch_id TEXT NOT NULL, kind TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL, field TEXT NOT NULL,
+        value TEXT NOT NULL, reason TEXT NOT NULL, count INTEGER NOT NULL
+    );
+    CREATE INDEX import_problems_batch ON import_problems (batch_id);
+    """ + _APPEND_ONLY.format(t="import_problems"),
 ]
 
 VERSION = len(MIGRATIONS)

@@ -1,4 +1,5 @@
-"""数据: import batches (file hashes, row accounting), import and screening as background tasks, and a
+"""数据: import batches (file hashes, row accounting) and what each refused or noted (kept in the case, the
+refused rows exportable as the contract's report), import and screening as background tasks, and a
 table browser that pages through any case table: pages are read from the stored chunks they lie in (a 13.6M-row
 fee table is never loaded whole) and a filter scans the chunks in a background task."""
 
@@ -40,6 +41,20 @@ def batch_columns() -> list[Column]:
             Column("rows", "行数", "int", width=80), Column("read", "已读入", "int", width=80),
             Column("refused", "拒收", "int", width=60), Column("size", "字节", "int", width=90),
             Column("sha256", "SHA-256", width=480), Column("importer", "导入人", width=120)]
+
+
+PROBLEM_KINDS = {"refused": "拒收", "note": "已导入·请核对", "referential": "引用缺失"}
+
+
+def problem_columns() -> list[Column]:
+    return [Column("kind", "类别", width=90, labels=PROBLEM_KINDS), Column("file", "文件", width=110),
+            Column("line", "行号", "int", width=50), Column("field", "字段", width=100),
+            Column("value", "值", width=120), Column("reason", "原因", width=380),
+            Column("count", "涉及行数", "int", width=70)]
+
+
+def problem_frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["kind", "file", "line", "field", "value", "reason", "count"])
 
 
 class TableBrowser(QWidget):
@@ -234,7 +249,27 @@ class DataPage(QWidget):
         self.batch_model = FrameModel(pd.DataFrame(), batch_columns(), self)
         self.batches = QTableView(box)
         configure_table_view(self.batches, self.batch_model)
-        box_layout.addWidget(self.batches)
+        # what the selected batch refused or noted (kept in the case): the import report, exportable
+        problems = QWidget(box)
+        pl = QVBoxLayout(problems)
+        pl.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        self.problems_label = QLabel(self.tr("选择一个导入批次，查看其拒收与待核对的行"), problems)
+        self.export_button = QPushButton(self.tr("导出拒收行报告（CSV）…"), problems)
+        self.export_button.setEnabled(False)
+        head.addWidget(self.problems_label, 1)
+        head.addWidget(self.export_button)
+        pl.addLayout(head)
+        self.problem_model = FrameModel(problem_frame([]), problem_columns(), self)
+        self.problem_view = QTableView(problems)
+        configure_table_view(self.problem_view, self.problem_model)
+        pl.addWidget(self.problem_view)
+        inner = QSplitter(Qt.Orientation.Horizontal, box)
+        inner.addWidget(self.batches)
+        inner.addWidget(problems)
+        inner.setSizes([620, 620])
+        box_layout.addWidget(inner)
+        self.shown_batch: Optional[str] = None
         browser_box = QGroupBox(self.tr("数据浏览"), splitter)
         bl = QVBoxLayout(browser_box)
         self.browser = TableBrowser(ctx, browser_box)
@@ -246,6 +281,9 @@ class DataPage(QWidget):
         self.import_button.clicked.connect(self.choose_and_import)
         self.assistant_button.clicked.connect(self.open_assistant)
         self.screen_button.clicked.connect(self.start_screening)
+        self.batches.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.show_problems(
+            self.batch_model.value(cur.row(), "batch") if cur.isValid() else None))
+        self.export_button.clicked.connect(self.export_report)
         ctx.data_changed.connect(self.refresh)
         self._loaded = False
         self.last_task = None
@@ -300,6 +338,50 @@ class DataPage(QWidget):
         text = str(summary) if not hasattr(summary, "describe") else summary.describe()
         log.info("import finished")
         self.summary.setToolTip(text)
+        batch_id = getattr(summary, "batch_id", None)
+        for row in range(self.batch_model.rowCount()):  # the new batch, with what it refused or noted
+            if self.batch_model.value(row, "batch") == batch_id:
+                self.batches.selectRow(row)
+                break
+
+    # --- what an import refused or noted -----------------------------------------------------------
+    def show_problems(self, batch_id: Optional[str]) -> None:
+        self.shown_batch = batch_id
+        rows = self.ctx.store.import_problems(batch_id) if batch_id else []
+        self.problem_model.set_frame(problem_frame(rows), problem_columns())
+        refused = sum(1 for r in rows if r["kind"] == "refused")
+        noted = {(r["field"], r["reason"]): r["count"] for r in rows if r["kind"] != "refused"}
+        if batch_id is None:
+            text = self.tr("选择一个导入批次，查看其拒收与待核对的行")
+        elif not rows:
+            text = self.tr("此批次没有拒收或待核对的行")
+        else:
+            text = self.tr("拒收 %1 行").replace("%1", f"{refused:,}")
+            if noted:
+                text += (self.tr("；已导入但待核对 %1 类，涉及 %2 行（每类列出至多 20 例）")
+                         .replace("%1", str(len(noted))).replace("%2", f"{sum(noted.values()):,}"))
+        self.problems_label.setText(text)
+        self.export_button.setEnabled(refused > 0)
+
+    def export_report(self, path: Optional[Path] = None) -> Optional[Path]:
+        """The contract's import report (file, line, field, value, reason; UTF-8 with BOM) of the shown batch's
+        refused rows: an explicit export, to a place the user chooses."""
+        from feijian.domain.records import RejectedRow
+        from feijian.ingest import write_report
+
+        if self.shown_batch is None:
+            return None
+        if path is None:
+            path = dialogs.save_file(self, self.tr("导出拒收行报告"), "导入拒收行报告.csv", "CSV (*.csv)")
+            if path is None:
+                return None
+        rows = [RejectedRow(r["file"], r["line"], r["field"], r["value"], r["reason"])
+                for r in self.ctx.store.import_problems(self.shown_batch) if r["kind"] == "refused"]
+        try:
+            return write_report(rows, path)
+        except OSError as exc:
+            dialogs.error(self, self.tr("导出拒收行报告"), str(exc))
+            return None
 
     # --- screening ---------------------------------------------------------------------------------
     def start_screening(self):
