@@ -45,3 +45,19 @@ def test_hash_is_canonical():
     c = kb([{"med_list_codg": "A", "price_cap_l1": "11"}, {"med_list_codg": "B"}], thresholds={"readmit_days": 30})
     assert a.hash == b.hash != c.hash
     assert a.threshold("readmit_days") == 30 and a.threshold("idle_bed_days") == 3
+
+
+def test_full_width_semicolons_separate_prefix_lists():
+    """A province's tables typed with a Chinese input method write "；": it separates like ";"."""
+    k = KnowledgeBase.from_tables({
+        "kb_items": _t(med_list_codg=["A"], dx_limit=["I10；I11"]),
+        "kb_procedure_materials": _t(material_codg=["M"], oprn_prefixes=["36.06；36.07"]),
+        "kb_thresholds": _t(name=["inpatient_med_types", "readmit_days"], value=["99*；77", "30"])})
+    assert k.items.column("dx_limit").to_pylist() == ["I10;I11"]
+    assert k.procedure_materials.column("oprn_prefixes").to_pylist() == ["36.06;36.07"]
+    assert k.inpatient_med_types == ("99*", "77")
+    same = KnowledgeBase.from_tables({
+        "kb_items": _t(med_list_codg=["A"], dx_limit=["I10;I11"]),
+        "kb_procedure_materials": _t(material_codg=["M"], oprn_prefixes=["36.06;36.07"]),
+        "kb_thresholds": _t(name=["inpatient_med_types", "readmit_days"], value=["99*;77", "30"])})
+    assert k.hash == same.hash

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Mapping, Optional
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from feijian.domain.contract import load_contract
 from feijian.domain.errors import InputError
@@ -120,6 +121,13 @@ def _check_unique(name: str, table: pa.Table, keys: tuple[str, ...]) -> None:
         seen[key] = i + 2
 
 
+def _ascii_semicolons(table: pa.Table, column: str) -> pa.Table:
+    if column not in table.column_names:
+        return table
+    i = table.column_names.index(column)
+    return table.set_column(i, column, pc.replace_substring(table.column(column), "；", ";"))
+
+
 def _canonical(value) -> object:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value != 0 else "0"
@@ -143,6 +151,14 @@ class KnowledgeBase:
         pairs = _normalise("kb_exclusive_pairs", tables.get("kb_exclusive_pairs"))
         mats = _normalise("kb_procedure_materials", tables.get("kb_procedure_materials"))
         thr = _normalise("kb_thresholds", tables.get("kb_thresholds"))
+
+        # ";"-separated prefix lists: a full-width "；" (typed with a Chinese input method) separates too
+        items = _ascii_semicolons(items, "dx_limit")
+        mats = _ascii_semicolons(mats, "oprn_prefixes")
+        if "value" in thr.column_names and "name" in thr.column_names:
+            is_list = pc.fill_null(pc.equal(thr.column("name"), "inpatient_med_types"), False)
+            thr = thr.set_column(thr.column_names.index("value"), "value", pc.if_else(
+                is_list, pc.replace_substring(thr.column("value"), "；", ";"), thr.column("value")))
 
         _check_unique("kb_items", items, ("med_list_codg",))
         for i, row in enumerate(items.to_pylist()):
