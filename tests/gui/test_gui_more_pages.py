@@ -242,7 +242,7 @@ def test_hits_page_totals_are_exact_and_search_ignores_case(case_window):
 
 
 # --- 数据: what an import refused or noted ----------------------------------------------------------------
-def test_data_page_shows_and_exports_what_an_import_refused(case_window, tmp_path, no_dialogs):
+def test_data_page_shows_and_exports_what_an_import_refused(case_window, tmp_path, no_dialogs, monkeypatch):
     folder = tmp_path / "more"
     folder.mkdir()
     (folder / "fees.csv").write_bytes((
@@ -261,7 +261,9 @@ def test_data_page_shows_and_exports_what_an_import_refused(case_window, tmp_pat
     assert (page.problem_model.value(refused, "line"), page.problem_model.value(refused, "field"),
             page.problem_model.value(refused, "value")) == (3, "cnt", "两")
     assert "拒收 1 行" in page.problems_label.text()
-    out = page.export_report(tmp_path / "报告.csv")
+    monkeypatch.setattr(dialogs, "save_file", lambda *a, **k: tmp_path / "报告.csv")
+    page.export_button.click()  # asks where (here: answered by the test), writes there
+    out = tmp_path / "报告.csv"
     lines = out.read_bytes().decode("utf-8-sig").splitlines()
     assert lines[0] == "file,line,field,value,reason" and lines[1].startswith("fees.csv,3,cnt,两,") and len(lines) == 2
     # the report stays in the case: reopening the batch later shows the same rows

@@ -283,7 +283,7 @@ class DataPage(QWidget):
         self.screen_button.clicked.connect(self.start_screening)
         self.batches.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.show_problems(
             self.batch_model.value(cur.row(), "batch") if cur.isValid() else None))
-        self.export_button.clicked.connect(self.export_report)
+        self.export_button.clicked.connect(lambda: self.export_report())  # (not the button's checked flag)
         ctx.data_changed.connect(self.refresh)
         self._loaded = False
         self.last_task = None
