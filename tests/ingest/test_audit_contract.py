@@ -4,29 +4,13 @@ tiny tables written here (no demo data)."""
 import datetime as dt
 from decimal import Decimal
 
-import openpyxl
 import pytest
 
 from feijian.domain.contract import load_contract
 from feijian.ingest import iter_file, propose_mapping, read_file, read_folder
 from feijian.ingest.validate import R_DUPLICATE, R_MISSING
 
-from ingest_samples import FEE_HEADER, fee_row
-
-
-def balanced(r):
-    return r.file.rows == r.file.read + r.file.refused == r.data.num_rows + len(r.rejected)
-
-
-def _book(path, sheets):
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets:
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
+from ingest_samples import FEE_HEADER, balanced, fee_row, make_workbook
 
 
 # ---- keys and duplicates ----------------------------------------------------------------------------------
@@ -84,7 +68,7 @@ FEES_XLSX = [
 
 def test_xlsx_refused_row_names_the_file_and_the_sheet_row(tmp_path):
     # the report row is "file, line, …" with line = the sheet row number
-    path = _book(tmp_path / "fees.xlsx", [("说明", [["本文件为费用明细"]]), ("Sheet1", [["某医院"], []] + FEES_XLSX)])
+    path = make_workbook(tmp_path / "fees.xlsx", [("说明", [["本文件为费用明细"]]), ("Sheet1", [["某医院"], []] + FEES_XLSX)])
     r = read_file(path)
     assert r.file.sheet == "Sheet1"
     assert [(x.file, x.line, x.field) for x in r.rejected] == [("fees.xlsx", 5, "fee_ocur_time")]
@@ -93,7 +77,7 @@ def test_xlsx_refused_row_names_the_file_and_the_sheet_row(tmp_path):
 
 def test_several_tables_in_one_workbook_keep_the_sheet_in_the_report(tmp_path):
     visits = [["mdtrt_id", "psn_no", "med_type", "begntime"], ["M1", "P1", "11", "2024-01-05 08:00"], ["M2", "P1", "11", ""]]
-    _book(tmp_path / "extract.xlsx", [("visits", visits), ("fees", FEES_XLSX)])
+    make_workbook(tmp_path / "extract.xlsx", [("visits", visits), ("fees", FEES_XLSX)])
     fr = read_folder(tmp_path)
     assert sorted((x.file, x.line) for x in fr.rejected) == [("extract.xlsx[fees]", 3), ("extract.xlsx[visits]", 3)]
 

@@ -10,11 +10,7 @@ from feijian.domain.errors import Cancelled
 from feijian.ingest import EmptyFile, MappingProblem, NotATable, iter_file, read_file
 from feijian.ingest.validate import R_AMOUNT, R_DUPLICATE, R_ENDTIME, R_IMPOSSIBLE, R_MISSING, R_REFUND
 
-from ingest_samples import FEE_HEADER, fee_row
-
-
-def balanced(r):
-    return r.file.rows == r.file.read + r.file.refused == r.data.num_rows + len(r.rejected)
+from ingest_samples import FEE_HEADER, balanced, fee_row
 
 
 def test_types_codes_leading_zeros_and_extra_columns(write):

@@ -3,22 +3,11 @@
 import datetime as dt
 from decimal import Decimal
 
-import openpyxl
 import pytest
 
 from feijian.ingest import NotATable, open_sources, read_file, read_folder
 
-
-def _book(path, sheets):
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets:
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
-
+from ingest_samples import make_workbook
 
 FEE_ROWS = [
     ["费用明细流水号", "就诊ID", "费用发生时间", "医保目录编码", "数量", "单价", "金额", "医保范围金额"],
@@ -30,7 +19,7 @@ FEE_ROWS = [
 
 
 def test_sheet_named_like_table_after_a_cover_sheet(tmp_path):
-    path = _book(tmp_path / "导出.xlsx", [("说明", [["本文件由 HIS 导出"]]), ("费用明细", FEE_ROWS)])
+    path = make_workbook(tmp_path / "导出.xlsx", [("说明", [["本文件由 HIS 导出"]]), ("费用明细", FEE_ROWS)])
     r = read_file(path)
     assert r.table == "fees" and r.file.sheet == "费用明细" and r.file.encoding == "xlsx"
     assert r.data.column("feedetl_sn").to_pylist() == ["0001", "0002"]
@@ -43,14 +32,14 @@ def test_sheet_named_like_table_after_a_cover_sheet(tmp_path):
 
 def test_first_sheet_with_a_header_when_names_say_nothing(tmp_path):
     rows = [["某某医院"], []] + FEE_ROWS[:3]
-    path = _book(tmp_path / "fees.xlsx", [("Sheet1", [["无关内容"]]), ("Sheet2", rows)])
+    path = make_workbook(tmp_path / "fees.xlsx", [("Sheet1", [["无关内容"]]), ("Sheet2", rows)])
     r = read_file(path)
     assert r.file.sheet == "Sheet2" and r.data.column("_line").to_pylist() == [4, 5]
 
 
 def test_several_tables_in_one_workbook(tmp_path):
     visits = [["mdtrt_id", "psn_no", "med_type", "begntime", "gend"], ["M001", "P1", "11", "2024-01-05 08:00", "女"]]
-    path = _book(tmp_path / "extract.xlsx", [("visits", visits), ("fees", FEE_ROWS[:3]), ("notes", [["x"]])])
+    path = make_workbook(tmp_path / "extract.xlsx", [("visits", visits), ("fees", FEE_ROWS[:3]), ("notes", [["x"]])])
     streams = open_sources(path)
     assert sorted(s.table for s in streams) == ["fees", "visits"]
     fr = read_folder(tmp_path)
@@ -61,7 +50,7 @@ def test_several_tables_in_one_workbook(tmp_path):
 
 
 def test_workbook_without_tables(tmp_path):
-    path = _book(tmp_path / "fees.xlsx", [("Sheet1", [["hello", "world"], [1, 2]])])
+    path = make_workbook(tmp_path / "fees.xlsx", [("Sheet1", [["hello", "world"], [1, 2]])])
     with pytest.raises(Exception) as exc:
         read_file(path)
     assert "missing required" in str(exc.value) or isinstance(exc.value, NotATable)
