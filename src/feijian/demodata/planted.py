@@ -380,32 +380,29 @@ class Planter:
         self.miss_line("R13", v, line, "门诊收费不检查医嘱")
 
     # R14 beyond the order --------------------------------------------------------------
+    @staticmethod
+    def _billed_under_order(e: Encounter, line: Line) -> tuple[Decimal, Decimal]:
+        """(sum of cnt, sum of amount) of the encounter's lines under ``line``'s order, refunds included
+        (numbering the lines gives them their order numbers)."""
+        e.number_lines()
+        lines = [l for l in e.lines if l.drord == line.drord]
+        return sum((l.cnt for l in lines), Decimal(0)), sum((l.amount for l in lines), Decimal(0))
+
+    def _order_short_of_billing(self, e: Encounter, key: str, short: int, why: str) -> None:
+        """An order whose total is ``short`` units less than what was billed under it: an R14 hit of
+        ``short`` × the average unit price."""
+        line = self.find(e, key, 0)
+        cnt, amt = self._billed_under_order(e, line)
+        e.order_total_override[line.drord] = cnt - short
+        self.hits.append(Planted("R14", "order", why, enc=e, drord_no=line.drord, amount=Decimal(short) * amt / cnt))
+
     def r14(self) -> None:
-        e = self.stay("0304", 0, self.d(7, 8), 8)
-        ins = self.find(e, "INS", 0)
-        e.number_lines()
-        lines = [l for l in e.lines if l.drord == ins.drord]
-        cnt = sum((l.cnt for l in lines), Decimal(0))
-        amt = sum((l.amount for l in lines), Decimal(0))
-        e.order_total_override[ins.drord] = cnt - 2
-        self.hits.append(Planted("R14", "order", "门冬胰岛素医嘱总量比计费少2支", enc=e, drord_no=ins.drord,
-                                 amount=Decimal(2) * amt / cnt))
-        e = self.stay("0402", 0, self.d(11, 18), 10)
-        lm = self.find(e, "LMWH", 0)
-        e.number_lines()
-        lines = [l for l in e.lines if l.drord == lm.drord]
-        cnt = sum((l.cnt for l in lines), Decimal(0))
-        amt = sum((l.amount for l in lines), Decimal(0))
-        e.order_total_override[lm.drord] = cnt - 3
-        self.hits.append(Planted("R14", "order", "低分子肝素医嘱总量比计费少3支", enc=e, drord_no=lm.drord,
-                                 amount=Decimal(3) * amt / cnt))
+        self._order_short_of_billing(self.stay("0304", 0, self.d(7, 8), 8), "INS", 2, "门冬胰岛素医嘱总量比计费少2支")
+        self._order_short_of_billing(self.stay("0402", 0, self.d(11, 18), 10), "LMWH", 3, "低分子肝素医嘱总量比计费少3支")
         e = self.stay("0304", 0, self.d(8, 12), 8)
         met = self.find(e, "MET", 2)
         e.refund(met, 3, self.when(e, self.day(e, 2)))
-        e.number_lines()
-        lines = [l for l in e.lines if l.drord == met.drord]
-        cnt = sum((l.cnt for l in lines), Decimal(0))
-        e.order_total_override[met.drord] = cnt
+        e.order_total_override[met.drord] = self._billed_under_order(e, met)[0]
         self.near.append(Planted("R14", "order", "计费扣除退费后等于医嘱总量", enc=e, drord_no=met.drord, amount=None))
 
     # R15 stock --------------------------------------------------------------------------
