@@ -81,6 +81,21 @@ def _title(d: Drawing, text: str, width: float, font: str) -> None:
     d.add(String(width / 2, d.height - 12, text, fontName=font, fontSize=10, textAnchor="middle"))
 
 
+def _no_data(d: Drawing, width: float, font: str) -> Drawing:
+    d.add(String(width / 2, d.height / 2, "（无数据）", fontName=font, fontSize=9, textAnchor="middle"))
+    return d
+
+
+def _style_values(chart, font: str) -> None:
+    """The value axis from 0 with thousands separators, and the bars' colour: the same in both charts."""
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labels.fontName = font
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.labelTextFormat = lambda v: f"{v:,.0f}"
+    chart.bars[0].fillColor = BAR
+    chart.bars[0].strokeColor = None
+
+
 def horizontal_bars(title: str, series: Sequence[tuple[str, Decimal]], width: float, *, max_bars: int = 12) -> Drawing:
     """Labelled horizontal bars (for rules and departments, whose labels are long)."""
     font = register_fonts()
@@ -90,8 +105,7 @@ def horizontal_bars(title: str, series: Sequence[tuple[str, Decimal]], width: fl
     d = Drawing(width, height, initialFontName=font)
     _title(d, title, width, font)
     if not data:
-        d.add(String(width / 2, height / 2, "（无数据）", fontName=font, fontSize=9, textAnchor="middle"))
-        return d
+        return _no_data(d, width, font)
     chart = HorizontalBarChart()
     chart.x, chart.y = 130, 20
     chart.width, chart.height = width - 130 - 60, bar_h * len(data)
@@ -100,12 +114,7 @@ def horizontal_bars(title: str, series: Sequence[tuple[str, Decimal]], width: fl
     chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = 8
     chart.categoryAxis.labels.boxAnchor = "e"
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.labels.fontName = font
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.labelTextFormat = lambda v: f"{v:,.0f}"
-    chart.bars[0].fillColor = BAR
-    chart.bars[0].strokeColor = None
+    _style_values(chart, font)
     chart.barLabelFormat = lambda v: f"{v:,.2f}"
     chart.barLabels.fontName = font
     chart.barLabels.fontSize = 7
@@ -121,8 +130,7 @@ def vertical_bars(title: str, series: Sequence[tuple[str, Decimal]], width: floa
     d = Drawing(width, height, initialFontName=font)
     _title(d, title, width, font)
     if not series:
-        d.add(String(width / 2, height / 2, "（无数据）", fontName=font, fontSize=9, textAnchor="middle"))
-        return d
+        return _no_data(d, width, font)
     chart = VerticalBarChart()
     chart.x, chart.y = 50, 28
     chart.width, chart.height = width - 70, height - 55
@@ -132,11 +140,6 @@ def vertical_bars(title: str, series: Sequence[tuple[str, Decimal]], width: floa
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.angle = 30 if len(series) > 8 else 0
     chart.categoryAxis.labels.boxAnchor = "ne" if len(series) > 8 else "n"
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.labels.fontName = font
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.labelTextFormat = lambda v: f"{v:,.0f}"
-    chart.bars[0].fillColor = BAR
-    chart.bars[0].strokeColor = None
+    _style_values(chart, font)
     d.add(chart)
     return d
