@@ -4,17 +4,13 @@ import hashlib
 
 import pytest
 
-from feijian.cli import main
+from cli_run import run
 
 
 @pytest.fixture(autouse=True)
 def _env(monkeypatch):
     monkeypatch.setenv("FEIJIAN_KDF_FAST", "1")
     monkeypatch.setenv("FEIJIAN_PASSPHRASE", "pass-1")
-
-
-def run(home, *args):
-    return main(["--home", str(home), *args])
 
 
 @pytest.fixture

@@ -8,10 +8,11 @@ from decimal import Decimal
 import pyarrow as pa
 import pytest
 
-from feijian.cli import main
 from feijian.domain.records import CaseInfo, ImportBatch, TeamMember
 from feijian.store.case_store import CaseStore
 from feijian.store.identities import IdentityStore
+
+from cli_run import run
 
 PASS = "correct horse battery staple"
 
@@ -36,10 +37,6 @@ def case(tmp_path, monkeypatch):
                                                    "psn_no": [f"P{i % 10}" for i in range(n)]}))
         store.record_import_batch(ImportBatch("b1", "2026-03-01T00:00:00Z", "张三"))
     return home
-
-
-def run(home, *args):
-    return main(["--home", str(home), *args])
 
 
 def test_sample_draw_verify_results_and_extrapolate(case, tmp_path, capsys):

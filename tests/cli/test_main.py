@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from feijian import __version__
-from feijian.cli import build_parser, main
+from feijian.cli import build_parser
 from feijian.cli.context import Context
 from feijian.domain.errors import InputError
 
