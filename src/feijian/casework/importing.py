@@ -61,7 +61,7 @@ def problem_rows(rejected, problems) -> Iterator[tuple]:
         yield ("refused", r.file, r.line, r.field, r.value, r.reason, 1)
     for p in problems:
         for file, line, value in p.examples:
-            yield (getattr(p, "kind", "referential"), file, line, "+".join(p.fields), value, p.message, p.count)
+            yield (p.kind, file, line, "+".join(p.fields), value, p.message, p.count)
 
 
 def file_sha256(path: Path, block: int = 8 << 20) -> str:

@@ -54,7 +54,7 @@ def format_summary(
         lines.append(f"缺少必需的表 / required table missing: {t}")
     for p in referential:
         ex = "; ".join(f"{f}:{ln} {v}" for f, ln, v in p.examples[:3])
-        if getattr(p, "kind", "referential") == "note":
+        if p.kind == "note":
             lines.append(f"已导入，请核对 / imported, to check: {p.table}.{'+'.join(p.fields)} {p.message}: "
                          f"{p.count} ({ex})")
         else:

@@ -194,7 +194,7 @@ def validate_chunk(
         checks.add(dup, "+".join(spec.key), R_DUPLICATE)
 
     ok = checks.ok
-    rejected = _rejects(checks, texts, spec, lines, file_name, typed)
+    rejected = _rejects(checks, texts, spec, lines, file_name)
     _keep_notes(state, checks, ok, texts, typed, lines, file_name)
     keep = pa.array(ok)
     all_ok = bool(ok.all())
@@ -259,7 +259,7 @@ def _fmt(v) -> str:
     return str(v)
 
 
-def _rejects(checks: _Checks, texts: dict, spec: TableSpec, lines: np.ndarray, file_name: str, typed: dict) -> list[RejectedRow]:
+def _rejects(checks: _Checks, texts: dict, spec: TableSpec, lines: np.ndarray, file_name: str) -> list[RejectedRow]:
     bad_idx = np.flatnonzero(~checks.ok)
     if len(bad_idx) == 0:
         return []
