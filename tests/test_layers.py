@@ -73,3 +73,87 @@ def test_nothing_below_gui_imports_qt():
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "", f"Qt imported below gui: {out.stdout}"
     assert len(modules) > 10  # the scan really covered the library
+
+
+def _module_name(py: Path) -> str:
+    rel = py.relative_to(SRC.parent).with_suffix("")
+    mod = ".".join(rel.parts)
+    return mod[: -len(".__init__")] if mod.endswith(".__init__") else mod
+
+
+def _module_graph() -> dict[str, set[str]]:
+    """Module -> the feijian modules it imports (anywhere in the file, lazy imports included), resolved to
+    modules that exist (``from feijian.x import name`` is an import of ``feijian.x``)."""
+    files = {_module_name(py): py for py in SRC.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for mod, py in files.items():
+        out = set()
+        for node in ast.walk(ast.parse(py.read_text(encoding="utf-8"))):
+            targets = []
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                targets = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            for t in targets:
+                if t in files and t != mod and not files[t].name == "__init__.py":
+                    out.add(t)
+        graph[mod] = out
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on: set[str] = set()
+    found: list[list[str]] = []
+    counter = 0
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on.add(root)
+        while work:
+            node, it = work[-1]
+            nxt = next(it, None)
+            if nxt is not None:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = counter
+                    counter += 1
+                    stack.append(nxt)
+                    on.add(nxt)
+                    work.append((nxt, iter(sorted(graph.get(nxt, ())))))
+                elif nxt in on:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on.discard(w)
+                    comp.append(w)
+                    if w == node:
+                        break
+                if len(comp) > 1:
+                    found.append(sorted(comp))
+    return found
+
+
+def test_cycle_finder_finds_a_cycle():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_circles():
+    """No module imports itself through others (package faces, __init__.py, are not modules of a circle:
+    they only hand names on)."""
+    graph = _module_graph()
+    assert len(graph) > 50
+    assert _cycles(graph) == []

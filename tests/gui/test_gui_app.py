@@ -6,7 +6,8 @@ import sys
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFontDatabase
 
-from feijian.gui.app import ErrorHook, create_application, register_font, scrubbed_traceback
+from feijian.gui.app import create_application, register_font
+from feijian.gui.error_dialog import ErrorHook, scrubbed_traceback
 
 
 def test_cjk_font_is_registered_and_covers_chinese(qapp):

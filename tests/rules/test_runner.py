@@ -8,7 +8,7 @@ import pytest
 
 from feijian.domain.errors import Cancelled, InputError
 from feijian.rules import case_total, load_catalogue, screen, write_hits_csv
-from feijian.rules.registry import load_rules
+from feijian.rules.rule_set import load_rules
 
 from rule_tables import case, fee, kb, run, visit
 

@@ -1,17 +1,18 @@
-"""The QApplication: bundled CJK font, translators, settings, the unexpected-error hook, and run_app."""
+"""The QApplication: bundled CJK font, translators and icon, and run_app (the workbench with the unexpected-error
+hook of :mod:`feijian.gui.error_dialog`)."""
 
 from __future__ import annotations
 
 import logging
 import sys
-import traceback
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, Qt, QTranslator, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication
 
+from feijian.gui.error_dialog import ErrorHook
 from feijian.paths import resource
 
 log = logging.getLogger("feijian.gui")
@@ -64,64 +65,9 @@ def install_translators(app: QApplication, language: str = "zh_CN") -> list[QTra
     return installed
 
 
-def settings_file(home: Path) -> Path:
-    return Path(home) / "workbench.ini"
-
-
-def app_settings(home: Path) -> QSettings:
-    """UI state only (geometry, splitters, column widths, last folders) in an INI file in the data folder."""
-    return QSettings(str(settings_file(home)), QSettings.Format.IniFormat)
-
-
 def icon(name: str) -> QIcon:
     path = resource("icons", f"{name}.svg")
     return QIcon(str(path)) if path.is_file() else QIcon()
-
-
-# --- unexpected errors -----------------------------------------------------------------------------
-
-def scrubbed_traceback(exc_type, exc, tb) -> str:
-    """The traceback with frames and the exception type only: the message may quote data (a name, an ID
-    number) and so is never logged."""
-    frames = traceback.extract_tb(tb)
-    lines = [f'  File "{Path(f.filename).name}", line {f.lineno}, in {f.name}' for f in frames]
-    return "Traceback (most recent call last):\n" + "\n".join(lines) + f"\n{exc_type.__module__}.{exc_type.__name__}"
-
-
-class ErrorHook:
-    """sys.excepthook: log the scrubbed traceback and show one dialog per distinct traceback."""
-
-    def __init__(self, parent_getter=lambda: None) -> None:
-        self._seen: set[str] = set()
-        self._parent_getter = parent_getter
-        self._previous = sys.excepthook
-        self.enabled_dialogs = True
-
-    def install(self) -> None:
-        sys.excepthook = self
-
-    def uninstall(self) -> None:
-        sys.excepthook = self._previous
-
-    def __call__(self, exc_type, exc, tb) -> None:
-        scrubbed = scrubbed_traceback(exc_type, exc, tb)
-        log.error("unexpected error\n%s", scrubbed)
-        if scrubbed in self._seen or not self.enabled_dialogs or QApplication.instance() is None:
-            return
-        self._seen.add(scrubbed)
-        show_unexpected_error(self._parent_getter(), exc_type, exc, tb)
-
-
-def show_unexpected_error(parent: Optional[QWidget], exc_type, exc, tb) -> None:
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Critical)
-    box.setWindowTitle(QApplication.translate("app", "意外错误"))
-    box.setText(QApplication.translate(
-        "app", "发生了意外错误。已做的决定都已保存；请把详细信息交给技术支持。\n"
-               "An unexpected error occurred; your decisions are saved."))
-    box.setInformativeText(f"{exc_type.__name__}: {exc}")
-    box.setDetailedText("".join(traceback.format_exception(exc_type, exc, tb)))
-    box.exec()
 
 
 def _qt_message_handler(mode, context, message) -> None:

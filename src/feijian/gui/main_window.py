@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QMainWindow
 from feijian.domain.errors import FeijianError
 from feijian.domain.records import TeamMember
 from feijian.gui import dialogs
-from feijian.gui.app import app_settings
+from feijian.gui.ui_settings import app_settings
 from feijian.gui.cases_home import CasesHome
 from feijian.gui.new_case_wizard import NewCaseWizard
 from feijian.gui.session import Session

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from feijian.domain.errors import Cancelled, FeijianError
+from feijian.gui.error_dialog import scrubbed_traceback, show_unexpected_error
 
 log = logging.getLogger("feijian.gui.tasks")
 
@@ -75,8 +76,6 @@ class Task(QRunnable):
         except BaseException as exc:  # reported to the UI thread, which shows it
             self.error = exc
             if not isinstance(exc, FeijianError):
-                from feijian.gui.app import scrubbed_traceback
-
                 log.error("task %s failed\n%s", self.name, scrubbed_traceback(type(exc), exc, exc.__traceback__))
             self.signals.failed.emit(exc)
             return
@@ -211,8 +210,6 @@ def show_failure(parent: Optional[QWidget], title: str, exc: BaseException) -> N
     if isinstance(exc, FeijianError):
         dialogs.error(parent, title, str(exc))
     else:
-        from feijian.gui.app import show_unexpected_error
-
         show_unexpected_error(parent, type(exc), exc, exc.__traceback__)
 
 

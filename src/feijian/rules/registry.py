@@ -40,10 +40,3 @@ def rule(code: str, *, needs_extra: tuple[str, ...] = ()):
         return fn
 
     return deco
-
-
-def load_rules() -> dict[str, Rule]:
-    """Import every rule family module (they register on import) and return the registry."""
-    from feijian.rules import aggregate_rules, line_rules, statistical, stay_rules, stock_rules  # noqa: F401
-
-    return RULES

@@ -23,7 +23,8 @@ from feijian.domain.records import ScreeningRun
 from feijian.rules.catalogue import RULESET_VERSION, load_catalogue
 from feijian.rules.engine import prepare
 from feijian.rules.knowledge_base import KnowledgeBase
-from feijian.rules.registry import HIT_SQL_COLUMNS, NotRunnable, load_rules
+from feijian.rules.registry import HIT_SQL_COLUMNS, NotRunnable
+from feijian.rules.rule_set import load_rules
 
 HIT_COLUMNS = ("hit_id", "rule_code", "grain", "mdtrt_id", "feedetl_sn", "med_list_codg", "date", "drord_no",
                "period_start", "subject", "amount", "detail")

@@ -16,7 +16,7 @@ from feijian.domain.progress import CancelledFn, ProgressFn, check_cancelled, re
 from feijian.domain.projection import fold
 from feijian.sync.archive import Archive
 from feijian.sync.merge import merge_events
-from feijian.sync.package import MANIFEST
+from feijian.sync.package_format import MANIFEST
 from feijian.sync.reasons import Rejected
 from feijian.sync.verify import open_verified
 

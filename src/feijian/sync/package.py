@@ -42,16 +42,10 @@ from feijian.domain.errors import FeijianError, InputError
 from feijian.domain.events import Event, canonical_json, utc_now, uuid7
 from feijian.domain.progress import CancelledFn, ProgressFn, check_cancelled, report
 from feijian.domain.projection import fold
+from feijian.sync.merge import merged_sources
+from feijian.sync.package_format import (EVENTS, FINDINGS, HITS, KINDS, MANIFEST, PACKAGE_EXPORTED, PACKAGE_FORMAT, SIG,
+                                         SUMS, audit_head, channel_of, trusted_comment)
 
-PACKAGE_FORMAT = "feijian-package/1"
-PACKAGE_EXPORTED = "package.exported"  # [package_id, kind, channel, seq, prev, manifest_sha256, sha256]
-KINDS = ("lead", "bureau", "final")
-SUMS = "SHA256SUMS"
-SIG = "SHA256SUMS.minisig"
-MANIFEST = "manifest.json"
-EVENTS = "events.jsonl.age"
-HITS = "hits.csv.age"
-FINDINGS = "findings.csv.age"
 FINDING_FIELDS = ("finding_id", "title", "rule_code", "hit_ids", "amount", "legal_basis", "article",
                   "description", "category", "status", "deleted")
 BLOCKING_FIELDS = {("finding", "amount"), ("finding", "status"), ("finding", "deleted"), ("hit", "review")}
@@ -63,8 +57,6 @@ class ExportBlocked(FeijianError):
     """Export refused while an amount or status is in conflict."""
 
 
-def channel_of(kind: str) -> str:
-    return "lead" if kind == "lead" else "bureau"
 
 
 def safe_member_name(text: str) -> str:
@@ -72,16 +64,8 @@ def safe_member_name(text: str) -> str:
     return out[:120]
 
 
-def trusted_comment(manifest: dict) -> str:
-    """The minisign trusted comment: binds the signature to the manifest's identity fields."""
-    return (f"feijian-package {manifest['package_id']} case={manifest['case_id']} kind={manifest['kind']} "
-            f"seq={manifest['seq']} signer={manifest['signer']}")
 
 
-def audit_head(events: Iterable[Event]) -> dict:
-    """The audit-log head carried in the manifest: the number of events and a digest of their hashes."""
-    hashes = sorted({e.hash for e in events})
-    return {"count": len(hashes), "digest": hashlib.sha256("\n".join(hashes).encode("ascii")).hexdigest()}
 
 
 def events_jsonl(events: Iterable[Event]) -> bytes:
@@ -396,8 +380,6 @@ def export_package(store, identity, *, to: str, out: Path, lead_public: bytes | 
     if to not in ("lead", "bureau"):
         raise InputError(f"--to 只能是 lead 或 bureau / --to must be lead or bureau, not {to!r}")
     if to == "bureau" and not sources and identity.public.role == "lead":
-        from feijian.sync.merge import merged_sources
-
         sources = merged_sources(store)
     sources = [Path(s) for s in sources]
     kind = "lead" if to == "lead" else ("final" if sources else "bureau")

@@ -30,8 +30,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from feijian.crypto import age, minisign
 from feijian.domain.events import Event
 from feijian.sync.archive_reader import ArchiveReader, Limits, check_name, load_canonical_json, looks_like_archive
-from feijian.sync.package import (EVENTS, FINDINGS, HITS, KINDS, MANIFEST, PACKAGE_FORMAT, SIG, SUMS, audit_head,
-                                  channel_of, trusted_comment)
+from feijian.sync.package_format import (EVENTS, FINDINGS, HITS, KINDS, MANIFEST, PACKAGE_FORMAT, SIG, SUMS, audit_head,
+                                         channel_of, trusted_comment)
 from feijian.sync.reasons import Rejected
 
 SUMS_LINE = re.compile(r"^([0-9a-f]{64})  (\S+)$")
