@@ -5,10 +5,20 @@ def test_every_table_of_the_data_contract_is_there():
     c = load_contract()
     assert set(c.case_tables) == {
         "institution", "visits", "fees", "orders", "diagnoses", "operations",
-        "settlements", "inventory", "trace_codes", "staff",
+        "settlements", "inventory", "trace_codes", "staff", "emr_docs",
     }
-    assert set(c.kb_tables) == {"kb_items", "kb_exclusive_pairs", "kb_procedure_materials", "kb_thresholds"}
+    assert set(c.kb_tables) == {"kb_items", "kb_exclusive_pairs", "kb_procedure_materials", "kb_thresholds",
+                                "kb_item_terms"}
     assert [t for t in c.tables.values() if t.required_table] == [c.table("institution"), c.table("visits"), c.table("fees")]
+
+
+def test_medical_record_documents_need_text_or_file():
+    docs = load_contract().table("emr_docs")
+    assert docs.key == ("doc_id",)
+    assert docs.required_one_of == ("text", "file")
+    assert docs.field_for_header("文书内容").name == "text"
+    assert docs.field_for_header("报告时间").name == "doc_time"
+    assert load_contract().table("fees").required_one_of == ()
 
 
 def test_fee_line_key_is_encounter_plus_serial():

@@ -46,6 +46,7 @@ class TableSpec:
     fields: tuple[FieldSpec, ...]
     key: tuple[str, ...] = ()
     required_table: bool = False
+    required_one_of: tuple[str, ...] = ()  # a row needs at least one of these fields (emr_docs: text or file)
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -123,6 +124,7 @@ def _parse(raw: dict) -> Contract:
             fields=tuple(fields),
             key=tuple(t.get("key", ())),
             required_table=bool(t.get("required_table", False)),
+            required_one_of=tuple(t.get("required_one_of", ())),
         )
     return Contract(version=str(raw["contract_version"]), tables=tables)
 
