@@ -47,6 +47,10 @@ def fee(mdtrt_id, sn, code, time, cnt, pric, amt=None, **kw) -> dict:
             "cnt": cnt, "pric": pric, "det_item_fee_sumamt": amt, **kw}
 
 
+def doc(doc_id, mdtrt_id, doc_type, time, text, **kw) -> dict:
+    return {"doc_id": doc_id, "mdtrt_id": mdtrt_id, "doc_type": doc_type, "doc_time": time, "text": text, **kw}
+
+
 def visit(mdtrt_id, begin, end=None, med_type="21", psn_no="P1", **kw) -> dict:
     return {"mdtrt_id": mdtrt_id, "psn_no": psn_no, "med_type": med_type, "begntime": begin, "endtime": end, **kw}
 
@@ -62,8 +66,10 @@ def case(fees, visits, level="3", **others) -> dict:
     return out
 
 
-def kb(items=(), pairs=(), materials=(), thresholds=None) -> KnowledgeBase:
+def kb(items=(), pairs=(), materials=(), thresholds=None, terms=()) -> KnowledgeBase:
     tables = {"kb_items": table("kb_items", list(items))}
+    if terms:
+        tables["kb_item_terms"] = table("kb_item_terms", list(terms))
     if pairs:
         tables["kb_exclusive_pairs"] = table("kb_exclusive_pairs", list(pairs))
     if materials:

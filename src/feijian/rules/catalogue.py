@@ -10,7 +10,7 @@ from feijian.domain.errors import InputError
 from feijian.domain.records import RuleMeta
 from feijian.paths import resource
 
-CATEGORIES = ("虚假诊疗", "串换", "分解收费", "超标准收费", "重复收费", "超限定", "过度诊疗", "数据不符")
+CATEGORIES = ("虚假诊疗", "串换", "分解收费", "超标准收费", "重复收费", "超限定", "过度诊疗", "数据不符", "虚计耗材", "挂床")
 SEVERITIES = ("high", "medium", "low")
 
 

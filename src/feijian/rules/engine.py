@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 from feijian.domain.contract import load_contract
 from feijian.domain.errors import InputError
 from feijian.domain.progress import CancelledFn, check_cancelled
+from feijian.rules import record_prep
 from feijian.rules.knowledge_base import KnowledgeBase
 
 MONEY = pa.decimal128(18, 4)
@@ -103,9 +104,17 @@ class Context:
     present: frozenset  # case tables given (imported), possibly empty
     medins_lv: Optional[str] = None
     extras: dict = field(default_factory=dict)
+    loaders: dict = field(default_factory=dict)  # name -> callable: work done once, when a rule first needs it
 
     def threshold(self, name: str) -> Decimal:
         return self.kb.threshold(name)
+
+    def need(self, name: str):
+        """Run the loader ``name`` once (e.g. ``documents``: the record documents of R24–R29) and return
+        what it returned."""
+        if name not in self.extras:
+            self.extras[name] = self.loaders[name]()
+        return self.extras[name]
 
 
 COMMON_SQL = """
@@ -220,6 +229,8 @@ RULE_COLUMNS = {
                   "pack_ratio"),
     "trace_codes": ("mdtrt_id", "feedetl_sn", "trac_codg"),
     "staff": ("dr_codg", "practice_from", "practice_to"),
+    # the documents' ids only (their text is streamed by feijian.rules.record_prep when a rule needs it)
+    "emr_docs": ("doc_id", "mdtrt_id", "doc_type", "doc_time"),
 }
 
 
@@ -227,10 +238,11 @@ CHUNK_ROWS = 1_000_000  # an in-memory fees table is streamed into DuckDB in sli
 KEY_SOURCES = {"enc": "mdtrt_id", "items": "med_list_codg", "orders": "drord_no", "names": "med_list_name"}
 
 
-def _chunks(source, name: str) -> Iterator[pa.Table]:
+def _chunks(source, name: str, columns: Optional[tuple] = None) -> Iterator[pa.Table]:
     """The conformed chunks of one case table: an Arrow table in slices, or a chunked source's chunks
-    (anything with ``chunks(columns)``, e.g. the case store's, read only with the rules' columns)."""
-    columns = RULE_COLUMNS.get(name)
+    (anything with ``chunks(columns)``, e.g. the case store's, read only with the rules' columns or the
+    ``columns`` given)."""
+    columns = columns or RULE_COLUMNS.get(name)
     if isinstance(source, pa.Table):
         pieces = (source.slice(i, CHUNK_ROWS) for i in range(0, max(source.num_rows, 1), CHUNK_ROWS))
     else:
@@ -414,4 +426,14 @@ def prepare(tables: Mapping[str, object], kb: KnowledgeBase, con: Optional[duckd
     cap = f"price_cap_l{lv}" if lv in ("1", "2", "3") else "CAST(NULL AS DECIMAL(18, 4))"
     con.execute(COMMON_SQL.format(inpatient=inpatient_predicate(kb), cap=cap))
     pa.default_memory_pool().release_unused()  # the chunk buffers of the load: back to the system for the rules
-    return Context(con=con, kb=kb, present=present, medins_lv=lv if lv in ("1", "2", "3") else None)
+    ctx = Context(con=con, kb=kb, present=present, medins_lv=lv if lv in ("1", "2", "3") else None)
+    if "emr_docs" in present:
+        def documents() -> dict:
+            loaded = record_prep.load_documents(
+                con, _chunks(tables["emr_docs"], "emr_docs", record_prep.DOC_COLUMNS), kb, universes,
+                cancelled, note or (lambda message: None))
+            record_prep.build_mentions(con)
+            return loaded
+
+        ctx.loaders["documents"] = documents
+    return ctx

@@ -13,10 +13,12 @@ from typing import Mapping, Optional
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from feijian.domain.codes import canonical_code
 from feijian.domain.contract import load_contract
 from feijian.domain.errors import InputError
+from feijian.rules.record_text import DEFAULT_ABSENCE_TERMS, normal_terms, split_list
 
-KB_TABLES = ("kb_items", "kb_exclusive_pairs", "kb_procedure_materials", "kb_thresholds")
+KB_TABLES = ("kb_items", "kb_exclusive_pairs", "kb_procedure_materials", "kb_thresholds", "kb_item_terms")
 MONEY = pa.decimal128(18, 4)
 # thresholds the rules read as numbers, with their defaults (rules.md)
 NUMERIC_THRESHOLDS = {
@@ -24,7 +26,10 @@ NUMERIC_THRESHOLDS = {
     "idle_bed_days": Decimal("3"),
     "growth_ratio": Decimal("0.3"),
     "outlier_z": Decimal("3"),
+    "report_days": Decimal("3"),  # records.md R24: days after the fee date within which a report counts
 }
+DOC_TYPES = ("admission", "progress", "operation", "anesthesia", "nursing", "exam_report", "lab_report",
+             "treatment", "discharge", "other")
 _TRUE = {"1", "true", "t", "y", "yes", "是", "√"}
 _FALSE = {"0", "false", "f", "n", "no", "否", ""}
 
@@ -134,6 +139,34 @@ def _canonical(value) -> object:
     return value
 
 
+def _item_terms(table: pa.Table) -> pa.Table:
+    """kb_item_terms checked and in canonical form: ``doc_types`` as ``;``-joined codes (Chinese names
+    accepted), ``terms`` and ``unit_words`` as ``;``-joined lists without blanks; at least one term and one
+    document type per row."""
+    _check_unique("kb_item_terms", table, ("med_list_codg",))
+    doc_types, terms, units = [], [], []
+    for i, row in enumerate(table.to_pylist()):
+        r = i + 2
+        types = []
+        for raw in split_list(row["doc_types"]):
+            code = canonical_code("doc_type", raw)
+            if code is None:
+                raise KnowledgeBaseError(
+                    f"知识库 kb_item_terms 第 {r} 行文书类型无效 / row {r}: unknown doc_type {raw!r} "
+                    f"(one of {', '.join(DOC_TYPES)})")
+            types.append(code)
+        if not types:
+            raise KnowledgeBaseError(f"知识库 kb_item_terms 第 {r} 行没有文书类型 / row {r}: no doc_types")
+        words = split_list(row["terms"])
+        if not normal_terms(words):
+            raise KnowledgeBaseError(f"知识库 kb_item_terms 第 {r} 行没有用语 / row {r}: no terms")
+        doc_types.append(";".join(dict.fromkeys(types)))
+        terms.append(";".join(words))
+        units.append(";".join(split_list(row["unit_words"])) or None)
+    return pa.table({"med_list_codg": table.column("med_list_codg"), "doc_types": pa.array(doc_types, pa.string()),
+                     "terms": pa.array(terms, pa.string()), "unit_words": pa.array(units, pa.string())})
+
+
 @dataclass(frozen=True)
 class KnowledgeBase:
     items: pa.Table
@@ -141,6 +174,7 @@ class KnowledgeBase:
     procedure_materials: pa.Table
     thresholds: dict = field(default_factory=dict)  # name -> str value
     hash: str = ""
+    item_terms: Optional[pa.Table] = None  # kb_item_terms (records.md); None: the knowledge base has none
 
     @classmethod
     def from_tables(cls, tables: Mapping[str, pa.Table]) -> "KnowledgeBase":
@@ -151,6 +185,8 @@ class KnowledgeBase:
         pairs = _normalise("kb_exclusive_pairs", tables.get("kb_exclusive_pairs"))
         mats = _normalise("kb_procedure_materials", tables.get("kb_procedure_materials"))
         thr = _normalise("kb_thresholds", tables.get("kb_thresholds"))
+        terms = tables.get("kb_item_terms")
+        terms = _item_terms(_normalise("kb_item_terms", terms)) if terms is not None and terms.num_rows else None
 
         # ";"-separated prefix lists: a full-width "；" (typed with a Chinese input method) separates too
         items = _ascii_semicolons(items, "dx_limit")
@@ -198,8 +234,12 @@ class KnowledgeBase:
                                 thr.column("name").to_pylist().index(name) + 2)
                 if d is None or d < 0:
                     raise KnowledgeBaseError(f"知识库阈值 {name} 必须是非负数 / threshold {name} must be a non-negative number")
+        if "absence_terms" in thresholds and str(thresholds["absence_terms"] or "").strip() \
+                and not normal_terms(split_list(thresholds["absence_terms"])):
+            raise KnowledgeBaseError("知识库阈值 absence_terms 没有用语 / threshold absence_terms lists no terms")
 
-        kb = cls(items=items, exclusive_pairs=pairs, procedure_materials=mats, thresholds=thresholds)
+        kb = cls(items=items, exclusive_pairs=pairs, procedure_materials=mats, thresholds=thresholds,
+                 item_terms=terms)
         object.__setattr__(kb, "hash", kb._content_hash())
         return kb
 
@@ -215,13 +255,20 @@ class KnowledgeBase:
         return Decimal(str(value).strip().replace(",", ""))
 
     @property
+    def absence_terms(self) -> tuple[str, ...]:
+        """R29's absence terms: kb_thresholds ``absence_terms`` (``;``-separated) when set, else records.md's."""
+        own = split_list(self.thresholds.get("absence_terms"))
+        return tuple(own) if own else DEFAULT_ABSENCE_TERMS
+
+    @property
     def inpatient_med_types(self) -> tuple[str, ...]:
         raw = self.thresholds.get("inpatient_med_types") or ""
         return tuple(p.strip() for p in raw.split(";") if p.strip())
 
     def tables(self) -> dict[str, pa.Table]:
         names = list(self.thresholds)
-        return {
+        extra = {} if self.item_terms is None else {"kb_item_terms": self.item_terms}
+        return extra | {
             "kb_items": self.items,
             "kb_exclusive_pairs": self.exclusive_pairs,
             "kb_procedure_materials": self.procedure_materials,

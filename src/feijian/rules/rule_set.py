@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from feijian.rules import aggregate_rules, line_rules, statistical, stay_rules, stock_rules  # noqa: F401
+from feijian.rules import (aggregate_rules, line_rules, record_rules, statistical, stay_rules,  # noqa: F401
+                           stock_rules)
 from feijian.rules.registry import RULES, Rule
 
-FAMILIES = (aggregate_rules, line_rules, statistical, stay_rules, stock_rules)
+FAMILIES = (aggregate_rules, line_rules, record_rules, statistical, stay_rules, stock_rules)
 
 
 def load_rules() -> dict[str, Rule]:

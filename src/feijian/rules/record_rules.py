@@ -1,0 +1,207 @@
+"""Rules R24–R29 of ../shared/docs/records.md: what the medical record documents say against what was
+billed. They read the mention tables of :mod:`feijian.rules.record_prep` (made once per run, when the first
+of them runs); "documents of the item" are the encounter's documents whose type is in the item's
+``doc_types``; a negated mention is no mention. Each hit's ``detail`` quotes the clause that decided, or
+says which document type was missing.
+"""
+
+from __future__ import annotations
+
+from feijian.rules.engine import TEXT_COLS, TEXT_JOIN, Context, with_text
+from feijian.rules.record_text import DEFAULT_UNIT_WORDS, count_after, mentions, normal_terms
+from feijian.rules.registry import NotRunnable, rule
+
+_KEYS = "t_mdtrt_id AS mdtrt_id, t_feedetl_sn AS feedetl_sn"
+_NO_TERMS = "知识库没有项目文书用语 kb_item_terms / not run: the knowledge base has no kb_item_terms"
+# a clause as written, trimmed, at most 60 characters, in 「」
+_QUOTE = "'「' || CASE WHEN length(trim({x})) > 60 THEN left(trim({x}), 60) || '…' ELSE trim({x}) END || '」'"
+
+
+def _quote(x: str) -> str:
+    return _QUOTE.format(x=x)
+
+
+def _documents(ctx: Context, *, needs_terms: bool = True) -> dict:
+    if needs_terms and ctx.kb.item_terms is None:
+        raise NotRunnable(_NO_TERMS)
+    return ctx.need("documents")
+
+
+def _type_names(types_of: str) -> str:
+    """SQL: the Chinese names of the item's document types among ``types_of`` (a SQL list), joined by 、."""
+    return f"""(SELECT string_agg(n.name, '、' ORDER BY n.name) FROM item_doc_type y
+                JOIN doc_type_name n ON n.doc_type = y.doc_type WHERE y.iid = h.iid AND y.doc_type IN {types_of})"""
+
+
+def _missing_document_rule(ctx: Context, *, types_of: str, extra_where: str, lo: str, hi: str,
+                           what: str) -> str:
+    """R24/R25: net lines of the items with a document type in ``types_of`` and no document of the item
+    that mentions them dated from fee date + ``lo`` to fee date + ``hi`` (days)."""
+    return f"""
+    WITH it AS (SELECT DISTINCT y.iid FROM item_doc_type y LEFT JOIN kb_items k ON k.iid = y.iid
+                WHERE y.doc_type IN {types_of} {extra_where}),
+    l AS MATERIALIZED (SELECT n.lid, n.eid, n.iid, n.fee_date, n.net_amt FROM net_lines n
+                       WHERE n.iid IN (SELECT iid FROM it)),
+    m AS (SELECT m.eid, m.iid, m.doc_date, m.dno, m.clause_no, m.negated FROM doc_mention m
+          JOIN item_doc_type y ON y.iid = m.iid AND y.doc_type = m.doc_type),
+    ok AS (SELECT DISTINCT l.lid FROM l JOIN m ON m.eid = l.eid AND m.iid = l.iid AND NOT m.negated
+           AND m.doc_date BETWEEN l.fee_date + {lo} AND l.fee_date + {hi}),
+    h AS MATERIALIZED (SELECT * FROM l WHERE lid NOT IN (SELECT lid FROM ok)),
+    d AS (
+      SELECT h.lid, {_type_names(types_of)} AS types,
+             (SELECT count(*) FROM doc_meta dm JOIN item_doc_type y ON y.iid = h.iid AND y.doc_type = dm.doc_type
+              WHERE dm.eid = h.eid AND dm.doc_date BETWEEN h.fee_date + {lo} AND h.fee_date + {hi}) AS n_docs,
+             (SELECT arg_min(c.raw, (c.dno, c.clause_no)) FROM m JOIN doc_clause c USING (dno, clause_no)
+              WHERE m.eid = h.eid AND m.iid = h.iid AND m.negated
+                AND m.doc_date BETWEEN h.fee_date + {lo} AND h.fee_date + {hi}) AS negated_raw
+      FROM h
+    ),
+    t AS (SELECT h.*, d.types, d.n_docs, d.negated_raw, {TEXT_COLS} FROM h JOIN d USING (lid) {TEXT_JOIN})
+    SELECT {_KEYS}, net_amt AS amount_num,
+           format('项目 {{}} 于 {{}} 收费，{{}} 至 {{}} 的{{}}中没有{what}{{}}', t_item, ymd(fee_date),
+                  ymd(fee_date + {lo}), ymd(fee_date + {hi}), types,
+                  CASE WHEN negated_raw IS NOT NULL THEN '；文书记载' || {_quote('negated_raw')} || '（否定）'
+                       WHEN n_docs = 0 THEN '（该期间无此类文书）'
+                       ELSE format('（该期间此类文书 {{}} 份，均未提及）', n_docs) END) AS detail
+    FROM t
+    """
+
+
+@rule("R24")
+def r24_exam_without_report(ctx: Context) -> str:
+    _documents(ctx)
+    days = int(ctx.threshold("report_days"))
+    return _missing_document_rule(ctx, types_of="('exam_report', 'lab_report')", extra_where="", lo="0",
+                                  hi=str(days), what="提及该项目的报告")
+
+
+@rule("R25")
+def r25_operation_without_note(ctx: Context) -> str:
+    _documents(ctx)
+    return _missing_document_rule(ctx, types_of="('operation')",
+                                  extra_where="AND coalesce(k.category, '') <> 'high_value_material'",
+                                  lo="-1", hi="1", what="提及该手术的记录")
+
+
+def _document_counts(ctx: Context, units: dict) -> None:
+    """R26's count per document and material (``doc_count``): the largest count of any non-negated mention
+    in the document (records.md, reading 5), with the clause that gave it. Python over the few clauses that
+    mention a material; the counting is :func:`feijian.rules.record_text.count_after`."""
+    con = ctx.con
+    terms: dict[int, list[str]] = {}
+    for iid, term in con.execute("SELECT iid, term FROM item_term").fetchall():
+        terms.setdefault(iid, []).append(term)
+    rows = con.execute("""
+        SELECT m.dno, m.clause_no, m.iid, c.clause FROM doc_mention m
+        JOIN doc_clause c USING (dno, clause_no)
+        JOIN item_doc_type y ON y.iid = m.iid AND y.doc_type = m.doc_type
+        WHERE m.iid IN (SELECT iid FROM r26_items) AND NOT m.negated
+        ORDER BY m.dno, m.clause_no""").fetchall()
+    best: dict[tuple[int, int], tuple[int, int]] = {}
+    for dno, clause_no, iid, clause in rows:
+        words = units.get(iid) or normal_terms(DEFAULT_UNIT_WORDS)
+        counts = [count_after(clause, m.end, words) for m in mentions(clause, terms[iid]) if not m.negated]
+        if counts and ((dno, iid) not in best or max(counts) > best[(dno, iid)][0]):
+            best[(dno, iid)] = (max(counts), clause_no)
+    import pyarrow as pa
+
+    con.register("doc_count_src", pa.table({
+        "dno": pa.array([k[0] for k in best], pa.int64()), "iid": pa.array([k[1] for k in best], pa.int32()),
+        "cnt": pa.array([v[0] for v in best.values()], pa.int64()),
+        "clause_no": pa.array([v[1] for v in best.values()], pa.int64())}))
+    con.execute("CREATE OR REPLACE TABLE doc_count AS SELECT * FROM doc_count_src")
+    con.unregister("doc_count_src")
+
+
+@rule("R26")
+def r26_material_above_record(ctx: Context) -> str:
+    loaded = _documents(ctx)
+    ctx.con.execute("""CREATE OR REPLACE TABLE r26_items AS
+        SELECT DISTINCT t.iid FROM item_term t JOIN item_ids i ON i.iid = t.iid
+        JOIN kb_procedure_materials p ON p.material_codg = i.med_list_codg""")
+    _document_counts(ctx, loaded["unit_words"])
+    return f"""
+    WITH g AS (SELECT eid, iid, sum(cnt) AS s, sum(amt) AS a FROM agg_lines
+               WHERE iid IN (SELECT iid FROM r26_items) GROUP BY eid, iid),
+    dc AS (SELECT m.eid, c.iid, sum(c.cnt) AS documented, count(*) AS n_docs,
+                  arg_max(cl.raw, (c.cnt, -c.dno)) AS raw
+           FROM doc_count c JOIN doc_meta m USING (dno)
+           JOIN doc_clause cl ON cl.dno = c.dno AND cl.clause_no = c.clause_no
+           GROUP BY m.eid, c.iid),
+    h AS (SELECT g.*, coalesce(dc.documented, 0) AS documented, dc.n_docs, dc.raw
+          FROM g LEFT JOIN dc USING (eid, iid) WHERE g.s > coalesce(dc.documented, 0))
+    SELECT e.mdtrt_id, i.med_list_codg, (h.s - h.documented) * h.a AS amount_num, h.s AS amount_den,
+           format('项目 {{}} 本次就诊计费 {{}} 个单位，{{}}记载 {{}} 个{{}}', i.med_list_codg, qty(h.s),
+                  {_type_names_sql('h.iid')}, qty(h.documented),
+                  CASE WHEN h.raw IS NULL THEN '（文书中没有提及该耗材）'
+                       WHEN h.n_docs > 1 THEN format('（{{}} 份文书，其一：{{}}）', h.n_docs, {_quote('h.raw')})
+                       ELSE '：' || {_quote('h.raw')} END) AS detail
+    FROM h JOIN enc_ids e ON e.eid = h.eid JOIN item_ids i ON i.iid = h.iid
+    """
+
+
+def _type_names_sql(iid: str) -> str:
+    return f"""(SELECT string_agg(n.name, '、' ORDER BY n.name) FROM item_doc_type y
+                JOIN doc_type_name n ON n.doc_type = y.doc_type WHERE y.iid = {iid})"""
+
+
+@rule("R27")
+def r27_nursing_level(ctx: Context) -> str:
+    _documents(ctx)
+    core = """
+    WITH nm AS (SELECT eid, doc_date, iid, min((dno, clause_no)) AS first FROM doc_mention
+                WHERE doc_type = 'nursing' AND NOT negated AND iid IN (SELECT iid FROM nursing_term_item)
+                GROUP BY eid, doc_date, iid),
+    l AS (SELECT n.lid, n.eid, n.iid, n.fee_date, n.net_amt FROM net_lines n
+          WHERE n.iid IN (SELECT iid FROM nursing_term_item)),
+    x AS (SELECT l.lid, arg_min(nm.iid, nm.first) AS other, min(nm.first) AS first FROM l
+          JOIN nm ON nm.eid = l.eid AND nm.doc_date = l.fee_date AND nm.iid <> l.iid
+          WHERE NOT EXISTS (SELECT 1 FROM nm s WHERE s.eid = l.eid AND s.doc_date = l.fee_date AND s.iid = l.iid)
+          GROUP BY l.lid)
+    SELECT l.*, i.med_list_codg || coalesce('（' || k.name || '）', '') AS other_item, c.raw
+    FROM l JOIN x USING (lid) JOIN (SELECT DISTINCT iid, med_list_codg FROM item_term) i ON i.iid = x.other
+    LEFT JOIN kb_items k ON k.med_list_codg = i.med_list_codg
+    JOIN doc_clause c ON c.dno = x.first[1] AND c.clause_no = x.first[2]
+    """
+    return with_text(core, f"""{_KEYS}, net_amt AS amount_num,
+           format('项目 {{}} 于 {{}} 收费，当日护理记录记载 {{}}：{{}}，未记载本项目', t_item, ymd(fee_date),
+                  other_item, {_quote('raw')}) AS detail""")
+
+
+@rule("R28")
+def r28_treatment_sessions(ctx: Context) -> str:
+    _documents(ctx)
+    return """
+    WITH tr AS (SELECT DISTINCT iid FROM item_doc_type WHERE doc_type = 'treatment'),
+    g AS (SELECT eid, iid, fee_date, sum(cnt) AS s, sum(amt) AS a FROM agg_lines
+          WHERE iid IN (SELECT iid FROM tr) GROUP BY eid, iid, fee_date),
+    r AS (SELECT eid, iid, doc_date, count(DISTINCT dno) AS recorded FROM doc_mention
+          WHERE doc_type = 'treatment' AND NOT negated AND iid IN (SELECT iid FROM tr)
+          GROUP BY eid, iid, doc_date),
+    h AS (SELECT g.*, coalesce(r.recorded, 0) AS recorded FROM g
+          LEFT JOIN r ON r.eid = g.eid AND r.iid = g.iid AND r.doc_date = g.fee_date
+          WHERE g.s > coalesce(r.recorded, 0))
+    SELECT e.mdtrt_id, i.med_list_codg, h.fee_date AS date, (h.s - h.recorded) * h.a AS amount_num,
+           h.s AS amount_den,
+           format('项目 {} 在 {} 计费 {} 次，当日治疗记录提及该项目 {} 份', i.med_list_codg, ymd(h.fee_date),
+                  qty(h.s), h.recorded) AS detail
+    FROM h JOIN enc_ids e ON e.eid = h.eid JOIN item_ids i ON i.iid = h.iid
+    """
+
+
+@rule("R29")
+def r29_billed_while_away(ctx: Context) -> str:
+    _documents(ctx, needs_terms=False)
+    core = """
+    WITH ab AS (SELECT eid, doc_date, min((dno, clause_no)) AS first FROM absence_mention
+                WHERE NOT negated GROUP BY eid, doc_date)
+    SELECT n.lid, n.net_amt, n.fee_date, c.raw, c.doc_type
+    FROM net_lines n JOIN enc v ON v.eid = n.eid JOIN kb_items k ON k.iid = n.iid
+    JOIN ab ON ab.eid = n.eid AND ab.doc_date = n.fee_date
+    JOIN doc_clause c ON c.dno = ab.first[1] AND c.clause_no = ab.first[2]
+    WHERE v.is_inp AND v.D IS NOT NULL AND n.fee_date > v.A AND n.fee_date < v.D
+      AND k.category IN ('bed', 'nursing', 'diet')
+    """
+    return with_text(core, f"""{_KEYS}, net_amt AS amount_num,
+           format('项目 {{}} 于 {{}} 收费，当日{{}}记载 {{}}（患者不在院）', t_item, ymd(fee_date),
+                  CASE doc_type WHEN 'nursing' THEN '护理记录' ELSE '病程记录' END, {_quote('raw')}) AS detail""")
