@@ -54,7 +54,9 @@ def test_r24_negated_mentions_other_types_other_items_and_titles_do_not_count():
                            ("CT未见异常", "exam_report", False), ("CT示肺炎", "progress", True),
                            ("血常规正常", "exam_report", True), ("ＣＴ检查", "exam_report", False),
                            ("计算机 断层扫描", "exam_report", False), ("计算机，断层", "exam_report", True),
-                           ("c t 检查", "exam_report", False)]:
+                           ("c t 检查", "exam_report", False),
+                           ("未行CT增强，改行CT平扫", "exam_report", False),  # the first is negated, the second not
+                           ("取消CT；拒绝CT检查", "exam_report", True)]:
         res = screen(fees, [doc("D1", "V1", typ, "2024-03-02 12:00", text)], ["R24"])
         assert (len(res.hits) == 1) is hit, (text, typ)
     titled = [doc("D1", "V1", "exam_report", "2024-03-02 12:00", "检查所见：正常", title="CT报告")]

@@ -238,17 +238,21 @@ CHUNK_ROWS = 1_000_000  # an in-memory fees table is streamed into DuckDB in sli
 KEY_SOURCES = {"enc": "mdtrt_id", "items": "med_list_codg", "orders": "drord_no", "names": "med_list_name"}
 
 
-def _chunks(source, name: str, columns: Optional[tuple] = None) -> Iterator[pa.Table]:
+def _chunks(source, name: str, columns: Optional[tuple] = None, extra: tuple = ()) -> Iterator[pa.Table]:
     """The conformed chunks of one case table: an Arrow table in slices, or a chunked source's chunks
     (anything with ``chunks(columns)``, e.g. the case store's, read only with the rules' columns or the
-    ``columns`` given)."""
+    ``columns`` given). Non-contract columns named in ``extra`` are kept where a chunk has them."""
     columns = columns or RULE_COLUMNS.get(name)
     if isinstance(source, pa.Table):
         pieces = (source.slice(i, CHUNK_ROWS) for i in range(0, max(source.num_rows, 1), CHUNK_ROWS))
     else:
-        pieces = source.chunks(list(columns) if columns else None)
+        pieces = source.chunks(list(columns) + list(extra) if columns else None)
     for piece in pieces:
-        yield conform(name, piece, columns)
+        out = conform(name, piece, columns)
+        for col in extra:
+            if col in piece.column_names:
+                out = out.append_column(col, piece.column(col))
+        yield out
 
 
 def _empty(name: str) -> pa.Table:
@@ -430,9 +434,9 @@ def prepare(tables: Mapping[str, object], kb: KnowledgeBase, con: Optional[duckd
     if "emr_docs" in present:
         def documents() -> dict:
             loaded = record_prep.load_documents(
-                con, _chunks(tables["emr_docs"], "emr_docs", record_prep.DOC_COLUMNS), kb, universes,
-                cancelled, note or (lambda message: None))
-            record_prep.build_mentions(con)
+                con, _chunks(tables["emr_docs"], "emr_docs", record_prep.DOC_COLUMNS, (record_prep.NORMAL_TEXT,)),
+                kb, universes, cancelled, note or (lambda message: None))
+            record_prep.build_mentions(con, loaded)
             return loaded
 
         ctx.loaders["documents"] = documents

@@ -1,20 +1,26 @@
 """The medical record documents (``emr_docs``) made ready for rules R24–R29, once per screening run.
 
 records.md reads a document clause by clause (:mod:`feijian.rules.record_text` is the reference). Here the
-same reading runs vectorised in Arrow, chunk by chunk, so 200,000 documents cost a fraction of a second:
-the clause breaks become line feeds (a line feed is never produced by NFKC, so the cut stays where the text
-as read had it), then NFKC, whitespace removal and lower case over the whole text, then a split at the line
-feeds. Only clauses that contain a term of the knowledge base or an absence term are kept. Tables made in
-the DuckDB connection:
+same reading runs vectorised: a document's *normal text* (:func:`normal_text`) is its text with every clause
+break turned into a line feed (NFKC never makes one, so the cuts stay where the text as read had them), then
+NFKC, whitespace removal and lower case over the whole text. The import stores it beside the text
+(:data:`NORMAL_TEXT`), so a screening only computes it for tables that come without it.
 
-- ``doc_meta`` (dno, eid, doc_id, doc_type, doc_date, title): every document, ``dno`` its number in the run;
-- ``doc_clause`` (dno, eid, doc_type, doc_date, clause_no, clause, raw, cue_end): the kept clauses,
-  normalised and as written, with where the earliest negation cue ends (null: none);
-- ``item_term`` (iid, med_list_codg, term), ``item_doc_type`` (iid, doc_type): kb_item_terms of billed items;
-- ``absence_term`` (term);
-- after the fee lines are in (:func:`build_mentions`): ``doc_item_cand`` (eid, iid), the items whose
-  mentions a rule may ask for in an encounter, and ``doc_mention`` (dno, clause_no, eid, doc_type,
-  doc_date, iid, s, negated): per clause and item the first mention's start and whether it is negated.
+A mention of an item in a document is then found in DuckDB from the *first* occurrence of any of its terms:
+it is negated when a cue stands before it in its clause, i.e. a cue followed by no line feed up to the
+occurrence. A first occurrence that is not negated decides (a mention exists); a negated one decides only
+its own clause, so those few (document, item) pairs are read again by the reference module in Python.
+
+Tables made in the DuckDB connection:
+
+- ``doc_text`` (dno, eid, doc_id, doc_type, doc_date, has_cue, ntext, text): every document, ``dno`` its
+  number in the run (an Arrow view, not a copy);
+- ``item_term`` (iid, med_list_codg, term), ``item_doc_type`` (iid, doc_type), ``absence_term`` (term),
+  ``doc_type_name`` (doc_type, name);
+- after the fee lines are in (:func:`build_mentions`): ``nursing_term_item`` (iid), ``doc_item_cand``
+  (eid, iid), the items whose mentions a rule may ask for in an encounter, ``doc_mention`` (dno, eid,
+  doc_type, doc_date, iid, mentioned, clause_no, negated_clause_no) and ``absence_mention`` (dno, eid,
+  doc_type, doc_date, clause_no) for the documents with a non-negated absence term.
 """
 
 from __future__ import annotations
@@ -30,42 +36,30 @@ import pyarrow.compute as pc
 from feijian.domain.codes import canonical_code, code_names
 from feijian.domain.progress import CancelledFn, check_cancelled
 from feijian.rules.knowledge_base import KnowledgeBase
-from feijian.rules.record_text import NEGATION_CUES, SEPARATOR_CHARS, WHITESPACE, normal_terms, split_list
+from feijian.rules.record_text import NEGATION_CUES, SEPARATOR_CHARS, WHITESPACE, mentions, normal_terms, split_list
 
-DOC_COLUMNS = ("doc_id", "mdtrt_id", "doc_type", "doc_time", "title", "text")
+NORMAL_TEXT = "_text_norm"  # the column of emr_docs in which the import keeps each document's normal text
+DOC_COLUMNS = ("doc_id", "mdtrt_id", "doc_type", "doc_time", "text")
 BREAK_RE2 = r"\r\n|[\r\n" + re.escape(SEPARATOR_CHARS) + "]"
 WHITESPACE_RE2 = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE if c != "\n") + "]+"
+CUES_RE2 = "|".join(NEGATION_CUES)
 
 
 def normal_text(text: pa.Array) -> pa.Array:
-    """Each document's text in normal form with its clauses separated by line feeds."""
+    """Each document's text in normal form, its clauses separated by line feeds (clause ``i`` of the text
+    as read is line ``i``)."""
     marked = pc.replace_substring_regex(text, BREAK_RE2, "\n")
     return pc.utf8_lower(pc.replace_substring_regex(pc.utf8_normalize(marked, "NFKC"), WHITESPACE_RE2, ""))
 
 
-def _any_of(terms: Iterable[str]) -> Optional[str]:
-    """An RE2 pattern matching any of the (normalised) terms."""
-    terms = sorted(set(terms), key=len, reverse=True)
-    return "|".join(re.escape(t) for t in terms) if terms else None
-
-
-def _cue_end_sql(column: str = "clause") -> str:
-    parts = [f"CASE WHEN instr({column}, '{c}') > 0 THEN instr({column}, '{c}') - 1 + {len(c)} END"
-             for c in NEGATION_CUES]
-    return "least(" + ", ".join(parts) + ")"
-
-
-def _flat_clauses(norm: pa.Array, raw: pa.Array) -> tuple[pa.Array, pa.Array, np.ndarray, np.ndarray]:
-    """Every clause of every document: normalised, as written, the document's row and the clause number."""
-    nl = pc.split_pattern(norm, "\n")
-    rl = pc.split_pattern_regex(raw, BREAK_RE2)
-    same = pc.all(pc.equal(pc.list_value_length(nl), pc.list_value_length(rl))).as_py()
-    if same is False:  # cannot happen: every break became one line feed, and NFKC makes none
-        raise ValueError("clause counts differ between the text as written and its normal form")
-    parent = pc.list_parent_indices(nl).to_numpy()
-    offsets = nl.offsets.to_numpy()
-    clause_no = np.arange(len(parent), dtype=np.int64) - (offsets[parent] - offsets[0])
-    return pc.list_flatten(nl), pc.list_flatten(rl), parent, clause_no
+def with_normal_text(table: pa.Table) -> pa.Table:
+    """An emr_docs table with :data:`NORMAL_TEXT` (computed from ``text`` unless present)."""
+    if NORMAL_TEXT in table.column_names or "text" not in table.column_names:
+        return table
+    text = table.column("text")
+    norm = pa.chunked_array([normal_text(c) for c in text.chunks], text.type) if text.num_chunks else \
+        pa.chunked_array([], text.type)
+    return table.append_column(NORMAL_TEXT, norm)
 
 
 def _kb_terms(kb: KnowledgeBase, items: pa.Array) -> tuple[pa.Table, pa.Table, dict]:
@@ -91,64 +85,66 @@ def _kb_terms(kb: KnowledgeBase, items: pa.Array) -> tuple[pa.Table, pa.Table, d
     return term_t, type_t, units
 
 
+def _table(con: duckdb.DuckDBPyConnection, name: str, data: pa.Table, distinct: bool = False) -> None:
+    con.register(name + "_src", data)
+    con.execute(f"CREATE TABLE {name} AS SELECT {'DISTINCT ' if distinct else ''}* FROM {name}_src")
+    con.unregister(name + "_src")
+
+
+def _doc_chunk(chunk: pa.Table, start: int, universes: dict) -> pa.Table:
+    """One chunk of documents as ``doc_text`` holds them."""
+    n = chunk.num_rows
+    types = chunk.column("doc_type")
+    uniq = pc.unique(types)
+    canon = pa.array([canonical_code("doc_type", v) or v for v in uniq.to_pylist()], pa.string())
+    text = chunk.column("text")
+    ntext = chunk.column(NORMAL_TEXT) if NORMAL_TEXT in chunk.column_names else \
+        pa.chunked_array([normal_text(c) for c in text.chunks], text.type)
+    return pa.table({
+        "dno": pa.array(np.arange(start, start + n, dtype=np.int64)),
+        "eid": pc.index_in(chunk.column("mdtrt_id"), value_set=universes["enc"]).cast(pa.int32()),
+        "doc_id": chunk.column("doc_id"),
+        "doc_type": pc.take(canon, pc.index_in(types, value_set=uniq)),
+        "doc_date": pc.cast(chunk.column("doc_time"), pa.date32()),
+        "has_cue": pc.fill_null(pc.match_substring_regex(ntext, CUES_RE2), False),
+        "ntext": ntext.cast(pa.large_string()),
+        "text": text.cast(pa.large_string()),
+    })
+
+
 def load_documents(con: duckdb.DuckDBPyConnection, chunks: Iterable[pa.Table], kb: KnowledgeBase,
                    universes: dict, cancelled: Optional[CancelledFn] = None,
                    note: Callable[[str], None] = lambda message: None) -> dict:
-    """Read the documents' chunks into ``doc_meta``/``doc_clause`` and the knowledge base's terms into
-    ``item_term``/``item_doc_type``/``absence_term``. Returns ``{"unit_words": {iid: (words …)}}``."""
+    """Register the documents (``doc_text``) and the knowledge base's terms. Returns what the rules read in
+    Python: ``{"unit_words": {iid: (words …)}, "terms": {iid: (terms …)}, "documents": pa.Table}``."""
     term_t, type_t, units = _kb_terms(kb, universes["items"])
-    con.register("item_term_src", term_t)
-    con.execute("CREATE TABLE item_term AS SELECT * FROM item_term_src")
-    con.register("item_doc_type_src", type_t)
-    con.execute("CREATE TABLE item_doc_type AS SELECT DISTINCT * FROM item_doc_type_src")
+    _table(con, "item_term", term_t)
+    _table(con, "item_doc_type", type_t, distinct=True)
+    _table(con, "absence_term", pa.table({"term": pa.array(normal_terms(kb.absence_terms), pa.string())}))
+    con.execute(f"CREATE OR REPLACE MACRO clause_of(txt, n) AS regexp_split_to_array(txt, '{BREAK_RE2}')[n + 1]")
     names = code_names("doc_type")
-    con.register("doc_type_name_src", pa.table({"doc_type": pa.array(list(names), pa.string()),
-                                                "name": pa.array(list(names.values()), pa.string())}))
-    con.execute("CREATE TABLE doc_type_name AS SELECT * FROM doc_type_name_src")
-    con.unregister("doc_type_name_src")
-    absence = normal_terms(kb.absence_terms)
-    con.register("absence_src", pa.table({"term": pa.array(absence, pa.string())}))
-    con.execute("CREATE TABLE absence_term AS SELECT * FROM absence_src")
-    for name in ("item_term_src", "item_doc_type_src", "absence_src"):
-        con.unregister(name)
-    wanted = _any_of([*term_t.column("term").to_pylist(), *absence])
-
-    con.execute("""CREATE TABLE doc_meta (dno BIGINT, eid INTEGER, doc_id VARCHAR, doc_type VARCHAR,
-                                          doc_date DATE, title VARCHAR)""")
-    con.execute("""CREATE TABLE doc_clause (dno BIGINT, eid INTEGER, doc_type VARCHAR, doc_date DATE,
-                                            clause_no BIGINT, clause VARCHAR, raw VARCHAR, cue_end BIGINT)""")
-    start = 0
+    _table(con, "doc_type_name", pa.table({"doc_type": pa.array(list(names), pa.string()),
+                                           "name": pa.array(list(names.values()), pa.string())}))
+    parts, start = [], 0
     for chunk in chunks:
         check_cancelled(cancelled)
-        n = chunk.num_rows
-        note(f"读取病历文书 {start + n:,} 份 / reading record documents: {start + n:,}")
-        dno = pa.array(np.arange(start, start + n, dtype=np.int64))
-        eid = pc.index_in(chunk.column("mdtrt_id"), value_set=universes["enc"]).cast(pa.int32())
-        types = chunk.column("doc_type")
-        uniq = pc.unique(types)
-        canon = pa.array([canonical_code("doc_type", v) or v for v in uniq.to_pylist()], pa.string())
-        doc_type = pc.take(canon, pc.index_in(types, value_set=uniq))
-        doc_date = pc.cast(chunk.column("doc_time"), pa.date32())
-        con.register("meta_chunk", pa.table({"dno": dno, "eid": eid, "doc_id": chunk.column("doc_id"),
-                                             "doc_type": doc_type, "doc_date": doc_date,
-                                             "title": chunk.column("title")}))
-        con.execute("INSERT INTO doc_meta SELECT * FROM meta_chunk")
-        con.unregister("meta_chunk")
-        text = chunk.column("text").combine_chunks() if isinstance(chunk.column("text"), pa.ChunkedArray) else chunk.column("text")
-        if wanted is not None and n:
-            flat, raw, parent, clause_no = _flat_clauses(normal_text(text), text)
-            keep = pc.fill_null(pc.match_substring_regex(flat, wanted), False)
-            rows = pa.array(parent).filter(keep)
-            con.register("clause_chunk", pa.table({
-                "dno": pc.take(dno, rows), "eid": pc.take(eid.combine_chunks() if isinstance(eid, pa.ChunkedArray) else eid, rows),
-                "doc_type": pc.take(doc_type, rows), "doc_date": pc.take(doc_date, rows),
-                "clause_no": pa.array(clause_no).filter(keep), "clause": flat.filter(keep), "raw": raw.filter(keep)}))
-            con.execute(f"""INSERT INTO doc_clause SELECT dno, eid, doc_type, doc_date, clause_no, clause, raw,
-                            {_cue_end_sql()} FROM clause_chunk""")
-            con.unregister("clause_chunk")
-        start += n
-    return {"unit_words": units}
+        note(f"读取病历文书 {start + chunk.num_rows:,} 份 / reading record documents: {start + chunk.num_rows:,}")
+        parts.append(_doc_chunk(chunk, start, universes))
+        start += chunk.num_rows
+    docs = pa.concat_tables(parts) if parts else _doc_chunk(
+        pa.table({c: pa.array([], pa.timestamp("s") if c == "doc_time" else pa.string()) for c in DOC_COLUMNS}),
+        0, universes)
+    con.register("doc_text", docs)
+    terms: dict[int, list[str]] = {}
+    for iid, term in zip(term_t.column("iid").to_pylist(), term_t.column("term").to_pylist()):
+        terms.setdefault(iid, []).append(term)
+    return {"unit_words": units, "terms": terms, "documents": docs}
 
+
+# the clause number of a position p (1-based) in ntext: the line feeds before it
+_CLAUSE_NO = "(length(left(d.ntext, {p} - 1)) - length(replace(left(d.ntext, {p} - 1), chr(10), '')))"
+# a cue in the clause before position p: a cue followed by no line feed up to p
+_NEGATED = f"(d.has_cue AND regexp_matches(left(d.ntext, {{p}} - 1), '({CUES_RE2})[^\\n]*$'))"
 
 BUILD_MENTIONS_SQL = """
 CREATE TABLE nursing_term_item AS
@@ -162,28 +158,81 @@ SELECT e.eid, n.iid
 FROM (SELECT DISTINCT eid FROM agg_lines WHERE iid IN (SELECT iid FROM nursing_term_item)) e
 CROSS JOIN nursing_term_item n;
 
-CREATE TABLE doc_mention AS
-SELECT dno, clause_no, eid, doc_type, doc_date, iid, s, coalesce(cue_end <= s, false) AS negated
-FROM (
-  SELECT c.dno, c.clause_no, c.eid, c.doc_type, c.doc_date, t.iid, any_value(c.cue_end) AS cue_end,
-         min(instr(c.clause, t.term)) - 1 AS s
-  FROM doc_clause c JOIN doc_item_cand b ON b.eid = c.eid JOIN item_term t ON t.iid = b.iid
-  WHERE instr(c.clause, t.term) > 0
-  GROUP BY c.dno, c.clause_no, c.eid, c.doc_type, c.doc_date, t.iid
-);
+-- the document types in which an item is looked for: its own, and nursing records for nursing items
+CREATE TABLE item_scan_type AS
+SELECT iid, doc_type FROM item_doc_type
+UNION SELECT iid, 'nursing' FROM nursing_term_item
+UNION SELECT iid, 'treatment' FROM item_doc_type WHERE doc_type = 'treatment';
 
-CREATE TABLE absence_mention AS
-SELECT dno, clause_no, eid, doc_type, doc_date, s, coalesce(cue_end <= s, false) AS negated
-FROM (
-  SELECT c.dno, c.clause_no, c.eid, c.doc_type, c.doc_date, any_value(c.cue_end) AS cue_end,
-         min(instr(c.clause, a.term)) - 1 AS s
-  FROM doc_clause c JOIN absence_term a ON instr(c.clause, a.term) > 0
-  WHERE c.doc_type IN ('nursing', 'progress')
-  GROUP BY c.dno, c.clause_no, c.eid, c.doc_type, c.doc_date
-);
-"""
+CREATE TABLE first_mention AS
+SELECT dno, iid, min(p) AS p FROM (
+  SELECT d.dno, s.iid, instr(d.ntext, t.term) AS p
+  FROM doc_item_cand b JOIN item_scan_type s ON s.iid = b.iid JOIN item_term t ON t.iid = b.iid
+  JOIN doc_text d ON d.eid = b.eid AND d.doc_type = s.doc_type
+) WHERE p > 0 GROUP BY dno, iid;
+
+CREATE TABLE first_mention_read AS
+SELECT f.dno, f.iid, {negated} AS negated, {clause_no} AS clause_no
+FROM first_mention f JOIN doc_text d ON d.dno = f.dno;
+
+CREATE TABLE first_absence AS
+SELECT dno, min(p) AS p FROM (
+  SELECT d.dno, instr(d.ntext, a.term) AS p FROM doc_text d, absence_term a
+  WHERE d.doc_type IN ('nursing', 'progress')
+) WHERE p > 0 GROUP BY dno;
+
+CREATE TABLE first_absence_read AS
+SELECT f.dno, {negated} AS negated, {clause_no} AS clause_no
+FROM first_absence f JOIN doc_text d ON d.dno = f.dno;
+""".format(negated=_NEGATED.format(p="f.p"), clause_no=_CLAUSE_NO.format(p="f.p"))
 
 
-def build_mentions(con: duckdb.DuckDBPyConnection) -> None:
-    """The mention tables (needs ``agg_lines`` and ``kb_items`` with ``iid``)."""
+def _reread(con: duckdb.DuckDBPyConnection, sql: str, terms_of: Callable[[int], list[str]]) -> pa.Table:
+    """The pairs whose first occurrence is negated, read clause by clause with the reference module: the
+    first clause with a non-negated mention (null: none) and the first negated one."""
+    dnos, iids, found, negated = [], [], [], []
+    for dno, iid, ntext in con.execute(sql).fetchall():
+        first = first_negated = None
+        for no, clause in enumerate(ntext.split("\n")):
+            for m in mentions(clause, terms_of(iid)):
+                if m.negated and first_negated is None:
+                    first_negated = no
+                if not m.negated and first is None:
+                    first = no
+            if first is not None:
+                break
+        dnos.append(dno)
+        iids.append(iid)
+        found.append(first)
+        negated.append(first_negated)
+    return pa.table({"dno": pa.array(dnos, pa.int64()), "iid": pa.array(iids, pa.int32()),
+                     "clause_no": pa.array(found, pa.int64()), "negated_clause_no": pa.array(negated, pa.int64())})
+
+
+def build_mentions(con: duckdb.DuckDBPyConnection, loaded: dict) -> None:
+    """The mention tables (needs ``agg_lines`` and ``kb_items``)."""
     con.execute(BUILD_MENTIONS_SQL)
+    terms = loaded["terms"]
+    absence = [r[0] for r in con.execute("SELECT term FROM absence_term").fetchall()]
+    again = _reread(con, """SELECT f.dno, f.iid, d.ntext FROM first_mention_read f JOIN doc_text d USING (dno)
+                            WHERE f.negated ORDER BY f.dno, f.iid""", lambda iid: terms[iid])
+    _table(con, "mention_reread", again)
+    con.execute("""
+    CREATE TABLE doc_mention AS
+    SELECT f.dno, d.eid, d.doc_type, d.doc_date, f.iid,
+           CASE WHEN f.negated THEN r.clause_no IS NOT NULL ELSE true END AS mentioned,
+           CASE WHEN f.negated THEN r.clause_no ELSE f.clause_no END AS clause_no,
+           CASE WHEN f.negated THEN r.negated_clause_no END AS negated_clause_no
+    FROM first_mention_read f JOIN doc_text d USING (dno)
+    LEFT JOIN mention_reread r ON r.dno = f.dno AND r.iid = f.iid
+    """)
+    again = _reread(con, """SELECT f.dno, 0, d.ntext FROM first_absence_read f JOIN doc_text d USING (dno)
+                            WHERE f.negated ORDER BY f.dno""", lambda iid: absence)
+    _table(con, "absence_reread", again)
+    con.execute("""
+    CREATE TABLE absence_mention AS
+    SELECT f.dno, d.eid, d.doc_type, d.doc_date, CASE WHEN f.negated THEN r.clause_no ELSE f.clause_no END AS clause_no
+    FROM first_absence_read f JOIN doc_text d USING (dno) LEFT JOIN absence_reread r ON r.dno = f.dno
+    WHERE NOT f.negated OR r.clause_no IS NOT NULL
+    """)
+

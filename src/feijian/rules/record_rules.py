@@ -7,6 +7,8 @@ says which document type was missing.
 
 from __future__ import annotations
 
+import pyarrow as pa
+
 from feijian.rules.engine import TEXT_COLS, TEXT_JOIN, Context, with_text
 from feijian.rules.record_text import DEFAULT_UNIT_WORDS, count_after, mentions, normal_terms
 from feijian.rules.registry import NotRunnable, rule
@@ -27,12 +29,6 @@ def _documents(ctx: Context, *, needs_terms: bool = True) -> dict:
     return ctx.need("documents")
 
 
-def _type_names(types_of: str) -> str:
-    """SQL: the Chinese names of the item's document types among ``types_of`` (a SQL list), joined by 、."""
-    return f"""(SELECT string_agg(n.name, '、' ORDER BY n.name) FROM item_doc_type y
-                JOIN doc_type_name n ON n.doc_type = y.doc_type WHERE y.iid = h.iid AND y.doc_type IN {types_of})"""
-
-
 def _missing_document_rule(ctx: Context, *, types_of: str, extra_where: str, lo: str, hi: str,
                            what: str) -> str:
     """R24/R25: net lines of the items with a document type in ``types_of`` and no document of the item
@@ -42,17 +38,17 @@ def _missing_document_rule(ctx: Context, *, types_of: str, extra_where: str, lo:
                 WHERE y.doc_type IN {types_of} {extra_where}),
     l AS MATERIALIZED (SELECT n.lid, n.eid, n.iid, n.fee_date, n.net_amt FROM net_lines n
                        WHERE n.iid IN (SELECT iid FROM it)),
-    m AS (SELECT m.eid, m.iid, m.doc_date, m.dno, m.clause_no, m.negated FROM doc_mention m
-          JOIN item_doc_type y ON y.iid = m.iid AND y.doc_type = m.doc_type),
-    ok AS (SELECT DISTINCT l.lid FROM l JOIN m ON m.eid = l.eid AND m.iid = l.iid AND NOT m.negated
+    m AS (SELECT m.* FROM doc_mention m JOIN item_doc_type y ON y.iid = m.iid AND y.doc_type = m.doc_type),
+    ok AS (SELECT DISTINCT l.lid FROM l JOIN m ON m.eid = l.eid AND m.iid = l.iid AND m.mentioned
            AND m.doc_date BETWEEN l.fee_date + {lo} AND l.fee_date + {hi}),
     h AS MATERIALIZED (SELECT * FROM l WHERE lid NOT IN (SELECT lid FROM ok)),
     d AS (
-      SELECT h.lid, {_type_names(types_of)} AS types,
-             (SELECT count(*) FROM doc_meta dm JOIN item_doc_type y ON y.iid = h.iid AND y.doc_type = dm.doc_type
+      SELECT h.lid, {_type_names_sql('h.iid', types_of)} AS types,
+             (SELECT count(*) FROM doc_text dm JOIN item_doc_type y ON y.iid = h.iid AND y.doc_type = dm.doc_type
               WHERE dm.eid = h.eid AND dm.doc_date BETWEEN h.fee_date + {lo} AND h.fee_date + {hi}) AS n_docs,
-             (SELECT arg_min(c.raw, (c.dno, c.clause_no)) FROM m JOIN doc_clause c USING (dno, clause_no)
-              WHERE m.eid = h.eid AND m.iid = h.iid AND m.negated
+             (SELECT arg_min(clause_of(dt.text, m.negated_clause_no), (m.dno, m.negated_clause_no))
+              FROM m JOIN doc_text dt ON dt.dno = m.dno
+              WHERE m.eid = h.eid AND m.iid = h.iid AND m.negated_clause_no IS NOT NULL
                 AND m.doc_date BETWEEN h.fee_date + {lo} AND h.fee_date + {hi}) AS negated_raw
       FROM h
     ),
@@ -83,32 +79,32 @@ def r25_operation_without_note(ctx: Context) -> str:
                                   lo="-1", hi="1", what="提及该手术的记录")
 
 
-def _document_counts(ctx: Context, units: dict) -> None:
+def _document_counts(ctx: Context, loaded: dict) -> None:
     """R26's count per document and material (``doc_count``): the largest count of any non-negated mention
-    in the document (records.md, reading 5), with the clause that gave it. Python over the few clauses that
-    mention a material; the counting is :func:`feijian.rules.record_text.count_after`."""
+    in the document (records.md, reading 5), with the clause that gave it. Python over the few documents
+    that mention a material; the counting is :func:`feijian.rules.record_text.count_after`."""
     con = ctx.con
-    terms: dict[int, list[str]] = {}
-    for iid, term in con.execute("SELECT iid, term FROM item_term").fetchall():
-        terms.setdefault(iid, []).append(term)
+    terms, units = loaded["terms"], loaded["unit_words"]
     rows = con.execute("""
-        SELECT m.dno, m.clause_no, m.iid, c.clause FROM doc_mention m
-        JOIN doc_clause c USING (dno, clause_no)
+        SELECT m.dno, m.iid, d.ntext FROM doc_mention m JOIN doc_text d USING (dno)
         JOIN item_doc_type y ON y.iid = m.iid AND y.doc_type = m.doc_type
-        WHERE m.iid IN (SELECT iid FROM r26_items) AND NOT m.negated
-        ORDER BY m.dno, m.clause_no""").fetchall()
-    best: dict[tuple[int, int], tuple[int, int]] = {}
-    for dno, clause_no, iid, clause in rows:
+        WHERE m.iid IN (SELECT iid FROM r26_items) AND m.mentioned ORDER BY m.dno, m.iid""").fetchall()
+    out: dict[str, list] = {"dno": [], "iid": [], "cnt": [], "clause_no": []}
+    for dno, iid, ntext in rows:
         words = units.get(iid) or normal_terms(DEFAULT_UNIT_WORDS)
-        counts = [count_after(clause, m.end, words) for m in mentions(clause, terms[iid]) if not m.negated]
-        if counts and ((dno, iid) not in best or max(counts) > best[(dno, iid)][0]):
-            best[(dno, iid)] = (max(counts), clause_no)
-    import pyarrow as pa
-
-    con.register("doc_count_src", pa.table({
-        "dno": pa.array([k[0] for k in best], pa.int64()), "iid": pa.array([k[1] for k in best], pa.int32()),
-        "cnt": pa.array([v[0] for v in best.values()], pa.int64()),
-        "clause_no": pa.array([v[1] for v in best.values()], pa.int64())}))
+        best = None
+        for no, clause in enumerate(ntext.split("\n")):
+            for m in mentions(clause, terms[iid]):
+                if not m.negated:
+                    n = count_after(clause, m.end, words)
+                    if best is None or n > best[0]:
+                        best = (n, no)
+        if best is not None:
+            for k, v in zip(out, (dno, iid, *best)):
+                out[k].append(v)
+    con.register("doc_count_src", pa.table({"dno": pa.array(out["dno"], pa.int64()), "iid": pa.array(out["iid"], pa.int32()),
+                                            "cnt": pa.array(out["cnt"], pa.int64()),
+                                            "clause_no": pa.array(out["clause_no"], pa.int64())}))
     con.execute("CREATE OR REPLACE TABLE doc_count AS SELECT * FROM doc_count_src")
     con.unregister("doc_count_src")
 
@@ -119,15 +115,14 @@ def r26_material_above_record(ctx: Context) -> str:
     ctx.con.execute("""CREATE OR REPLACE TABLE r26_items AS
         SELECT DISTINCT t.iid FROM item_term t JOIN item_ids i ON i.iid = t.iid
         JOIN kb_procedure_materials p ON p.material_codg = i.med_list_codg""")
-    _document_counts(ctx, loaded["unit_words"])
+    _document_counts(ctx, loaded)
     return f"""
     WITH g AS (SELECT eid, iid, sum(cnt) AS s, sum(amt) AS a FROM agg_lines
                WHERE iid IN (SELECT iid FROM r26_items) GROUP BY eid, iid),
-    dc AS (SELECT m.eid, c.iid, sum(c.cnt) AS documented, count(*) AS n_docs,
-                  arg_max(cl.raw, (c.cnt, -c.dno)) AS raw
-           FROM doc_count c JOIN doc_meta m USING (dno)
-           JOIN doc_clause cl ON cl.dno = c.dno AND cl.clause_no = c.clause_no
-           GROUP BY m.eid, c.iid),
+    dc AS (SELECT d.eid, c.iid, sum(c.cnt) AS documented, count(*) AS n_docs,
+                  arg_max(clause_of(d.text, c.clause_no), (c.cnt, -c.dno)) AS raw
+           FROM doc_count c JOIN doc_text d USING (dno)
+           GROUP BY d.eid, c.iid),
     h AS (SELECT g.*, coalesce(dc.documented, 0) AS documented, dc.n_docs, dc.raw
           FROM g LEFT JOIN dc USING (eid, iid) WHERE g.s > coalesce(dc.documented, 0))
     SELECT e.mdtrt_id, i.med_list_codg, (h.s - h.documented) * h.a AS amount_num, h.s AS amount_den,
@@ -140,9 +135,11 @@ def r26_material_above_record(ctx: Context) -> str:
     """
 
 
-def _type_names_sql(iid: str) -> str:
+def _type_names_sql(iid: str, types_of: str = "") -> str:
+    """SQL: the Chinese names of the item's document types (among ``types_of``, a SQL list), joined by 、."""
+    among = f" AND y.doc_type IN {types_of}" if types_of else ""
     return f"""(SELECT string_agg(n.name, '、' ORDER BY n.name) FROM item_doc_type y
-                JOIN doc_type_name n ON n.doc_type = y.doc_type WHERE y.iid = {iid})"""
+                JOIN doc_type_name n ON n.doc_type = y.doc_type WHERE y.iid = {iid}{among})"""
 
 
 @rule("R27")
@@ -150,7 +147,7 @@ def r27_nursing_level(ctx: Context) -> str:
     _documents(ctx)
     core = """
     WITH nm AS (SELECT eid, doc_date, iid, min((dno, clause_no)) AS first FROM doc_mention
-                WHERE doc_type = 'nursing' AND NOT negated AND iid IN (SELECT iid FROM nursing_term_item)
+                WHERE doc_type = 'nursing' AND mentioned AND iid IN (SELECT iid FROM nursing_term_item)
                 GROUP BY eid, doc_date, iid),
     l AS (SELECT n.lid, n.eid, n.iid, n.fee_date, n.net_amt FROM net_lines n
           WHERE n.iid IN (SELECT iid FROM nursing_term_item)),
@@ -158,10 +155,11 @@ def r27_nursing_level(ctx: Context) -> str:
           JOIN nm ON nm.eid = l.eid AND nm.doc_date = l.fee_date AND nm.iid <> l.iid
           WHERE NOT EXISTS (SELECT 1 FROM nm s WHERE s.eid = l.eid AND s.doc_date = l.fee_date AND s.iid = l.iid)
           GROUP BY l.lid)
-    SELECT l.*, i.med_list_codg || coalesce('（' || k.name || '）', '') AS other_item, c.raw
+    SELECT l.*, i.med_list_codg || coalesce('（' || k.name || '）', '') AS other_item,
+           clause_of(d.text, x.first[2]) AS raw
     FROM l JOIN x USING (lid) JOIN (SELECT DISTINCT iid, med_list_codg FROM item_term) i ON i.iid = x.other
     LEFT JOIN kb_items k ON k.med_list_codg = i.med_list_codg
-    JOIN doc_clause c ON c.dno = x.first[1] AND c.clause_no = x.first[2]
+    JOIN doc_text d ON d.dno = x.first[1]
     """
     return with_text(core, f"""{_KEYS}, net_amt AS amount_num,
            format('项目 {{}} 于 {{}} 收费，当日护理记录记载 {{}}：{{}}，未记载本项目', t_item, ymd(fee_date),
@@ -176,7 +174,7 @@ def r28_treatment_sessions(ctx: Context) -> str:
     g AS (SELECT eid, iid, fee_date, sum(cnt) AS s, sum(amt) AS a FROM agg_lines
           WHERE iid IN (SELECT iid FROM tr) GROUP BY eid, iid, fee_date),
     r AS (SELECT eid, iid, doc_date, count(DISTINCT dno) AS recorded FROM doc_mention
-          WHERE doc_type = 'treatment' AND NOT negated AND iid IN (SELECT iid FROM tr)
+          WHERE doc_type = 'treatment' AND mentioned AND iid IN (SELECT iid FROM tr)
           GROUP BY eid, iid, doc_date),
     h AS (SELECT g.*, coalesce(r.recorded, 0) AS recorded FROM g
           LEFT JOIN r ON r.eid = g.eid AND r.iid = g.iid AND r.doc_date = g.fee_date
@@ -193,12 +191,11 @@ def r28_treatment_sessions(ctx: Context) -> str:
 def r29_billed_while_away(ctx: Context) -> str:
     _documents(ctx, needs_terms=False)
     core = """
-    WITH ab AS (SELECT eid, doc_date, min((dno, clause_no)) AS first FROM absence_mention
-                WHERE NOT negated GROUP BY eid, doc_date)
-    SELECT n.lid, n.net_amt, n.fee_date, c.raw, c.doc_type
+    WITH ab AS (SELECT eid, doc_date, min((dno, clause_no)) AS first FROM absence_mention GROUP BY eid, doc_date)
+    SELECT n.lid, n.net_amt, n.fee_date, clause_of(c.text, ab.first[2]) AS raw, c.doc_type
     FROM net_lines n JOIN enc v ON v.eid = n.eid JOIN kb_items k ON k.iid = n.iid
     JOIN ab ON ab.eid = n.eid AND ab.doc_date = n.fee_date
-    JOIN doc_clause c ON c.dno = ab.first[1] AND c.clause_no = ab.first[2]
+    JOIN doc_text c ON c.dno = ab.first[1]
     WHERE v.is_inp AND v.D IS NOT NULL AND n.fee_date > v.A AND n.fee_date < v.D
       AND k.category IN ('bed', 'nursing', 'diet')
     """
