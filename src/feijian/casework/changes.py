@@ -23,6 +23,7 @@ UNDONE = "change.undone"  # [undoes: event ids]; writes the registers' earlier v
 ABSENT_DEFAULTS: dict[tuple[str, str], Any] = {
     ("hit", "review"): {"status": "open", "reason": ""},
     ("finding", "deleted"): True,
+    ("item_term", "deleted"): True,  # a phrase the case added (casework.case_terms): undone, it is withdrawn
     ("clue", "result"): {"result": "", "verified_amount": "0", "explanation": "", "evidence_ids": []},
     ("evidence", "finding_id"): "",
     ("case", "stage"): {"stage": "initiation", "override_reason": ""},

@@ -77,9 +77,12 @@ def case_sources(store) -> dict:
 def screen_case(store, *, kb: Optional[KnowledgeBase] = None, rules: Optional[Iterable[str]] = None,
                 progress: Optional[ProgressFn] = None, cancelled: Optional[CancelledFn] = None,
                 save: bool = True) -> ScreeningResult:
-    """Screen the case in ``store`` and save the run (an event with the run record, the hits and their
+    """Screen the case in ``store`` with ``kb`` (the bundled sample when None) and the case's own phrases
+    (:mod:`feijian.casework.case_terms`), and save the run (an event with the run record, the hits and their
     lines). Cancelled before saving: nothing is written."""
-    kb = kb if kb is not None else load_kb()
+    from feijian.casework.case_terms import case_kb
+
+    kb = case_kb(store, kb if kb is not None else load_kb())
     result = screen(case_sources(store), kb, rules=rules, progress=progress, cancelled=cancelled,
                     batch_hashes=batch_hashes(store))
     if save:
