@@ -118,6 +118,8 @@ def test_locate_places_mentions_in_the_text_as_written():
     found = list(locate(text, STENT, UNITS))
     assert [(text[m.start:m.end], m.negated, m.count) for m in found] == [("药物洗脱 支架", False, 2),
                                                                          ("支架", True, 1)]
+    assert text[found[0].count_start:found[0].count_end] == "２"  # the count as written, for highlighting
+    assert found[1].count_start is None
     assert found[0].clause_no == 0 and found[1].clause_no == 2  # "。" then "\r\n": an empty clause between
     assert text[found[1].clause_start:found[1].clause_end] == "未植入支架"
 

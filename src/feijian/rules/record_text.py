@@ -130,15 +130,22 @@ def mentioned(clause: str, terms: Sequence[str]) -> bool:
     return any(not m.negated for m in mentions(clause, terms))
 
 
-def count_after(clause: str, end: int, unit_words: Sequence[str]) -> int:
-    """The count of a mention ending at ``end``: the first number after it in the clause directly followed
-    by a unit word (normal form), else 1."""
+def count_match(clause: str, end: int, unit_words: Sequence[str]) -> Optional[tuple[int, int, int]]:
+    """Where the count of a mention ending at ``end`` is written: ``(start, end, value)`` of the first
+    number after it in the clause directly followed by a unit word (normal form), or None."""
     for m in _NUMBER.finditer(clause, end):
         if any(clause.startswith(u, m.end()) for u in unit_words):
             value = number_value(m.group())
             if value is not None:
-                return value
-    return 1
+                return m.start(), m.end(), value
+    return None
+
+
+def count_after(clause: str, end: int, unit_words: Sequence[str]) -> int:
+    """The count of a mention ending at ``end`` (records.md, reading 5): the number of :func:`count_match`,
+    else 1."""
+    found = count_match(clause, end, unit_words)
+    return 1 if found is None else found[2]
 
 
 def document_count(text: Optional[str], terms: Sequence[str], unit_words: Sequence[str]) -> int:
@@ -172,6 +179,8 @@ class TextMention:
     term: str
     negated: bool
     count: Optional[int] = None
+    count_start: Optional[int] = None  # where the count is written in the original text (None: not written)
+    count_end: Optional[int] = None
 
 
 def _normal_map(raw: str) -> tuple[str, list[int]]:
@@ -197,10 +206,16 @@ def locate(text: Optional[str], terms: Sequence[str], unit_words: Sequence[str] 
         if not found:
             continue
         mapped, src = _normal_map(raw)
+        exact = mapped == norm
         for m in found:
-            count = count_after(norm, m.end, unit_words) if unit_words else None
-            if mapped == norm and m.end <= len(src):
+            count = where = None
+            if unit_words:
+                match = count_match(norm, m.end, unit_words)
+                count = 1 if match is None else match[2]
+                if match is not None and exact:
+                    where = (cs + src[match[0]], cs + src[match[1] - 1] + 1)
+            if exact:
                 start, end = cs + src[m.start], cs + src[m.end - 1] + 1
             else:  # composition across characters: the whole clause stands for the place
                 start, end = cs, ce
-            yield TextMention(no, start, end, cs, ce, m.term, m.negated, count)
+            yield TextMention(no, start, end, cs, ce, m.term, m.negated, count, *(where or (None, None)))
