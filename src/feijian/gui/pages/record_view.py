@@ -1,8 +1,9 @@
 """病历费用对照: one encounter's record beside its bill — the view where the inspector decides.
 
 Left: the patient (ID number masked), diagnoses, operations and the encounter's hits with each rule's name,
-amount, explanation and 检查路径, plus the decision buttons. Right: the EncounterChart (stay timeline,
-orders as bars, fee lines as an item × day grid with the lines behind the hits in red).
+amount, explanation and 检查路径, plus the decision buttons. Right, above: the EncounterChart (stay timeline,
+orders as bars, fee lines as an item × day grid with the lines behind the hits in red); below: the
+encounter's medical record documents (gui/widgets/document_panel.py) with the selected hit's item marked.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from feijian.gui import case_data, dialogs
 from feijian.gui.case_data import STATUS_LABELS
 from feijian.gui.models.frame_model import format_money, mask_id
 from feijian.gui.pages.hits_page import REASONS_CONFIRM, REASONS_DISMISS
+from feijian.gui.widgets.document_panel import DocumentPanel
 from feijian.gui.widgets.encounter_chart import EncounterChart, EncounterData, FeeCell, FeeRow, OrderBar
 
 GENDER = {"1": "男", "2": "女"}
@@ -122,6 +124,8 @@ class RecordPage(QWidget):
         self.mdtrt_id = ""
         self.hit_id = ""
         self.encounter_hits = pd.DataFrame()
+        self._fees = self._lines = pd.DataFrame()
+        self._docs: list[dict] = []
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.encounter = QLineEdit(self)
@@ -164,13 +168,18 @@ class RecordPage(QWidget):
             buttons.addWidget(b)
         side_layout.addLayout(buttons)
         self.chart = EncounterChart()
-        scroll = QScrollArea(splitter)
+        right = QSplitter(Qt.Orientation.Vertical, splitter)
+        scroll = QScrollArea(right)
         scroll.setWidget(self.chart)
         scroll.setWidgetResizable(False)
         scroll.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.scroll = scroll
+        self.documents = DocumentPanel(ctx, right)
+        right.addWidget(scroll)
+        right.addWidget(self.documents)
+        right.setSizes([420, 480])
         splitter.addWidget(side)
-        splitter.addWidget(scroll)
+        splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([380, 1000])
         layout.addWidget(splitter, 1)
@@ -179,12 +188,14 @@ class RecordPage(QWidget):
         self.dismiss_button.clicked.connect(lambda: self.decide("dismissed"))
         self.reopen_button.clicked.connect(lambda: self.decide("open"))
         ctx.decisions_changed.connect(self._refresh_hits)
+        ctx.decisions_changed.connect(self.documents.refresh_terms)
         self._show_empty()
 
     def _show_empty(self) -> None:
         self.title.setText(self.tr("在“疑点”页选择一条疑点，按 Enter 查看其病历与费用对照"))
         self.patient.setHtml("")
         self.chart.set_data(EncounterData())
+        self.documents.show_documents([], [], "", "", "")
 
     # --- loading -------------------------------------------------------------------------------------
     def show_encounter(self, mdtrt_id: str, hit_id: str = "") -> None:
@@ -215,9 +226,12 @@ class RecordPage(QWidget):
                            self.encounter_hits.get("rule_code", pd.Series(dtype=str)).astype(str)))
         self._fees, self._orders, self._operations, self._lines, self._rule_of, self._visit = \
             fees, orders, operations, lines, rule_of, visit
+        docs = self._rows("emr_docs", mdtrt_id, months)
+        self._docs = docs.astype(object).where(docs.notna(), None).to_dict("records") if len(docs) else []
         self._patient_html(visit, diagnoses, operations)
         self._fill_hits()
         self._redraw()
+        self._show_documents()
         if visit is None and not len(fees):
             self.title.setText(self.tr("没有这个就诊：") + mdtrt_id)
 
@@ -307,6 +321,41 @@ class RecordPage(QWidget):
             return
         self.hit_id = self.hit_list.item(row).data(Qt.ItemDataRole.UserRole)
         self._redraw()
+        self._show_documents()
+
+    def billed_items(self) -> list[tuple[str, str]]:
+        """The encounter's billed items (code, name), those behind the hits first, then by amount."""
+        fees = self._fees
+        if not len(fees) or "med_list_codg" not in fees:
+            return []
+        names = fees.get("med_list_name", pd.Series([""] * len(fees), index=fees.index)).astype(object)
+        amounts = pd.to_numeric(fees.get("det_item_fee_sumamt", 0), errors="coerce").fillna(0)
+        hit_lines = set(self._lines["feedetl_sn"].astype(str)) if len(self._lines) else set()
+        rows: dict[str, list] = {}
+        for sn, code, name, amount in zip(fees["feedetl_sn"].astype(str), fees["med_list_codg"].astype(str),
+                                          names, amounts):
+            r = rows.setdefault(code, [False, 0.0, ""])
+            r[0] = r[0] or sn in hit_lines
+            r[1] += float(amount)
+            if name and name == name and not r[2]:
+                r[2] = str(name)
+        order = sorted(rows.items(), key=lambda kv: (not kv[1][0], -kv[1][1], kv[0]))
+        return [(code, r[2]) for code, r in order]
+
+    def hit_item(self, hit_id: str) -> str:
+        """The item code of the fee lines behind ``hit_id`` (the first), or ''."""
+        if not hit_id or not len(self._lines) or not len(self._fees):
+            return ""
+        sns = set(self._lines[self._lines["hit_id"].astype(str) == hit_id]["feedetl_sn"].astype(str))
+        codes = self._fees[self._fees["feedetl_sn"].astype(str).isin(sns)]["med_list_codg"].astype(str)
+        return codes.iloc[0] if len(codes) else ""
+
+    def _show_documents(self) -> None:
+        hit = self.encounter_hits[self.encounter_hits["hit_id"].astype(str) == self.hit_id] \
+            if len(self.encounter_hits) and self.hit_id else pd.DataFrame()
+        rule = str(hit["rule_code"].iloc[0]) if len(hit) else ""
+        detail = str(hit["detail"].iloc[0] or "") if len(hit) and "detail" in hit else ""
+        self.documents.show_documents(self._docs, self.billed_items(), self.hit_item(self.hit_id), rule, detail)
 
     def _refresh_hits(self) -> None:
         if not self.mdtrt_id:
