@@ -98,6 +98,11 @@ def main(argv=None) -> int:
         if len(r06):
             window.ctx.open_record.emit(str(r06["mdtrt_id"].iat[0]), str(r06["hit_id"].iat[0]))
         shot(window, "record")
+        # records.md: a planted R26 hit (material billed above the count in the operation note)
+        r26 = frame.loc[(frame["rule_code"] == "R26") & frame["detail"].astype(str).str.contains("「", regex=False)]
+        if len(r26):
+            window.ctx.open_record.emit(str(r26["mdtrt_id"].iat[0]), str(r26["hit_id"].iat[0]))
+            shot(window, "record-documents")
         for page in ("findings", "evidence", "documents", "sync"):
             shown = window.show_page(page)
             if page == "evidence" and shown.model.rowCount():
