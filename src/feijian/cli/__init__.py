@@ -35,6 +35,7 @@ COMMAND_MODULES = [
     "sample",
     "clues",
     "stage",
+    "draw",
 ]
 
 DESCRIPTION = (

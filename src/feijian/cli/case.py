@@ -27,7 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     new = s.add_parser("new", help="为 DATA_DIR/institution.* 描述的机构新建案件 / create a case")
     new.add_argument("name", metavar="NAME")
-    new.add_argument("--data", required=True, metavar="DATA_DIR", help="含 institution.* 的目录 / folder with institution.*")
+    new.add_argument("--data", metavar="DATA_DIR", help="含 institution.* 的目录 / folder with institution.*")
+    new.add_argument("--from-draw", metavar="RECORD.json", help="由双随机抽查记录建案 / create from a signed draw record")
+    new.add_argument("--institution", metavar="CODE", help="抽中的机构编码（与 --from-draw 同用）/ the drawn institution")
     new.add_argument("--lead", metavar="IDENTITY_FILE", help="组长的公开身份文件 / the team lead's public identity")
     new.add_argument("--trigger", default="", help="检查缘由 / why the inspection happens")
     new.set_defaults(func=cmd_new)
@@ -96,7 +98,13 @@ def cmd_new(ctx: Context, args) -> int:
         raise InputError(f"案件名称无效 / invalid case name: {args.name!r}")
     ids = IdentityStore(ctx.home)
     public = ids.public()
-    inst = read_institution(Path(args.data))
+    drawn = None
+    if args.from_draw:
+        inst, drawn = _drawn_institution(ids, args)
+    elif args.data:
+        inst = read_institution(Path(args.data))
+    else:
+        raise InputError("需要 --data 或 --from-draw / give --data or --from-draw")
     lead = None
     if args.lead:
         lead = read_public_identity(Path(args.lead))
@@ -111,14 +119,45 @@ def cmd_new(ctx: Context, args) -> int:
     team = [TeamMember(public.name, public.staff_no, Role(public.role), public.key_id)]
     if lead is not None and lead.key_id != public.key_id:
         team.append(TeamMember(lead.name, lead.staff_no, Role.LEAD, lead.key_id))
+    if drawn is not None:  # the drawn team, as the record names them (identity strings of the pool)
+        known = {m.name for m in team} | {m.staff_no for m in team} | {m.key_id for m in team}
+        team.extend(TeamMember(who, "", Role.INSPECTOR) for who in drawn.find(inst["medins_code"]).team
+                    if who not in known)
     info = CaseInfo(case_id=str(uuid.uuid4()), name=args.name, medins_code=inst["medins_code"],
                     medins_name=inst["medins_name"], medins_lv=inst.get("medins_lv", ""),
-                    medins_type=inst.get("medins_type") or "hospital", trigger=args.trigger, team=tuple(team))
+                    medins_type=inst.get("medins_type") or "hospital", trigger=args.trigger or (
+                        f"双随机抽查（承诺值 {drawn.commitment[:16]}…，第 {drawn.find(inst['medins_code']).order} 号）"
+                        if drawn else ""), team=tuple(team))
     with CaseStore.create(path, info, identity, lead=lead, escrow_public=bureau.escrow_public if bureau else None) as store:
         roles = ", ".join(w.role for w in store.key_file.current.wraps)
     print(f"已创建案件 / case created: {path}")
     print(f"案件编号 / case id: {info.case_id}; 密钥已封装给 / key wrapped to: {roles}")
     return 0
+
+
+def _drawn_institution(ids: IdentityStore, args) -> tuple[dict[str, str], object]:
+    """The institution row of a drawn institution, from a draw record whose bureau signature checks."""
+    from feijian.cli.draw import load_record, sig_path
+    from feijian.crypto import minisign
+
+    if not args.institution:
+        raise InputError("--from-draw 需要 --institution CODE / --from-draw needs --institution CODE")
+    bureau = ids.bureau_public()
+    if bureau is None:
+        raise InputError("请先导入医保局信任列表以核对抽查记录的签名 / import the trust list to check the draw record")
+    rec_path = Path(args.from_draw)
+    try:
+        minisign.verify(rec_path.read_bytes(), sig_path(rec_path).read_bytes(), bureau.verifier())
+    except OSError as e:
+        raise InputError(f"无法读取抽查记录或其签名 / cannot read the record or its signature: {e}") from None
+    except minisign.SignatureError as e:
+        raise InputError(f"抽查记录签名无效 / bad signature on the draw record: {e}") from None
+    record = load_record(args.from_draw)
+    hit = record.find(args.institution)
+    if hit is None:
+        raise InputError(f"抽查记录中没有机构 {args.institution} / {args.institution} was not drawn in this record")
+    i = hit.institution
+    return {"medins_code": i.code, "medins_name": i.name, "medins_lv": i.level, "medins_type": i.type}, record
 
 
 def cmd_list(ctx: Context, args) -> int:
