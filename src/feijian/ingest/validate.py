@@ -53,6 +53,10 @@ R_ENDTIME = "住院就诊缺少出院时间 / inpatient visit without endtime"
 R_DUPLICATE = "重复的键 / duplicate key"
 
 
+def r_one_of(fields) -> str:
+    return f"{'、'.join(fields)} 至少需填写一项 / needs one of {', '.join(fields)}"
+
+
 def string_table_type(spec: TableSpec) -> pa.Schema:
     return pa.schema([(f.name, ARROW_TYPES[f.type]) for f in spec.fields])
 
@@ -141,8 +145,11 @@ def validate_chunk(
     *,
     file_name: str,
     batch_id: str,
+    row_problems=None,
 ) -> tuple[pa.Table, list[RejectedRow], np.ndarray]:
     """Validate one chunk of text columns (contract field → strings; missing fields absent).
+    ``row_problems``: (mask, field, reason) found by the caller (a document file that cannot be read),
+    taken after the field checks and before the key check (a refused row claims no key).
 
     Returns the typed table of accepted rows, the refused rows, and the accepted mask."""
     spec = state.spec
@@ -184,7 +191,14 @@ def validate_chunk(
     for f in spec.fields:
         if f.required:
             checks.add(_np(pc.is_null(texts[f.name])), f.name, R_MISSING)
+    if spec.required_one_of:
+        none = np.ones(n, dtype=bool)
+        for name in spec.required_one_of:
+            none &= _np(pc.is_null(texts[name]))
+        checks.add(none, "/".join(spec.required_one_of), r_one_of(spec.required_one_of))
     _row_rules(spec.name, typed, texts, checks)
+    for mask, fname, reason in row_problems or ():
+        checks.add(mask, fname, reason)
     if spec.key and n:
         key_cols = [texts[k] for k in spec.key]
         eligible = checks.ok.copy()  # a duplicate is of a row that was read: refused rows claim no key
@@ -276,7 +290,9 @@ def _rejects(checks: _Checks, texts: dict, spec: TableSpec, lines: np.ndarray, f
         fname, reason = checks.labels[checks.first[i]]
         if reason == R_DUPLICATE:
             value = "|".join(_fmt(values(k)[j]) for k in spec.key)
-        else:
+        elif fname in texts:
             value = _fmt(values(fname)[j])
+        else:  # a check over several fields (required_one_of): none had a value
+            value = ""
         out.append(RejectedRow(file=file_name, line=int(lines[i]), field=fname, value=value, reason=reason))
     return out
