@@ -60,6 +60,9 @@ class Archive:
         for ddl in SCHEMA:
             self._exec(ddl.format(blob=blob))
         self.conn.commit()
+        from feijian.sync.case_archive import CaseTables
+
+        self.cases = CaseTables(self)
 
     @classmethod
     def open(cls, target: str | Path) -> "Archive":

@@ -44,7 +44,7 @@ from feijian.domain.progress import CancelledFn, ProgressFn, check_cancelled, re
 from feijian.domain.projection import fold
 from feijian.sync.merge import merged_sources
 from feijian.sync.package_format import (EVENTS, FINDINGS, HITS, KINDS, MANIFEST, PACKAGE_EXPORTED, PACKAGE_FORMAT, SIG,
-                                         SUMS, audit_head, channel_of, trusted_comment)
+                                         SUMS, TABLES_PREFIX, audit_head, channel_of, trusted_comment)
 
 FINDING_FIELDS = ("finding_id", "title", "rule_code", "hit_ids", "amount", "legal_basis", "article",
                   "description", "category", "status", "deleted")
@@ -116,6 +116,7 @@ class PackageContent:
     evidence: list[EvidenceSource] = field(default_factory=list)
     documents: list[DocumentSource] = field(default_factory=list)
     sources: list[Path] = field(default_factory=list)  # final packages: the inspectors' original packages
+    tables: dict = field(default_factory=dict)  # case tables for the bureau archive: {table: pyarrow.Table}
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,15 @@ def write_package(out: Path, content: PackageContent, identity, *, kind: str, re
                 put_bytes(name, doc.data, encrypt=True)
                 documents_meta.append({"member": name, "sha256": hashlib.sha256(doc.data).hexdigest(),
                                        "size": len(doc.data)})
+            tables_meta = []
+            for tname in sorted(content.tables):
+                check_cancelled(cancelled)
+                data = arrow_stream(content.tables[tname])
+                name = f"{TABLES_PREFIX}{tname}.arrow.age"
+                put_bytes(name, data, encrypt=True)
+                tables_meta.append({"table": tname, "member": name, "rows": content.tables[tname].num_rows,
+                                    "sha256": hashlib.sha256(data).hexdigest()})
+                del data
             sources_meta = []
             for src in content.sources:
                 check_cancelled(cancelled)
@@ -287,12 +297,15 @@ def write_package(out: Path, content: PackageContent, identity, *, kind: str, re
                 "counts": {"events": len({e.event_id for e in content.events}),
                            "findings": len(fold(content.events).entities("finding")),
                            "evidence": len(evidence_meta), "documents": len(documents_meta),
-                           "sources": len(sources_meta), "hits": _csv_rows(content.hits_csv)},
+                           "sources": len(sources_meta), "hits": _csv_rows(content.hits_csv),
+                           **({"tables": len(tables_meta)} if tables_meta else {})},
                 "evidence": evidence_meta,
                 "documents": documents_meta,
                 "sources": sorted(sources_meta, key=lambda s: s["member"]),
                 "members": sorted(sums),
             }
+            if tables_meta:
+                manifest["tables"] = tables_meta
             manifest_bytes = canonical_json(manifest)
             put_bytes(MANIFEST, manifest_bytes, encrypt=False, compress=True)
             sums_bytes = "".join(f"{sums[n]}  {n}\n" for n in sorted(sums)).encode("ascii")
@@ -312,6 +325,16 @@ def write_package(out: Path, content: PackageContent, identity, *, kind: str, re
     report(progress, total, total, "")
     return PackageInfo(out, package_id, content.case_id, kind, seq, prev,
                        hashlib.sha256(manifest_bytes).hexdigest(), h.hexdigest(), manifest)
+
+
+def arrow_stream(table) -> bytes:
+    """A table as an Arrow IPC stream, zstd-compressed (readable by any Arrow library)."""
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression="zstd")) as w:
+        w.write_table(table, max_chunksize=1 << 16)
+    return sink.getvalue().to_pybytes()
 
 
 def _csv_rows(data: Optional[bytes]) -> int:
@@ -356,7 +379,24 @@ def store_content(store, *, sources: Iterable[Path] = ()) -> PackageContent:
         data = store.read_document(row["doc_no"])
         sha = hashlib.sha256(data).hexdigest()
         documents.append(DocumentSource(f"{row.get('doc', 'document')}-{sha[:16]}.pdf", data))
-    return PackageContent(store.info.case_id, events, hits_csv, evidence, documents, list(sources))
+    return PackageContent(store.info.case_id, events, hits_csv, evidence, documents, list(sources),
+                          case_tables(store))
+
+
+def case_tables(store) -> dict:
+    """The case's imported contract tables (kind ``case``), for the bureau archive (issue 15)."""
+    from feijian.domain.contract import load_contract
+
+    out = {}
+    has = getattr(store, "has_table", None)
+    if has is None:
+        return out
+    for name, spec in load_contract().tables.items():
+        if spec.kind == "case" and has(name):
+            t = store.read_table(name)
+            if t is not None:
+                out[name] = t
+    return out
 
 
 def recipients_for(to: str, *, lead_public: bytes | None, bureau_intake_public: bytes | None) -> dict[str, bytes]:

@@ -18,6 +18,7 @@ MANIFEST = "manifest.json"
 EVENTS = "events.jsonl.age"
 HITS = "hits.csv.age"
 FINDINGS = "findings.csv.age"
+TABLES_PREFIX = "tables/"  # tables/<table>.arrow.age: a case table as an Arrow IPC stream (issue 15)
 
 
 def channel_of(kind: str) -> str:

@@ -30,7 +30,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from feijian.crypto import age, minisign
 from feijian.domain.events import Event
 from feijian.sync.archive_reader import ArchiveReader, Limits, check_name, load_canonical_json, looks_like_archive
-from feijian.sync.package_format import (EVENTS, FINDINGS, HITS, KINDS, MANIFEST, PACKAGE_FORMAT, SIG, SUMS, audit_head,
+from feijian.sync.package_format import (EVENTS, FINDINGS, HITS, KINDS, MANIFEST, PACKAGE_FORMAT, SIG, SUMS, TABLES_PREFIX,
+                                         audit_head,
                                          channel_of, trusted_comment)
 from feijian.sync.reasons import Rejected
 
@@ -39,6 +40,7 @@ MANIFEST_FIELDS = {"format": str, "package_id": str, "case_id": str, "kind": str
                    "signer_role": str, "device": str, "recipients": list, "seq": int, "prev": str,
                    "audit_head": dict, "counts": dict, "evidence": list, "documents": list, "sources": list,
                    "members": list}
+OPTIONAL_MANIFEST_FIELDS = {"tables": list}  # case tables for the bureau archive (issue 15); older packages lack it
 MAX_SMALL = 64 << 20  # manifest, sums, signature, events
 
 
@@ -85,6 +87,7 @@ class VerifiedPackage:
     sums: dict[str, str]
     sources: list["VerifiedPackage"] = field(default_factory=list)
     _events: Optional[list[Event]] = None
+    _tables: dict = field(default_factory=dict)
 
     def close(self) -> None:
         for s in self.sources:
@@ -132,6 +135,30 @@ class VerifiedPackage:
             raise Rejected("DECRYPT_FAILED", name, str(exc)) from None
         if sink.n != meta["size"] or sink.h.hexdigest() != meta["sha256"]:
             raise Rejected("HASH_MISMATCH", name, "decrypted evidence differs from its recorded hash")
+
+    def table_names(self) -> list[str]:
+        return [t["table"] for t in self.manifest.get("tables", [])]
+
+    def table(self, table: str, key):
+        """A carried case table as a ``pyarrow.Table`` (decrypted in memory, its plaintext hash checked)."""
+        import pyarrow as pa
+
+        if table in self._tables:
+            return self._tables[table]
+        meta = next((t for t in self.manifest.get("tables", []) if t["table"] == table), None)
+        if meta is None:
+            raise Rejected("MEMBER_MISSING", f"{TABLES_PREFIX}{table}")
+        data = self.decrypt_member(meta["member"], key)
+        if hashlib.sha256(data).hexdigest() != meta["sha256"]:
+            raise Rejected("HASH_MISMATCH", meta["member"], "decrypted table differs from its recorded hash")
+        try:
+            out = pa.ipc.open_stream(pa.BufferReader(data)).read_all()
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise Rejected("MANIFEST_INVALID", meta["member"], f"not an Arrow stream: {exc}") from None
+        if out.num_rows != meta["rows"]:
+            raise Rejected("COUNT_MISMATCH", meta["member"], f"{out.num_rows} rows, the manifest says {meta['rows']}")
+        self._tables[table] = out
+        return out
 
     def optional_member(self, name: str, key) -> Optional[bytes]:
         return self.decrypt_member(name, key) if name in self.sums else None
@@ -214,11 +241,14 @@ def _check_manifest(m: object) -> dict:
     if not isinstance(m, dict):
         raise Rejected("MANIFEST_INVALID", MANIFEST, "not an object")
     missing = set(MANIFEST_FIELDS) - set(m)
-    extra = set(m) - set(MANIFEST_FIELDS)
+    extra = set(m) - set(MANIFEST_FIELDS) - set(OPTIONAL_MANIFEST_FIELDS)
     if missing or extra:
         raise Rejected("MANIFEST_INVALID", MANIFEST, f"fields missing {sorted(missing)} extra {sorted(extra)}")
     for k, t in MANIFEST_FIELDS.items():
         if not isinstance(m[k], t) or (t is int and isinstance(m[k], bool)):
+            raise Rejected("MANIFEST_INVALID", MANIFEST, f"field {k} has the wrong type")
+    for k, t in OPTIONAL_MANIFEST_FIELDS.items():
+        if k in m and not isinstance(m[k], t):
             raise Rejected("MANIFEST_INVALID", MANIFEST, f"field {k} has the wrong type")
     if m["format"] != PACKAGE_FORMAT:
         raise Rejected("MANIFEST_INVALID", MANIFEST, f"unknown format {m['format']!r}")
@@ -358,6 +388,8 @@ def _verify_open(reader: ArchiveReader, trust, *, recipient_public, case_id, cha
             recorded = evidence_events.get(meta["evidence_id"])
             if recorded is not None and recorded.get("sha256") not in (None, meta["sha256"]):
                 raise Rejected("HASH_MISMATCH", meta["member"], "differs from the hash recorded at acquisition")
+        for t in m.get("tables", []):
+            pkg.table(t["table"], decrypt_key)
         for src in pkg.sources:  # the lead may not alter what an inspector sent
             ours = {e["evidence_id"]: e["sha256"] for e in m["evidence"]}
             for e in src.manifest["evidence"]:
@@ -378,11 +410,19 @@ def _check_members(m: dict, sums: dict[str, str]) -> None:
     ev_members = {e.get("member") for e in m["evidence"] if isinstance(e, dict)}
     doc_members = {d.get("member") for d in m["documents"] if isinstance(d, dict)}
     src_members = {s.get("member") for s in m["sources"] if isinstance(s, dict)}
+    tables = m.get("tables", [])
+    tab_members = {t.get("member") for t in tables if isinstance(t, dict)}
     for group, prefix, members in (("evidence", "evidence/", ev_members), ("documents", "documents/", doc_members),
-                                   ("sources", "sources/", src_members)):
+                                   ("sources", "sources/", src_members), ("tables", TABLES_PREFIX, tab_members)):
         actual = {n for n in sums if n.startswith(prefix)}
-        if members != actual or counts.get(group) != len(actual):
+        if members != actual or counts.get(group, 0 if group == "tables" else None) != len(actual):
             raise Rejected("COUNT_MISMATCH", prefix.rstrip("/"), f"{group}: manifest and members differ")
+    for t in tables:
+        if not isinstance(t, dict) or set(t) != {"table", "member", "rows", "sha256"} or not isinstance(t["rows"], int) \
+                or not isinstance(t["table"], str) or t["member"] != f"{TABLES_PREFIX}{t['table']}.arrow.age":
+            raise Rejected("MANIFEST_INVALID", MANIFEST, "table entry malformed")
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,40}", t["table"]):
+            raise Rejected("MANIFEST_INVALID", MANIFEST, f"table name {t['table']!r}")
     for e in m["evidence"]:
         if set(e) != {"evidence_id", "member", "sha256", "size"} or not isinstance(e["size"], int):
             raise Rejected("MANIFEST_INVALID", MANIFEST, "evidence entry malformed")
@@ -397,7 +437,7 @@ def _check_members(m: dict, sums: dict[str, str]) -> None:
         raise Rejected("MEMBER_MISSING", EVENTS if EVENTS not in sums else FINDINGS)
     allowed = {EVENTS, FINDINGS, HITS, MANIFEST}
     for n in sums:
-        if n not in allowed and not n.startswith(("evidence/", "documents/", "sources/")):
+        if n not in allowed and not n.startswith(("evidence/", "documents/", "sources/", TABLES_PREFIX)):
             raise Rejected("MEMBER_EXTRA", n, "not a member of the package format")
 
 
