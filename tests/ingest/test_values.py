@@ -88,3 +88,29 @@ def test_discharge_way_spellings_become_the_national_code():
     codes, unknown = V.normalise_code("dscg_way", pa.array(["死亡", "05", "5", "医嘱离院", "转外院", None]))
     assert codes.to_pylist() == ["5", "5", "5", "1", "转外院", None]
     assert unknown.tolist() == [False, False, False, False, True, False]
+
+
+def test_fixed_width_times_agree_with_strptime_path():
+    """The NumPy reading of the fixed-width spellings gives what the strptime path gives, and leaves the
+    rest (impossible dates, stray blanks, mixed separators) to the careful paths."""
+    import numpy as np
+    import pyarrow as pa
+
+    from feijian.ingest import values as V
+
+    vals = ["2024-02-29 23:59:59", "2024/01/05 08:30:07", "2024-01-05 08:30", "2024/12/31", "20240105083000",
+            "20240105", "2024-02-30 10:00:00", "2023-02-29", "2024-01-05 08:30:60", "2024-13-01", "2024-01/05",
+            "20240105 83000", "2024-01-05 24:00:00", "2024-0a-05", "9999-12-31 23:59:59", "1900-01-01 00:00:00",
+            "", "x" * 19]
+    arr = pa.array(vals * 3)  # not all one length: the gathered (copying) path
+    same_len = pa.array([v for v in vals if len(v) == 19] * 2)  # all one length: the view path
+    for a in (arr, same_len, arr.slice(3)):
+        n = len(a)
+        present = np.ones(n, dtype=bool)
+        fixed = (np.zeros(n, np.int64), np.zeros(n, bool))
+        fast = (np.zeros(n, np.int64), np.zeros(n, bool))
+        V._fixed_width_times(a, present, *fixed)
+        V._fast_times(a, present, *fast)
+        assert fixed[1].tolist() == fast[1].tolist()
+        assert (fixed[0][fixed[1]] == fast[0][fast[1]]).all()
+        assert fixed[1].sum() > 0

@@ -149,6 +149,70 @@ _FAST_FORMATS = (
 )
 
 
+# (byte length, positions of year, month, day, hour, minute, second digits, separators) of the usual
+# fixed-width spellings; read straight from the string bytes with NumPy
+_FIXED_LAYOUTS = (
+    (19, (0, 5, 8, 11, 14, 17), {4: b"-/", 7: b"-/", 10: b" ", 13: b":", 16: b":"}),
+    (16, (0, 5, 8, 11, 14, None), {4: b"-/", 7: b"-/", 10: b" ", 13: b":"}),
+    (10, (0, 5, 8, None, None, None), {4: b"-/", 7: b"-/"}),
+    (14, (0, 4, 6, 8, 10, 12), {}),
+    (8, (0, 4, 6, None, None, None), {}),
+)
+
+
+def _fixed_width_times(values: pa.Array, present: np.ndarray, secs: np.ndarray, parsed: np.ndarray) -> None:
+    """The usual fixed-width spellings read from the string bytes with NumPy (no strptime, no copies of
+    the column): digits where the layout has digits, its separators (``-`` or ``/``, the same twice)
+    elsewhere, a possible date and time. Values that do not pass are left for the careful paths, which
+    tell an impossible date from an unreadable one."""
+    bufs = values.buffers()
+    if len(values) == 0 or values.type != pa.string() or bufs[2] is None or not present.any():
+        return
+    offsets = np.frombuffer(bufs[1], dtype=np.int32, count=len(values) + 1, offset=values.offset * 4)
+    data = np.frombuffer(bufs[2], dtype=np.uint8)
+    lengths = np.diff(offsets)
+    for length, (yp, mp, dp, hp, mip, sp), seps in _FIXED_LAYOUTS:
+        todo = present & ~parsed & (lengths == length)
+        if not todo.any():
+            continue
+        idx = np.flatnonzero(todo)
+        starts = offsets[:-1][idx]
+        if len(idx) == len(values) and (len(idx) < 2 or bool(np.all(np.diff(starts) == length))):
+            raw = data[starts[0]: starts[0] + len(idx) * length].reshape(len(idx), length)  # a view, no copy
+        else:
+            raw = data[starts[:, None] + np.arange(length, dtype=np.int32)]  # (rows, length) bytes
+        ok = np.ones(len(idx), dtype=bool)
+        digits = {}
+        for i in range(length):
+            col = raw[:, i]
+            if i in seps:
+                allowed = seps[i]
+                ok &= (col == allowed[0]) if len(allowed) == 1 else ((col == allowed[0]) | (col == allowed[1]))
+            else:
+                dv = col - np.uint8(0x30)  # wraps below '0': one comparison checks the digit
+                ok &= dv <= 9
+                digits[i] = dv
+        if 4 in seps:
+            ok &= raw[:, 4] == raw[:, 7]
+        if not ok.any():
+            continue
+
+        def num(at, width=2):
+            if at is None:
+                return np.zeros(len(idx), dtype=np.int64)
+            out = digits[at].astype(np.int64)
+            for k in range(1, width):
+                out = out * 10 + digits[at + k]
+            return out
+
+        y, m, d = num(yp, 4), num(mp), num(dp)
+        hh, mm, ss = num(hp), num(mip), num(sp)
+        s, impossible = _compose(y, m, d, hh, mm, ss)
+        ok &= ~impossible
+        secs[idx[ok]] = s[ok]
+        parsed[idx[ok]] = True
+
+
 def _fast_times(values: pa.Array, present: np.ndarray, secs: np.ndarray, parsed: np.ndarray) -> None:
     """Parse the values in the usual fixed-width forms; the rest is left for the regex path. Arrow's
     strptime rolls 2024-02-30 over to March, so the day is checked against the text."""
@@ -193,6 +257,7 @@ def parse_datetime(values: pa.Array, *, as_date: bool = False) -> TimeParse:
     parsed = np.zeros(n, dtype=bool)
     impossible = np.zeros(n, dtype=bool)
     has_time = np.zeros(n, dtype=bool)
+    _fixed_width_times(values, present, secs, parsed)
     _fast_times(values, present, secs, parsed)
     for pattern in (_DATE_SEP_RE, _DATE_COMPACT_RE):
         todo = present & ~parsed & ~impossible
