@@ -88,11 +88,12 @@ def test_files_come_as_real_extracts_do(demo):
     assert ws["A2"].data_type == "s" and ws["A2"].number_format == "@"  # codes are text cells
     assert ws["D2"].is_date
     kb = sorted(p.name for p in (out / "kb").iterdir())
-    assert kb == ["kb_exclusive_pairs.csv", "kb_items.csv", "kb_procedure_materials.csv", "kb_thresholds.csv"]
+    assert kb == ["kb_exclusive_pairs.csv", "kb_item_terms.csv", "kb_items.csv", "kb_procedure_materials.csv",
+                  "kb_thresholds.csv"]
     counts = json.loads((out / "meta" / "planted.json").read_text(encoding="utf-8"))["counts"]
     assert counts["fees"] > 50_000 and set(counts) == {
         "institution", "visits", "fees", "orders", "diagnoses", "operations", "settlements", "inventory",
-        "trace_codes", "staff"}
+        "trace_codes", "staff", "emr_docs"}
 
 
 def test_people_are_well_formed(screened):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Optional
 
 from feijian.demodata import background as bg
-from feijian.demodata import extras
+from feijian.demodata import documents, extras
 from feijian.demodata.catalogue import LIST_TYPE_CODES, Hospital, kb_dir, load_hospital
 from feijian.demodata.manifest import DemoManifest, Planted
 from feijian.demodata.model import Encounter, money
@@ -176,6 +176,18 @@ class _Generation:
             t["operations"].write({"mdtrt_id": enc.mdtrt_id, "oprn_code": code, "oprn_name": name,
                                    "oprn_date": day, "oper_dr_codg": dr})
         self.write_settlements(enc)
+        self.write_documents(enc)
+
+    def write_documents(self, enc: Encounter) -> None:
+        docs = documents.build(enc, self.hosp)
+        for hook in enc.doc_hooks:
+            hook(docs)
+        documents.number(enc, docs)
+        w = self.tables["emr_docs"].write
+        zh = documents.TYPE_ZH
+        for d in docs:
+            w({"doc_id": d.doc_id, "mdtrt_id": enc.mdtrt_id, "doc_type": zh[d.doc_type], "doc_time": d.time,
+               "author": d.author, "title": d.title, "text": d.text})
 
     def write_orders(self, enc: Encounter, lines: list) -> None:
         groups: dict[str, list] = {}

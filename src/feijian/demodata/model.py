@@ -62,6 +62,7 @@ class Encounter:
     settlement_amounts: Optional[list] = None  # explicit medfee_sumamt of each settlement
     write_brdy: bool = True
     order_no: dict = field(default_factory=dict)  # item key -> drord_no of the encounter's order for it
+    doc_hooks: list = field(default_factory=list)  # callables(docs) changing the derived record documents
 
     @property
     def inpatient(self) -> bool:

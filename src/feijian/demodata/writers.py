@@ -40,6 +40,7 @@ FILES = (
     FileSpec("settlements", "settlements.csv", "utf-8", "en"),
     FileSpec("inventory", "进销存.csv", "gbk", "zh"),
     FileSpec("trace_codes", "trace_codes.csv", "utf-8", "en"),
+    FileSpec("emr_docs", "病历文书.csv", "utf-8-sig", "zh"),
     FileSpec("staff", "医务人员.xlsx", "xlsx", "zh"),
 )
 
