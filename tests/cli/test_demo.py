@@ -1,7 +1,10 @@
 """`feijian demo` runs the whole job to the end on a small demo hospital and leaves every output behind."""
 
 import json
+import re
+import shutil
 import sqlite3
+import subprocess
 
 from feijian.cli import main
 
@@ -24,3 +27,25 @@ def test_demo_runs_the_whole_job(tmp_path, capsys):
         assert tables  # the archive was written by intake
     planted = json.loads((tmp_path / "demo" / "data" / "meta" / "planted.json").read_text(encoding="utf-8"))
     assert planted["hits"]
+
+
+# what a person must never read in a document: an ISO timestamp, a float artefact, a minus sign or an open
+# dash before a number (``限 –14 岁``), an unset field the data could have filled
+ARTEFACTS = re.compile(r"T\d\d:|\d\.0(?:\s|$)|−\d|(?:^|\s)–\d|\d–(?:\s|$)|未设定")
+
+
+def artefacts_in(text: str) -> list[str]:
+    return [text[max(0, m.start() - 30):m.end() + 30] for m in ARTEFACTS.finditer(text)]
+
+
+def test_demo_documents_read_as_people_write(tmp_path):
+    assert main(["--home", str(tmp_path), "demo", "--scale", "0.01", "--seed", "5"]) == 0
+    exe = shutil.which("pdftotext")
+    assert exe, "poppler-utils (pdftotext) is needed"
+    found = {}
+    for pdf in sorted((tmp_path / "demo" / "out").glob("*.pdf")):
+        text = subprocess.run([exe, "-layout", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+        assert "数据期间" not in text or "年" in text.split("数据期间", 1)[1][:60], pdf.name
+        if artefacts_in(text):
+            found[pdf.name] = artefacts_in(text)[:5]
+    assert not found, found

@@ -50,7 +50,7 @@ def test_common_page_furniture_on_every_page(pdfs, ctx, doc):
         assert f"第 {i} 页 共 {len(pages)} 页" in text
         assert ctx.info.case_id in text
         assert ctx.doc_no in text
-        assert "生成时间：2026-03-10 15:30:00" in text
+        assert "生成时间：2026-03-10 15:30" in text
 
 
 def test_notice_names_institution_team_and_receipt(pdfs, ctx):

@@ -17,6 +17,8 @@ from typing import Any, Iterable, Mapping, Optional
 
 import pandas as pd
 
+from feijian.casework.data_facts import DataFacts, data_facts
+from feijian.domain import formatting
 from feijian.domain.errors import InputError
 from feijian.domain.records import (
     CaseInfo,
@@ -101,6 +103,7 @@ class ReportContext:
     hit_filter: str = ""  # how the hit list was chosen, shown on the hit list
     method_notes: str = ""  # sampling and other method notes for the report
     options: dict = field(default_factory=dict)
+    facts: DataFacts = field(default_factory=DataFacts)  # what the imported tables say
 
     # ---- derived figures, so every document states them the same way -------------------------------
     @property
@@ -169,7 +172,7 @@ def money(value: Any) -> Decimal:
 
 def fmt_money(value: Any) -> str:
     """``1234567.5`` → ``1,234,567.50``."""
-    return f"{money(value):,.2f}"
+    return formatting.amount(money(value))
 
 
 _DIGITS = "零一二三四五六七八九"
@@ -322,6 +325,7 @@ def build_context(
         hit_filter="；".join(filters) or "全部疑点",
         method_notes=method_notes,
         options=dict(options),
+        facts=data_facts(store),
     )
 
 

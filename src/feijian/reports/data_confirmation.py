@@ -8,6 +8,7 @@ from reportlab.platypus import Spacer
 
 from feijian.reports.context import ReportContext
 from feijian.reports.layout import DocSpec, content_width, data_table, field_table, p, signature_block, styles, title_block
+from feijian.domain import formatting
 from feijian.reports.parts import period_text
 
 SPEC = DocSpec("data-confirmation", "数据调取确认单", landscape=True)
@@ -36,7 +37,7 @@ def build(ctx: ReportContext):
             total_rows += f.rows
             name = f.file_name + (f"（{f.sheet}）" if f.sheet else "")
             rows.append((n, TABLE_ZH.get(f.table, f.table) + f"\n{f.table}", name, f"{f.rows:,}", f"{f.read:,}",
-                         f"{f.refused:,}", f"{f.size:,}", f.encoding, f.sha256, f"{batch.imported_at}\n{batch.importer}"))
+                         f"{f.refused:,}", f"{f.size:,}", f.encoding, f.sha256, f"{formatting.date_time(batch.imported_at)}\n{batch.importer}"))
     w = [9 * mm, 22 * mm, 40 * mm, 17 * mm, 17 * mm, 13 * mm, 21 * mm, 15 * mm, 0, 30 * mm]
     w[8] = width - sum(w)
     story.append(data_table(

@@ -9,6 +9,7 @@ from reportlab.platypus import Spacer
 
 from feijian.reports.context import ReportContext, fmt_money, money
 from feijian.reports.layout import DocSpec, content_width, data_table, field_table, p, styles, title_block
+from feijian.domain import formatting
 from feijian.reports.parts import lines_table, period_text
 
 SPEC = DocSpec("hit-list", "疑点清单", landscape=True)
@@ -52,9 +53,9 @@ def build(ctx: ReportContext):
     rows = []
     for h in hits.itertuples(index=False):
         status = STATUS_ZH.get(ctx.hit_reviews.get(h.hit_id, ("open", ""))[0], "待核查")
-        when = h.date.isoformat() if hasattr(h.date, "isoformat") else ("" if h.date is None or h.date != h.date else str(h.date))
+        when = formatting.date_iso(h.date)
         rows.append((numbers[h.hit_id], h.rule_code, h.mdtrt_id or h.subject or "", h.med_list_codg or "", when,
-                     fmt_money(h.amount), status, h.detail, h.hit_id))
+                     fmt_money(h.amount), status, formatting.tidy_detail(h.detail), h.hit_id))
     w = [18 * mm, 14 * mm, 30 * mm, 28 * mm, 22 * mm, 24 * mm, 16 * mm, 0, 30 * mm]
     w[7] = width - sum(w)
     story.append(data_table(["编号", "规则", "就诊ID/对象", "项目编码", "日期", "金额（元）", "状态", "疑点说明", "疑点ID"],

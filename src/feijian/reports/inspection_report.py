@@ -9,12 +9,13 @@ from decimal import Decimal
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Spacer
 
+from feijian.domain import formatting
 from feijian.reports import charts
 from feijian.reports.context import ReportContext, article_zh, fmt_money, money
 from feijian.reports.data_confirmation import TABLE_ZH
 from feijian.reports.layout import DocSpec, content_width, data_table, field_table, p, signature_block, styles, title_block
 from feijian.reports.parts import (
-    evidence_catalogue, evidence_refs, finding_basis, finding_rule, lines_table, period_text, team_names,
+    data_overview, evidence_catalogue, evidence_refs, finding_basis, finding_rule, lines_table, period_text, team_names,
 )
 
 SPEC = DocSpec("report", "飞行检查报告")
@@ -44,7 +45,8 @@ def build(ctx: ReportContext):
         ("机构类型", {"hospital": "医院", "pharmacy": "药店"}.get(info.medins_type, info.medins_type)),
         ("数据期间", period_text(ctx)), ("检查缘由", info.trigger or ""),
         ("组织机关", ctx.authority or ""), ("检查组", team_names(ctx)),
-        ("案件立项", info.created_at), ("报告生成", ctx.generated_at.strftime("%Y-%m-%d %H:%M:%S")),
+        ("数据概况", data_overview(ctx)), ("", ""),
+        ("案件立项", formatting.date_time(info.created_at)), ("报告生成", formatting.date_time(ctx.generated_at)),
     ], width, label_w=22 * mm, cols=2))
 
     # 二、检查方法
@@ -67,7 +69,7 @@ def build(ctx: ReportContext):
         not_run = "；".join(f"{k}（{v}）" for k, v in sorted(run.not_run.items())) or "无"
         story.append(field_table([
             ("规则集版本", run.ruleset_version), ("知识库校验值", run.kb_hash), ("筛查批次", run.run_id),
-            ("筛查时间", f"{run.started_at} 至 {run.finished_at}"), ("运行规则", "、".join(run.rules_run)),
+            ("筛查时间", formatting.time_span(run.started_at, run.finished_at)), ("运行规则", "、".join(run.rules_run)),
             ("未运行规则", not_run), ("疑点数", f"{run.hit_count:,}"), ("疑点金额（元）", fmt_money(run.total_amount)),
         ], width, label_w=26 * mm))
     else:

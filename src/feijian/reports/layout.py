@@ -34,6 +34,7 @@ from reportlab.platypus import (
 )
 from xml.sax.saxutils import escape
 
+from feijian.domain import formatting
 from feijian.reports.context import ReportContext, fmt_money
 from feijian.reports.fonts import register_fonts
 
@@ -244,7 +245,7 @@ def _decorator(spec: DocSpec, ctx: ReportContext):
     font = register_fonts()
     w, h = page_size(spec)
     authority = ctx.authority or "医疗保障基金飞行检查"
-    generated = ctx.generated_at.strftime("%Y-%m-%d %H:%M:%S")
+    generated = formatting.date_time(ctx.generated_at)
 
     def decorate(c: Canvas, page: int, total: int) -> None:
         c.saveState()

@@ -8,6 +8,7 @@ from typing import Any, Iterable, Sequence
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
+from feijian.domain import formatting
 from feijian.domain.records import Finding, Role, TeamMember
 from feijian.reports.context import ReportContext, article_zh, fmt_money, money
 from feijian.reports.layout import data_table
@@ -16,12 +17,31 @@ ROLE_ZH = {Role.LEAD: "组长", Role.INSPECTOR: "组员", "lead": "组长", "ins
 
 
 def period_text(ctx: ReportContext) -> str:
+    """The case's data period as set, else as the imported data cover it (``ctx.facts``)."""
     s, e = ctx.info.data_period_start, ctx.info.data_period_end
-    if s and e:
-        return f"{_date_zh(s)}至{_date_zh(e)}"
-    if s:
-        return f"{_date_zh(s)}起"
-    return "（未设定）"
+    if not s and not e:
+        s, e = ctx.facts.period_start, ctx.facts.period_end
+    return formatting.period_zh(s, e) or "（未设定）"
+
+
+def data_overview(ctx: ReportContext) -> str:
+    """就诊 1,234 人次（参保人 987 人），费用明细 56,789 行，金额 1,234,567.89 元；结算 … — from the data."""
+    f = ctx.facts
+    parts = []
+    if f.encounters:
+        who = f"（参保人 {formatting.count(f.patients)} 人）" if f.patients else ""
+        parts.append(f"就诊 {formatting.count(f.encounters)} 人次{who}")
+    if f.fee_lines:
+        amt = f"，金额 {formatting.money_auto(f.fee_amount)}" if f.fee_amount is not None else ""
+        parts.append(f"费用明细 {formatting.count(f.fee_lines)} 行{amt}")
+    if f.settlements:
+        text = f"结算 {formatting.count(f.settlements)} 笔"
+        if f.settled_amount is not None:
+            text += f"，医疗费总额 {formatting.money_auto(f.settled_amount)}"
+        if f.fund_paid is not None:
+            text += f"，统筹基金支付 {formatting.money_auto(f.fund_paid)}"
+        parts.append(text)
+    return "；".join(parts) or "（尚未导入数据）"
 
 
 def _date_zh(d: dt.date) -> str:
@@ -98,7 +118,7 @@ def lines_table(rows_df, width: float, *, number_by: dict | None = None, wrap: b
     for r in rows_df.itertuples(index=False):
         rd = r._asdict()
         when = get(rd, "fee_ocur_time")
-        when = when.strftime("%Y-%m-%d %H:%M") if hasattr(when, "strftime") else str(when)
+        when = formatting.date_time(when)
         item = " ".join(x for x in (str(get(rd, "med_list_codg")), str(get(rd, "med_list_name"))) if x)
         cnt, pric = get(rd, "cnt"), get(rd, "pric")
         cells = (
@@ -119,8 +139,7 @@ CHUNK = 400
 def _num(v: Any) -> str:
     if v == "" or v is None:
         return ""
-    d = money(v).normalize()
-    return f"{d:f}"
+    return formatting.quantity(v)
 
 
 def sum_amount(values: Iterable[Any]):

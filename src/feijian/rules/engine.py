@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from feijian.domain.contract import load_contract
+from feijian.domain.formatting import SQL_MACROS
 from feijian.domain.errors import InputError
 from feijian.domain.progress import CancelledFn, check_cancelled
 from feijian.rules import record_prep
@@ -118,8 +119,7 @@ class Context:
 
 
 COMMON_SQL = """
-CREATE MACRO qty(x) AS regexp_replace(format('{{}}', x), '[.]0+$', '');
-CREATE MACRO money(x) AS CAST(round(x, 2) AS VARCHAR);
+CREATE MACRO money(x) AS format('{{:,.2f}} 元', CAST(round(CAST(x AS DECIMAL(38, 4)), 2) AS DOUBLE));
 CREATE MACRO ymd(x) AS strftime(x, '%Y-%m-%d');
 
 CREATE TABLE enc AS
@@ -428,6 +428,7 @@ def prepare(tables: Mapping[str, object], kb: KnowledgeBase, con: Optional[duckd
         lv = inst.column("medins_lv")[0].as_py()
         lv = str(lv).strip() if lv is not None else None
     cap = f"price_cap_l{lv}" if lv in ("1", "2", "3") else "CAST(NULL AS DECIMAL(18, 4))"
+    con.execute(SQL_MACROS)  # qty(), age_range(): the SQL twins of domain.formatting
     con.execute(COMMON_SQL.format(inpatient=inpatient_predicate(kb), cap=cap))
     pa.default_memory_pool().release_unused()  # the chunk buffers of the load: back to the system for the rules
     ctx = Context(con=con, kb=kb, present=present, medins_lv=lv if lv in ("1", "2", "3") else None)

@@ -83,8 +83,8 @@ def r04_age(ctx: Context) -> str:
            WHERE age_at_fee IS NOT NULL
              AND ((age_min IS NOT NULL AND age_at_fee < age_min) OR (age_max IS NOT NULL AND age_at_fee > age_max))""",
         f"""{_KEYS}, net_amt AS amount_num,
-           format('项目 {{}} 限 {{}}–{{}} 岁，患者收费时 {{}} 岁', {_ITEM},
-                  coalesce(qty(age_min), ''), coalesce(qty(age_max), ''), qty(age_at_fee)) AS detail""")
+           format('项目 {{}} 限 {{}}，患者收费时 {{}} 岁', {_ITEM},
+                  age_range(age_min, age_max), qty(age_at_fee)) AS detail""")
 
 
 @rule("R05")
@@ -197,7 +197,7 @@ def r19_unqualified_doctor(ctx: Context) -> str:
         f"""{_KEYS}, net_amt AS amount_num,
            CASE WHEN dr_codg IS NULL THEN format('开单医生 {{}} 不在医务人员名单中，项目 {{}}', bilg_dr_codg, {_ITEM})
                 ELSE format('开单医生 {{}} 的执业期间 {{}} 至 {{}} 不含收费日期 {{}}，项目 {{}}', bilg_dr_codg,
-                            coalesce(ymd(practice_from), ''), coalesce(ymd(practice_to), ''), ymd(fee_date), {_ITEM})
+                            coalesce(ymd(practice_from), '（未登记）'), coalesce(ymd(practice_to), '（未登记）'), ymd(fee_date), {_ITEM})
            END AS detail""")
 
 

@@ -1,0 +1,327 @@
+"""Numbers, dates and codes written as people write them — one place for rule details, screens, documents
+and CSV exports.
+
+Pure functions, no Qt: quantities without a trailing ``.0`` (fractions kept), ages and age ranges
+(``≤ 14 岁``, ``≥ 18 岁``, ``18–65 岁``), money (``4,302.97 元``, ``43.03 万元``), dates and times in local time
+(``2026年12月6日``, ``2026-12-06 10:42``, from ISO UTC timestamps such as ``2026-12-06T02:42:05.579Z``),
+durations and working days, and codes with their names (``5 死亡``). :func:`tidy_detail` rewrites the float
+artefacts of details stored by older versions (``限 –14.0 岁`` → ``限 ≤ 14 岁``) when they are shown; the
+stored value itself never changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, Optional
+
+CENT = Decimal("0.01")
+EN_DASH = "–"
+
+
+def _decimal(value: Any) -> Optional[Decimal]:
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        return None
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value == "":
+        return True
+    try:
+        return bool(value != value)  # NaN, NaT
+    except (TypeError, ValueError):  # pd.NA
+        return True
+
+
+# ---- quantities ------------------------------------------------------------------------------------------
+
+
+def quantity(value: Any, *, places: int = 4) -> str:
+    """``5.0`` → ``5``, ``2.50`` → ``2.5``, ``0.3333333`` → ``0.3333``, ``1234`` → ``1234``; None → ``""``.
+
+    Counts are not grouped with commas (a dose of 1200 reads 1200); at most ``places`` decimals are kept."""
+    d = _decimal(value)
+    if d is None:
+        return "" if _missing(value) else str(value)
+    if not d.is_finite():
+        return str(value)
+    d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) if d.as_tuple().exponent < -places else d
+    text = f"{d:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def count(value: Any) -> str:
+    """A whole count with thousands separators: ``12345`` → ``12,345``."""
+    d = _decimal(value)
+    if d is None:
+        return ""
+    if d == d.to_integral_value():
+        return f"{int(d):,}"
+    return quantity(d)
+
+
+# ---- ages ------------------------------------------------------------------------------------------------
+
+
+def age(value: Any) -> str:
+    """``14.0`` → ``14 岁``."""
+    q = quantity(value)
+    return f"{q} 岁" if q else ""
+
+
+def age_range(low: Any, high: Any) -> str:
+    """An item's age limits: ``(None, 14)`` → ``≤ 14 岁``, ``(18, None)`` → ``≥ 18 岁``, ``(18, 65)`` →
+    ``18–65 岁``, ``(None, None)`` → ``""``."""
+    lo, hi = quantity(low), quantity(high)
+    if lo and hi:
+        return f"{lo}{EN_DASH}{hi} 岁"
+    if hi:
+        return f"≤ {hi} 岁"
+    if lo:
+        return f"≥ {lo} 岁"
+    return ""
+
+
+# ---- money -----------------------------------------------------------------------------------------------
+
+
+def cents(value: Any) -> Decimal:
+    """An amount as a Decimal rounded half-up to cents (None / NaN → 0.00)."""
+    d = _decimal(value)
+    if d is None:
+        if _missing(value):
+            return Decimal("0.00")
+        raise ValueError(f"not an amount: {value!r}")
+    return d.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def amount(value: Any) -> str:
+    """``4302.966`` → ``4,302.97`` (no unit: for table cells headed 金额（元）)."""
+    return f"{cents(value):,.2f}"
+
+
+def money(value: Any) -> str:
+    """``4302.966`` → ``4,302.97 元``."""
+    return f"{amount(value)} 元"
+
+
+def money_wan(value: Any, *, places: int = 2) -> str:
+    """``1234567.8`` → ``123.46 万元`` (the documents' form for large sums)."""
+    d = (cents(value) / Decimal(10000)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{d:,.{places}f} 万元"
+
+
+def money_auto(value: Any, *, threshold: Decimal = Decimal(100000)) -> str:
+    """Money in 元 below ``threshold``, in 万元 from it: ``4,302.97 元`` / ``123.46 万元``."""
+    return money_wan(value) if abs(cents(value)) >= threshold else money(value)
+
+
+# ---- dates and times -------------------------------------------------------------------------------------
+
+
+def parse_time(value: Any) -> Optional[dt.datetime]:
+    """A datetime from an ISO string (``Z`` or offset, or naive), a datetime, a date or a pandas Timestamp."""
+    if _missing(value):
+        return None
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    text = str(value).strip()
+    if not text:
+        return None
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def local_time(value: Any, tz: Optional[dt.tzinfo] = None) -> Optional[dt.datetime]:
+    """The moment in local time (``tz`` or the machine's zone); naive values are taken as local already."""
+    t = parse_time(value)
+    if t is None or t.tzinfo is None:
+        return t
+    return t.astimezone(tz) if tz is not None else t.astimezone()
+
+
+def date_zh(value: Any, tz: Optional[dt.tzinfo] = None) -> str:
+    """``2026-12-06`` → ``2026年12月6日``."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        d = value
+    else:
+        t = local_time(value, tz)
+        if t is None:
+            return "" if _missing(value) else str(value)
+        d = t.date()
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def date_iso(value: Any, tz: Optional[dt.tzinfo] = None) -> str:
+    """``2026-12-06`` (a day, e.g. in tables and CSV)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    t = local_time(value, tz)
+    if t is None:
+        return "" if _missing(value) else str(value)
+    return t.date().isoformat()
+
+
+def date_time(value: Any, tz: Optional[dt.tzinfo] = None, *, seconds: bool = False) -> str:
+    """``2026-12-06T02:42:05.579Z`` → ``2026-12-06 10:42`` in Beijing time (the machine's local zone)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    t = local_time(value, tz)
+    if t is None:
+        return "" if _missing(value) else str(value)
+    return t.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def date_time_zh(value: Any, tz: Optional[dt.tzinfo] = None) -> str:
+    """``2026年12月6日 10:42``."""
+    t = local_time(value, tz)
+    if t is None:
+        return "" if _missing(value) else str(value)
+    return f"{date_zh(t.date())} {t:%H:%M}"
+
+
+def period_zh(start: Any, end: Any) -> str:
+    """``2025年1月1日至2025年12月31日``; an open end → ``2025年1月1日起``; neither → ``""``."""
+    s, e = date_zh(start) if not _missing(start) else "", date_zh(end) if not _missing(end) else ""
+    if s and e:
+        return f"{s}至{e}"
+    if s:
+        return f"{s}起"
+    if e:
+        return f"{e}止"
+    return ""
+
+
+def time_span(start: Any, end: Any, tz: Optional[dt.tzinfo] = None) -> str:
+    """``2026-12-06 10:42 至 10:44`` (same day) or ``… 至 2026-12-07 09:00``."""
+    a, b = local_time(start, tz), local_time(end, tz)
+    if a is None:
+        return date_time(end, tz)
+    if b is None:
+        return date_time(a)
+    if a.date() == b.date():
+        return f"{a:%Y-%m-%d %H:%M} 至 {b:%H:%M}"
+    return f"{a:%Y-%m-%d %H:%M} 至 {b:%Y-%m-%d %H:%M}"
+
+
+# ---- durations and days ----------------------------------------------------------------------------------
+
+
+def duration(seconds: Any) -> str:
+    """``0.42`` → ``0.4 秒``, ``42`` → ``42 秒``, ``3725`` → ``1 小时 2 分``, ``90061`` → ``1 天 1 小时``."""
+    d = _decimal(seconds)
+    if d is None:
+        return ""
+    s = float(d)
+    if s < 10:
+        return f"{quantity(round(s, 1))} 秒"
+    s = int(round(s))
+    if s < 60:
+        return f"{s} 秒"
+    days, rest = divmod(s, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days} 天" + (f" {hours} 小时" if hours else "")
+    if hours:
+        return f"{hours} 小时" + (f" {minutes} 分" if minutes else "")
+    return f"{minutes} 分" + (f" {secs} 秒" if secs else "")
+
+
+def days(n: Any) -> str:
+    """``3`` → ``3 天``."""
+    q = quantity(n)
+    return f"{q} 天" if q else ""
+
+
+def working_days(n: Any) -> str:
+    """``5`` → ``5 个工作日``."""
+    q = quantity(n)
+    return f"{q} 个工作日" if q else ""
+
+
+# ---- codes -----------------------------------------------------------------------------------------------
+
+
+def coded(code: Any, name: Any = None) -> str:
+    """A code with its name: ``("5", "死亡")`` → ``5 死亡``; no name → the code; no code → the name."""
+    c = "" if _missing(code) else str(code).strip()
+    n = "" if _missing(name) else str(name).strip()
+    if c and n and n != c:
+        return f"{c} {n}"
+    return c or n
+
+
+def code_with_name(field: str, code: Any) -> str:
+    """A contract code (``dscg_way`` ``5``) with its name from ``resources/contract/codes.toml``: ``5 死亡``."""
+    from feijian.domain.codes import code_names
+
+    if _missing(code):
+        return ""
+    try:
+        names = code_names(field)
+    except KeyError:
+        return str(code)
+    return coded(code, names.get(str(code)))
+
+
+# ---- details stored by older versions --------------------------------------------------------------------
+
+# a quantity written as 5.0 (a double) or 5.0000 (a DECIMAL(18, 4)); two decimals are money and stay
+_TRAILING_ZERO = re.compile(r"(?<![\d.])(\d+)\.(?:0|000+)(?![\d])")
+_FRACTION_ZEROS = re.compile(r"(?<![\d.])(\d+\.(?=\d{3,}(?!\d))\d*?[1-9])0+(?![\d])")
+_UNIT_QTY = re.compile(r"(?<![\d.])(\d+\.\d+)(?= ?(?:个|岁|天|次))")
+_OPEN_LOW = re.compile(r"限 ?[–−-] ?(\d+(?:\.\d+)?) ?岁")
+_OPEN_HIGH = re.compile(r"限 ?(\d+(?:\.\d+)?) ?[–−-] ?岁")
+_ISO_TIME = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(?::\d\d(?:\.\d+)?)?(Z|[+-]\d\d:?\d\d)?")
+
+
+def tidy_detail(text: Any) -> str:
+    """A hit's stored detail as people read it: float artefacts and open age ranges rewritten
+    (``共 5.0 个单位`` → ``共 5 个单位``, ``限 –14.0 岁`` → ``限 ≤ 14 岁``, ``限 65.0– 岁`` → ``限 ≥ 65 岁``),
+    ISO timestamps as local ``YYYY-MM-DD HH:MM``. Details already written well pass unchanged."""
+    if _missing(text):
+        return ""
+    s = str(text)
+    s = _TRAILING_ZERO.sub(r"\1", s)
+    s = _FRACTION_ZEROS.sub(r"\1", s)
+    s = _UNIT_QTY.sub(lambda m: quantity(m.group(1)), s)
+    s = _OPEN_LOW.sub(r"限 ≤ \1 岁", s)
+    s = _OPEN_HIGH.sub(r"限 ≥ \1 岁", s)
+
+    def _iso(m: re.Match) -> str:
+        if m.group(3):
+            return date_time(m.group(0))
+        return f"{m.group(1)} {m.group(2)}"
+
+    return _ISO_TIME.sub(_iso, s)
+
+
+# SQL mirrors of quantity() and age_range() for the rule engine's DuckDB details (tests hold them equal).
+SQL_MACROS = r"""
+CREATE MACRO qty(x) AS CASE WHEN x IS NULL THEN NULL ELSE
+    regexp_replace(regexp_replace(format('{}', CAST(round(CAST(x AS DECIMAL(38, 10)), 4) AS DECIMAL(38, 4))),
+                                  '([.][0-9]*?)0+$', '\1'), '[.]$', '') END;
+CREATE MACRO age_range(lo, hi) AS CASE
+    WHEN lo IS NOT NULL AND hi IS NOT NULL THEN qty(lo) || '–' || qty(hi) || ' 岁'
+    WHEN hi IS NOT NULL THEN '≤ ' || qty(hi) || ' 岁'
+    WHEN lo IS NOT NULL THEN '≥ ' || qty(lo) || ' 岁'
+    ELSE '' END;
+"""

@@ -1,0 +1,129 @@
+"""Every form of domain.formatting, and the rule engine's SQL twins held equal to the Python functions."""
+
+import datetime as dt
+from decimal import Decimal
+
+import duckdb
+import pytest
+from hypothesis import given, strategies as st
+
+from feijian.domain import formatting as fm
+
+CST = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.mark.parametrize("value, text", [
+    (5.0, "5"), ("5.0", "5"), (Decimal("2.50"), "2.5"), (0.3333333, "0.3333"), (1200, "1200"),
+    (Decimal("-3.10"), "-3.1"), (None, ""), (float("nan"), ""), (0, "0"), (Decimal("1E+1"), "10"),
+])
+def test_quantity(value, text):
+    assert fm.quantity(value) == text
+
+
+def test_count_groups_thousands():
+    assert fm.count(12345) == "12,345" and fm.count(12345.0) == "12,345" and fm.count(2.5) == "2.5"
+
+
+@pytest.mark.parametrize("lo, hi, text", [
+    (None, 14.0, "≤ 14 岁"), (Decimal("18.0000"), None, "≥ 18 岁"), (18, 65, "18–65 岁"), (None, None, ""),
+    (0.5, 6, "0.5–6 岁"),
+])
+def test_age_range(lo, hi, text):
+    assert fm.age_range(lo, hi) == text
+
+
+def test_age():
+    assert fm.age(14.0) == "14 岁" and fm.age(None) == ""
+
+
+def test_money_forms():
+    assert fm.money(4302.966) == "4,302.97 元"
+    assert fm.amount("1234567.5") == "1,234,567.50"
+    assert fm.money_wan(1234567.8) == "123.46 万元"
+    assert fm.money_auto(4302.97) == "4,302.97 元" and fm.money_auto(250000) == "25.00 万元"
+    assert fm.money(None) == "0.00 元"
+    assert fm.money(Decimal("0.005")) == "0.01 元"  # half up, not banker's
+    with pytest.raises(ValueError):
+        fm.cents("abc")
+
+
+def test_dates_in_local_time():
+    stamp = "2026-12-06T02:42:05.579Z"
+    assert fm.date_time(stamp, CST) == "2026-12-06 10:42"
+    assert fm.date_time(stamp, CST, seconds=True) == "2026-12-06 10:42:05"
+    assert fm.date_zh(stamp, CST) == "2026年12月6日"
+    assert fm.date_zh(dt.date(2026, 12, 6)) == "2026年12月6日"
+    assert fm.date_time_zh(stamp, CST) == "2026年12月6日 10:42"
+    assert fm.date_iso("2026-12-05T20:00:00Z", CST) == "2026-12-06"  # past midnight in Beijing
+    assert fm.date_time("2026-12-06 10:42:05") == "2026-12-06 10:42"  # naive = local already
+    assert fm.date_time(dt.datetime(2026, 1, 2, 3, 4)) == "2026-01-02 03:04"
+    assert fm.date_time(None) == "" and fm.date_time("not a time") == "not a time"
+    assert fm.time_span("2026-12-06T02:42:00Z", "2026-12-06T02:44:30Z", CST) == "2026-12-06 10:42 至 10:44"
+    assert fm.time_span("2026-12-06T02:42:00Z", "2026-12-07T01:00:00Z", CST) == "2026-12-06 10:42 至 2026-12-07 09:00"
+
+
+def test_period():
+    assert fm.period_zh(dt.date(2025, 1, 1), dt.date(2025, 12, 31)) == "2025年1月1日至2025年12月31日"
+    assert fm.period_zh(dt.date(2025, 1, 1), None) == "2025年1月1日起"
+    assert fm.period_zh(None, None) == ""
+
+
+@pytest.mark.parametrize("seconds, text", [
+    (0.42, "0.4 秒"), (42, "42 秒"), (60, "1 分"), (125, "2 分 5 秒"), (3725, "1 小时 2 分"), (7200, "2 小时"),
+    (90061, "1 天 1 小时"), (None, ""),
+])
+def test_duration(seconds, text):
+    assert fm.duration(seconds) == text
+
+
+def test_days():
+    assert fm.days(3.0) == "3 天" and fm.working_days(5) == "5 个工作日" and fm.days(None) == ""
+
+
+def test_codes_with_names():
+    assert fm.code_with_name("dscg_way", "5") == "5 死亡"
+    assert fm.code_with_name("gend", "1") == "1 男"
+    assert fm.code_with_name("dscg_way", "99") == "99"
+    assert fm.code_with_name("no_such_field", "X") == "X"
+    assert fm.coded("0301", "心内科") == "0301 心内科" and fm.coded("", "心内科") == "心内科"
+    assert fm.coded("0301", None) == "0301" and fm.coded("A", "A") == "A"
+
+
+@pytest.mark.parametrize("stored, shown", [
+    ("项目 X 限 –14.0 岁，患者收费时 30.0 岁", "项目 X 限 ≤ 14 岁，患者收费时 30 岁"),
+    ("项目 X 限 −14 岁，患者收费时 30 岁", "项目 X 限 ≤ 14 岁，患者收费时 30 岁"),
+    ("项目 X 限 65.0– 岁，患者收费时 3 岁", "项目 X 限 ≥ 65 岁，患者收费时 3 岁"),
+    ("共 5.0 个单位，超过日限量 4.0", "共 5 个单位，超过日限量 4"),
+    ("共 4.50 个单位", "共 4.5 个单位"),
+    ("单价 12.50 元，限价 12.00", "单价 12.50 元，限价 12.00"),
+    ("共 4.5000 个单位，限 2.0000", "共 4.5 个单位，限 2"),
+    ("于 2026-12-06T02:42:05Z 收费", None),
+    ("于 2024-03-02T08:15:00 收费", "于 2024-03-02 08:15 收费"),
+    ("项目 Y 限 18–65 岁", "项目 Y 限 18–65 岁"),
+    (None, ""),
+])
+def test_tidy_detail(stored, shown):
+    out = fm.tidy_detail(stored)
+    if shown is not None:
+        assert out == shown
+    assert "T02:" not in out and ".0 " not in out
+
+
+_decimals = st.decimals(min_value=-10**9, max_value=10**9, places=6, allow_nan=False, allow_infinity=False)
+
+
+@given(st.lists(_decimals, min_size=1, max_size=20))
+def test_sql_qty_matches_python(values):
+    con = duckdb.connect()
+    con.execute(fm.SQL_MACROS)
+    for v in values:
+        sql = con.execute("SELECT qty(CAST(? AS DECIMAL(18, 6)))", [str(v)]).fetchone()[0]
+        assert sql == fm.quantity(v), v
+
+
+@given(st.one_of(st.none(), st.integers(0, 120)), st.one_of(st.none(), st.integers(0, 120)))
+def test_sql_age_range_matches_python(lo, hi):
+    con = duckdb.connect()
+    con.execute(fm.SQL_MACROS)
+    got = con.execute("SELECT age_range(CAST(? AS DECIMAL(18, 4)), CAST(? AS DECIMAL(18, 4)))", [lo, hi]).fetchone()[0]
+    assert got == fm.age_range(lo, hi)
