@@ -36,6 +36,7 @@ COMMAND_MODULES = [
     "clues",
     "stage",
     "draw",
+    "discretion",
 ]
 
 DESCRIPTION = (

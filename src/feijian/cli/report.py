@@ -27,6 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--record", default="", help="笔录编号（现场检查笔录/询问笔录；默认全部）/ evidence id of one record")
     p.add_argument("--no-record", action="store_true",
                    help="只生成，不记入案件事件日志（草稿）/ draft: do not record the issue in the case")
+    p.add_argument("--condition", default="",
+                   help="裁量情节，如 first_offence,repeated（见 discretion/national.toml）/ discretion conditions")
+    p.add_argument("--discretion", default="", metavar="FILE",
+                   help="裁量基准文件（默认数据目录中导入的，否则示例）/ the discretion table")
     p.set_defaults(func=cmd_report)
 
 
@@ -44,6 +48,10 @@ def options_from_args(args) -> dict:
         opts["statuses"] = [s for s in args.status.split(",") if s.strip()]
     if args.record:
         opts["record_id"] = args.record
+    if getattr(args, "condition", ""):
+        opts["discretion_conditions"] = [c.strip() for c in args.condition.split(",") if c.strip()]
+    if getattr(args, "discretion", ""):
+        opts["discretion_table"] = args.discretion
     return opts
 
 
@@ -57,9 +65,15 @@ def cmd_report(ctx: Context, args) -> int:
         raise InputError(f"输出目录不存在 / no such folder: {out.parent}")
     path = ctx.resolve_case(args.case)
     identity = IdentityStore(ctx.home).unlock(ctx.passphrase())
+    opts = options_from_args(args)
+    if "discretion_table" not in opts:
+        from feijian.casework.discretion import imported_path
+
+        if imported_path(ctx.home).exists():
+            opts["discretion_table"] = str(imported_path(ctx.home))
     with CaseStore.open(path, identity) as store:
         issued = render(args.doc, store, out, record=not args.no_record,
-                        generated_at=dt.datetime.now().replace(microsecond=0), **options_from_args(args))
+                        generated_at=dt.datetime.now().replace(microsecond=0), **opts)
     print(f"已生成 / written: {issued.path}（{issued.pages} 页 / pages）")
     print(f"文号 / document number: {issued.doc_no}")
     print(f"SHA-256: {issued.sha256}")

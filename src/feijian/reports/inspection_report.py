@@ -11,6 +11,7 @@ from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Spacer
 
 from feijian.domain import formatting
 from feijian.reports import charts
+from feijian.reports import discretion_section
 from feijian.reports.context import ReportContext, article_zh, fmt_money, money
 from feijian.reports.data_confirmation import TABLE_ZH
 from feijian.reports.layout import DocSpec, content_width, data_table, field_table, p, signature_block, styles, title_block
@@ -143,6 +144,7 @@ def build(ctx: ReportContext):
     w[1] = width - sum(w)
     story.append(data_table(["条款", "适用情形", "问题数", "涉及金额（元）", "罚款幅度", "罚款区间（元）"], rows, w,
                             money_cols=[2, 3, 5]))
+    story.extend(discretion_section.section(ctx, width))
     story.append(signature_block(["检查组组长", "检查组成员", "组织机关审核"], width))
 
     # 六、附件

@@ -1,0 +1,289 @@
+"""自查自纠: an institution runs the rules on its own data, marks hits corrected with the money returned
+(退回金额), prints its 自查报告 and exports a signed self-inspection package; an inspection case of the same
+institution imports that package and splits its own hits into declared and not declared.
+
+A self-inspection is an ordinary case whose mode register (``case/case/mode``) says ``self_inspection`` and
+which the institution's own staff keep. Each correction is a register of its own (``self_correction``, the
+hit id, ``value``). Hit ids are a hash of the rule, grain and key (``rules/runner.py``), so the same data
+screened by the same rules gives the same ids in the institution's and the inspectors' cases.
+
+The package is canonical JSON signed in the minisign format by the institution's identity; it carries hit ids,
+rule codes, departments and amounts — no visit or patient identifiers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable, Optional
+
+import pandas as pd
+
+from feijian.casework.changes import Change, commit
+from feijian.casework.findings import to_decimal
+from feijian.crypto import minisign
+from feijian.crypto.canonical import canonical_json, utc_now
+from feijian.crypto.identity import key_id_of
+from feijian.domain.errors import InputError
+
+MODE_SET = "case.mode_set"
+CORRECTED = "selfcheck.corrected"
+PACKAGE_IMPORTED = "selfcheck.imported"
+PACKAGE_FORMAT = "feijian-self-inspection/v1"
+MODE = "self_inspection"
+UNATTRIBUTED = "（未归属）"
+
+
+@dataclass(frozen=True)
+class Correction:
+    hit_id: str
+    corrected: bool
+    refund: Decimal
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DeclaredHit:
+    hit_id: str
+    rule_code: str
+    department: str
+    amount: Decimal
+    refund: Decimal
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SelfPackage:
+    body: bytes  # canonical JSON
+    signature: str  # minisign
+
+    @property
+    def content(self) -> dict:
+        return json.loads(self.body)
+
+
+def start(store, *, staff: str = "") -> Change:
+    """Mark the case as the institution's own self-inspection."""
+    return commit(store, MODE_SET, {("case", "case", "mode"): {"mode": MODE, "staff": str(staff)}},
+                  description="设为自查自纠 / set self-inspection mode")
+
+
+def is_self_inspection(store) -> bool:
+    v = store.state().get("case", "case", "mode")
+    return isinstance(v, dict) and v.get("mode") == MODE
+
+
+def _hits(store) -> pd.DataFrame:
+    hits = store.hits()
+    if hits.empty:
+        raise InputError("尚未筛查：请先运行规则 / no screening run yet: run the rules first")
+    return hits
+
+
+def mark_corrected(store, hit_id: str, refund, *, note: str = "", corrected: bool = True) -> Change:
+    """Mark a hit corrected with the amount returned (0 ≤ refund); ``corrected=False`` withdraws the mark."""
+    if not is_self_inspection(store):
+        raise InputError("此案件不是自查自纠 / this case is not a self-inspection (run `selfcheck start`)")
+    hits = _hits(store)
+    row = hits[hits["hit_id"].astype(str) == str(hit_id)]
+    if row.empty:
+        raise InputError(f"没有此疑点 / no hit {hit_id} in the latest run")
+    amount = to_decimal(row.iloc[0]["amount"])
+    money = to_decimal(refund, "退回金额 / refund")
+    if money < 0:
+        raise InputError("退回金额不能为负 / the refund cannot be negative")
+    if money > amount:
+        raise InputError(f"退回金额 {money} 大于疑点金额 {amount} / the refund exceeds the hit's amount")
+    value = {"corrected": bool(corrected), "refund": str(money), "note": str(note or "")}
+    return commit(store, CORRECTED, {("self_correction", str(hit_id), "value"): value},
+                  description=f"自查整改 / corrected {hit_id}: 退回 {money}")
+
+
+def corrections(state) -> dict[str, Correction]:
+    out = {}
+    for hid, fields in state.entities("self_correction").items():
+        v = fields.get("value")
+        if isinstance(v, dict):
+            out[hid] = Correction(hid, bool(v.get("corrected")), to_decimal(v.get("refund", "0")), str(v.get("note", "")))
+    return out
+
+
+def hit_departments(store, hits: pd.DataFrame) -> dict[str, str]:
+    """hit_id -> the department of its largest line (fee line's billing department, else the visit's)."""
+    from feijian.casework.penalties import _line_attribution
+
+    lines = store.hit_lines()
+    if lines.empty:
+        return {}
+    lines = lines[lines["hit_id"].astype(str).isin(set(hits["hit_id"].astype(str)))].copy()
+    lines["mdtrt_id"], lines["feedetl_sn"] = lines["mdtrt_id"].astype(str), lines["feedetl_sn"].astype(str)
+    att = _line_attribution(store, lines)
+    merged = lines.merge(att, on=["mdtrt_id", "feedetl_sn"], how="left")
+    merged["amount_d"] = [to_decimal(a) for a in merged["amount"]]
+    out = {}
+    for hid, group in merged.groupby("hit_id", sort=False):
+        best = group.sort_values("amount_d", ascending=False, kind="stable").iloc[0]
+        out[str(hid)] = best["department"] if isinstance(best["department"], str) and best["department"] else UNATTRIBUTED
+    return out
+
+
+def declared_hits(store) -> list[DeclaredHit]:
+    """The hits marked corrected, with rule, department, amount and refund, in hit-id order."""
+    hits = _hits(store)
+    corr = {h: c for h, c in corrections(store.state()).items() if c.corrected}
+    sub = hits[hits["hit_id"].astype(str).isin(set(corr))]
+    depts = hit_departments(store, sub)
+    out = [DeclaredHit(str(r.hit_id), str(r.rule_code), depts.get(str(r.hit_id), UNATTRIBUTED), to_decimal(r.amount),
+                       corr[str(r.hit_id)].refund, corr[str(r.hit_id)].note) for r in sub.itertuples()]
+    return sorted(out, key=lambda d: d.hit_id)
+
+
+@dataclass(frozen=True)
+class SelfReport:
+    institution_code: str
+    institution_name: str
+    hits_total: int
+    amount_total: Decimal
+    declared: tuple[DeclaredHit, ...]
+    by_rule: pd.DataFrame  # rule_code, hits, corrected, amount, refund
+    by_department: pd.DataFrame  # department, hits, corrected, amount, refund
+
+    @property
+    def refund_total(self) -> Decimal:
+        return sum((d.refund for d in self.declared), Decimal("0"))
+
+
+def self_report(store) -> SelfReport:
+    """Totals per rule and department of all hits and of those corrected."""
+    hits = _hits(store)
+    depts = hit_departments(store, hits)
+    corr = {h: c for h, c in corrections(store.state()).items() if c.corrected}
+    rows = [(str(r.rule_code), depts.get(str(r.hit_id), UNATTRIBUTED), to_decimal(r.amount),
+             str(r.hit_id) in corr, corr[str(r.hit_id)].refund if str(r.hit_id) in corr else Decimal("0"))
+            for r in hits.itertuples()]
+    df = pd.DataFrame(rows, columns=["rule_code", "department", "amount", "corrected", "refund"])
+
+    def totals(key: str) -> pd.DataFrame:
+        out = []
+        for k, g in df.groupby(key, sort=True):
+            out.append((k, len(g), int(g["corrected"].sum()), sum(g["amount"], Decimal("0")), sum(g["refund"], Decimal("0"))))
+        return pd.DataFrame(out, columns=[key, "hits", "corrected", "amount", "refund"])
+
+    info = store.info
+    return SelfReport(info.medins_code, info.medins_name, len(df), sum(df["amount"], Decimal("0")),
+                      tuple(declared_hits(store)), totals("rule_code"), totals("department"))
+
+
+def export_package(store, identity) -> SelfPackage:
+    """The signed self-inspection package of this case (``identity``: the institution staff's Identity)."""
+    if not is_self_inspection(store):
+        raise InputError("此案件不是自查自纠 / this case is not a self-inspection")
+    run = store.latest_run()
+    info = store.info
+    declared = declared_hits(store)
+    pub = identity.public
+    body = canonical_json({
+        "format": PACKAGE_FORMAT, "institution": {"code": info.medins_code, "name": info.medins_name},
+        "case_id": info.case_id, "exported_at": utc_now(),
+        "run": {"run_id": getattr(run, "run_id", ""), "rules": list(getattr(run, "rules_run", ()) or ()),
+                "kb_hash": getattr(run, "kb_hash", ""), "batch_hashes": list(getattr(run, "batch_hashes", ()) or ())},
+        "signer": {"name": pub.name, "staff_no": pub.staff_no, "key_id": pub.key_id,
+                   "signing_public": pub.signing_public.hex()},
+        "declared": [{"hit_id": d.hit_id, "rule_code": d.rule_code, "department": d.department,
+                      "amount": str(d.amount), "refund": str(d.refund), "note": d.note} for d in declared],
+        "totals": {"declared": len(declared), "amount": str(sum((d.amount for d in declared), Decimal("0"))),
+                   "refund": str(sum((d.refund for d in declared), Decimal("0")))},
+    })
+    sig = minisign.sign(body, identity.signing_key, bytes.fromhex(pub.key_id),
+                        f"feijian self-inspection {info.medins_code} sha256={hashlib.sha256(body).hexdigest()}")
+    return SelfPackage(body, sig)
+
+
+def verify_package(pkg: SelfPackage) -> dict:
+    """The package's content once its signature checks against the signer key it names; else InputError."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        content = pkg.content
+        if content.get("format") != PACKAGE_FORMAT:
+            raise ValueError("format")
+        raw = bytes.fromhex(content["signer"]["signing_public"])
+        if key_id_of(raw) != content["signer"]["key_id"]:
+            raise InputError("自查包签名者的密钥与其编号不符 / the signer's key does not match its key id")
+        minisign.verify(pkg.body, pkg.signature, Ed25519PublicKey.from_public_bytes(raw))
+    except minisign.SignatureError as e:
+        raise InputError(f"自查包签名无效 / bad signature on the self-inspection package: {e}") from None
+    except (ValueError, KeyError, TypeError):
+        raise InputError("不是自查自纠包 / not a self-inspection package") from None
+    return content
+
+
+def import_package(store, pkg: SelfPackage) -> Change:
+    """Record a verified package of this case's institution in the inspection case (one event)."""
+    content = verify_package(pkg)
+    if content["institution"]["code"] != store.info.medins_code:
+        raise InputError(f"自查包属于机构 {content['institution']['code']}，不是本案机构 {store.info.medins_code} / "
+                         "the package is of another institution")
+    pid = hashlib.sha256(pkg.body).hexdigest()[:16]
+    value = {"content": content, "sha256": hashlib.sha256(pkg.body).hexdigest(), "signature": pkg.signature}
+    return commit(store, PACKAGE_IMPORTED, {("self_package", pid, "value"): value},
+                  description=f"导入自查包 / self-inspection package {pid} ({content['totals']['declared']} hits)")
+
+
+def imported_packages(state) -> list[dict]:
+    return [f["value"] for _, f in sorted(state.entities("self_package").items()) if isinstance(f.get("value"), dict)]
+
+
+def declared_ids(state) -> Optional[dict[str, dict]]:
+    """hit_id -> the declaration, over every imported package; None when no package was imported."""
+    pkgs = imported_packages(state)
+    if not pkgs:
+        return None
+    out = {}
+    for p in pkgs:
+        for d in p["content"]["declared"]:
+            out[d["hit_id"]] = d
+    return out
+
+
+@dataclass(frozen=True)
+class Split:
+    declared: tuple[str, ...]  # hit ids of this case declared in a self-inspection
+    not_declared: tuple[str, ...]
+    declared_not_found: tuple[str, ...]  # declared by the institution, not among this case's hits
+    declared_amount: Decimal
+    not_declared_amount: Decimal
+
+
+def split_hits(store, hit_ids: Optional[Iterable[str]] = None) -> Optional[Split]:
+    """This case's hits split by the imported self-inspection packages; None when none was imported."""
+    decl = declared_ids(store.state())
+    if decl is None:
+        return None
+    hits = store.hits()
+    if hits.empty:
+        return Split((), (), tuple(sorted(decl)), Decimal("0"), Decimal("0"))
+    if hit_ids is not None:
+        hits = hits[hits["hit_id"].astype(str).isin({str(h) for h in hit_ids})]
+    amounts = {str(h): to_decimal(a) for h, a in zip(hits["hit_id"], hits["amount"])}
+    yes = sorted(h for h in amounts if h in decl)
+    no = sorted(h for h in amounts if h not in decl)
+    all_ids = set(store.hits()["hit_id"].astype(str))
+    return Split(tuple(yes), tuple(no), tuple(sorted(set(decl) - all_ids)),
+                 sum((amounts[h] for h in yes), Decimal("0")), sum((amounts[h] for h in no), Decimal("0")))
+
+
+def finding_conditions(store, findings) -> dict[str, list[str]]:
+    """finding_id -> [self_declared] when all its hits were declared, [not_declared] when any was not
+    (the discretion table's conditions); empty when no self-inspection was imported."""
+    decl = declared_ids(store.state())
+    if decl is None:
+        return {}
+    out = {}
+    for f in findings:
+        if not f.hit_ids:
+            continue
+        out[f.finding_id] = ["self_declared"] if all(h in decl for h in f.hit_ids) else ["not_declared"]
+    return out
