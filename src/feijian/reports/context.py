@@ -17,6 +17,7 @@ from typing import Any, Iterable, Mapping, Optional
 
 import pandas as pd
 
+from feijian.domain.formatting import quantity
 from feijian.casework.data_facts import DataFacts, data_facts
 from feijian.domain import formatting
 from feijian.domain.errors import InputError
@@ -217,7 +218,7 @@ def penalty_ranges(findings: Iterable[Finding]) -> tuple[PenaltyRange, ...]:
         group = by_article[article]
         base = sum((money(f.amount) for f in group), Decimal("0.00"))
         if kind == "multiple":
-            low, high, mult = money(base * lo), money(base * hi), f"{lo}–{hi} 倍"
+            low, high, mult = money(base * lo), money(base * hi), f"{quantity(lo)}–{quantity(hi)} 倍"
         else:
             low, high, mult = money(lo), money(hi), ""
         out.append(PenaltyRange(article, conduct, base, low, high, kind, tuple(f.finding_id for f in group), mult))

@@ -7,6 +7,7 @@ from typing import Optional
 
 from reportlab.lib.units import mm
 
+from feijian.domain.formatting import quantity
 from feijian.casework import discretion as dz
 from feijian.reports.context import ReportContext, article_zh, fmt_money
 from feijian.reports.layout import data_table, p, styles
@@ -44,7 +45,7 @@ def section(ctx: ReportContext, width: float) -> list:
             continue
         bases.update(s.bases)
         rng = f"{fmt_money(s.low)} – {fmt_money(s.high)}"
-        factor = f"{s.factor_low}–{s.factor_high} 倍" if s.kind == "multiple" else "固定幅度"
+        factor = f"{quantity(s.factor_low)}–{quantity(s.factor_high)} 倍" if s.kind == "multiple" else "固定幅度"
         rows.append((f"问题{i}", article_zh(s.article), fmt_money(f.amount), s.grade, f"{rng}\n（{factor}）", s.text))
     w = [14 * mm, 22 * mm, 22 * mm, 12 * mm, 34 * mm, 0]
     w[-1] = width - sum(w)
