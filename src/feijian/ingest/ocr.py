@@ -17,7 +17,7 @@ from typing import Iterable, Optional
 from feijian.domain.errors import Cancelled, InputError
 from feijian.domain.progress import CancelledFn, ProgressFn, check_cancelled, report
 from feijian.ingest.document_text import DocumentText, TextLine
-from feijian.ingest.page_images import PageImage, limits
+from feijian.ingest.page_images import PageImage, limits, require_pdfium  # noqa: F401 (re-exported)
 
 INSTALL_HINT = "pip install 'feijian[ocr]'"
 
@@ -42,14 +42,6 @@ def require_engine_module():
     except ImportError as exc:
         raise OcrUnavailable(exc.name or "rapidocr_onnxruntime") from None
     return rapidocr_onnxruntime
-
-
-def require_pdfium():
-    try:
-        import pypdfium2
-    except ImportError:
-        raise OcrUnavailable("pypdfium2") from None
-    return pypdfium2
 
 
 def ocr_available() -> bool:

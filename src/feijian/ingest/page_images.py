@@ -60,6 +60,15 @@ class PdfPage:
     image: Optional[PageImage]
 
 
+def require_pdfium():
+    try:
+        import pypdfium2
+    except ImportError:
+        raise InputError("未安装 pypdfium2，无法读取扫描件 PDF；请安装 pip install 'feijian[ocr]' / "
+                         "pypdfium2 missing: install feijian[ocr] to read scanned PDFs") from None
+    return pypdfium2
+
+
 def _check_pixels(width: int, height: int, page: int, lim: OcrLimits) -> None:
     if width <= 0 or height <= 0:
         raise PageImageError(f"第 {page} 页图像尺寸无效 {width}×{height} / page {page} has an invalid size")
@@ -147,8 +156,6 @@ def pdf_pages(data: bytes, name: str = "") -> Iterator[PdfPage]:
     lim = limits()
     if len(data) > lim.max_file_bytes:
         raise PageImageError(f"文件 {name} 超过 {lim.max_file_bytes:,} 字节 / file {name} too large")
-    from feijian.ingest.ocr import require_pdfium
-
     pdfium = require_pdfium()
     try:
         pdf = pdfium.PdfDocument(data)
