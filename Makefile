@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 # Data folder for `make run`: the demo identity and case live here, never in the user's real data folder.
 DEMO_HOME ?= $(CURDIR)/.feijian-demo
 
-.PHONY: run test demo bench screenshots clean-demo
+.PHONY: run test demo bench screenshots clean-demo ocr
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,14 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt Makefile | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,build]'
 	touch $(VENV)/.installed $@
 
+# The OCR extra, headless: rapidocr-onnxruntime without its opencv-python (GUI) requirement (see pyproject.toml).
+$(VENV)/.installed-ocr: pyproject.toml constraints.txt Makefile | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[ocr]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt --no-deps rapidocr-onnxruntime
+	touch $@
+
+ocr: $(VENV)/.installed-ocr
+
 run: $(VENV)/.installed
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ "$$(uname)" != "Linux" ]; then \
 		FEIJIAN_HOME=$(DEMO_HOME) $(BIN)/feijian; \
@@ -30,10 +38,10 @@ run: $(VENV)/.installed
 demo: $(VENV)/.installed
 	FEIJIAN_HOME=$(DEMO_HOME) $(BIN)/feijian demo
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(VENV)/.installed-ocr
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-test $(VENV)/.installed-ocr
 	$(BIN)/python benchmarks/run_all.py
 
 clean-demo:

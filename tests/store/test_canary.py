@@ -85,3 +85,34 @@ def test_canary_never_reaches_the_disk(tmp_path, monkeypatch, bureau):
 def test_the_scanner_finds_a_planted_canary(tmp_path):
     (tmp_path / "leak.txt").write_bytes(CANARY_NAME.encode("utf-16-le"))
     assert _scan([tmp_path]) == [(str(tmp_path / "leak.txt"), CANARY_NAME, "utf-16-le")]
+
+
+def test_ocr_of_a_page_writes_no_image_or_text_to_disk(tmp_path, monkeypatch):
+    """A photographed page naming the canary, read by the OCR worker pool (spawned processes, pipes):
+    neither the page nor the read text reaches the temp folder (issue 20)."""
+    import pytest
+
+    pytest.importorskip("rapidocr_onnxruntime", reason="OCR extra: make ocr")
+    from PIL import Image, ImageDraw, ImageFont
+
+    from feijian.ingest.paper_documents import read_paper_document
+    from feijian.paths import resource
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    font = ImageFont.truetype(str(resource("fonts", "wqy-microhei.ttc")), 40)
+    img = Image.new("RGB", (1200, 600), "white")
+    ImageDraw.Draw(img).text((80, 200), f"患者{CANARY_NAME}，身份证{CANARY_ID}", font=font, fill="black")
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    png = buf.getvalue()
+    doc = read_paper_document(png, ".png", "canary.png")
+    assert CANARY_NAME in doc.text
+    assert _scan([tmp, tmp_path]) == []
+    # the raw pixels of the page are not on disk either (a decoded page written as a temp image)
+    row = img.tobytes()[1200 * 3 * 220: 1200 * 3 * 221]
+    for root, _, files in os.walk(tmp_path):
+        for name in files:
+            assert row not in open(os.path.join(root, name), "rb").read()
