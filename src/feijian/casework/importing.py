@@ -17,9 +17,12 @@ from feijian.domain.records import ImportBatch, ImportedFile, RejectedRow
 from feijian.ingest import DuplicateImport, format_summary, scan_folder
 from feijian.ingest.folder import ReferentialProblem
 from feijian.ingest.mapping import MappingDict
+from feijian.ingest.documents import DOCUMENT_TABLE
 from feijian.ingest.reader import prefetch
+from feijian.rules.record_prep import with_normal_text
 
 FLUSH_ROWS = 1_000_000  # rows of one table buffered before a write_table call
+FLUSH_BYTES = 64 << 20  # ... or bytes (documents: a few thousand long texts)
 
 
 @dataclass
@@ -137,10 +140,12 @@ def import_folder(
         with store.transaction():
             buffers: dict[str, list[pa.Table]] = {}
             counts: dict[str, int] = {}
+            sizes: dict[str, int] = {}
 
             def flush(table: str) -> None:
                 parts = buffers.pop(table, [])
                 counts.pop(table, None)
+                sizes.pop(table, None)
                 if parts:
                     data = pa.concat_tables(parts, promote_options="permissive") if len(parts) > 1 else parts[0]
                     store.write_table(batch_id, table, data, cancelled=cancelled)
@@ -152,9 +157,12 @@ def import_folder(
                 if current is not None and s.table != current:
                     flush(current)
                 current = s.table
+                if s.table == DOCUMENT_TABLE:  # the screening reads each document's normal text (records.md)
+                    chunk = with_normal_text(chunk)
                 buffers.setdefault(s.table, []).append(chunk)
                 counts[s.table] = counts.get(s.table, 0) + chunk.num_rows
-                if counts[s.table] >= FLUSH_ROWS:
+                sizes[s.table] = sizes.get(s.table, 0) + chunk.nbytes
+                if counts[s.table] >= FLUSH_ROWS or sizes[s.table] >= FLUSH_BYTES:
                     flush(s.table)
             for t in list(buffers):
                 flush(t)

@@ -21,7 +21,7 @@ from feijian.ingest.errors import EmptyFile, EncodingProblem, NotATable
 from feijian.ingest.keys import KeyIndex, hash_keys
 from feijian.ingest.mapping import MappingDict
 from feijian.ingest.reader import TEXT_SUFFIXES, FileStream, open_sources, table_for_file_name
-from feijian.ingest.validate import TableState, empty_table
+from feijian.ingest.validate import TableState
 
 # (child table, child fields, parent table, what it means)
 REFERENCES = (
@@ -242,6 +242,10 @@ class FolderImport:
                 seen_files.add(s.path.name)
                 self._done_before += s.size
         self.referential = self.refs.finish(self.states) + row_notes(self.states)
+        # document files an emr_docs index named directly in this folder are not "unrecognised"
+        named = set().union(*(s.documents.top_level for s in self.streams if s.documents is not None))
+        if named:
+            self.unrecognised = [(n, why) for n, why in self.unrecognised if n not in named]
 
     def close(self) -> None:
         for s in self.streams:
@@ -249,7 +253,7 @@ class FolderImport:
 
     @property
     def files(self) -> list[ImportedFile]:
-        return [s.file for s in self.streams]
+        return [f for s in self.streams for f in s.files]
 
     @property
     def rejected(self) -> list[RejectedRow]:
@@ -290,7 +294,7 @@ def read_folder(
         chunks = parts.get(s.table, [])
         if s.table not in tables:
             tables[s.table] = (
-                pa.concat_tables(chunks, promote_options="permissive") if chunks else empty_table(s.spec, s.extra_names)
+                pa.concat_tables(chunks, promote_options="permissive") if chunks else s.empty()
             )
     return FolderRead(
         batch_id=fi.batch_id, tables=tables, files=fi.files, rejected=fi.rejected, unrecognised=fi.unrecognised,

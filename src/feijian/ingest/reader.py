@@ -22,6 +22,7 @@ from feijian.domain.progress import CancelledFn, ProgressFn, check_cancelled, re
 from feijian.domain.records import ImportedFile, RejectedRow
 from feijian.ingest import xlsx as X
 from feijian.ingest.csvfile import RawBlocks, parse_block, sniff_delimiter, split_header
+from feijian.ingest.documents import CUSTODY_COLUMNS, DOCUMENT_TABLE, DocumentFiles
 from feijian.ingest.encoding import Decoder
 from feijian.ingest.errors import EmptyFile, EncodingProblem, MappingProblem, NotATable
 from feijian.ingest.mapping import ColumnPlan, MappingDict, plan_columns, propose_mapping
@@ -45,6 +46,7 @@ class TableRead:
     columns: dict[str, Optional[str]] = field(default_factory=dict)  # source header → contract field / None
     delimiter: str = ""
     notes: list = field(default_factory=list)  # validate.RowNote: rows imported as written, worth a look
+    document_file: Optional[ImportedFile] = None  # an emr_docs index: the custody record of the files it named
 
 
 def _spec(table: Optional[str]) -> Optional[TableSpec]:
@@ -161,6 +163,10 @@ class FileStream:
         self.state = state if state is not None else TableState(self.spec)
         if self.state.spec.name != self.spec.name:
             raise ValueError("state belongs to another table")
+        # an emr_docs index naming files: they are read (and hashed) row by row as the index is read
+        self.documents: Optional[DocumentFiles] = (
+            DocumentFiles(self.path.parent, self.name) if self.spec.name == DOCUMENT_TABLE and "file" in self.plan.fields
+            else None)
 
     # ---- opening -------------------------------------------------------------------------------
     def _open_text(self, wanted: Optional[TableSpec], encoding: Optional[str]) -> None:
@@ -302,6 +308,17 @@ class FileStream:
         )
 
     @property
+    def document_file(self) -> Optional[ImportedFile]:
+        """The chain-of-custody record of the document files an emr_docs index named (None otherwise)."""
+        return self.documents.imported_file() if self.documents is not None else None
+
+    @property
+    def files(self) -> list[ImportedFile]:
+        """The file itself and, for an emr_docs index, the record of the document files it named."""
+        doc = self.document_file
+        return [self.file] + ([doc] if doc is not None else [])
+
+    @property
     def columns(self) -> dict[str, Optional[str]]:
         return dict(zip(self.plan.headers, self.plan.fields))
 
@@ -355,9 +372,9 @@ class FileStream:
                 self.rejected.append(RejectedRow(self.name, ln, "", text[:MAX_REJECT_TEXT], reason))
             self.rows += parsed.records
             for cols, lines in parsed.batches():
-                chunk = self._validate(cols, lines)
-                if chunk.num_rows:
-                    yield chunk
+                for chunk in self._validated(cols, lines):
+                    if chunk.num_rows:
+                        yield chunk
             report(self.progress, self._bytes_done, self.size, f"{self.name}: {self.rows} 行 / rows")
         self._fh.close()
 
@@ -373,12 +390,69 @@ class FileStream:
             lines = np.array([self._header_index + 2 + start + i for i in keep], dtype=np.int64)
             cols = [pa.array([(part[i][j] if j < len(part[i]) else "") for i in keep], pa.string()) for j in range(ncols)]
             self.rows += len(keep)
-            chunk = self._validate(cols, lines)
-            report(self.progress, self._bytes_done, self.size, f"{self.name}: {self.rows} 行 / rows")
-            if chunk.num_rows:
-                yield chunk
+            for chunk in self._validated(cols, lines):
+                report(self.progress, self._bytes_done, self.size, f"{self.name}: {self.rows} 行 / rows")
+                if chunk.num_rows:
+                    yield chunk
 
-    def _validate(self, columns: list[pa.Array], lines: np.ndarray) -> pa.Table:
+    def _validated(self, columns: list, lines: np.ndarray) -> Iterator[pa.Table]:
+        """Typed chunks of one parsed batch; for an emr_docs index, the named files are read one by one
+        and the batch is cut so that a chunk holds at most ``batch_rows`` documents or ``batch_bytes`` of
+        text (a 20 MB document, or 200,000 small ones, in bounded memory)."""
+        if self.documents is None:
+            yield self._validate(columns, lines)
+            return
+        limits = self.documents.limits
+        columns = [c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c for c in columns]
+        fields = self.plan.fields
+        files = columns[fields.index("file")].to_pylist()
+        given = columns[fields.index("text")].to_pylist() if "text" in fields else [None] * len(files)
+        n = len(files)
+        start = 0
+        while start < n:
+            texts: list = []
+            problems: dict[str, list[int]] = {}
+            sha, size, fmt = [], [], []
+            used = 0
+            i = start
+            while i < n and i - start < limits.batch_rows and used < limits.batch_bytes:
+                if (i - start) % 64 == 0:
+                    check_cancelled(self.cancelled)
+                name, text = files[i], given[i]
+                if name is not None and name.strip() and not (text is not None and text.strip()):
+                    got = self.documents.read_one(name)
+                    if got.problem:
+                        problems.setdefault(got.problem, []).append(i - start)
+                    texts.append(got.text)
+                    sha.append(got.sha256)
+                    size.append(got.size)
+                    fmt.append(got.source or None)
+                    used += len(got.text or "") * 3
+                else:
+                    texts.append(text)
+                    sha.append(None)
+                    size.append(None)
+                    fmt.append(None)
+                    used += len(text or "") * 3
+                i += 1
+            m = i - start
+            masks = []
+            for reason, rows in problems.items():
+                mask = np.zeros(m, dtype=bool)
+                mask[rows] = True
+                masks.append((mask, "file", reason))
+            custody = {"_file_sha256": pa.array(sha, pa.string()), "_file_size": pa.array(size, pa.int64()),
+                       "_file_format": pa.array(fmt, pa.string())}
+            sub = [c.slice(start, m) for c in columns]
+            del texts[m:]
+            yield self._validate(sub, lines[start:i], text=pa.array(texts, pa.string()), row_problems=masks,
+                                 custody=custody)
+            report(self.progress, self._bytes_done, self.size,
+                   f"{self.name}: {self.documents.named} 个文书文件 / document files")
+            start = i
+
+    def _validate(self, columns: list[pa.Array], lines: np.ndarray, *, text: Optional[pa.Array] = None,
+                  row_problems=None, custody: Optional[dict] = None) -> pa.Table:
         raw: dict[str, pa.Array] = {}
         extras: dict[str, pa.Array] = {}
         for col, f, extra in zip(columns, self.plan.fields, self.plan.extra_names):
@@ -386,14 +460,26 @@ class FileStream:
                 raw[f] = col
             else:
                 extras[extra] = col
+        if text is not None:
+            raw["text"] = text
         label = f"{self.name}[{self.sheet}]" if self.sheet and self.label_sheet else self.name
-        typed, rejected, _ = validate_chunk(self.state, raw, extras, lines, file_name=label, batch_id=self.batch_id)
+        typed, rejected, ok = validate_chunk(self.state, raw, extras, lines, file_name=label, batch_id=self.batch_id,
+                                             row_problems=row_problems)
         self.rejected.extend(rejected)
         self.read += typed.num_rows
+        if self.spec.name == DOCUMENT_TABLE:  # the files' custody per document (null for a text in the index)
+            keep = pa.array(ok)
+            for name in CUSTODY_COLUMNS:
+                col = custody[name] if custody else pa.nulls(len(lines), pa.int64() if name == "_file_size" else pa.string())
+                typed = typed.append_column(name, col.filter(keep))
         return typed
 
     def empty(self) -> pa.Table:
-        return empty_table(self.spec, self.extra_names)
+        table = empty_table(self.spec, self.extra_names)
+        if self.spec.name == DOCUMENT_TABLE:
+            for name in CUSTODY_COLUMNS:
+                table = table.append_column(name, pa.array([], pa.int64() if name == "_file_size" else pa.string()))
+        return table
 
 
 def prefetch(items: Iterator, depth: int = 1) -> Iterator:
@@ -456,6 +542,7 @@ def read_file(path, *, table=None, mapping=None, progress=None, cancelled=None, 
     return TableRead(
         table=stream.table, data=data, file=stream.file, rejected=stream.rejected,
         columns=stream.columns, delimiter=stream.delimiter, notes=list(stream.state.notes.values()),
+        document_file=stream.document_file,
     )
 
 
