@@ -10,7 +10,8 @@ no model needs them. Derived integer columns make the models' date arithmetic th
 ``fees.fee_min`` (minutes since 1970-01-01 00:00).
 
 ``replace_case`` deletes a case's rows and loads the new ones inside the caller's transaction, so a reader
-sees the old case or the new one, never a half-loaded one.
+sees the old case or the new one, never a half-loaded one; a package older than the archived one of its
+case leaves the case's rows as they are.
 """
 
 from __future__ import annotations
@@ -165,8 +166,10 @@ class CaseTables:
                 "rows": json.loads(rows[0][3])}
 
     def replace_case(self, case_id: str, package_id: str, package_created: str,
-                     tables: Mapping[str, pa.Table]) -> dict[str, int]:
-        """Replace the case's archived rows with ``tables`` (inside the caller's transaction)."""
+                     tables: Mapping[str, pa.Table]) -> Optional[dict[str, int]]:
+        """Replace the case's archived rows with ``tables`` (inside the caller's transaction); ``None`` when
+        the archive already holds a newer package of the case (by its manifest's ``created``, then package
+        id), whose rows then stay: two inspectors' packages may arrive in any order."""
         inst = tables.get("institution")
         if inst is None or inst.num_rows == 0 or "medins_code" not in inst.column_names:
             raise Rejected("MANIFEST_INVALID", "tables/institution", "case tables without the institution")
@@ -179,6 +182,8 @@ class CaseTables:
         if unknown:
             raise Rejected("MANIFEST_INVALID", f"tables/{unknown[0]}", "not a case table of the data contract")
         before = self.current(case_id)
+        if before is not None and (before["package_created"], before["package_id"]) > (package_created, package_id):
+            return None
         if before is not None:
             for t in case_table_names():
                 self.a._exec(f"DELETE FROM archive_{t} WHERE medins_code = ? AND case_id = ?",
