@@ -12,32 +12,12 @@ from feijian.cli.context import Context
 from feijian.store.case_store import CaseStore
 from feijian.store.identities import IdentityStore
 
+from canary_scan import CANARY_ID, CANARY_NAME, scan
 from case_fixtures import make_info
-
-CANARY_NAME = "欧阳金丝雀"
-CANARY_ID = "11010519491231002X"
-
-
-def _needles():
-    out = []
-    for text in (CANARY_NAME, CANARY_ID):
-        for enc in ("utf-8", "gbk", "utf-16-le", "utf-16-be"):
-            out.append((text, enc, text.encode(enc)))
-    return out
 
 
 def _scan(folders):
-    found = []
-    for folder in folders:
-        for root, _, files in os.walk(folder):
-            for name in files:
-                path = os.path.join(root, name)
-                try:
-                    data = open(path, "rb").read()
-                except OSError:
-                    continue
-                found += [(path, text, enc) for text, enc, needle in _needles() if needle in data]
-    return found
+    return scan(folders)
 
 
 def test_canary_never_reaches_the_disk(tmp_path, monkeypatch, bureau):
@@ -116,3 +96,10 @@ def test_ocr_of_a_page_writes_no_image_or_text_to_disk(tmp_path, monkeypatch):
     for root, _, files in os.walk(tmp_path):
         for name in files:
             assert row not in open(os.path.join(root, name), "rb").read()
+
+
+def test_the_import_key_index_never_spills_to_disk():
+    """DuckDB's in-memory default spills to ./.tmp; the key hashing connection of the import has it off."""
+    from feijian.ingest.keys import _connection
+
+    assert _connection().execute("select current_setting('temp_directory')").fetchone() == ("",)

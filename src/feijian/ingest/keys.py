@@ -21,7 +21,8 @@ _local = threading.local()
 def _connection() -> duckdb.DuckDBPyConnection:
     con = getattr(_local, "con", None)
     if con is None:
-        con = duckdb.connect(config={"threads": 2})
+        # in memory, spilling off (DuckDB's default spills to ./.tmp): key values never reach the disk
+        con = duckdb.connect(":memory:", config={"threads": 2, "temp_directory": ""})
         _local.con = con
     return con
 
