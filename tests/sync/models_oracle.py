@@ -44,7 +44,8 @@ def _frame(tables, name: str, cols: list[str]) -> pd.DataFrame:
     for (code, case), t in tables.items():
         if name not in t:
             continue
-        df = pd.DataFrame({c: _obj(t[name][c]) if c in t[name] else [None] * len(t[name]) for c in cols})
+        df = pd.DataFrame({c: pd.Series(_obj(t[name][c]) if c in t[name] else [None] * len(t[name]), dtype=object)
+                           for c in cols})  # object columns: a missing value stays None, never NaT or NaN
         df.insert(0, "case_id", case)
         df.insert(0, "medins_code", code)
         parts.append(df)
