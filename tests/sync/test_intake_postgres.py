@@ -27,7 +27,7 @@ def test_postgres_intake_same_as_sqlite(world, tmp_path, pg_url):
     assert receipts[0].verify(world.bureau.public().signing_public)["package_id"] == p1.package_id
     sqlite_path = tmp_path / "a.sqlite"
     intake([p1.path], sqlite_path, bureau_keys=world.bureau, trust=world.trust)
-    with Archive.open(pg_url) as pg, Archive.open(sqlite_path) as lite:
+    with Archive.open(pg_url) as pg, Archive.open(sqlite_path, bureau_keys=world.bureau) as lite:
         assert pg.postgres and not lite.postgres
         assert pg.evidence_hashes(world.case_id) == lite.evidence_hashes(world.case_id)
         assert len(pg.evidence_hashes(world.case_id)) == 2

@@ -4,7 +4,8 @@
 _batch, _line)``. On PostgreSQL each table is ``PARTITION BY LIST (medins_code)`` with one partition per
 institution, and rows go in with ``COPY … FROM STDIN`` (CSV written by Arrow), never row by row; a
 distributed PostgreSQL (Citus) can shard the same tables by ``medins_code``. On SQLite the same columns
-(``executemany`` of whole batches). Fields the contract marks ``sensitive`` (the ID number) are not archived:
+(``executemany`` of whole batches). Text compares by code point on both engines (``COLLATE "C"`` on
+PostgreSQL, SQLite's ``BINARY``), so the models order and pair rows the same way everywhere. Fields the contract marks ``sensitive`` (the ID number) are not archived:
 no model needs them. Derived integer columns make the models' date arithmetic the same SQL on both engines:
 ``visits.begin_day``/``end_day`` (days since 1970-01-01 of the calendar dates), ``fees.fee_day`` and
 ``fees.fee_min`` (minutes since 1970-01-01 00:00).
@@ -30,7 +31,7 @@ import pyarrow.csv as pacsv
 from feijian.domain.contract import load_contract
 from feijian.sync.reasons import Rejected
 
-PG_TYPES = {"str": "TEXT", "decimal": "NUMERIC(18,4)", "datetime": "TIMESTAMP", "date": "DATE", "bool": "BOOLEAN"}
+PG_TYPES = {"str": 'TEXT COLLATE "C"', "decimal": "NUMERIC(18,4)", "datetime": "TIMESTAMP", "date": "DATE", "bool": "BOOLEAN"}
 LITE_TYPES = {"str": "TEXT", "decimal": "NUMERIC", "datetime": "TEXT", "date": "TEXT", "bool": "INTEGER"}
 DERIVED = {"visits": (("begin_day", "begntime", "day"), ("end_day", "endtime", "day")),
            "fees": (("fee_day", "fee_ocur_time", "day"), ("fee_min", "fee_ocur_time", "minute"))}

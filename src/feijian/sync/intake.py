@@ -142,7 +142,7 @@ def intake(paths: Iterable[Path], archive: str | Path, *, bureau_keys, trust, pr
     (earlier packages stay imported, each was its own transaction)."""
     paths = [Path(p) for p in paths]
     receipts = []
-    with Archive.open(archive) as a:
+    with Archive.open(archive, bureau_keys=bureau_keys) as a:
         for i, p in enumerate(paths):
             check_cancelled(cancelled)
             receipts.append(intake_one(p, a, bureau_keys=bureau_keys, trust=trust))
