@@ -68,6 +68,10 @@ def test_self_inspection_declared_and_not(demo, tmp_path, capsys):
     capsys.readouterr()
     assert run(own, "selfcheck", "mark", "c", "--file", str(sheet)) == 0
     assert f"left unmarked (no refund given): {len(rows) - len(marked)}" in capsys.readouterr().out
+    own_pdf = tmp_path / "self-report.pdf"
+    assert run(own, "selfcheck", "report", "c", "--out", str(own_pdf), "--authority", "南江市医疗保障局") == 0
+    text = "".join(pages_text(own_pdf.read_bytes())).replace("\n", "")
+    assert "医疗保障基金使用自查自纠报告" in text and f"已整改 {len(marked)} 条" in text
     pkg = tmp_path / "self.json"
     assert run(own, "selfcheck", "export", "c", "--out", str(pkg)) == 0
     if shutil.which("minisign"):  # the signature checks with the stock tool
@@ -121,6 +125,10 @@ def test_self_inspection_declared_and_not(demo, tmp_path, capsys):
     assert run(insp, "report", "c", "--doc", "report", "--out", str(report), "--no-record") == 0
     text = "".join(pages_text(report.read_bytes())).replace("\n", "")
     assert "自查已申报" in text and "自查未申报" in text and "违规问题中自查已申报 1 个、未申报 1 个" in text
+    cmp_pdf = tmp_path / "compare.pdf"
+    assert run(insp, "report", "c", "--doc", "self-comparison", "--out", str(cmp_pdf)) == 0
+    text = "".join(pages_text(cmp_pdf.read_bytes())).replace("\n", "")
+    assert "自查自纠情况比对表" in text and "医保办" in text and "隐瞒未报的问题" in text
     hit_list = tmp_path / "hits.pdf"
     assert run(insp, "report", "c", "--doc", "hit-list", "--out", str(hit_list), "--no-record") == 0
     text = "".join(pages_text(hit_list.read_bytes()))

@@ -172,10 +172,10 @@ def cmd_report(ctx: Context, args) -> int:
             for r in frame.itertuples(index=False):
                 print(f"  {getattr(r, key)}: 疑点 {r.hits}，整改 {r.corrected}，金额 {r.amount:.2f}，退回 {r.refund:.2f}")
         if args.out:
-            from feijian.reports.self_report import render_to
+            from feijian.reports.issue import render
 
-            out = render_to(store, Path(args.out), authority=args.authority)
-            print(f"已写出 / written: {out}")
+            issued = render("self-report", store, Path(args.out), authority=args.authority)
+            print(f"已写出自查报告 / written: {issued.path}（{issued.pages} 页，文号 {issued.doc_no}，SHA-256 {issued.sha256}）")
     return 0
 
 

@@ -314,6 +314,8 @@ def build_context(
     opts = dict(options)
     if "finding_conditions" not in opts:
         opts["finding_conditions"] = discretion_conditions.finding_conditions(store, found)
+    if doc == "self-report" and self_inspection.is_self_inspection(store) and "self_report" not in opts:
+        opts["self_report"] = self_inspection.self_report(store)
 
     return ReportContext(
         info=info,
