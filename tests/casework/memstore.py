@@ -70,6 +70,11 @@ class MemoryCaseStore:
     def has_table(self, table: str) -> bool:
         return table in self._tables
 
+    def iter_table(self, table: str, columns=None):
+        t = self.read_table(table, columns)
+        if t is not None:
+            yield t
+
     def record_import_batch(self, batch: ImportBatch) -> None:
         self._batches.append(batch)
         self.append_event("import.batch", {"batch_id": batch.batch_id, "files": [], "tables": []})

@@ -76,7 +76,8 @@ def test_package_tampering_and_other_institution_refused():
     si.start(own)
     si.mark_corrected(own, "a", "10")
     pkg = si.export_package(own, create_identity("x", "1"))
-    bad = si.SelfPackage(pkg.body.replace(b'"10"', b'"0"'), pkg.signature)
+    assert b'"10.00"' in pkg.body  # money to the cent
+    bad = si.SelfPackage(pkg.body.replace(b'"10.00"', b'"0.00"'), pkg.signature)
     with pytest.raises(InputError, match="signature"):
         si.verify_package(bad)
     other = MemoryCaseStore(make_info(medins_code="H999"))
@@ -92,3 +93,34 @@ def test_declared_but_not_found():
     si.import_package(insp, si.export_package(own, create_identity("x", "1")))
     split = si.split_hits(insp)
     assert split.declared == () and split.not_declared == ("a", "b") and split.declared_not_found == ("d",)
+
+
+def test_statuses_bulk_marks_and_package_files(tmp_path):
+    own = _store()
+    si.start(own)
+    with pytest.raises(InputError, match="row 2"):
+        si.mark_many(own, [("a", "100", ""), ("b", "60", "")])  # b's amount is 50
+    assert si.corrections(own.state()) == {}  # nothing written when a row is bad
+    with pytest.raises(InputError, match="twice"):
+        si.mark_many(own, [("a", "1", ""), ("a", "2", "")])
+    si.mark_many(own, [("a", "100", "退"), ("c", "0", "")])
+    assert {h for h, c in si.corrections(own.state()).items() if c.corrected} == {"a", "c"}
+    pkg = si.export_package(own, create_identity("x", "1"))
+    body, sig = si.write_package(pkg, tmp_path / "self.json")
+    assert sig.name == "self.json.minisig"
+    back = si.read_package(body)
+    assert back == pkg
+    sig.unlink()
+    with pytest.raises(InputError, match="missing"):
+        si.read_package(body)
+
+    insp = _store()
+    assert si.hit_statuses(insp) is None
+    f_all = create_finding(insp, title="全申报", hit_ids=["a", "c"], article=38)
+    f_some = create_finding(insp, title="部分", hit_ids=["a", "b"], article=38)
+    f_none = create_finding(insp, title="手工", amount="5", article=38)
+    assert si.finding_statuses(insp, [f_all, f_some, f_none]) == {}
+    si.import_package(insp, pkg)
+    assert si.hit_statuses(insp) == {"a": si.DECLARED, "b": si.NOT_DECLARED, "c": si.DECLARED, "d": si.NOT_DECLARED}
+    assert si.finding_statuses(insp, [f_all, f_some, f_none]) == {f_all.finding_id: si.DECLARED,
+                                                                  f_some.finding_id: si.NOT_DECLARED}

@@ -130,6 +130,47 @@ def make_context(n_findings: int = 6, lines_per_finding: int = 12, seed: int = 7
         response_summary="被检机构对大部分问题予以确认，对问题3提出申辩，检查组经集体研究不予采纳。",
         hit_filter="全部疑点",
     )
+    _with_self_inspection(ctx)
     for k, v in over.items():
         setattr(ctx, k, v)
     return ctx
+
+
+def _with_self_inspection(ctx: ReportContext) -> None:
+    """The institution declared every third hit in its 自查自纠 (and one the inspection did not find); the same
+    hits make the institution's own 自查报告."""
+    from feijian.casework.self_inspection import DeclaredHit, SelfReport, Split
+
+    ids = list(ctx.hits["hit_id"])
+    amounts = dict(zip(ctx.hits["hit_id"], ctx.hits["amount"]))
+    rules = dict(zip(ctx.hits["hit_id"], ctx.hits["rule_code"]))
+    declared = ids[::3]
+    ctx.self_status = {h: "declared" if h in declared else "not_declared" for h in ids}
+    ctx.self_split = Split(tuple(sorted(declared)), tuple(sorted(set(ids) - set(declared))), ("ffffeeee00001111",),
+                           sum((amounts[h] for h in declared), Decimal(0)),
+                           sum((amounts[h] for h in ids if h not in declared), Decimal(0)))
+    decl = [DeclaredHit(h, rules[h], DEPTS[i % len(DEPTS)], amounts[h], amounts[h] if i % 2 == 0 else Decimal("0"),
+                        "已退回并整改" if i % 2 == 0 else "") for i, h in enumerate(declared)]
+    ctx.self_packages = ({
+        "institution": {"code": ctx.info.medins_code, "name": ctx.info.medins_name}, "exported_at": "2026-02-10T08:00:00Z",
+        "signer": {"name": "孙医保", "staff_no": "YB-01", "key_id": "c7dcbeb5444162a0"},
+        "declared": [{"hit_id": d.hit_id, "rule_code": d.rule_code, "department": d.department, "amount": str(d.amount),
+                      "refund": str(d.refund)} for d in decl] + [{"hit_id": "ffffeeee00001111", "rule_code": "R06",
+                                                                   "department": "骨科", "amount": "88.00", "refund": "88.00"}],
+        "totals": {"declared": len(decl) + 1, "amount": str(sum((d.amount for d in decl), Decimal("88"))),
+                   "refund": str(sum((d.refund for d in decl), Decimal("88")))},
+    },)
+
+    def totals(key):
+        rows = []
+        keyed = [(rules[h], DEPTS[i % len(DEPTS)], amounts[h], h in declared) for i, h in enumerate(ids)]
+        refunds = {d.hit_id: d.refund for d in decl}
+        for k in sorted({r[0 if key == "rule_code" else 1] for r in keyed}):
+            sub = [(r, h) for r, h in zip(keyed, ids) if r[0 if key == "rule_code" else 1] == k]
+            rows.append((k, len(sub), sum(1 for r, _ in sub if r[3]), sum((r[2] for r, _ in sub), Decimal(0)),
+                         sum((refunds.get(h, Decimal(0)) for _, h in sub), Decimal(0))))
+        return pd.DataFrame(rows, columns=[key, "hits", "corrected", "amount", "refund"])
+
+    ctx.options = {**ctx.options, "self_report": SelfReport(
+        ctx.info.medins_code, ctx.info.medins_name, len(ids), sum(amounts.values(), Decimal(0)), tuple(decl),
+        totals("rule_code"), totals("department"))}

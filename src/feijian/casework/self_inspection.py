@@ -82,23 +82,48 @@ def _hits(store) -> pd.DataFrame:
     return hits
 
 
-def mark_corrected(store, hit_id: str, refund, *, note: str = "", corrected: bool = True) -> Change:
-    """Mark a hit corrected with the amount returned (0 ≤ refund); ``corrected=False`` withdraws the mark."""
+def _correction_value(amounts: dict, hit_id: str, refund, note: str, corrected: bool, where: str = "") -> dict:
+    if str(hit_id) not in amounts:
+        raise InputError(f"{where}没有此疑点 / no hit {hit_id} in the latest run")
+    amount = amounts[str(hit_id)]
+    money = to_decimal(refund, f"{where}退回金额 / refund")
+    if money < 0:
+        raise InputError(f"{where}退回金额不能为负 / the refund cannot be negative")
+    if money > amount:
+        raise InputError(f"{where}退回金额 {money} 大于疑点金额 {amount} / the refund exceeds the hit's amount")
+    return {"corrected": bool(corrected), "refund": str(money), "note": str(note or "")}
+
+
+def _own_amounts(store) -> dict:
     if not is_self_inspection(store):
         raise InputError("此案件不是自查自纠 / this case is not a self-inspection (run `selfcheck start`)")
     hits = _hits(store)
-    row = hits[hits["hit_id"].astype(str) == str(hit_id)]
-    if row.empty:
-        raise InputError(f"没有此疑点 / no hit {hit_id} in the latest run")
-    amount = to_decimal(row.iloc[0]["amount"])
-    money = to_decimal(refund, "退回金额 / refund")
-    if money < 0:
-        raise InputError("退回金额不能为负 / the refund cannot be negative")
-    if money > amount:
-        raise InputError(f"退回金额 {money} 大于疑点金额 {amount} / the refund exceeds the hit's amount")
-    value = {"corrected": bool(corrected), "refund": str(money), "note": str(note or "")}
+    return {str(h): to_decimal(a) for h, a in zip(hits["hit_id"], hits["amount"])}
+
+
+def mark_corrected(store, hit_id: str, refund, *, note: str = "", corrected: bool = True) -> Change:
+    """Mark a hit corrected with the amount returned (0 ≤ refund); ``corrected=False`` withdraws the mark."""
+    value = _correction_value(_own_amounts(store), hit_id, refund, note, corrected)
     return commit(store, CORRECTED, {("self_correction", str(hit_id), "value"): value},
-                  description=f"自查整改 / corrected {hit_id}: 退回 {money}")
+                  description=f"自查整改 / corrected {hit_id}: 退回 {value['refund']}")
+
+
+def mark_many(store, rows: Iterable[tuple[str, object, str]]) -> Change:
+    """Mark several hits corrected in one event: ``(hit_id, refund, note)`` each; all checked before any is
+    written, the first bad row named by its number."""
+    amounts = _own_amounts(store)
+    values = {}
+    for i, (hid, refund, note) in enumerate(rows, start=1):
+        key = ("self_correction", str(hid), "value")
+        if key in values:
+            raise InputError(f"第 {i} 行：疑点 {hid} 重复 / row {i}: hit {hid} listed twice")
+        try:
+            values[key] = _correction_value(amounts, hid, refund, note, True, f"第 {i} 行：")
+        except InputError as e:
+            raise InputError(f"{e} (row {i})") from None
+    if not values:
+        raise InputError("没有要标记的疑点 / no rows to mark")
+    return commit(store, CORRECTED, values, description=f"自查整改 / {len(values)} hits corrected")
 
 
 def corrections(state) -> dict[str, Correction]:
@@ -176,6 +201,10 @@ def self_report(store) -> SelfReport:
                       tuple(declared_hits(store)), totals("rule_code"), totals("department"))
 
 
+def _cents(value: Decimal) -> str:
+    return format(Decimal(value).quantize(Decimal("0.01")), "f")
+
+
 def export_package(store, identity) -> SelfPackage:
     """The signed self-inspection package of this case (``identity``: the institution staff's Identity)."""
     if not is_self_inspection(store):
@@ -192,9 +221,9 @@ def export_package(store, identity) -> SelfPackage:
         "signer": {"name": pub.name, "staff_no": pub.staff_no, "key_id": pub.key_id,
                    "signing_public": pub.signing_public.hex()},
         "declared": [{"hit_id": d.hit_id, "rule_code": d.rule_code, "department": d.department,
-                      "amount": str(d.amount), "refund": str(d.refund), "note": d.note} for d in declared],
-        "totals": {"declared": len(declared), "amount": str(sum((d.amount for d in declared), Decimal("0"))),
-                   "refund": str(sum((d.refund for d in declared), Decimal("0")))},
+                      "amount": _cents(d.amount), "refund": _cents(d.refund), "note": d.note} for d in declared],
+        "totals": {"declared": len(declared), "amount": _cents(sum((d.amount for d in declared), Decimal("0"))),
+                   "refund": _cents(sum((d.refund for d in declared), Decimal("0")))},
     })
     sig = minisign.sign(body, identity.signing_key, bytes.fromhex(pub.key_id),
                         f"feijian self-inspection {info.medins_code} sha256={hashlib.sha256(body).hexdigest()}")
@@ -287,3 +316,79 @@ def finding_conditions(store, findings) -> dict[str, list[str]]:
             continue
         out[f.finding_id] = ["self_declared"] if all(h in decl for h in f.hit_ids) else ["not_declared"]
     return out
+
+
+# ---- declared / not declared, per hit and per finding ---------------------------------------------------
+
+DECLARED = "declared"
+NOT_DECLARED = "not_declared"
+STATUS_ZH = {DECLARED: "自查已申报", NOT_DECLARED: "自查未申报"}
+
+
+def hit_statuses(store) -> Optional[dict[str, str]]:
+    """hit_id -> ``declared`` / ``not_declared`` for this case's latest hits; None when no self-inspection
+    package was imported (then nothing can be said either way)."""
+    decl = declared_ids(store.state())
+    if decl is None:
+        return None
+    hits = store.hits()
+    if hits is None or hits.empty:
+        return {}
+    return {str(h): DECLARED if str(h) in decl else NOT_DECLARED for h in hits["hit_id"]}
+
+
+def finding_status(finding, declared: Optional[dict]) -> Optional[str]:
+    """A finding is declared when every hit behind it was declared; not declared when any was not; None when
+    no package was imported or the finding has no hits (an amount set by hand cannot be matched)."""
+    if declared is None or not finding.hit_ids:
+        return None
+    return DECLARED if all(h in declared for h in finding.hit_ids) else NOT_DECLARED
+
+
+def finding_statuses(store, findings) -> dict[str, str]:
+    decl = declared_ids(store.state())
+    out = {}
+    for f in findings:
+        s = finding_status(f, decl)
+        if s is not None:
+            out[f.finding_id] = s
+    return out
+
+
+# ---- the package as two files: the canonical JSON and its minisign signature beside it ----------------
+
+SIGNATURE_SUFFIX = ".minisig"
+
+
+def signature_path(path) -> "Path":
+    from pathlib import Path
+
+    p = Path(path)
+    return p.with_name(p.name + SIGNATURE_SUFFIX)
+
+
+def write_package(pkg: SelfPackage, path) -> tuple:
+    """Write ``path`` (the JSON) and ``path.minisig``; stock ``minisign -Vm path -P KEY`` checks it."""
+    from pathlib import Path
+
+    p, sig = Path(path), signature_path(path)
+    try:
+        p.write_bytes(pkg.body)
+        sig.write_text(pkg.signature, encoding="utf-8")
+    except OSError as e:
+        raise InputError(f"无法写入自查包 / cannot write {p}: {e.strerror}") from None
+    return p, sig
+
+
+def read_package(path) -> SelfPackage:
+    from pathlib import Path
+
+    p, sig = Path(path), signature_path(path)
+    if not p.is_file():
+        raise InputError(f"没有此文件 / no such file: {p}")
+    if not sig.is_file():
+        raise InputError(f"缺少签名文件 / the signature {sig.name} is missing beside {p.name}")
+    try:
+        return SelfPackage(p.read_bytes(), sig.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"无法读取自查包 / cannot read {p}: {e}") from None

@@ -37,6 +37,7 @@ COMMAND_MODULES = [
     "stage",
     "draw",
     "discretion",
+    "selfcheck",
 ]
 
 DESCRIPTION = (

@@ -24,6 +24,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     sg.add_argument("--amount", required=True)
     sg.add_argument("--condition", default="", help="情节，逗号分隔 / conditions, comma-separated")
     sg.set_defaults(func=cmd_suggest)
+    cd = s.add_parser("conditions", help="案件的裁量情节（全案/逐问题/自查比对）/ a case's conditions")
+    cd.add_argument("case", metavar="CASE")
+    cd.add_argument("--set", dest="set_conditions", default=None, metavar="C1,C2",
+                    help="设置情节（替换原有；空串清除）/ set the conditions (replaces; '' clears)")
+    cd.add_argument("--finding", default="", metavar="ID", help="只设本问题 / set them on one finding")
+    cd.set_defaults(func=cmd_conditions)
 
 
 def cmd_import(ctx: Context, args) -> int:
@@ -55,4 +61,26 @@ def cmd_suggest(ctx: Context, args) -> int:
     print(f"{s.grade}: {s.low:,.2f} – {s.high:,.2f} 元")
     for r in s.reasons:
         print(f"  · {r}")
+    return 0
+
+
+def cmd_conditions(ctx: Context, args) -> int:
+    from feijian.casework import discretion_conditions as dc
+    from feijian.casework.findings import findings
+    from feijian.cli.selfcheck import _open
+
+    with _open(ctx, args.case) as (store, _):
+        if args.set_conditions is not None:
+            dc.set_conditions(store, args.set_conditions.split(","), finding_id=args.finding)
+        elif args.finding:
+            raise InputError("--finding 须与 --set 一起使用 / --finding goes with --set")
+        table = dz.active_table(ctx.home)
+        print("全案情节 / case-wide: " + ("、".join(dz.condition_label(c) for c in dc.case_conditions(store)) or "（无）"))
+        fs = findings(store)
+        for f in fs:
+            conds = dc.conditions_by_finding(store, fs)[f.finding_id]
+            text = "；".join(f"{dz.condition_label(c.code)}（{dc.SOURCE_ZH[c.source]}）" for c in conds) or "（无）"
+            s = dz.suggest(table, f.article, Decimal(f.amount), [c.code for c in conds])
+            grade = f"{s.grade} {s.low:,.2f}–{s.high:,.2f} 元" if s else "未分档"
+            print(f"  {f.finding_id}  {f.title}：{text} → {grade}")
     return 0

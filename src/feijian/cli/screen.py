@@ -34,6 +34,7 @@ def run_screen(ctx: Context, args) -> int:
     from feijian.rules import write_hits_csv
 
     kb = load_kb(Path(args.kb) if args.kb else None)
+    extra = None
     rules = [r for r in args.rules.split(",") if r.strip()] if args.rules else None
     target = Path(args.target)
     if target.is_dir():
@@ -55,9 +56,10 @@ def run_screen(ctx: Context, args) -> int:
         identity = IdentityStore(ctx.home).unlock(ctx.passphrase())
         with CaseStore.open(path, identity) as store:
             result = screen_case(store, kb=kb, rules=rules, progress=_progress)
+            extra = self_inspection_column(store, result.hits)
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    n = write_hits_csv(result.hits, Path(args.out))
+    n = write_hits_csv(result.hits, Path(args.out), extra)
     run = result.run
     print(f"规则集 ruleset {run.ruleset_version}  知识库 kb {run.kb_hash[:16]}  运行 run {run.run_id}")
     counts = result.hits.groupby("rule_code").size().to_dict() if len(result.hits) else {}
@@ -68,3 +70,14 @@ def run_screen(ctx: Context, args) -> int:
     print(f"疑点 {n} 条，涉及金额（每条明细只计一次）{run.total_amount:.2f} 元 / {n} hits, case total {run.total_amount:.2f}")
     print(f"已写出 / written: {args.out}")
     return 0
+
+
+def self_inspection_column(store, hits) -> dict | None:
+    """The ``self_inspection`` column (declared / not_declared) when the case has imported a self-inspection
+    package; None otherwise (the file keeps exactly the columns of rules.md)."""
+    from feijian.casework import self_inspection as si
+
+    decl = si.declared_ids(store.state())
+    if decl is None or hits is None or not len(hits):
+        return None if decl is None else {"self_inspection": {}}
+    return {"self_inspection": {str(h): si.DECLARED if str(h) in decl else si.NOT_DECLARED for h in hits["hit_id"]}}

@@ -105,6 +105,10 @@ class ReportContext:
     method_notes: str = ""  # sampling and other method notes for the report
     options: dict = field(default_factory=dict)
     facts: DataFacts = field(default_factory=DataFacts)  # what the imported tables say
+    # 自查自纠 comparison (casework/self_inspection.py): None when no self-inspection package was imported
+    self_status: Optional[Mapping[str, str]] = None  # hit_id -> declared / not_declared
+    self_split: Optional[Any] = None  # self_inspection.Split over all the case's hits
+    self_packages: tuple = ()  # the imported packages' contents
 
     # ---- derived figures, so every document states them the same way -------------------------------
     @property
@@ -251,6 +255,7 @@ def build_context(
     document number, otherwise ``doc_no_pattern`` is filled with the case's prefix and the next sequence
     number among the documents already issued in the case.
     """
+    from feijian.casework import discretion_conditions, self_inspection
     from feijian.casework.findings import findings as case_findings
     from feijian.rules.catalogue import load_catalogue
 
@@ -305,6 +310,13 @@ def build_context(
         elif f.status in STATUS_TO_VERDICT:
             resp[f.finding_id] = Response(STATUS_TO_VERDICT[f.status])
 
+    # the discretion conditions come from the case (set conditions, self-inspection comparison) unless given
+    opts = dict(options)
+    if "finding_conditions" not in opts:
+        opts["finding_conditions"] = discretion_conditions.finding_conditions(store, found)
+    if doc == "self-report" and self_inspection.is_self_inspection(store) and "self_report" not in opts:
+        opts["self_report"] = self_inspection.self_report(store)
+
     return ReportContext(
         info=info,
         generated_at=now,
@@ -325,8 +337,11 @@ def build_context(
         response_summary=response_summary,
         hit_filter="；".join(filters) or "全部疑点",
         method_notes=method_notes,
-        options=dict(options),
+        options=opts,
         facts=data_facts(store),
+        self_status=self_inspection.hit_statuses(store),
+        self_split=self_inspection.split_hits(store),
+        self_packages=tuple(p["content"] for p in self_inspection.imported_packages(state)),
     )
 
 

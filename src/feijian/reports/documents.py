@@ -17,6 +17,8 @@ DOCUMENTS: dict[str, tuple[str, str]] = {
     "hit-list": ("hit_list", "疑点清单"),
     "problem-list": ("problem_list", "违规问题清单及确认书"),
     "report": ("inspection_report", "飞行检查报告"),
+    "self-report": ("self_report", "自查自纠报告（被检机构自查）"),
+    "self-comparison": ("self_comparison", "自查自纠情况比对表"),
 }
 
 

@@ -14,6 +14,7 @@ from feijian.reports.parts import lines_table, period_text
 
 SPEC = DocSpec("hit-list", "疑点清单", landscape=True)
 STATUS_ZH = {"open": "待核查", "confirmed": "已确认", "dismissed": "已排除"}
+SELF_ZH = {"declared": "已申报", "not_declared": "未申报"}
 
 
 def hit_numbers(hits) -> dict[str, str]:
@@ -50,16 +51,30 @@ def build(ctx: ReportContext):
 
     story.append(p("二、疑点明细", st["h2"]))
     numbers = hit_numbers(hits)
+    declared = ctx.self_status  # None: no self-inspection package imported, no column
+    if declared is not None:
+        split = ctx.self_split
+        story.append(p(f"被检机构自查自纠申报的疑点已与本清单比对：自查已申报 {len(split.declared):,} 条，金额 "
+                       f"{fmt_money(split.declared_amount)} 元；自查未申报 {len(split.not_declared):,} 条，金额 "
+                       f"{fmt_money(split.not_declared_amount)} 元。", st["body"]))
     rows = []
     for h in hits.itertuples(index=False):
         status = STATUS_ZH.get(ctx.hit_reviews.get(h.hit_id, ("open", ""))[0], "待核查")
         when = formatting.date_iso(h.date)
-        rows.append((numbers[h.hit_id], h.rule_code, h.mdtrt_id or h.subject or "", h.med_list_codg or "", when,
-                     fmt_money(h.amount), status, formatting.tidy_detail(h.detail), h.hit_id))
+        row = [numbers[h.hit_id], h.rule_code, h.mdtrt_id or h.subject or "", h.med_list_codg or "", when,
+               fmt_money(h.amount), status, formatting.tidy_detail(h.detail), h.hit_id]
+        if declared is not None:
+            row.insert(7, SELF_ZH.get(declared.get(h.hit_id, ""), ""))
+        rows.append(row)
+    head = ["编号", "规则", "就诊ID/对象", "项目编码", "日期", "金额（元）", "状态", "疑点说明", "疑点ID"]
     w = [18 * mm, 14 * mm, 30 * mm, 28 * mm, 22 * mm, 24 * mm, 16 * mm, 0, 30 * mm]
-    w[7] = width - sum(w)
-    story.append(data_table(["编号", "规则", "就诊ID/对象", "项目编码", "日期", "金额（元）", "状态", "疑点说明", "疑点ID"],
-                            rows, w, money_cols=[5], center_cols=[0, 1, 6], wrap=len(rows) <= 2000))
+    centers = [0, 1, 6]
+    if declared is not None:
+        head.insert(7, "自查")
+        w.insert(7, 16 * mm)
+        centers.append(7)
+    w[w.index(0)] = width - sum(w)
+    story.append(data_table(head, rows, w, money_cols=[5], center_cols=centers, wrap=len(rows) <= 2000))
 
     if lines is not None and len(lines):
         story.append(p("三、疑点涉及的费用明细", st["h2"]))

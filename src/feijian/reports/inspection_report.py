@@ -144,6 +144,7 @@ def build(ctx: ReportContext):
     w[1] = width - sum(w)
     story.append(data_table(["条款", "适用情形", "问题数", "涉及金额（元）", "罚款幅度", "罚款区间（元）"], rows, w,
                             money_cols=[2, 3, 5]))
+    story.extend(self_inspection_paragraphs(ctx))
     story.extend(discretion_section.section(ctx, width))
     story.append(signature_block(["检查组组长", "检查组成员", "组织机关审核"], width))
 
@@ -151,15 +152,20 @@ def build(ctx: ReportContext):
     story.append(PageBreak())
     story.append(p("附件1：违规问题清单", st["h1"]))
     rows = []
+    with_self = ctx.self_status is not None
     for i, f in enumerate(ctx.findings, 1):
         visits, n_lines = ctx.finding_counts(f)
-        rows.append((i, finding_rule(ctx, f), f.title, f"{visits:,}", f"{n_lines:,}", fmt_money(f.amount),
-                     finding_basis(f, ctx), evidence_refs(ctx, f)))
-    w = [10 * mm, 28 * mm, 0, 14 * mm, 14 * mm, 24 * mm, 34 * mm, 16 * mm]
+        row = [i, finding_rule(ctx, f), f.title, f"{visits:,}", f"{n_lines:,}", fmt_money(f.amount),
+               finding_basis(f, ctx), evidence_refs(ctx, f)]
+        if with_self:
+            row.append(finding_self_status(ctx, f))
+        rows.append(row)
+    w = [10 * mm, 28 * mm, 0, 14 * mm, 14 * mm, 24 * mm, 34 * mm, 16 * mm] + ([16 * mm] if with_self else [])
     w[2] = width - sum(w)
-    story.append(data_table(["序号", "规则", "问题", "人次", "明细", "金额（元）", "法律依据", "证据"], rows, w,
-                            money_cols=[3, 4, 5], center_cols=[0],
-                            total_row=("合计", "", "", "", "", fmt_money(total), "", ""), wrap=len(rows) <= 2000))
+    head = ["序号", "规则", "问题", "人次", "明细", "金额（元）", "法律依据", "证据"] + (["自查"] if with_self else [])
+    total_row = ["合计", "", "", "", "", fmt_money(total), "", ""] + ([""] if with_self else [])
+    story.append(data_table(head, rows, w, money_cols=[3, 4, 5], center_cols=[0] + ([8] if with_self else []),
+                            total_row=tuple(total_row), wrap=len(rows) <= 2000))
     story.append(p("附件2：证据目录", st["h1"]))
     story.append(evidence_catalogue(ctx, width))
     ids = {h: f"问题{i}" for i, f in enumerate(ctx.findings, 1) for h in f.hit_ids}
@@ -172,3 +178,32 @@ def build(ctx: ReportContext):
     else:
         story.append(p("（无）", st["body"]))
     return SPEC, story
+
+
+SELF_ZH = {"declared": "已申报", "not_declared": "未申报"}
+
+
+def finding_self_status(ctx: ReportContext, f) -> str:
+    """已申报 when every hit behind the finding was declared in the self-inspection, 未申报 when any was not."""
+    if ctx.self_status is None or not f.hit_ids:
+        return "—"
+    return SELF_ZH["declared"] if all(ctx.self_status.get(h) == "declared" for h in f.hit_ids) else SELF_ZH["not_declared"]
+
+
+def self_inspection_paragraphs(ctx: ReportContext) -> list:
+    """The comparison with the institution's 自查自纠 declaration, when one was imported."""
+    if ctx.self_split is None:
+        return []
+    st = styles()
+    sp = ctx.self_split
+    declared = sum(1 for f in ctx.findings if finding_self_status(ctx, f) == SELF_ZH["declared"])
+    hidden = sum(1 for f in ctx.findings if finding_self_status(ctx, f) == SELF_ZH["not_declared"])
+    who = "、".join(dict.fromkeys(f"{c['signer']['name']}（{c['exported_at'][:10]}）" for c in ctx.self_packages))
+    text = (f"被检机构自查自纠申报材料（{who}签名）已与本次检查发现比对：本次筛查疑点中自查已申报 {len(sp.declared):,} 条、"
+            f"金额 {fmt_money(sp.declared_amount)} 元，自查未申报 {len(sp.not_declared):,} 条、金额 "
+            f"{fmt_money(sp.not_declared_amount)} 元")
+    if sp.declared_not_found:
+        text += f"；机构申报而本次未筛出 {len(sp.declared_not_found):,} 条"
+    text += (f"。违规问题中自查已申报 {declared} 个、未申报 {hidden} 个；已申报的问题按主动消除危害后果从轻考虑，"
+             "未申报的问题按省级裁量基准从重考虑（见下表裁量理由）。")
+    return [p(text, st["indent"])]

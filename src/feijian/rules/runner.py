@@ -275,18 +275,26 @@ def _cell(value) -> str:
     return str(value)
 
 
-def write_hits_csv(hits: pd.DataFrame, path) -> int:
+def write_hits_csv(hits: pd.DataFrame, path, extra: Optional[Mapping[str, Mapping[str, str]]] = None) -> int:
     """The hits file of rules.md: UTF-8 with BOM, one row per hit, dates YYYY-MM-DD, amounts with two
-    decimals. Returns the number of rows written."""
+    decimals. ``extra`` adds columns after the file's own, each ``name -> {hit_id: value}`` (empty where a
+    hit has none), e.g. the self-inspection status. Returns the number of rows written."""
     path = Path(path)
+    extra = dict(extra or {})
+    clash = set(extra) & set(CSV_COLUMNS)
+    if clash:
+        raise ValueError(f"extra columns clash with the hits file's own: {sorted(clash)}")
+    ids = [str(h) for h in hits["hit_id"]] if extra else []
     try:
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
-            w.writerow(CSV_COLUMNS)
+            w.writerow(list(CSV_COLUMNS) + list(extra))
             n = 0
             for row in hits[list(CSV_COLUMNS)].itertuples(index=False, name=None):
                 cells = [_cell(v) for v in row]
                 cells[8] = f"{money(Decimal(str(row[8]))):.2f}" if cells[8] != "" else "0.00"
+                if extra:
+                    cells += [str(col.get(ids[n], "")) for col in extra.values()]
                 w.writerow(cells)
                 n += 1
     except OSError as exc:
