@@ -21,6 +21,9 @@ DOCUMENTS: dict[str, tuple[str, str]] = {
     "self-comparison": ("self_comparison", "自查自纠情况比对表"),
 }
 
+# Documents of a 自查自纠 case only (they need its self-inspection, or an imported self-inspection package).
+SELF_INSPECTION_DOCUMENTS = frozenset({"self-report", "self-comparison"})
+
 
 class UnknownDocument(InputError):
     pass
