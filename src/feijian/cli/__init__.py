@@ -38,6 +38,7 @@ COMMAND_MODULES = [
     "draw",
     "discretion",
     "selfcheck",
+    "transfer",
 ]
 
 DESCRIPTION = (

@@ -19,6 +19,7 @@ DOCUMENTS: dict[str, tuple[str, str]] = {
     "report": ("inspection_report", "飞行检查报告"),
     "self-report": ("self_report", "自查自纠报告（被检机构自查）"),
     "self-comparison": ("self_comparison", "自查自纠情况比对表"),
+    "transfer": ("transfer_letter", "移送书（公安机关、卫生健康、纪检监察）"),
 }
 
 
