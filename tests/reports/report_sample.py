@@ -132,6 +132,10 @@ def make_context(n_findings: int = 6, lines_per_finding: int = 12, seed: int = 7
     )
     _with_self_inspection(ctx)
     _with_transfer(ctx)
+    ctx.options = {**ctx.options, "doctor_points": pd.DataFrame(
+        [("D00017", 3, Decimal("18588.25"), Decimal(0), Decimal(0), 12, 24, "终止资格风险"),
+         ("D00102", 1, Decimal("4331.14"), Decimal(0), Decimal(0), 1, 3, "")],
+        columns=["doctor", "findings", "recover", "penalty_min", "penalty_max", "points_min", "points_max", "status"])}
     for k, v in over.items():
         setattr(ctx, k, v)
     return ctx

@@ -39,6 +39,7 @@ COMMAND_MODULES = [
     "discretion",
     "selfcheck",
     "transfer",
+    "points",
 ]
 
 DESCRIPTION = (

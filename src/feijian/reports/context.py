@@ -316,6 +316,10 @@ def build_context(
         opts["finding_conditions"] = discretion_conditions.finding_conditions(store, found)
     if doc == "self-report" and self_inspection.is_self_inspection(store) and "self_report" not in opts:
         opts["self_report"] = self_inspection.self_report(store)
+    if doc == "report" and "doctor_points" not in opts and found:
+        from feijian.casework.penalties import penalty_summary
+
+        opts["doctor_points"] = penalty_summary(store).by_doctor
     if doc == "transfer" and "transfer" not in opts and opts.get("transfer_to"):
         opts["transfer"] = _transfer_option(store, found, opts)
 
