@@ -201,11 +201,11 @@ def _casework(store, paths, seed, steps):
 
 
 def _documents(store, paths, steps):
-    from feijian.reports.documents import DOCUMENTS
+    from feijian.reports.documents import CASE_DOCUMENTS
     from feijian.reports.issue import render
 
     names = []
-    for doc in DOCUMENTS:
+    for doc in CASE_DOCUMENTS:
         issued = render(doc, store, paths.out / f"{doc}.pdf")
         names.append(f"{doc}（{issued.pages} 页）")
     steps.say("文书 documents", "，".join(names))

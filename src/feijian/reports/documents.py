@@ -22,6 +22,10 @@ DOCUMENTS: dict[str, tuple[str, str]] = {
     "transfer": ("transfer_letter", "移送书（公安机关、卫生健康、纪检监察）"),
 }
 
+# The documents every inspection case can issue without more input; the others need a self-inspection case
+# (self-report), an imported self-inspection package (self-comparison) or a chosen authority (transfer).
+CASE_DOCUMENTS = ("notice", "data-confirmation", "onsite-record", "interview", "hit-list", "problem-list", "report")
+
 
 class UnknownDocument(InputError):
     pass
