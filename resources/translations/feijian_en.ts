@@ -1,40 +1,52 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
+<context>
+    <name />
+    <message>
+        <location filename="../../src/feijian/gui/record_dialog.py" line="42" />
+        <source>添加一行</source>
+        <translation>Add row</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/record_dialog.py" line="43" />
+        <source>删除所选行</source>
+        <translation>Delete selected rows</translation>
+    </message>
+</context>
 <context>
     <name>CaseWindow</name>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="94"/>
+        <location filename="../../src/feijian/gui/case_window.py" line="116" />
         <source>飞检工作台</source>
         <translation>Flight Inspection Workbench</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="145"/>
+        <location filename="../../src/feijian/gui/case_window.py" line="167" />
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="146"/>
+        <location filename="../../src/feijian/gui/case_window.py" line="168" />
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="148"/>
+        <location filename="../../src/feijian/gui/case_window.py" line="170" />
         <source>重做</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="153"/>
+        <location filename="../../src/feijian/gui/case_window.py" line="175" />
         <source>转到(&amp;G)</source>
         <translation>&amp;Go</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="181"/>
+        <location filename="../../src/feijian/gui/case_window.py" line="203" />
         <source>疑点 %1 条 · 待核查 %2 · 已确认 %3 · 已排除 %4</source>
         <translation>%1 hits · %2 open · %3 confirmed · %4 dismissed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="186"/>
+        <location filename="../../src/feijian/gui/case_window.py" line="208" />
         <source>尚未筛查</source>
         <translation>Not screened yet</translation>
     </message>
@@ -74,68 +86,78 @@
 <context>
     <name>CasesHome</name>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="26"/>
-        <location filename="../../src/feijian/gui/cases_home.py" line="54"/>
+        <location filename="../../src/feijian/gui/cases_home.py" line="27" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="58" />
         <source>案件</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="34"/>
+        <location filename="../../src/feijian/gui/cases_home.py" line="35" />
         <source>新建案件…</source>
         <translation>New case…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="35"/>
+        <location filename="../../src/feijian/gui/cases_home.py" line="36" />
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="36"/>
+        <location filename="../../src/feijian/gui/cases_home.py" line="37" />
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="45"/>
+        <location filename="../../src/feijian/gui/cases_home.py" line="38" />
+        <source>创建演示案件</source>
+        <translation>Create demo case</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/cases_home.py" line="39" />
+        <source>合成的演示医院数据，含各类预置违规，便于熟悉工作台</source>
+        <translation>A synthetic demo hospital with planted violations of every kind, to get to know the workbench</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/cases_home.py" line="48" />
         <source>数据目录中还没有案件。点击“新建案件…”开始。</source>
         <translation>No cases in the data folder yet. Click “New case…” to start.</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="55"/>
+        <location filename="../../src/feijian/gui/cases_home.py" line="59" />
         <source>被检机构</source>
         <translation>Institution</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="56"/>
+        <location filename="../../src/feijian/gui/cases_home.py" line="60" />
         <source>等级</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="57"/>
+        <location filename="../../src/feijian/gui/cases_home.py" line="61" />
         <source>阶段</source>
         <translation>Stage</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="58"/>
+        <location filename="../../src/feijian/gui/cases_home.py" line="62" />
         <source>疑点</source>
         <translation>Hits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="59"/>
+        <location filename="../../src/feijian/gui/cases_home.py" line="63" />
         <source>已确认</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="60"/>
+        <location filename="../../src/feijian/gui/cases_home.py" line="64" />
         <source>确认金额（元）</source>
         <translation>Confirmed amount (CNY)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="61"/>
+        <location filename="../../src/feijian/gui/cases_home.py" line="65" />
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="67"/>
+        <location filename="../../src/feijian/gui/cases_home.py" line="71" />
         <source>当前身份：</source>
         <translation>Signed in as: </translation>
     </message>
@@ -143,297 +165,397 @@
 <context>
     <name>DataPage</name>
     <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="257" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="355" />
         <source>选择一个导入批次，查看其拒收与待核对的行</source>
         <translation>Select an import batch to see the rows it refused or noted</translation>
     </message>
     <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="258" />
         <source>导出拒收行报告（CSV）…</source>
         <translation>Export refused rows (CSV)…</translation>
     </message>
     <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="357" />
         <source>此批次没有拒收或待核对的行</source>
         <translation>This batch refused or noted no rows</translation>
     </message>
     <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="359" />
         <source>拒收 %1 行</source>
         <translation>%1 rows refused</translation>
     </message>
     <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="361" />
         <source>；已导入但待核对 %1 类，涉及 %2 行（每类列出至多 20 例）</source>
         <translation>; imported but to check: %1 kinds, %2 rows (up to 20 examples each)</translation>
     </message>
     <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="375" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="383" />
         <source>导出拒收行报告</source>
         <translation>Export refused rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="163"/>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="236" />
         <source>导入数据文件夹…</source>
-        <translation type="unfinished"></translation>
+        <translation>Import data folder…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="164"/>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="237" />
         <source>导入助手（字段映射）…</source>
-        <translation type="unfinished"></translation>
+        <translation>Import assistant (column mapping)…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="165"/>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="238" />
         <source>运行筛查</source>
-        <translation type="unfinished"></translation>
+        <translation>Run screening</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="174"/>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="247" />
         <source>导入批次（文件哈希与行数核对）</source>
-        <translation type="unfinished"></translation>
+        <translation>Import batches (file hashes and row counts)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="180"/>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="273" />
         <source>数据浏览</source>
-        <translation type="unfinished"></translation>
+        <translation>Browse data</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="205"/>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="301" />
         <source>批次 %1 · 文件 %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Batch %1 · file %2</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="207"/>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="303" />
         <source> · 最近筛查 %1：疑点 %2 条</source>
-        <translation type="unfinished"></translation>
+        <translation> · last screening %1: %2 hits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="214"/>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="221"/>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="310" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="317" />
         <source>选择数据文件夹</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose the data folder</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="233"/>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="329" />
         <source>导入数据</source>
-        <translation type="unfinished"></translation>
+        <translation>Import data</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="250"/>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="390" />
         <source>运行筛查规则</source>
-        <translation type="unfinished"></translation>
+        <translation>Run the screening rules</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentPanel</name>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="84" />
+        <source>病历文书　项目</source>
+        <translation>Record documents　item</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="90" />
+        <source>添加为用语…</source>
+        <translation>Add as phrase…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="91" />
+        <source>把选中的文字添加为该项目在本案件中的文书用语（记入日志，可撤销）</source>
+        <translation>Add the selected text as this item's phrase in this case's documents (logged, can be undone)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="92" />
+        <source>重新筛查</source>
+        <translation>Screen again</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="105" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="241" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="245" />
+        <source>相近语句</source>
+        <translation>Similar clauses</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="113" />
+        <source>本次就诊没有导入病历文书（病历文书.csv 或文书索引）</source>
+        <translation>No record documents imported for this encounter (病历文书.csv or a document index)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="147" />
+        <source>不在院用语（R29）</source>
+        <translation>Off-ward phrases (R29)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="212" />
+        <source>知识库没有该项目的文书用语</source>
+        <translation>The knowledge base has no document phrases for this item</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="214" />
+        <source>用语：</source>
+        <translation>Phrases: </translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="215" />
+        <source>提及 %1 处</source>
+        <translation>%1 mention(s)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="216" />
+        <source>（否定 %1）</source>
+        <translation> (%1 negated)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="244" />
+        <source>相近语句（文书中没有该项目用语的提及）</source>
+        <translation>Similar clauses (the documents never mention this item's phrases)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="271" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="275" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="285" />
+        <source>添加用语</source>
+        <translation>Add phrase</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="271" />
+        <source>请先选择一个收费项目</source>
+        <translation>Select a billed item first</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="276" />
+        <source>项目 %1 在本院病历中的写法：</source>
+        <translation>How item %1 is written in this hospital's records:</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="281" />
+        <source>添加用语“%1”</source>
+        <translation>Add phrase "%1"</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="302" />
+        <source>运行筛查规则</source>
+        <translation>Run the screening rules</translation>
     </message>
 </context>
 <context>
     <name>DocumentsPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="46"/>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="104"/>
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="46" />
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="104" />
         <source>生成文书</source>
-        <translation type="unfinished"></translation>
+        <translation>Render document</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="55"/>
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="55" />
         <source>生成 PDF…</source>
-        <translation type="unfinished"></translation>
+        <translation>Render PDF…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="56"/>
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="56" />
         <source>生成后打开</source>
-        <translation type="unfinished"></translation>
+        <translation>Open after rendering</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="58"/>
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="58" />
         <source>生成的 PDF 是导出文件，含被检机构数据，请妥善保管。</source>
-        <translation type="unfinished"></translation>
+        <translation>The PDF is an export and holds the institution's data: keep it safe.</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="65"/>
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="65" />
         <source>已出具的文书</source>
-        <translation type="unfinished"></translation>
+        <translation>Documents issued</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="99"/>
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="99" />
         <source>保存文书</source>
-        <translation type="unfinished"></translation>
+        <translation>Save document</translation>
     </message>
 </context>
 <context>
     <name>EvidencePage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="86"/>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="52" />
         <source>添加文件…</source>
-        <translation type="unfinished"></translation>
+        <translation>Add file…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="87"/>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="53" />
         <source>新建询问笔录…</source>
-        <translation type="unfinished"></translation>
+        <translation>New interview record…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="88"/>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="54" />
         <source>新建现场检查笔录…</source>
-        <translation type="unfinished"></translation>
+        <translation>New on-site inspection record…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="91"/>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="57" />
         <source>关联到问题</source>
-        <translation type="unfinished"></translation>
+        <translation>Link to finding</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="92"/>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="58" />
         <source>也可把文件拖到此处</source>
-        <translation type="unfinished"></translation>
+        <translation>Or drop files here</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="97"/>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="63" />
         <source>问题</source>
-        <translation type="unfinished"></translation>
+        <translation>Finding</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="143"/>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="109" />
         <source>（不关联）</source>
-        <translation type="unfinished"></translation>
+        <translation>(not linked)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="166"/>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="132" />
         <source>文件较大，不在此预览。</source>
-        <translation type="unfinished"></translation>
+        <translation>The file is large and is not previewed here.</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="182"/>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="148" />
         <source>选择证据文件</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose evidence files</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="187"/>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="153" />
         <source>加入证据</source>
-        <translation type="unfinished"></translation>
+        <translation>Add evidence</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="202"/>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="219"/>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="168" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="185" />
         <source>证据</source>
-        <translation type="unfinished"></translation>
+        <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="216"/>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="182" />
         <source>关联证据“%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>Link evidence "%1"</translation>
     </message>
 </context>
 <context>
     <name>FindingsPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="65"/>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="58" />
         <source>撤销</source>
-        <translation type="unfinished"></translation>
+        <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="66"/>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="59" />
         <source>重做</source>
-        <translation type="unfinished"></translation>
+        <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="67"/>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="60" />
         <source>删除问题</source>
-        <translation type="unfinished"></translation>
+        <translation>Delete finding</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="79"/>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="72" />
         <source>编辑问题</source>
-        <translation type="unfinished"></translation>
+        <translation>Edit finding</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="93"/>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="86" />
         <source>保存修改</source>
-        <translation type="unfinished"></translation>
+        <translation>Save changes</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="94"/>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="87" />
         <source>标题</source>
-        <translation type="unfinished"></translation>
+        <translation>Title</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="95"/>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="88" />
         <source>金额（元）</source>
-        <translation type="unfinished"></translation>
+        <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="96"/>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="89" />
         <source>法律依据</source>
-        <translation type="unfinished"></translation>
+        <translation>Legal basis</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="97"/>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="90" />
         <source>状态</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="98"/>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="91" />
         <source>问题描述</source>
-        <translation type="unfinished"></translation>
+        <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="99"/>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="92" />
         <source>疑点</source>
-        <translation type="unfinished"></translation>
+        <translation>Hits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="100"/>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="93" />
         <source>证据</source>
-        <translation type="unfinished"></translation>
+        <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="129"/>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="122" />
         <source>问题 %1 个，金额合计 %2 元</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 finding(s), %2 yuan in total</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="164"/>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="157" />
         <source>%1 条已确认疑点</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 confirmed hit(s)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="165"/>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="158" />
         <source>尚无证据（在“证据”页关联）</source>
-        <translation type="unfinished"></translation>
+        <translation>No evidence yet (link it on the Evidence page)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="186"/>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="195"/>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="179" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="188" />
         <source>问题</source>
-        <translation type="unfinished"></translation>
+        <translation>Finding</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="186"/>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="179" />
         <source>金额不是数字 / the amount is not a number</source>
-        <translation type="unfinished"></translation>
+        <translation>The amount is not a number</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="192"/>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="185" />
         <source>修改问题“%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>Edit finding "%1"</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="206"/>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="199" />
         <source>删除问题“%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>Delete finding "%1"</translation>
     </message>
 </context>
 <context>
     <name>HitsPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="353"/>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="410" />
         <source>核查理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="353"/>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="410" />
         <source>将 %1 条疑点标记为“%2”的理由：</source>
         <translation>Reason for marking %1 hit(s) “%2”:</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="359"/>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="416" />
         <source>将 %1 条疑点标记为“%2”</source>
         <translation>Mark %1 hit(s) “%2”</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="363"/>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="420" />
         <source>核查</source>
         <translation>Review</translation>
     </message>
@@ -441,231 +563,310 @@
 <context>
     <name>HitsView</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="67"/>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="71" />
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="73"/>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="77" />
         <source>≥ </source>
         <translation>≥ </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="74"/>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="78" />
         <source> 元</source>
         <translation> CNY</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="77"/>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="81" />
         <source>搜索就诊ID、项目、说明…</source>
         <translation>Search encounter, item, detail…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="92"/>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="96" />
         <source>核查理由（确认或排除时必填）</source>
         <translation>Reason (required to confirm or dismiss)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="95"/>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="99" />
         <source>确认 (C)</source>
         <translation>Confirm (C)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="96"/>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="100" />
         <source>排除 (D)</source>
         <translation>Dismiss (D)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="97"/>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="101" />
         <source>重新打开 (O)</source>
         <translation>Reopen (O)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="98"/>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="102" />
         <source>病历费用对照 (Enter)</source>
         <translation>Record vs billing (Enter)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="100"/>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="104" />
         <source>理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="155"/>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="166" />
         <source>全部规则</source>
         <translation>All rules</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="156"/>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="167" />
         <source>全部科室</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="157"/>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="168" />
         <source>全部医生</source>
         <translation>All doctors</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="238"/>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="294" />
         <source>疑点</source>
         <translation>Hits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="239"/>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="295" />
         <source>已确认</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="239"/>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="295" />
         <source>金额（元）</source>
         <translation>Amount (CNY)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="256"/>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="308" />
         <source>显示 %1 / %2 条，金额 %3 元</source>
         <translation>Showing %1 / %2, amount %3 CNY</translation>
     </message>
 </context>
 <context>
+    <name>ImportAssistant</name>
+    <message>
+        <location filename="../../src/feijian/gui/import_assistant.py" line="35" />
+        <source>导入助手 — </source>
+        <translation>Import assistant — </translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/import_assistant.py" line="39" />
+        <source>载入本机构的映射配置</source>
+        <translation>Load this institution's mapping</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/import_assistant.py" line="40" />
+        <source>保存为本机构的映射配置</source>
+        <translation>Save as this institution's mapping</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/import_assistant.py" line="53" />
+        <source>（自动识别）</source>
+        <translation>(detect)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/import_assistant.py" line="57" />
+        <source>文件中的列</source>
+        <translation>Column in file</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/import_assistant.py" line="57" />
+        <source>对应字段</source>
+        <translation>Contract field</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/import_assistant.py" line="62" />
+        <source>表</source>
+        <translation>Table</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/import_assistant.py" line="66" />
+        <source>前 20 行预览（未校验）</source>
+        <translation>First 20 rows (not validated)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/import_assistant.py" line="73" />
+        <source>按此映射导入</source>
+        <translation>Import with this mapping</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/import_assistant.py" line="113" />
+        <source>识别为表：%1　编码：%2　分隔符：%3</source>
+        <translation>Table: %1　encoding: %2　delimiter: %3</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/import_assistant.py" line="115" />
+        <source>　缺少必填字段：</source>
+        <translation>　missing required fields: </translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/import_assistant.py" line="122" />
+        <source>（保留为附加列）</source>
+        <translation>(kept as an extra column)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/import_assistant.py" line="155" />
+        <location filename="../../src/feijian/gui/import_assistant.py" line="167" />
+        <source>导入助手</source>
+        <translation>Import assistant</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/import_assistant.py" line="158" />
+        <source>已载入 %1 张表的映射</source>
+        <translation>Loaded the mapping of %1 table(s)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/import_assistant.py" line="169" />
+        <source>已保存：</source>
+        <translation>Saved: </translation>
+    </message>
+</context>
+<context>
     <name>InstitutionPage</name>
     <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="24"/>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="24" />
         <source>被检机构</source>
-        <translation type="unfinished"></translation>
+        <translation>Institution</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="25"/>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="25" />
         <source>填写被检定点医药机构的基本信息。</source>
-        <translation type="unfinished"></translation>
+        <translation>The inspected institution's basic details.</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="28"/>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="28" />
         <source>例如：2026-某市人民医院</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. 2026 – City People's Hospital</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="36"/>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="36" />
         <source>医疗机构</source>
-        <translation type="unfinished"></translation>
+        <translation>Medical institution</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="37"/>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="37" />
         <source>零售药店</source>
-        <translation type="unfinished"></translation>
+        <translation>Retail pharmacy</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="38"/>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="38" />
         <source>案件名称</source>
-        <translation type="unfinished"></translation>
+        <translation>Case name</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="39"/>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="39" />
         <source>定点机构编码</source>
-        <translation type="unfinished"></translation>
+        <translation>Institution code</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="40"/>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="40" />
         <source>机构名称</source>
-        <translation type="unfinished"></translation>
+        <translation>Institution name</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="41"/>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="41" />
         <source>医院等级</source>
-        <translation type="unfinished"></translation>
+        <translation>Hospital level</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="42"/>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="42" />
         <source>机构类型</source>
-        <translation type="unfinished"></translation>
+        <translation>Institution type</translation>
     </message>
 </context>
 <context>
     <name>NewCaseWizard</name>
     <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="124"/>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="124" />
         <source>新建案件</source>
-        <translation type="unfinished"></translation>
+        <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="132"/>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="132" />
         <source>创建案件</source>
-        <translation type="unfinished"></translation>
+        <translation>Create case</translation>
     </message>
 </context>
 <context>
     <name>OverviewPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="47"/>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="46" />
         <source>数据期间：</source>
         <translation>Data period: </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="47"/>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="46" />
         <source>检查缘由：</source>
         <translation>Trigger: </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="52"/>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="51" />
         <source>案件阶段</source>
         <translation>Stage</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="53"/>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="52" />
         <source>疑点</source>
         <translation>Hits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="54"/>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="53" />
         <source>已确认金额（元）</source>
         <translation>Confirmed amount (CNY)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="55"/>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="54" />
         <source>问题</source>
         <translation>Findings</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="56"/>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="55" />
         <source>已导入费用明细</source>
         <translation>Fee lines imported</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="57"/>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="56" />
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="62"/>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="61" />
         <source>疑点按规则（条数）</source>
         <translation>Hits by rule (count)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="63"/>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="62" />
         <source>疑点金额按科室（元）</source>
         <translation>Hit amount by department (CNY)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="67"/>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="66" />
         <source>疑点金额按月份（元）</source>
         <translation>Hit amount by month (CNY)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="85"/>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="84" />
         <source>待核查 %1 · 已确认 %2 · 已排除 %3</source>
         <translation>%1 open · %2 confirmed · %3 dismissed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="87"/>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="86" />
         <source>疑点总金额 </source>
         <translation>Total hit amount </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="88"/>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="87" />
         <source>问题金额 </source>
         <translation>Findings amount </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="89"/>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="88" />
         <source>就诊 %1 · 医嘱 %2</source>
         <translation>%1 encounters · %2 orders</translation>
     </message>
@@ -673,455 +874,14 @@
 <context>
     <name>ProgressDialog</name>
     <message>
-        <location filename="../../src/feijian/gui/tasks.py" line="137"/>
+        <location filename="../../src/feijian/gui/tasks.py" line="147" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/tasks.py" line="159"/>
+        <location filename="../../src/feijian/gui/tasks.py" line="171" />
         <source>正在取消，撤回已做的部分……</source>
         <translation>Cancelling, rolling back the partial work…</translation>
-    </message>
-</context>
-<context>
-    <name>RecordPage</name>
-    <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="126"/>
-        <source>就诊ID</source>
-        <translation>Encounter ID</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="128"/>
-        <source>查看</source>
-        <translation>Show</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="133"/>
-        <source>就诊</source>
-        <translation>Encounter</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="146"/>
-        <source>本次就诊的疑点</source>
-        <translation>Hits of this encounter</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="154"/>
-        <source>核查理由（必填）</source>
-        <translation>Reason (required)</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="157"/>
-        <source>确认疑点</source>
-        <translation>Confirm hit</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="159"/>
-        <source>排除疑点</source>
-        <translation>Dismiss hit</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="160"/>
-        <source>重新打开</source>
-        <translation>Reopen</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="183"/>
-        <source>在“疑点”页选择一条疑点，按 Enter 查看其病历与费用对照</source>
-        <translation>Choose a hit on the Hits page and press Enter to see its record vs billing</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="214"/>
-        <source>没有这个就诊：</source>
-        <translation>No such encounter: </translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="310"/>
-        <source>核查理由</source>
-        <translation>Reason</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="310"/>
-        <source>请填写核查理由：</source>
-        <translation>Please give a reason:</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="314"/>
-        <source>将 1 条疑点标记为“%1”</source>
-        <translation>Mark 1 hit “%1”</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="318"/>
-        <source>核查</source>
-        <translation>Review</translation>
-    </message>
-</context>
-<context>
-    <name>ScopePage</name>
-    <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="51"/>
-        <source>检查范围与文书</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="52"/>
-        <source>数据期间、检查缘由和文书编号前缀。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="64"/>
-        <source>数据期间自</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="65"/>
-        <source>至</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="66"/>
-        <source>检查缘由</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="67"/>
-        <source>文书编号前缀</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>SyncPage</name>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="44"/>
-        <source>导出给组长…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="45"/>
-        <source>导出给医保局…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="46"/>
-        <source>校验数据包…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="47"/>
-        <source>合并数据包…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="53"/>
-        <source>校验结果</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="59"/>
-        <source>冲突（两人各自修改了同一字段，须由组长决定）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="62"/>
-        <source>对象</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="62"/>
-        <source>字段</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="62"/>
-        <source>一方</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="62"/>
-        <source>另一方</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="66"/>
-        <source>采用一方</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="67"/>
-        <source>采用另一方</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="107"/>
-        <source>有 %1 处冲突，解决后才能导出。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="108"/>
-        <source>没有冲突。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="117"/>
-        <source>解决冲突 %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="119"/>
-        <source>同步</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="126"/>
-        <source>保存数据包</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="141"/>
-        <source>导出数据包</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="143"/>
-        <source>已导出：</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="148"/>
-        <source>选择数据包</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="157"/>
-        <source>校验</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="157"/>
-        <source>尚未导入医保局信任列表（feijian trust import）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="165"/>
-        <source>通过</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="165"/>
-        <source>不通过</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="172"/>
-        <source>选择要合并的数据包</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="179"/>
-        <source>合并数据包</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>TableBrowser</name>
-    <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="58"/>
-        <source>筛选值（包含）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="128"/>
-        <source>/ %1 页，共 %2 行</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>TeamPage</name>
-    <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="76"/>
-        <source>检查组</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="77"/>
-        <source>检查组成员及其角色。组长负责合并各成员的数据包。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="80"/>
-        <source>姓名</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="80"/>
-        <source>工号</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="80"/>
-        <source>角色</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="85"/>
-        <source>添加成员</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="86"/>
-        <source>删除所选</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="104"/>
-        <source>组员</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/new_case_wizard.py" line="105"/>
-        <source>组长</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>UnlockDialog</name>
-    <message>
-        <location filename="../../src/feijian/gui/unlock_dialog.py" line="23"/>
-        <source>飞检工作台 — 新建身份</source>
-        <translation>Workbench — new identity</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/unlock_dialog.py" line="23"/>
-        <source>飞检工作台 — 解锁</source>
-        <translation>Workbench — unlock</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/unlock_dialog.py" line="32"/>
-        <source>检查组成员</source>
-        <translation>Inspector</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/unlock_dialog.py" line="33"/>
-        <source>检查组组长</source>
-        <translation>Team lead</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/unlock_dialog.py" line="40"/>
-        <source>首次使用：创建您的检查员身份（签名与加密密钥）。口令保护本机上的密钥，忘记口令只能由医保局恢复案件数据。</source>
-        <translation>First run: create your inspector identity (signing and encryption keys). The passphrase protects the keys on this laptop; if you forget it, only the bureau can recover case data.</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/unlock_dialog.py" line="42"/>
-        <source>姓名</source>
-        <translation>Name</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/unlock_dialog.py" line="43"/>
-        <source>工号 / 执法证号</source>
-        <translation>Staff / badge number</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/unlock_dialog.py" line="44"/>
-        <source>角色</source>
-        <translation>Role</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/unlock_dialog.py" line="45"/>
-        <location filename="../../src/feijian/gui/unlock_dialog.py" line="51"/>
-        <source>口令</source>
-        <translation>Passphrase</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/unlock_dialog.py" line="46"/>
-        <source>再次输入口令</source>
-        <translation>Passphrase again</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/unlock_dialog.py" line="49"/>
-        <source>身份：%1（%2）  密钥指纹 %3</source>
-        <translation>Identity: %1 (%2)  key fingerprint %3</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/unlock_dialog.py" line="64"/>
-        <source>创建身份</source>
-        <translation>Create identity</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/unlock_dialog.py" line="64"/>
-        <source>解锁</source>
-        <translation>Unlock</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/unlock_dialog.py" line="91"/>
-        <source>口令至少 8 个字符 / at least 8 characters</source>
-        <translation>The passphrase needs at least 8 characters</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/unlock_dialog.py" line="93"/>
-        <source>两次输入的口令不一致 / the passphrases differ</source>
-        <translation>The passphrases differ</translation>
-    </message>
-</context>
-<context>
-    <name>Workbench</name>
-    <message>
-        <location filename="../../src/feijian/gui/main_window.py" line="34"/>
-        <source>飞检工作台</source>
-        <translation>Flight Inspection Workbench</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/main_window.py" line="42"/>
-        <source>文件(&amp;F)</source>
-        <translation>&amp;File</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/main_window.py" line="43"/>
-        <source>新建案件…</source>
-        <translation>New case…</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/main_window.py" line="47"/>
-        <source>锁定</source>
-        <translation>Lock</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/main_window.py" line="51"/>
-        <source>退出</source>
-        <translation>Quit</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/main_window.py" line="76"/>
-        <source>因长时间未操作已自动锁定，请重新输入口令。</source>
-        <translation>Locked after a period of inactivity; enter your passphrase again.</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/main_window.py" line="97"/>
-        <source>新建案件</source>
-        <translation>New case</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/main_window.py" line="114"/>
-        <source>打开案件</source>
-        <translation>Open case</translation>
-    </message>
-</context>
-<context>
-    <name>app</name>
-    <message>
-        <location filename="../../src/feijian/gui/app.py" line="118"/>
-        <source>意外错误</source>
-        <translation>Unexpected error</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/app.py" line="119"/>
-        <source>发生了意外错误。已做的决定都已保存；请把详细信息交给技术支持。
-An unexpected error occurred; your decisions are saved.</source>
-        <translation>An unexpected error occurred. Your decisions are saved; please pass the details to support.</translation>
-    </message>
-    <message>
-        <location filename="../../src/feijian/gui/app.py" line="145"/>
-        <source>飞检工作台</source>
-        <translation>Flight Inspection Workbench</translation>
     </message>
 </context>
 <context>
@@ -1263,6 +1023,486 @@ A: …</translation>
     <message>
         <source>以上笔录我已看过（或已向我宣读过），与我所说一致。</source>
         <translation>I have read this record (or had it read to me); it matches what I said.</translation>
+    </message>
+</context>
+<context>
+    <name>RecordPage</name>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="132" />
+        <source>就诊ID</source>
+        <translation>Encounter ID</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="134" />
+        <source>查看</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="139" />
+        <source>就诊</source>
+        <translation>Encounter</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="152" />
+        <source>本次就诊的疑点</source>
+        <translation>Hits of this encounter</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="160" />
+        <source>核查理由（必填）</source>
+        <translation>Reason (required)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="163" />
+        <source>确认疑点</source>
+        <translation>Confirm hit</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="165" />
+        <source>排除疑点</source>
+        <translation>Dismiss hit</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="166" />
+        <source>重新打开</source>
+        <translation>Reopen</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="195" />
+        <source>在“疑点”页选择一条疑点，按 Enter 查看其病历与费用对照</source>
+        <translation>Choose a hit on the Hits page and press Enter to see its record vs billing</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="236" />
+        <source>没有这个就诊：</source>
+        <translation>No such encounter: </translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="375" />
+        <source>核查理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="375" />
+        <source>请填写核查理由：</source>
+        <translation>Please give a reason:</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="379" />
+        <source>将 1 条疑点标记为“%1”</source>
+        <translation>Mark 1 hit “%1”</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="383" />
+        <source>核查</source>
+        <translation>Review</translation>
+    </message>
+</context>
+<context>
+    <name>ScopePage</name>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="51" />
+        <source>检查范围与文书</source>
+        <translation>Scope and documents</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="52" />
+        <source>数据期间、检查缘由和文书编号前缀。</source>
+        <translation>The data period, the reason for the inspection and the document number prefix.</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="64" />
+        <source>数据期间自</source>
+        <translation>Data period from</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="65" />
+        <source>至</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="66" />
+        <source>检查缘由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="67" />
+        <source>文书编号前缀</source>
+        <translation>Document number prefix</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="43" />
+        <source>导出给组长…</source>
+        <translation>Export for the team lead…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="44" />
+        <source>导出给医保局…</source>
+        <translation>Export for the bureau…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="45" />
+        <source>校验数据包…</source>
+        <translation>Verify package…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="46" />
+        <source>合并数据包…</source>
+        <translation>Merge packages…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="52" />
+        <source>校验结果</source>
+        <translation>Verification result</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="58" />
+        <source>冲突（两人各自修改了同一字段，须由组长决定）</source>
+        <translation>Conflicts (two people changed the same field; the team lead decides)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="61" />
+        <source>对象</source>
+        <translation>Object</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="61" />
+        <source>字段</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="61" />
+        <source>一方</source>
+        <translation>One side</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="61" />
+        <source>另一方</source>
+        <translation>Other side</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="65" />
+        <source>采用一方</source>
+        <translation>Take one side</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="66" />
+        <source>采用另一方</source>
+        <translation>Take the other side</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="106" />
+        <source>有 %1 处冲突，解决后才能导出。</source>
+        <translation>%1 conflict(s): settle them before exporting.</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="107" />
+        <source>没有冲突。</source>
+        <translation>No conflicts.</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="116" />
+        <source>解决冲突 %1</source>
+        <translation>Settle conflict %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="118" />
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="125" />
+        <source>保存数据包</source>
+        <translation>Save package</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="140" />
+        <source>导出数据包</source>
+        <translation>Export package</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="142" />
+        <source>已导出：</source>
+        <translation>Exported: </translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="147" />
+        <source>选择数据包</source>
+        <translation>Choose a package</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="156" />
+        <source>校验</source>
+        <translation>Verify</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="156" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="180" />
+        <source>尚未导入医保局信任列表（feijian trust import）</source>
+        <translation>The bureau's trust list has not been imported (feijian trust import)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="164" />
+        <source>通过</source>
+        <translation>Passed</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="164" />
+        <source>不通过</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="171" />
+        <source>选择要合并的数据包</source>
+        <translation>Choose the packages to merge</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="180" />
+        <source>合并</source>
+        <translation>Merge</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="182" />
+        <source>合并数据包</source>
+        <translation>Merge packages</translation>
+    </message>
+</context>
+<context>
+    <name>TableBrowser</name>
+    <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="77" />
+        <source>筛选值（包含）</source>
+        <translation>Filter value (contains)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="155" />
+        <source>筛选中……</source>
+        <translation>Filtering…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="159" />
+        <source>筛选</source>
+        <translation>Filter</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="172" />
+        <source>筛选中 %1/%2 块：%3</source>
+        <translation>Filtering %1/%2 chunks: %3</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="198" />
+        <source>/ %1 页，共 %2 行</source>
+        <translation>/ %1 pages, %2 rows</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="200" />
+        <source>（共 %1 行匹配，显示前 %2 行）</source>
+        <translation>(%1 rows match, showing the first %2)</translation>
+    </message>
+</context>
+<context>
+    <name>TeamPage</name>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="76" />
+        <source>检查组</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="77" />
+        <source>检查组成员及其角色。组长负责合并各成员的数据包。</source>
+        <translation>The team members and their roles. The team lead merges the members' packages.</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="80" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="80" />
+        <source>工号</source>
+        <translation>Staff no.</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="80" />
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="85" />
+        <source>添加成员</source>
+        <translation>Add member</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="86" />
+        <source>删除所选</source>
+        <translation>Delete selected</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="104" />
+        <source>组员</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/new_case_wizard.py" line="105" />
+        <source>组长</source>
+        <translation>Team lead</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockDialog</name>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="23" />
+        <source>飞检工作台 — 新建身份</source>
+        <translation>Workbench — new identity</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="23" />
+        <source>飞检工作台 — 解锁</source>
+        <translation>Workbench — unlock</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="32" />
+        <source>检查组成员</source>
+        <translation>Inspector</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="33" />
+        <source>检查组组长</source>
+        <translation>Team lead</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="40" />
+        <source>首次使用：创建您的检查员身份（签名与加密密钥）。口令保护本机上的密钥，忘记口令只能由医保局恢复案件数据。</source>
+        <translation>First run: create your inspector identity (signing and encryption keys). The passphrase protects the keys on this laptop; if you forget it, only the bureau can recover case data.</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="42" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="43" />
+        <source>工号 / 执法证号</source>
+        <translation>Staff / badge number</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="44" />
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="45" />
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="51" />
+        <source>口令</source>
+        <translation>Passphrase</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="46" />
+        <source>再次输入口令</source>
+        <translation>Passphrase again</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="49" />
+        <source>身份：%1（%2）  密钥指纹 %3</source>
+        <translation>Identity: %1 (%2)  key fingerprint %3</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="64" />
+        <source>创建身份</source>
+        <translation>Create identity</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="64" />
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="91" />
+        <source>口令至少 8 个字符 / at least 8 characters</source>
+        <translation>The passphrase needs at least 8 characters</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/unlock_dialog.py" line="93" />
+        <source>两次输入的口令不一致 / the passphrases differ</source>
+        <translation>The passphrases differ</translation>
+    </message>
+</context>
+<context>
+    <name>Workbench</name>
+    <message>
+        <location filename="../../src/feijian/gui/main_window.py" line="34" />
+        <source>飞检工作台</source>
+        <translation>Flight Inspection Workbench</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/main_window.py" line="43" />
+        <source>文件(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/main_window.py" line="44" />
+        <source>新建案件…</source>
+        <translation>New case…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/main_window.py" line="48" />
+        <source>锁定</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/main_window.py" line="52" />
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/main_window.py" line="77" />
+        <source>因长时间未操作已自动锁定，请重新输入口令。</source>
+        <translation>Locked after a period of inactivity; enter your passphrase again.</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/main_window.py" line="98" />
+        <source>新建案件</source>
+        <translation>New case</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/main_window.py" line="109" />
+        <source>创建演示案件</source>
+        <translation>Create demo case</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/main_window.py" line="128" />
+        <source>打开案件</source>
+        <translation>Open case</translation>
+    </message>
+</context>
+<context>
+    <name>app</name>
+    <message>
+        <location filename="../../src/feijian/gui/error_dialog.py" line="53" />
+        <source>意外错误</source>
+        <translation>Unexpected error</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/error_dialog.py" line="54" />
+        <source>发生了意外错误。已做的决定都已保存；请把详细信息交给技术支持。
+An unexpected error occurred; your decisions are saved.</source>
+        <translation>An unexpected error occurred. Your decisions are saved; please pass the details to support.</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/app.py" line="96" />
+        <source>飞检工作台</source>
+        <translation>Flight Inspection Workbench</translation>
+    </message>
+</context>
+<context>
+    <name>charts</name>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/charts.py" line="38" />
+        <source>暂无数据</source>
+        <translation>No data yet</translation>
     </message>
 </context>
 </TS>

@@ -6,6 +6,8 @@ import shutil
 import sqlite3
 import subprocess
 
+import pytest
+
 from feijian.cli import main
 
 
@@ -22,9 +24,10 @@ def test_demo_runs_the_whole_job(tmp_path, capsys):
     assert (out / "demo-bureau.fjpkg").stat().st_size > 0
     case_file = tmp_path / "demo" / "demo.fjcase"
     assert not case_file.read_bytes().startswith(b"SQLite format 3")  # encrypted
-    with sqlite3.connect(out / "bureau-archive.sqlite") as db:
-        tables = {r[0] for r in db.execute("select name from sqlite_master where type='table'")}
-        assert tables  # the archive was written by intake
+    archive = (out / "bureau-archive.sqlite").read_bytes()
+    assert len(archive) > 4096 and not archive.startswith(b"SQLite format 3")  # written by intake, encrypted
+    with sqlite3.connect(out / "bureau-archive.sqlite") as db, pytest.raises(sqlite3.DatabaseError):
+        db.execute("select name from sqlite_master").fetchall()  # unreadable without the bureau's key
     planted = json.loads((tmp_path / "demo" / "data" / "meta" / "planted.json").read_text(encoding="utf-8"))
     assert planted["hits"]
 

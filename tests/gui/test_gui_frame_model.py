@@ -82,3 +82,31 @@ def test_persistent_selection_follows_a_sort():
     p = QPersistentModelIndex(model.index(1, 0))  # 甲
     model.sort(1, Qt.SortOrder.DescendingOrder)
     assert model.data(model.index(p.row(), 0)) == "甲"
+
+
+def test_cells_are_written_through_domain_formatting():
+    """Issue 18: quantities without .0, local times without T, old details tidied, floats without artefacts."""
+    import datetime as dt
+    from decimal import Decimal
+
+    import numpy as np
+    import pandas as pd
+
+    from feijian.gui.models import Column, FrameModel
+
+    frame = pd.DataFrame({
+        "q": [Decimal("5.0000"), 2.5], "m": [Decimal("4302.966"), 1e5], "n": [12345, 7],
+        "t": ["2026-12-06T02:42:05.579Z", np.datetime64("2026-12-06T10:42:00")],
+        "d": [dt.date(2026, 12, 6), pd.Timestamp("2026-01-02 08:00")],
+        "x": ["共 5.0 个单位，超过日限量 4.0", "限 65.0– 岁"], "f": [0.1 + 0.2, Decimal("1E+1")],
+    })
+    cols = [Column("q", "q", "qty"), Column("m", "m", "money"), Column("n", "n", "int"), Column("t", "t", "datetime"),
+            Column("d", "d", "date"), Column("x", "x", "detail"), Column("f", "f")]
+    model = FrameModel(frame, cols)
+    cell = lambda r, c: model.data(model.index(r, c))  # noqa: E731
+    assert [cell(0, c) for c in range(7)][:3] == ["5", "4,302.97", "12,345"]
+    assert cell(1, 0) == "2.5" and cell(1, 1) == "100,000.00"
+    assert cell(0, 3).startswith("2026-12-06 ") and "T" not in cell(0, 3) and cell(1, 3) == "2026-12-06 10:42"
+    assert (cell(0, 4), cell(1, 4)) == ("2026-12-06", "2026-01-02")
+    assert (cell(0, 5), cell(1, 5)) == ("共 5 个单位，超过日限量 4", "限 ≥ 65 岁")
+    assert (cell(0, 6), cell(1, 6)) == ("0.3", "10")

@@ -90,3 +90,21 @@ def test_an_empty_case_says_so(store):
     ctx = build_context(store)
     assert period_text(ctx) == "（未设定）" and data_overview(ctx) == "（尚未导入数据）"
     assert data_facts(store).empty
+
+
+def test_columns_a_table_lacks_stay_unknown_and_chunks_add_up(store):
+    """The one scan per table: absent amount columns give None (not 0), counts and ranges run over every
+    chunk (two import batches here), distinct ids are counted once across chunks."""
+    store.write_table("b1", "visits", _visits(6))
+    store.write_table("b2", "visits", pa.table({
+        "mdtrt_id": ["M0", "M99"], "psn_no": ["P0", "P7"],
+        "begntime": pa.array([dt.datetime(2024, 12, 30, 9), dt.datetime(2025, 2, 1, 9)], pa.timestamp("s")),
+        "endtime": pa.array([None, dt.datetime(2026, 1, 4, 9)], pa.timestamp("s")),
+    }))
+    store.write_table("b2", "settlements", pa.table({"setl_id": ["S1"], "mdtrt_id": ["M1"]}))
+    facts = data_facts(store)
+    assert (facts.encounters, facts.patients) == (7, 4)  # M0 twice; P0..P2 and P7
+    assert (facts.period_start, facts.period_end, facts.period_source) == (
+        dt.date(2024, 12, 30), dt.date(2026, 1, 4), "visits.begntime")  # settlements have no times
+    assert facts.settlements == 0 and facts.settled_amount is None and facts.fund_paid is None
+    assert facts.fee_lines == 0 and facts.fee_amount is None

@@ -12,32 +12,12 @@ from feijian.cli.context import Context
 from feijian.store.case_store import CaseStore
 from feijian.store.identities import IdentityStore
 
+from canary_scan import CANARY_ID, CANARY_NAME, scan
 from case_fixtures import make_info
-
-CANARY_NAME = "欧阳金丝雀"
-CANARY_ID = "11010519491231002X"
-
-
-def _needles():
-    out = []
-    for text in (CANARY_NAME, CANARY_ID):
-        for enc in ("utf-8", "gbk", "utf-16-le", "utf-16-be"):
-            out.append((text, enc, text.encode(enc)))
-    return out
 
 
 def _scan(folders):
-    found = []
-    for folder in folders:
-        for root, _, files in os.walk(folder):
-            for name in files:
-                path = os.path.join(root, name)
-                try:
-                    data = open(path, "rb").read()
-                except OSError:
-                    continue
-                found += [(path, text, enc) for text, enc, needle in _needles() if needle in data]
-    return found
+    return scan(folders)
 
 
 def test_canary_never_reaches_the_disk(tmp_path, monkeypatch, bureau):
@@ -116,3 +96,51 @@ def test_ocr_of_a_page_writes_no_image_or_text_to_disk(tmp_path, monkeypatch):
     for root, _, files in os.walk(tmp_path):
         for name in files:
             assert row not in open(os.path.join(root, name), "rb").read()
+
+
+def test_the_import_key_index_never_spills_to_disk():
+    """DuckDB's in-memory default spills to ./.tmp; the key hashing connection of the import has it off."""
+    from feijian.ingest.keys import _connection
+
+    assert _connection().execute("select current_setting('temp_directory')").fetchone() == ("",)
+
+
+def test_an_emr_docs_import_of_photographed_pages_writes_nothing_plain(tmp_path, monkeypatch):
+    """The emr_docs import of an index naming photographed pages (the OCR reader of the reader table, the
+    session's worker pool, the originals put into the evidence vault): the read text naming the canary and
+    the page's pixels reach neither the temp folder nor the case's folder unencrypted (issue 20)."""
+    import pytest
+
+    pytest.importorskip("rapidocr_onnxruntime", reason="OCR extra: make ocr")
+    from PIL import Image, ImageDraw, ImageFont
+
+    from feijian.casework.importing import import_folder
+    from feijian.crypto.identity import create_identity
+    from feijian.paths import resource
+
+    monkeypatch.setenv("FEIJIAN_KDF_FAST", "1")
+    tmp, cases, data = tmp_path / "tmp", tmp_path / "cases", tmp_path / "data"
+    for d in (tmp, cases, data):
+        d.mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    font = ImageFont.truetype(str(resource("fonts", "wqy-microhei.ttc")), 40)
+    img = Image.new("RGB", (1200, 600), "white")
+    ImageDraw.Draw(img).text((80, 200), f"患者{CANARY_NAME}，身份证{CANARY_ID}", font=font, fill="black")
+    img.save(data / "page.png", "PNG")
+    (data / "病历文书.csv").write_text("文书ID,就诊ID,文书类型,记录时间,文件\nD1,M1,护理记录,2024-12-03 20:00,page.png\n",
+                                     encoding="utf-8")
+    with CaseStore.create(cases / "c.fjcase", make_info(), create_identity("张检查", "J-001")) as store:
+        import_folder(store, data)
+        assert CANARY_NAME in store.read_table("emr_docs").column("text")[0].as_py()
+        assert _scan([tmp, cases]) == []
+    assert _scan([tmp, cases]) == []
+    row = img.tobytes()[1200 * 3 * 220: 1200 * 3 * 221]
+    png = (data / "page.png").read_bytes()
+    for root, _, files in os.walk(tmp_path):
+        for name in files:
+            path = os.path.join(root, name)
+            blob = open(path, "rb").read()
+            assert row not in blob, path
+            if not path.startswith(str(data)):
+                assert png[200:400] not in blob, path  # the original file only inside the vault, encrypted

@@ -10,3 +10,31 @@ from sync_pkgkit import World, make_world
 @pytest.fixture(scope="session")
 def world() -> World:
     return make_world()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server for the session (``pg_server.py``); each module makes its own database."""
+    from pg_server import available, postgres_server
+
+    if not available():
+        pytest.skip("no PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb, runuser when root)")
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def province(tmp_path_factory):
+    """The demo province of cli/bureau_demo.py: three institutions in two cities, every model planted."""
+    from feijian.cli.bureau_demo import build_province
+
+    return build_province(tmp_path_factory.mktemp("province"), 3, scale=0.02, seed=11)
+
+
+@pytest.fixture(scope="session")
+def province_packages(province, world, tmp_path_factory):
+    """One signed bureau package per institution of ``province`` (signed by an enrolled inspector)."""
+    from feijian.cli.bureau_demo import write_packages
+
+    return write_packages(province, tmp_path_factory.mktemp("province-packages"), world.inspectors[0],
+                          world.intake_public)

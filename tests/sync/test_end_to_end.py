@@ -110,7 +110,7 @@ def test_three_inspectors_lead_bureau(world, team_case, tmp_path):
     receipts = intake([final.path], archive, bureau_keys=world.bureau, trust=world.trust)
     body = receipts[0].verify(world.bureau.public().signing_public)
     assert body["package_id"] == final.package_id and len(body["sources"]) == 3
-    with Archive.open(archive) as arch:
+    with Archive.open(archive, bureau_keys=world.bureau) as arch:
         assert arch.evidence_hashes(world.case_id) == photos  # every evidence item, hash intact
         for eid, sha in photos.items():
             plain = age.decrypt(arch.evidence_ciphertext(world.case_id, eid), world.bureau.intake_key)

@@ -35,7 +35,7 @@ def test_lead_package_refused_and_nothing_imported(world, tmp_path):
     with pytest.raises(Rejected) as exc:
         intake([p.path], tmp_path / "a.sqlite", bureau_keys=world.bureau, trust=world.trust)
     assert exc.value.code == "WRONG_RECIPIENT"
-    with Archive.open(tmp_path / "a.sqlite") as a:
+    with Archive.open(tmp_path / "a.sqlite", bureau_keys=world.bureau) as a:
         assert a.package_ids() == [] and a.event_count(world.case_id) == 0
 
 

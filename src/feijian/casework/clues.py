@@ -29,6 +29,7 @@ import pyarrow as pa
 
 from feijian.casework.changes import Change, PendingWrites, commit
 from feijian.casework.findings import money_str, to_decimal
+from feijian.domain import formatting
 from feijian.domain.errors import InputError
 from feijian.domain.events import uuid7
 from feijian.paths import resource
@@ -465,7 +466,7 @@ def feedback_rows(store, list_id: str | None = None) -> tuple[list[str], list[li
         c = _clue_of(cl, i, row, state.get("clue", row[cl.fields["clue_id"]].strip(), "result"))
         linked = len(link_clue(store, c, index=index).hit_ids) if c.mdtrt_id or c.psn_no or c.med_list_codg else 0
         out.append(list(row) + [
-            c.result_label if chinese else c.result, f"{c.verified_amount:.2f}" if c.result else "",
+            c.result_label if chinese else c.result, str(formatting.cents(c.verified_amount)) if c.result else "",
             c.explanation, ";".join(c.evidence_ids), str(linked),
         ])
     return headers, out

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Optional
 
@@ -84,65 +84,73 @@ def _sum(arr) -> Decimal:
     return Decimal(s) if s is not None else Decimal(0)
 
 
-def _columns(store, table: str, wanted: list[str]) -> Optional[list[str]]:
+@dataclass
+class _Scan:
+    """What one pass over a table gathered: its rows, the range of each time column, the sum of each amount
+    column and the distinct values of each id column (only the columns the table has)."""
+
+    columns: frozenset
+    rows: int = 0
+    ranges: dict = field(default_factory=dict)  # column -> _Range
+    sums: dict = field(default_factory=dict)  # column -> Decimal
+    distinct: dict = field(default_factory=dict)  # column -> set (None dropped)
+
+    def has(self, column: str) -> bool:
+        return column in self.columns
+
+
+def _scan(store, table: str, *, times: tuple = (), sums: tuple = (), distinct: tuple = ()) -> Optional[_Scan]:
+    """One pass over ``table``, chunk by chunk, reading only the wanted columns it has; None when the table
+    is missing or has none of them."""
     if not store.has_table(table):
         return None
+    wanted = [*distinct, *times, *sums]
+    cols = None
     for chunk in store.iter_table(table):
-        return [c for c in wanted if c in chunk.column_names]
-    return None
+        cols = [c for c in wanted if c in chunk.column_names]
+        break
+    if not cols:
+        return None
+    scan = _Scan(frozenset(cols))
+    times, sums, distinct = ([c for c in group if c in scan.columns] for group in (times, sums, distinct))
+    scan.ranges = {c: _Range() for c in times}
+    scan.sums = {c: Decimal(0) for c in sums}
+    scan.distinct = {c: set() for c in distinct}
+    for chunk in store.iter_table(table, cols):
+        scan.rows += chunk.num_rows
+        for c in times:
+            scan.ranges[c].add(chunk[c])
+        for c in sums:
+            scan.sums[c] += _sum(chunk[c])
+        for c in distinct:
+            scan.distinct[c].update(pc.unique(chunk[c]).to_pylist())
+    for values in scan.distinct.values():
+        values.discard(None)
+    return scan
 
 
 def _compute(store) -> DataFacts:
     out: dict = {}
     periods: dict[str, _Range] = {}
 
-    cols = _columns(store, "settlements", ["setl_time", "medfee_sumamt", "hifp_pay"])
-    if cols:
-        rng, n, settled, fund = _Range(), 0, Decimal(0), Decimal(0)
-        has_fund = "hifp_pay" in cols
-        for chunk in store.iter_table("settlements", cols):
-            n += chunk.num_rows
-            if "setl_time" in cols:
-                rng.add(chunk["setl_time"])
-            if "medfee_sumamt" in cols:
-                settled += _sum(chunk["medfee_sumamt"])
-            if has_fund:
-                fund += _sum(chunk["hifp_pay"])
-        periods["settlements.setl_time"] = rng
-        out.update(settlements=n, settled_amount=settled if "medfee_sumamt" in cols else None,
-                   fund_paid=fund if has_fund else None)
+    s = _scan(store, "settlements", times=("setl_time",), sums=("medfee_sumamt", "hifp_pay"))
+    if s is not None:
+        periods["settlements.setl_time"] = s.ranges.get("setl_time", _Range())
+        out.update(settlements=s.rows, settled_amount=s.sums.get("medfee_sumamt"), fund_paid=s.sums.get("hifp_pay"))
 
-    cols = _columns(store, "visits", ["mdtrt_id", "psn_no", "begntime", "endtime"])
-    if cols:
-        rng, ids, people = _Range(), set(), set()
-        for chunk in store.iter_table("visits", cols):
-            if "mdtrt_id" in cols:
-                ids.update(pc.unique(chunk["mdtrt_id"]).to_pylist())
-            if "psn_no" in cols:
-                people.update(pc.unique(chunk["psn_no"]).to_pylist())
-            if "begntime" in cols:
-                rng.add(chunk["begntime"])
-            if "endtime" in cols:
-                end = _Range()
-                end.add(chunk["endtime"])
-                if end.hi is not None and (rng.hi is None or end.hi > rng.hi):
-                    rng.hi = end.hi
-        ids.discard(None)
-        people.discard(None)
+    s = _scan(store, "visits", times=("begntime", "endtime"), distinct=("mdtrt_id", "psn_no"))
+    if s is not None:
+        rng = s.ranges.get("begntime", _Range())
+        end = s.ranges.get("endtime")
+        if end is not None and end.hi is not None and (rng.hi is None or end.hi > rng.hi):
+            rng.hi = end.hi  # the period runs to the last discharge
         periods["visits.begntime"] = rng
-        out.update(encounters=len(ids), patients=len(people))
+        out.update(encounters=len(s.distinct.get("mdtrt_id", ())), patients=len(s.distinct.get("psn_no", ())))
 
-    cols = _columns(store, "fees", ["fee_ocur_time", "det_item_fee_sumamt"])
-    if cols:
-        rng, n, total = _Range(), 0, Decimal(0)
-        for chunk in store.iter_table("fees", cols):
-            n += chunk.num_rows
-            if "fee_ocur_time" in cols:
-                rng.add(chunk["fee_ocur_time"])
-            if "det_item_fee_sumamt" in cols:
-                total += _sum(chunk["det_item_fee_sumamt"])
-        periods["fees.fee_ocur_time"] = rng
-        out.update(fee_lines=n, fee_amount=total if "det_item_fee_sumamt" in cols else None)
+    s = _scan(store, "fees", times=("fee_ocur_time",), sums=("det_item_fee_sumamt",))
+    if s is not None:
+        periods["fees.fee_ocur_time"] = s.ranges.get("fee_ocur_time", _Range())
+        out.update(fee_lines=s.rows, fee_amount=s.sums.get("det_item_fee_sumamt"))
 
     # the extraction runs by settlement date (数据调取的惯例), so settlements decide when they have times
     for source in ("settlements.setl_time", "visits.begntime", "fees.fee_ocur_time"):

@@ -11,6 +11,7 @@ from typing import Iterator, Optional
 
 import pyarrow as pa
 
+from feijian.domain.errors import InputError
 from feijian.domain.events import utc_now, uuid7
 from feijian.domain.progress import CancelledFn, ProgressFn, check_cancelled
 from feijian.domain.records import ImportBatch, ImportedFile, RejectedRow
@@ -75,6 +76,40 @@ def file_sha256(path: Path, block: int = 8 << 20) -> str:
     return h.hexdigest()
 
 
+PAGE_EVIDENCE = "_page_evidence"  # emr_docs: the evidence id of the original of a document read with OCR
+
+
+def store_page_originals(store, stream, chunk: pa.Table, originals: dict, cancelled=None) -> pa.Table:
+    """Put the original of every document read with OCR (photograph, scan) into the case's evidence vault,
+    encrypted like any evidence (an ``evidence.added`` event each), and name it in the document's
+    :data:`PAGE_EVIDENCE` column: the record view shows the page. The file is streamed again from the
+    hospital's folder and must still have the SHA-256 it was read with."""
+    if "_ocr_confidence" not in chunk.column_names or chunk.column("_ocr_confidence").null_count == chunk.num_rows \
+            or getattr(stream, "documents", None) is None:
+        return chunk.append_column(PAGE_EVIDENCE, pa.nulls(chunk.num_rows, pa.string())) \
+            if PAGE_EVIDENCE not in chunk.column_names else chunk
+    files = chunk.column("file").to_pylist()
+    shas = chunk.column("_file_sha256").to_pylist()
+    doc_ids = chunk.column("doc_id").to_pylist()
+    ids: list = []
+    for name, sha, conf, doc_id in zip(files, shas, chunk.column("_ocr_confidence").to_pylist(), doc_ids):
+        if conf is None or not name or not sha:
+            ids.append(None)
+            continue
+        if sha not in originals:
+            check_cancelled(cancelled)
+            path = stream.documents.resolve(name)
+            with open(path, "rb") as fh:
+                item = store.add_evidence(fh, original_name=Path(path).name, cancelled=cancelled,
+                                          note=f"病历文书 {doc_id} 原件（文字识别）/ original of record document {doc_id} (OCR)")
+            if item.sha256 != sha:
+                raise InputError(f"{name} 在导入过程中被修改（SHA-256 不符）/ {name} changed during the import "
+                                 "(SHA-256 differs)")
+            originals[sha] = item.evidence_id
+        ids.append(originals[sha])
+    return chunk.append_column(PAGE_EVIDENCE, pa.array(ids, pa.string()))
+
+
 def _importer_name(store) -> str:
     identity = getattr(store, "identity", None)
     pub = getattr(identity, "public", None)
@@ -137,6 +172,7 @@ def import_folder(
                     existing[parent] = store.read_table(parent, columns=spec_key)
             fi.seed_parents(existing)
         written: dict[str, int] = {}
+        originals: dict[str, str] = {}  # SHA-256 of a page file -> its evidence id (a file named twice: once)
         with store.transaction():
             buffers: dict[str, list[pa.Table]] = {}
             counts: dict[str, int] = {}
@@ -159,6 +195,7 @@ def import_folder(
                 current = s.table
                 if s.table == DOCUMENT_TABLE:  # the screening reads each document's normal text (records.md)
                     chunk = with_normal_text(chunk)
+                    chunk = store_page_originals(store, s, chunk, originals, cancelled)
                 buffers.setdefault(s.table, []).append(chunk)
                 counts[s.table] = counts.get(s.table, 0) + chunk.num_rows
                 sizes[s.table] = sizes.get(s.table, 0) + chunk.nbytes

@@ -1,8 +1,10 @@
-"""``feijian bureau init|enroll|publish|recover``: the bureau's keys, trust list and escrow recovery."""
+"""``feijian bureau init|enroll|publish|recover|models``: the bureau's keys, trust list, escrow recovery and
+the cross-institution models over the archive."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 
 from feijian.cli.context import Context
@@ -33,6 +35,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     rec.add_argument("--identity", required=True, metavar="IDENTITY_FILE",
                      help="新身份的公开身份文件 / the new identity's public identity file")
     rec.set_defaults(func=cmd_recover)
+
+    models = s.add_parser("models", help="跨机构大数据模型 M01–M05，生成线索清单 / run the cross-institution models "
+                                         "(docs/models.md) and write the clue list")
+    models.add_argument("--archive", required=True, metavar="PATH_OR_URL",
+                        help="SQLite 归档文件或 PostgreSQL URL / a SQLite archive or a postgresql:// URL")
+    models.add_argument("--from", dest="period_from", metavar="DATE", help="起始日期 / first day (YYYY-MM-DD)")
+    models.add_argument("--to", dest="period_to", metavar="DATE", help="结束日期 / last day (YYYY-MM-DD)")
+    models.add_argument("--models", metavar="M01,M02", help="只运行这些模型 / run only these models")
+    models.add_argument("--out", metavar="FILE.csv", help="线索清单 CSV / write the clue list here (UTF-8 with BOM)")
+    models.set_defaults(func=cmd_models)
 
 
 def cmd_init(ctx: Context, args) -> int:
@@ -69,4 +81,43 @@ def cmd_recover(ctx: Context, args) -> int:
     case_keys = recover(path, keys.escrow_key, new_owner)
     print(f"已恢复并轮换案件密钥 / case key recovered for {new_owner.name} ({new_owner.key_id}) and rotated; "
           f"case {case_keys.case_id}")
+    return 0
+
+
+def _date_arg(text, option: str):
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option} 应为 YYYY-MM-DD / {option} must be a date YYYY-MM-DD, not {text!r}") from None
+
+
+def cmd_models(ctx: Context, args) -> int:
+    from feijian.sync.archive import Archive, is_postgres_url
+    from feijian.sync.bureau_models import MODELS, load_config, run_models, write_clue_csv
+
+    models = MODELS
+    if args.models:
+        models = tuple(m.strip().upper() for m in args.models.split(",") if m.strip())
+        unknown = [m for m in models if m not in MODELS]
+        if unknown or not models:
+            raise InputError(f"未知模型 / unknown model(s) {', '.join(unknown) or args.models!r}: "
+                             f"choose from {', '.join(MODELS)}")
+    lo, hi = _date_arg(args.period_from, "--from"), _date_arg(args.period_to, "--to")
+    keys = None
+    if not is_postgres_url(args.archive):
+        if not Path(args.archive).exists():
+            raise InputError(f"找不到归档 / no such archive: {args.archive}")
+        keys = BureauStore(ctx.home).unlock(ctx.passphrase("医保局口令 / bureau passphrase: "))
+    cfg = load_config()
+    with Archive.open(args.archive, bureau_keys=keys) as archive:
+        run = run_models(archive, period_from=lo, period_to=hi, cfg=cfg, models=models)
+        names = {i["medins_code"]: i["medins_name"] for i in archive.cases.institutions()}
+    print(f"模型运行 / model run {run.run_id}（{len(names)} 家机构 / institutions）")
+    for m in models:
+        print(f"  {m} {cfg.m(m)['name']}: {run.count(m)} 条 / rows, {run.seconds[m]:.2f} s")
+    if args.out:
+        out = write_clue_csv(run, Path(args.out), cfg, names)
+        print(f"线索清单 / clue list: {out} ({len(run.hits)} 条 / rows)")
     return 0

@@ -205,7 +205,7 @@ def _documents(store, paths, steps):
     from feijian.reports.issue import render
 
     names = []
-    for doc in CASE_DOCUMENTS:
+    for doc in CASE_DOCUMENTS:  # the demo is an inspection: no 自查自纠 documents, no transfer chosen
         issued = render(doc, store, paths.out / f"{doc}.pdf")
         names.append(f"{doc}（{issued.pages} 页）")
     steps.say("文书 documents", "，".join(names))

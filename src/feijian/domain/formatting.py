@@ -114,6 +114,16 @@ def money(value: Any) -> str:
     return f"{amount(value)} 元"
 
 
+# contract fields of type decimal that hold money (the others are quantities, ages and ratios)
+_MONEY_FIELD = re.compile(r"(?:amt|pay|pric|price|fee|sumamt)(?:_|$)|^price_cap")
+
+
+def is_money_field(name: str) -> bool:
+    """``det_item_fee_sumamt``, ``hifp_pay``, ``pric``, ``price_cap_l1`` are money; ``cnt``, ``age``,
+    ``max_units_per_day``, ``pack_ratio`` are not."""
+    return bool(_MONEY_FIELD.search(str(name)))
+
+
 def money_wan(value: Any, *, places: int = 2) -> str:
     """``1234567.8`` → ``123.46 万元`` (the documents' form for large sums)."""
     d = (cents(value) / Decimal(10000)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

@@ -11,6 +11,7 @@ from PySide6.QtCore import QByteArray, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
 
+from feijian.domain import formatting
 from feijian.gui import case_data
 from feijian.gui.tasks import TaskRunner
 from feijian.gui.undo import CaseUndoStack
@@ -204,9 +205,9 @@ class CaseWindow(QMainWindow):
         if len(hits):
             status = hits["status"]
             self.status.setText(self.tr("疑点 %1 条 · 待核查 %2 · 已确认 %3 · 已排除 %4")
-                                .replace("%1", f"{len(hits):,}").replace("%2", f"{int((status == 'open').sum()):,}")
-                                .replace("%3", f"{int((status == 'confirmed').sum()):,}")
-                                .replace("%4", f"{int((status == 'dismissed').sum()):,}"))
+                                .replace("%1", formatting.count(len(hits))).replace("%2", formatting.count(int((status == 'open').sum())))
+                                .replace("%3", formatting.count(int((status == 'confirmed').sum())))
+                                .replace("%4", formatting.count(int((status == 'dismissed').sum()))))
         else:
             self.status.setText(self.tr("尚未筛查"))
 

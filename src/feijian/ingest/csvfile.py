@@ -71,12 +71,43 @@ def _quoted_pattern(delimiter: bytes) -> re.Pattern:
     return re.compile(rb'(?:\A|(?<=[\n\r' + re.escape(delimiter) + rb']))"(?:[^"]|"")*("|\Z)')
 
 
+def _paired_quotes(buf: bytes, delimiter: bytes) -> np.ndarray | None:
+    """The positions of every ``"`` in ``buf`` when quote parity alone tells inside from outside, else None.
+
+    In well-formed CSV each quoted field opens with a ``"`` at the start of a field and holds its own quotes
+    doubled, so a position is inside a quoted field exactly when an odd number of quotes precede it. That holds
+    when every quote at an even index (an opening one, counting from 0) starts a field (after the delimiter, a
+    line break or the buffer's start) or follows a quote (the second of a doubled pair). A stray quote inside
+    an unquoted field (``12"``) breaks it: then None, and the caller walks the fields with the regular
+    expression. Vectorised, so a 64 MB block with a million quoted documents costs milliseconds, not seconds."""
+    arr = np.frombuffer(buf, dtype=np.uint8)
+    q = np.flatnonzero(arr == 34)
+    opens = q[0::2]
+    if len(opens) and opens[0] == 0:
+        opens = opens[1:]
+    if len(opens):
+        prev = arr[opens - 1]
+        ok = (prev == 10) | (prev == 13) | (prev == 34)
+        for b in delimiter:
+            ok |= prev == b
+        if not bool(ok.all()):
+            return None
+    return q
+
+
 def record_ends(buf: bytes, delimiter: bytes, *, last: bool = True) -> int:
     """Position after the last (or first) ``\\n`` that ends a record — not inside a quoted field — or -1.
     ``buf`` must start at a record boundary."""
     if b'"' not in buf:
         k = buf.rfind(b"\n") if last else buf.find(b"\n")
         return k + 1 if k >= 0 else -1
+    q = _paired_quotes(buf, delimiter)
+    if q is not None:
+        nl = np.flatnonzero(np.frombuffer(buf, dtype=np.uint8) == 10)
+        outside = nl[np.searchsorted(q, nl) % 2 == 0]
+        if not len(outside):
+            return -1
+        return int(outside[-1 if last else 0]) + 1
     found = -1
     pos = 0
     for m in _quoted_pattern(delimiter).finditer(buf):
@@ -100,6 +131,9 @@ def record_ends(buf: bytes, delimiter: bytes, *, last: bool = True) -> int:
 def ends_inside_quote(buf: bytes, delimiter: bytes) -> bool:
     if b'"' not in buf:
         return False
+    q = _paired_quotes(buf, delimiter)
+    if q is not None:
+        return len(q) % 2 == 1
     m = None
     for m in _quoted_pattern(delimiter).finditer(buf):
         pass
@@ -242,8 +276,11 @@ def _record_lines(data: bytes, first_line: int, records: int, columns, nvalid, i
     if physical == records and bare_cr == 0 and not blank:
         return first_line + np.arange(records, dtype=np.int64)  # one record per line, no blank lines
     arr = np.frombuffer(data, dtype=np.uint8)
-    nxt = np.append(arr[1:], np.uint8(0)) if len(arr) else arr
-    brk = np.flatnonzero((arr == 10) | ((arr == 13) & (nxt != 10)))
+    if bare_cr == 0:  # every \r is part of a \r\n: the breaks are the \n (one pass, no shifted copy)
+        brk = np.flatnonzero(arr == 10)
+    else:
+        nxt = np.append(arr[1:], np.uint8(0)) if len(arr) else arr
+        brk = np.flatnonzero((arr == 10) | ((arr == 13) & (nxt != 10)))
     starts = np.concatenate([[0], brk + 1])
     ends = np.concatenate([brk, [len(data)]])
     length = ends - starts
@@ -265,13 +302,44 @@ def _record_lines(data: bytes, first_line: int, records: int, columns, nvalid, i
     for (num, _, _, text) in invalid:
         if 1 <= num <= records:
             embedded[num - 1] = count_lines((text or "").encode())
+    return first_line + _record_starts(empty, embedded)
+
+
+def _record_starts(empty: np.ndarray, embedded: np.ndarray) -> np.ndarray:
+    """The physical line (from 0) on which each record starts: records take ``1 + embedded[r]`` lines, and
+    empty lines between records are skipped. Each run of records with no empty line before it is one cumsum;
+    a new run begins at the first record that would start on an empty line. Blank lines between records are
+    rare; after :data:`_MAX_RUNS` runs the rest is walked line by line (linear, as before the vectorising)."""
+    records = len(embedded)
+    n_lines = len(empty)
     out = np.zeros(records, dtype=np.int64)
-    empty_list = empty.tolist()
-    L = 0
-    n_lines = len(empty_list)
-    for r in range(records):
+    if not records:
+        return out
+    nonempty_at = np.flatnonzero(~empty)
+    steps = 1 + embedded.astype(np.int64)
+    r0, pos = 0, 0
+    for _ in range(_MAX_RUNS):
+        if r0 >= records:
+            return out
+        k = int(np.searchsorted(nonempty_at, pos))
+        pos = int(nonempty_at[k]) if k < len(nonempty_at) else max(pos, n_lines)
+        seg = pos + np.concatenate(([0], np.cumsum(steps[r0:records - 1])))
+        inside = seg < n_lines
+        bad = np.flatnonzero(inside & empty[np.minimum(seg, max(n_lines - 1, 0))]) if n_lines else np.zeros(0, int)
+        if not len(bad):
+            out[r0:] = seg
+            return out
+        b = int(bad[0])
+        out[r0:r0 + b] = seg[:b]
+        pos = int(seg[b])
+        r0 += b
+    empty_list, L = empty.tolist(), pos
+    for r in range(r0, records):
         while L < n_lines and empty_list[L]:
             L += 1
-        out[r] = first_line + L
-        L += 1 + int(embedded[r])
+        out[r] = L
+        L += int(steps[r])
     return out
+
+
+_MAX_RUNS = 64

@@ -14,14 +14,20 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Optional
+from typing import Callable, Optional
 
+from feijian.domain.progress import CancelledFn
 from feijian.domain.records import ImportedFile
 from feijian.ingest.doc_readers import (READERS, DocumentLimits, DocumentProblem, load_limits, read_document_bytes,
                                        reader_for)
+from feijian.ingest.document_text import lines_json, min_confidence
+from feijian.ingest.paper_documents import OcrSession, is_ocr_source  # registers the image and scanned-PDF readers
 
 DOCUMENT_TABLE = "emr_docs"
 CUSTODY_COLUMNS = ("_file_sha256", "_file_size", "_file_format")
+# a document read with OCR: the lowest confidence of its recognised lines, and those lines (page, box,
+# confidence, text) as JSON (feijian.ingest.document_text.lines_json); null for a text document
+OCR_COLUMNS = ("_ocr_confidence", "_ocr_lines")
 
 
 @dataclass
@@ -33,6 +39,12 @@ class DocumentRead:
     sha256: Optional[str] = None
     size: Optional[int] = None
     source: str = ""
+    ocr_confidence: Optional[float] = None  # lowest confidence of a recognised line (None: not read with OCR)
+    ocr_lines: Optional[str] = None  # the recognised lines, JSON
+
+    @property
+    def is_ocr(self) -> bool:
+        return is_ocr_source(self.source)
 
 
 @dataclass
@@ -42,6 +54,12 @@ class DocumentFiles:
     base: Path
     index_name: str
     limits: DocumentLimits = field(default_factory=lambda: load_limits())
+    note: Optional[Callable[[str], None]] = None  # a progress message per page read with OCR
+    cancelled: Optional[CancelledFn] = None
+
+    def close(self) -> None:
+        """Stop the OCR workers (if any page was read)."""
+        self.ocr.close()
 
     def __post_init__(self) -> None:
         self.base = Path(self.base)
@@ -53,6 +71,7 @@ class DocumentFiles:
         self.bytes = 0
         self.formats: dict[str, int] = {}
         self.top_level: set[str] = set()  # names of files directly in the folder (not "unrecognised" there)
+        self.ocr = OcrSession(note=self.note, cancelled=self.cancelled)
 
     def resolve(self, name: str) -> Path:
         """The file ``name`` stands for, inside the index's folder; raises DocumentProblem otherwise."""
@@ -104,7 +123,9 @@ class DocumentFiles:
         self._manifest.update(f"{sha}  {len(data)}  {name.strip()}\n".encode("utf-8"))
         self.bytes += len(data)
         try:
-            doc = read_document_bytes(data, path.suffix, self.limits)
+            self.ocr.current = name.strip()
+            with self.ocr:
+                doc = read_document_bytes(data, path.suffix, self.limits)
         except DocumentProblem as exc:
             self.refused += 1
             return DocumentRead(problem=f"{exc} (SHA-256 {sha})", sha256=sha, size=len(data))
@@ -116,7 +137,8 @@ class DocumentFiles:
         del data
         self.read += 1
         self.formats[doc.source] = self.formats.get(doc.source, 0) + 1
-        return DocumentRead(text=doc.text, sha256=sha, size=size, source=doc.source)
+        return DocumentRead(text=doc.text, sha256=sha, size=size, source=doc.source,
+                            ocr_confidence=min_confidence(doc), ocr_lines=lines_json(doc))
 
     @property
     def file_name(self) -> str:

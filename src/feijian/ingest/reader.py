@@ -22,7 +22,7 @@ from feijian.domain.progress import CancelledFn, ProgressFn, check_cancelled, re
 from feijian.domain.records import ImportedFile, RejectedRow
 from feijian.ingest import xlsx as X
 from feijian.ingest.csvfile import RawBlocks, parse_block, sniff_delimiter, split_header
-from feijian.ingest.documents import CUSTODY_COLUMNS, DOCUMENT_TABLE, DocumentFiles
+from feijian.ingest.documents import CUSTODY_COLUMNS, DOCUMENT_TABLE, OCR_COLUMNS, DocumentFiles
 from feijian.ingest.encoding import Decoder
 from feijian.ingest.errors import EmptyFile, EncodingProblem, MappingProblem, NotATable
 from feijian.ingest.mapping import ColumnPlan, MappingDict, plan_columns, propose_mapping
@@ -165,8 +165,11 @@ class FileStream:
             raise ValueError("state belongs to another table")
         # an emr_docs index naming files: they are read (and hashed) row by row as the index is read
         self.documents: Optional[DocumentFiles] = (
-            DocumentFiles(self.path.parent, self.name) if self.spec.name == DOCUMENT_TABLE and "file" in self.plan.fields
-            else None)
+            DocumentFiles(self.path.parent, self.name, note=self._note, cancelled=self.cancelled)
+            if self.spec.name == DOCUMENT_TABLE and "file" in self.plan.fields else None)
+
+    def _note(self, message: str) -> None:
+        report(self.progress, self._bytes_done, self.size, message)
 
     # ---- opening -------------------------------------------------------------------------------
     def _open_text(self, wanted: Optional[TableSpec], encoding: Optional[str]) -> None:
@@ -338,6 +341,8 @@ class FileStream:
             fh = getattr(self, "_fh", None)
             if fh is not None:
                 fh.close()
+            if self.documents is not None:
+                self.documents.close()  # the OCR workers, when pages were read
         self._done = True
         self._sha256 = self._hasher.hexdigest()
         self.rejected.sort(key=lambda r: r.line)
@@ -347,6 +352,9 @@ class FileStream:
         fh = getattr(self, "_fh", None)
         if fh is not None:
             fh.close()
+        documents = getattr(self, "documents", None)
+        if documents is not None:
+            documents.close()
 
     def _parsed_blocks(self) -> Iterator:
         """Read, hash, decode and parse the blocks (runs ahead in a worker thread)."""
@@ -413,6 +421,7 @@ class FileStream:
             texts: list = []
             problems: dict[str, list[int]] = {}
             sha, size, fmt = [], [], []
+            conf, ocr_lines = [], []
             used = 0
             i = start
             while i < n and i - start < limits.batch_rows and used < limits.batch_bytes:
@@ -427,12 +436,16 @@ class FileStream:
                     sha.append(got.sha256)
                     size.append(got.size)
                     fmt.append(got.source or None)
-                    used += len(got.text or "") * 3
+                    conf.append(got.ocr_confidence)
+                    ocr_lines.append(got.ocr_lines)
+                    used += (len(got.text or "") + len(got.ocr_lines or "")) * 3
                 else:
                     texts.append(text)
                     sha.append(None)
                     size.append(None)
                     fmt.append(None)
+                    conf.append(None)
+                    ocr_lines.append(None)
                     used += len(text or "") * 3
                 i += 1
             m = i - start
@@ -442,7 +455,8 @@ class FileStream:
                 mask[rows] = True
                 masks.append((mask, "file", reason))
             custody = {"_file_sha256": pa.array(sha, pa.string()), "_file_size": pa.array(size, pa.int64()),
-                       "_file_format": pa.array(fmt, pa.string())}
+                       "_file_format": pa.array(fmt, pa.string()),
+                       "_ocr_confidence": pa.array(conf, pa.float64()), "_ocr_lines": pa.array(ocr_lines, pa.string())}
             sub = [c.slice(start, m) for c in columns]
             del texts[m:]
             yield self._validate(sub, lines[start:i], text=pa.array(texts, pa.string()), row_problems=masks,
@@ -469,17 +483,20 @@ class FileStream:
         self.read += typed.num_rows
         if self.spec.name == DOCUMENT_TABLE:  # the files' custody per document (null for a text in the index)
             keep = pa.array(ok)
-            for name in CUSTODY_COLUMNS:
-                col = custody[name] if custody else pa.nulls(len(lines), pa.int64() if name == "_file_size" else pa.string())
+            for name in CUSTODY_COLUMNS + OCR_COLUMNS:
+                col = custody[name] if custody else pa.nulls(len(lines), _DOC_COLUMN_TYPES.get(name, pa.string()))
                 typed = typed.append_column(name, col.filter(keep))
         return typed
 
     def empty(self) -> pa.Table:
         table = empty_table(self.spec, self.extra_names)
         if self.spec.name == DOCUMENT_TABLE:
-            for name in CUSTODY_COLUMNS:
-                table = table.append_column(name, pa.array([], pa.int64() if name == "_file_size" else pa.string()))
+            for name in CUSTODY_COLUMNS + OCR_COLUMNS:
+                table = table.append_column(name, pa.array([], _DOC_COLUMN_TYPES.get(name, pa.string())))
         return table
+
+
+_DOC_COLUMN_TYPES = {"_file_size": pa.int64(), "_ocr_confidence": pa.float64()}
 
 
 def prefetch(items: Iterator, depth: int = 1) -> Iterator:

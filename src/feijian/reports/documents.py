@@ -22,9 +22,11 @@ DOCUMENTS: dict[str, tuple[str, str]] = {
     "transfer": ("transfer_letter", "移送书（公安机关、卫生健康、纪检监察）"),
 }
 
-# The documents every inspection case can issue without more input; the others need a self-inspection case
-# (self-report), an imported self-inspection package (self-comparison) or a chosen authority (transfer).
-CASE_DOCUMENTS = ("notice", "data-confirmation", "onsite-record", "interview", "hit-list", "problem-list", "report")
+# Documents of a 自查自纠 case only (they need its self-inspection, or an imported self-inspection package).
+SELF_INSPECTION_DOCUMENTS = frozenset({"self-report", "self-comparison"})
+# The documents every inspection case can issue without more input; besides the above, the transfer letter
+# needs a chosen authority.
+CASE_DOCUMENTS = tuple(d for d in DOCUMENTS if d not in SELF_INSPECTION_DOCUMENTS | {"transfer"})
 
 
 class UnknownDocument(InputError):

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute  # noqa: F401
 
+from feijian.domain import formatting
 from feijian.domain.errors import FeijianError, InputError
 from feijian.domain.events import utc_now, uuid7
 from feijian.domain.progress import CancelledFn, ProgressFn, check_cancelled, report
@@ -261,6 +262,7 @@ def case_total(hit_lines: pd.DataFrame) -> Decimal:
 
 
 def _cell(value) -> str:
+    """A CSV cell as people read it (domain/formatting.py): days YYYY-MM-DD, quantities without ``.0``."""
     if value is None:
         return ""
     try:
@@ -268,10 +270,10 @@ def _cell(value) -> str:
             return ""
     except (TypeError, ValueError):
         pass
-    if isinstance(value, (dt.datetime, pd.Timestamp)):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, dt.date):
-        return value.isoformat()
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return formatting.date_iso(value)
+    if isinstance(value, (float, Decimal)):
+        return formatting.quantity(value)
     return str(value)
 
 
@@ -292,7 +294,8 @@ def write_hits_csv(hits: pd.DataFrame, path, extra: Optional[Mapping[str, Mappin
             n = 0
             for row in hits[list(CSV_COLUMNS)].itertuples(index=False, name=None):
                 cells = [_cell(v) for v in row]
-                cells[8] = f"{money(Decimal(str(row[8]))):.2f}" if cells[8] != "" else "0.00"
+                cells[8] = str(formatting.cents(row[8]))
+                cells[9] = formatting.tidy_detail(row[9])
                 if extra:
                     cells += [str(col.get(ids[n], "")) for col in extra.values()]
                 w.writerow(cells)

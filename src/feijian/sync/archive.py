@@ -1,5 +1,9 @@
 """The bureau's archive: a SQLite file by default, a PostgreSQL database when given a URL (same schema).
 
+The SQLite file is encrypted with SQLCipher (as the case store is) under a key derived from the bureau's
+intake key: it holds the case tables, i.e. patient rows. A PostgreSQL archive's data at rest is the
+server's business (disk encryption, access control); nothing of it touches the bureau's laptop.
+
 Tables: ``packages`` (every imported package, its manifest and receipt), ``chain_heads`` (replay state: the
 last seq, manifest hash and audit count per case, signer and channel), ``events``, ``findings`` (as the
 events fold them), ``evidence`` (the age ciphertext as received, with the verified plaintext SHA-256, so
@@ -10,10 +14,14 @@ inspector packages embedded in final packages). All writes of one package happen
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Iterable, Optional
 
+import sqlcipher3
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from feijian.crypto.identity import raw_private
 from feijian.domain.errors import InputError
 from feijian.sync.verify import ChainHead
 
@@ -46,6 +54,15 @@ SCHEMA = [
 ]
 
 
+ARCHIVE_KEY_INFO = b"feijian-archive-sqlcipher/1"
+
+
+def archive_key(bureau_keys) -> bytes:
+    """The SQLCipher key of a SQLite archive: HKDF-SHA256 of the bureau's intake private key (whoever can
+    read the packages can read their archive, and nobody else)."""
+    return HKDF(hashes.SHA256(), 32, salt=None, info=ARCHIVE_KEY_INFO).derive(raw_private(bureau_keys.intake_key))
+
+
 def is_postgres_url(target: str | Path) -> bool:
     return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
@@ -65,7 +82,9 @@ class Archive:
         self.cases = CaseTables(self)
 
     @classmethod
-    def open(cls, target: str | Path) -> "Archive":
+    def open(cls, target: str | Path, *, bureau_keys=None) -> "Archive":
+        """A PostgreSQL URL, or a SQLite file encrypted with SQLCipher under a key derived from the bureau's
+        intake key (``bureau_keys``, required for a file: the archive holds patient rows)."""
         if is_postgres_url(str(target)):
             try:
                 import psycopg
@@ -76,9 +95,24 @@ class Archive:
             except psycopg.Error as exc:
                 raise InputError(f"无法连接归档数据库 / cannot connect to the archive: {str(exc).splitlines()[0]}") from None
             return cls(conn, postgres=True)
+        if bureau_keys is None:
+            raise InputError("SQLite 归档已加密，需要医保局密钥 / the SQLite archive is encrypted: it needs the "
+                             "bureau's keys (feijian asks for the bureau passphrase)")
         path = Path(target)
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path)
+        conn = sqlcipher3.connect(str(path))
+        try:
+            conn.execute("PRAGMA cipher_log_level = NONE")
+        except sqlcipher3.DatabaseError:
+            pass
+        conn.execute(f"PRAGMA key = \"x'{archive_key(bureau_keys).hex()}'\"")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher3.DatabaseError:
+            conn.close()
+            raise InputError(f"无法打开归档：不是本医保局密钥加密的归档（或是未加密的旧归档）/ cannot open the archive "
+                             f"{path.name}: not encrypted with this bureau's key (or an unencrypted older archive)") from None
+        conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         return cls(conn, postgres=False)

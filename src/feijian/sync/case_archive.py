@@ -4,13 +4,15 @@
 _batch, _line)``. On PostgreSQL each table is ``PARTITION BY LIST (medins_code)`` with one partition per
 institution, and rows go in with ``COPY … FROM STDIN`` (CSV written by Arrow), never row by row; a
 distributed PostgreSQL (Citus) can shard the same tables by ``medins_code``. On SQLite the same columns
-(``executemany`` of whole batches). Fields the contract marks ``sensitive`` (the ID number) are not archived:
+(``executemany`` of whole batches). Text compares by code point on both engines (``COLLATE "C"`` on
+PostgreSQL, SQLite's ``BINARY``), so the models order and pair rows the same way everywhere. Fields the contract marks ``sensitive`` (the ID number) are not archived:
 no model needs them. Derived integer columns make the models' date arithmetic the same SQL on both engines:
 ``visits.begin_day``/``end_day`` (days since 1970-01-01 of the calendar dates), ``fees.fee_day`` and
 ``fees.fee_min`` (minutes since 1970-01-01 00:00).
 
 ``replace_case`` deletes a case's rows and loads the new ones inside the caller's transaction, so a reader
-sees the old case or the new one, never a half-loaded one.
+sees the old case or the new one, never a half-loaded one; a package older than the archived one of its
+case leaves the case's rows as they are.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import pyarrow.csv as pacsv
 from feijian.domain.contract import load_contract
 from feijian.sync.reasons import Rejected
 
-PG_TYPES = {"str": "TEXT", "decimal": "NUMERIC(18,4)", "datetime": "TIMESTAMP", "date": "DATE", "bool": "BOOLEAN"}
+PG_TYPES = {"str": 'TEXT COLLATE "C"', "decimal": "NUMERIC(18,4)", "datetime": "TIMESTAMP", "date": "DATE", "bool": "BOOLEAN"}
 LITE_TYPES = {"str": "TEXT", "decimal": "NUMERIC", "datetime": "TEXT", "date": "TEXT", "bool": "INTEGER"}
 DERIVED = {"visits": (("begin_day", "begntime", "day"), ("end_day", "endtime", "day")),
            "fees": (("fee_day", "fee_ocur_time", "day"), ("fee_min", "fee_ocur_time", "minute"))}
@@ -165,8 +167,10 @@ class CaseTables:
                 "rows": json.loads(rows[0][3])}
 
     def replace_case(self, case_id: str, package_id: str, package_created: str,
-                     tables: Mapping[str, pa.Table]) -> dict[str, int]:
-        """Replace the case's archived rows with ``tables`` (inside the caller's transaction)."""
+                     tables: Mapping[str, pa.Table]) -> Optional[dict[str, int]]:
+        """Replace the case's archived rows with ``tables`` (inside the caller's transaction); ``None`` when
+        the archive already holds a newer package of the case (by its manifest's ``created``, then package
+        id), whose rows then stay: two inspectors' packages may arrive in any order."""
         inst = tables.get("institution")
         if inst is None or inst.num_rows == 0 or "medins_code" not in inst.column_names:
             raise Rejected("MANIFEST_INVALID", "tables/institution", "case tables without the institution")
@@ -179,6 +183,8 @@ class CaseTables:
         if unknown:
             raise Rejected("MANIFEST_INVALID", f"tables/{unknown[0]}", "not a case table of the data contract")
         before = self.current(case_id)
+        if before is not None and (before["package_created"], before["package_id"]) > (package_created, package_id):
+            return None
         if before is not None:
             for t in case_table_names():
                 self.a._exec(f"DELETE FROM archive_{t} WHERE medins_code = ? AND case_id = ?",

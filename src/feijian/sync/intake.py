@@ -95,10 +95,15 @@ def intake_one(path: Path, archive: Archive, *, bureau_keys, trust) -> Receipt:
                 archive.put_source(m["package_id"], src)
             tables_holder = next((h for h in [pkg, *pkg.sources] if h.table_names()), None)
             table_rows: dict[str, int] = {}
+            superseded = None
             if tables_holder is not None:
-                table_rows = archive.cases.replace_case(
+                loaded = archive.cases.replace_case(
                     case_id, m["package_id"], m["created"],
                     {t: tables_holder.table(t, key) for t in tables_holder.table_names()})
+                if loaded is None:
+                    superseded = archive.cases.current(case_id)["package_id"]
+                else:
+                    table_rows = loaded
             all_events = [e for e in _archived_events(archive, case_id)]
             findings = fold(all_events).entities("finding")
             archive.put_findings(case_id, findings, m["package_id"])
@@ -108,7 +113,8 @@ def intake_one(path: Path, archive: Archive, *, bureau_keys, trust) -> Receipt:
                 "manifest_sha256": pkg.manifest_sha256, "imported_at": imported_at,
                 "bureau": bureau_keys.public().key_id, "events_added": added, "evidence_added": evidence_n,
                 "findings": len(findings), "sources": [s["package_id"] for s in m["sources"]],
-                **({"table_rows": table_rows} if table_rows else {})})
+                **({"table_rows": table_rows} if table_rows else {}),
+                **({"tables_superseded_by": superseded} if superseded else {})})
             sig = minisign.sign(body, bureau_keys.signing_key, bytes.fromhex(bureau_keys.public().key_id),
                                 f"feijian receipt {m['package_id']} sha256={sha}")
             archive.put_package(m, pkg.manifest_sha256, sha, imported_at,
@@ -136,7 +142,7 @@ def intake(paths: Iterable[Path], archive: str | Path, *, bureau_keys, trust, pr
     (earlier packages stay imported, each was its own transaction)."""
     paths = [Path(p) for p in paths]
     receipts = []
-    with Archive.open(archive) as a:
+    with Archive.open(archive, bureau_keys=bureau_keys) as a:
         for i, p in enumerate(paths):
             check_cancelled(cancelled)
             receipts.append(intake_one(p, a, bureau_keys=bureau_keys, trust=trust))

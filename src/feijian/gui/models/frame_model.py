@@ -20,6 +20,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
+from feijian.domain import formatting
+
 ROW_HEIGHT = 24
 RawRole = Qt.ItemDataRole.UserRole + 1  # the unformatted value
 RowRole = Qt.ItemDataRole.UserRole + 2  # the row's position in the underlying frame
@@ -29,17 +31,18 @@ RowRole = Qt.ItemDataRole.UserRole + 2  # the row's position in the underlying f
 class Column:
     key: str  # column name in the frame
     title: str  # header text (Chinese)
-    kind: str = "text"  # text | money | int | date | datetime | status | masked
+    kind: str = "text"  # text | money | int | qty | date | datetime | detail | masked
     width: int = 0  # preferred width in pixels (0: Qt's choice)
     labels: Optional[dict] = None  # value -> shown text (e.g. status codes to 待核查/已确认)
 
 
 def format_money(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+    """An amount for a table cell headed 金额（元）: ``4,302.97`` (formatting.amount); missing → ``""``."""
+    if _is_missing(value):
         return ""
     try:
-        return f"{Decimal(str(value)):,.2f}"
-    except Exception:
+        return formatting.amount(value)
+    except ValueError:
         return str(value)
 
 
@@ -156,7 +159,12 @@ def money_floats(series: pd.Series) -> np.ndarray:
         return pd.to_numeric(pd.Series([None if _is_missing(v) else str(v) for v in series]), errors="coerce").to_numpy(dtype="float64")
 
 
+def _time_value(value: Any) -> Any:
+    return pd.Timestamp(value) if isinstance(value, np.datetime64) else value
+
+
 def _format(value: Any, kind: str, labels: Optional[dict]) -> str:
+    """One cell as people read it, through domain/formatting.py (no float artefact, ISO time or NaN)."""
     if _is_missing(value):
         return ""
     if labels is not None:
@@ -166,16 +174,19 @@ def _format(value: Any, kind: str, labels: Optional[dict]) -> str:
     if kind == "masked":
         return mask_id(value)
     if kind == "date":
-        if isinstance(value, (dt.date, pd.Timestamp, np.datetime64)):
-            return pd.Timestamp(value).strftime("%Y-%m-%d")
+        return formatting.date_iso(_time_value(value))
     if kind == "datetime":
-        if isinstance(value, (dt.date, pd.Timestamp, np.datetime64)):
-            return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+        return formatting.date_time(_time_value(value))
     if kind == "int":
-        try:
-            return f"{int(value):,}"
-        except (TypeError, ValueError):
-            return str(value)
+        return formatting.count(value) or str(value)
+    if kind == "qty":
+        return formatting.quantity(value)
+    if kind == "detail":
+        return formatting.tidy_detail(value)
+    if isinstance(value, (float, Decimal, np.floating)):
+        return formatting.quantity(value)
+    if isinstance(value, (dt.date, pd.Timestamp, np.datetime64)):
+        return formatting.date_time(_time_value(value))
     return str(value)
 
 
@@ -191,7 +202,7 @@ def text_key(coded: Coded) -> np.ndarray:
 
 def sort_key(series: pd.Series, kind: str, coded: Optional[Coded] = None) -> np.ndarray:
     """A numpy array whose order is the column's natural order (missing values last)."""
-    if kind in ("money", "int"):
+    if kind in ("money", "int", "qty"):
         arr = money_floats(series)
         return np.where(np.isnan(arr), np.inf, arr)
     if kind in ("date", "datetime"):
@@ -304,7 +315,7 @@ class FrameModel(QAbstractTableModel):
         col = self._columns[column]
         if col.key not in self._keys:
             series = self._frame[col.key]
-            text = col.kind not in ("money", "int", "date", "datetime") and \
+            text = col.kind not in ("money", "int", "qty", "date", "datetime") and \
                 (isinstance(series.dtype, pd.CategoricalDtype) or _arrow_text(series))
             self._keys[col.key] = sort_key(series, col.kind, self.coded(col.key) if text else None)
         return self._keys[col.key]
@@ -396,7 +407,7 @@ class FrameModel(QAbstractTableModel):
                 return None
             return text
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if col.kind in ("money", "int"):
+            if col.kind in ("money", "int", "qty"):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole and self._row_brush is not None:
@@ -412,7 +423,7 @@ class FrameModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             if role == Qt.ItemDataRole.TextAlignmentRole and orientation == Qt.Orientation.Horizontal \
-                    and 0 <= section < len(self._columns) and self._columns[section].kind in ("money", "int"):
+                    and 0 <= section < len(self._columns) and self._columns[section].kind in ("money", "int", "qty"):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
         if orientation == Qt.Orientation.Horizontal:

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
                                QSplitter, QTableView, QVBoxLayout, QWidget)
 
+from feijian.domain import formatting
 from feijian.gui import dialogs
 from feijian.gui.models import Column, FrameModel, configure_table_view
 from feijian.gui.tasks import run_with_progress
@@ -36,7 +37,7 @@ def batch_rows(batches) -> pd.DataFrame:
 
 
 def batch_columns() -> list[Column]:
-    return [Column("imported_at", "导入时间", width=170), Column("file", "文件", width=180),
+    return [Column("imported_at", "导入时间", "datetime", width=170), Column("file", "文件", width=180),
             Column("table", "表", width=90), Column("encoding", "编码", width=70),
             Column("rows", "行数", "int", width=80), Column("read", "已读入", "int", width=80),
             Column("refused", "拒收", "int", width=60), Column("size", "字节", "int", width=90),
@@ -103,7 +104,7 @@ class TableBrowser(QWidget):
         self.table_combo.blockSignals(True)
         self.table_combo.clear()
         for name, n in sorted(counts.items()):
-            self.table_combo.addItem(f"{name}（{n:,} 行）", name)
+            self.table_combo.addItem(f"{name}（{formatting.count(n)} 行）", name)
         idx = self.table_combo.findData(current)
         self.table_combo.setCurrentIndex(max(0, idx))
         self.table_combo.blockSignals(False)
@@ -195,9 +196,9 @@ class TableBrowser(QWidget):
         self.page.setMaximum(pages)
         self.page.setValue(1)
         self.page.blockSignals(False)
-        text = self.tr("/ %1 页，共 %2 行").replace("%1", f"{pages:,}").replace("%2", f"{n:,}")
+        text = self.tr("/ %1 页，共 %2 行").replace("%1", formatting.count(pages)).replace("%2", formatting.count(n))
         if self.matches is not None and self.matches > n:
-            text += self.tr("（共 %1 行匹配，显示前 %2 行）").replace("%1", f"{self.matches:,}").replace("%2", f"{n:,}")
+            text += self.tr("（共 %1 行匹配，显示前 %2 行）").replace("%1", formatting.count(self.matches)).replace("%2", formatting.count(n))
         self.pages.setText(text)
         self.show_page()
 
@@ -219,6 +220,8 @@ class TableBrowser(QWidget):
             kind = "text"
             if spec is not None and c in spec.field_names:
                 kind = KINDS.get(spec.field(c).type, "text")
+                if kind == "money" and not formatting.is_money_field(c):
+                    kind = "qty"
                 if c == "certno" or c == "psn_no":
                     kind = "masked"
             if c == "_line":
@@ -300,8 +303,8 @@ class DataPage(QWidget):
         run = self.ctx.store.latest_run()
         text = self.tr("批次 %1 · 文件 %2").replace("%1", str(len(batches))).replace("%2", str(len(frame)))
         if run is not None:
-            text += self.tr(" · 最近筛查 %1：疑点 %2 条").replace("%1", run.finished_at[:16].replace("T", " ")) \
-                .replace("%2", f"{run.hit_count:,}")
+            text += self.tr(" · 最近筛查 %1：疑点 %2 条").replace("%1", formatting.date_time(run.finished_at)) \
+                .replace("%2", formatting.count(run.hit_count))
         self.summary.setText(text)
         self.browser.refresh_tables()
 
@@ -356,10 +359,10 @@ class DataPage(QWidget):
         elif not rows:
             text = self.tr("此批次没有拒收或待核对的行")
         else:
-            text = self.tr("拒收 %1 行").replace("%1", f"{refused:,}")
+            text = self.tr("拒收 %1 行").replace("%1", formatting.count(refused))
             if noted:
                 text += (self.tr("；已导入但待核对 %1 类，涉及 %2 行（每类列出至多 20 例）")
-                         .replace("%1", str(len(noted))).replace("%2", f"{sum(noted.values()):,}"))
+                         .replace("%1", str(len(noted))).replace("%2", formatting.count(sum(noted.values()))))
         self.problems_label.setText(text)
         self.export_button.setEnabled(refused > 0)
 

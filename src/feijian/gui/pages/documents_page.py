@@ -82,7 +82,7 @@ class DocumentsPage(QWidget):
 
     def columns(self):
         return [Column("doc_no", "文号", width=200), Column("title", "文书", width=220),
-                Column("time", "出具时间", width=170), Column("file_name", "文件", width=200),
+                Column("time", "出具时间", "datetime", width=170), Column("file_name", "文件", width=200),
                 Column("sha256", "SHA-256", width=480)]
 
     def activate(self) -> None:
@@ -93,7 +93,7 @@ class DocumentsPage(QWidget):
         rows = []
         for d in self.ctx.store.documents():
             rows.append({"doc_no": d.get("doc_no", ""), "title": cat.get(d.get("doc", ""), ("", d.get("doc", "")))[1],
-                         "time": str(d.get("issued_at") or d.get("time") or "")[:19].replace("T", " "),
+                         "time": d.get("issued_at") or d.get("time") or "",
                          "file_name": d.get("file_name", ""), "sha256": d.get("sha256", "")})
         self.model.set_frame(pd.DataFrame(rows, columns=["doc_no", "title", "time", "file_name", "sha256"]), self.columns())
 

@@ -37,7 +37,7 @@ def add_files(store, paths: list[Path], *, progress=None, cancelled=None) -> lis
 
 def evidence_columns() -> list[Column]:
     return [Column("kind", "类型", width=100, labels=KIND_LABELS), Column("original_name", "名称", width=220),
-            Column("size", "字节", "int", width=90), Column("added_at", "加入时间", width=170),
+            Column("size", "字节", "int", width=90), Column("added_at", "加入时间", "datetime", width=170),
             Column("finding", "关联问题", width=180), Column("sha256", "SHA-256", width=480)]
 
 
@@ -100,7 +100,7 @@ class EvidencePage(QWidget):
         self.items = self.ctx.store.evidence_items()
         titles = {f.finding_id: f.title for f in case_data.findings_of(self.ctx.store)}
         rows = [{"evidence_id": e.evidence_id, "kind": e.kind, "original_name": e.original_name, "size": e.size,
-                 "added_at": e.added_at[:19].replace("T", " "), "finding": titles.get(e.finding_id, ""),
+                 "added_at": e.added_at, "finding": titles.get(e.finding_id, ""),
                  "sha256": e.sha256} for e in self.items]
         self.model.set_frame(pd.DataFrame(rows, columns=["evidence_id", "kind", "original_name", "size", "added_at",
                                                          "finding", "sha256"]), evidence_columns())

@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
+from feijian.domain import formatting
 from feijian.domain.errors import FeijianError
 from feijian.gui import dialogs
 from feijian.gui.case_data import STATUS_LABELS
@@ -43,7 +44,7 @@ def hit_columns() -> list[Column]:
         Column("doctor", "医生", width=90),
         Column("day", "日期", "date", width=95),
         Column("amount", "金额（元）", "money", width=110),
-        Column("detail", "说明", width=520),
+        Column("detail", "说明", "detail", width=520),
         Column("reason", "核查理由", width=200),
     ]
 
@@ -305,8 +306,8 @@ class HitsView(QWidget):
         total = len(self.frame)
         # exact: the amounts' decimal sum in Arrow (1M hits: a few ms)
         money = format_money(self.exact_amount(None if shown == total else self.model._rows)) if shown else "0.00"
-        self.count.setText(self.tr("显示 %1 / %2 条，金额 %3 元").replace("%1", f"{shown:,}")
-                           .replace("%2", f"{total:,}").replace("%3", money))
+        self.count.setText(self.tr("显示 %1 / %2 条，金额 %3 元").replace("%1", formatting.count(shown))
+                           .replace("%2", formatting.count(total)).replace("%3", money))
 
     # --- selection and keyboard triage ----------------------------------------------------------------
     def selected_positions(self) -> list[int]:

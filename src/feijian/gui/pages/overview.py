@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from feijian.domain import formatting
 from feijian.gui import case_data
 from feijian.gui.models.frame_model import format_money
 from feijian.gui.widgets.charts import BarChart, ColumnChart, short_money
@@ -81,14 +82,14 @@ class OverviewPage(QScrollArea):
         self._dirty = False
         fig = case_data.case_figures(self.ctx.store, self.ctx.hits())
         self.stage.set(fig.stage_label or "—")
-        self.hits.set(f"{fig.hits:,}", self.tr("待核查 %1 · 已确认 %2 · 已排除 %3")
-                      .replace("%1", f"{fig.open:,}").replace("%2", f"{fig.confirmed:,}").replace("%3", f"{fig.dismissed:,}"))
+        self.hits.set(formatting.count(fig.hits), self.tr("待核查 %1 · 已确认 %2 · 已排除 %3")
+                      .replace("%1", formatting.count(fig.open)).replace("%2", formatting.count(fig.confirmed)).replace("%3", formatting.count(fig.dismissed)))
         self.confirmed.set(format_money(fig.confirmed_amount), self.tr("疑点总金额 ") + format_money(fig.total_amount))
-        self.findings.set(f"{fig.findings:,}", self.tr("问题金额 ") + format_money(fig.findings_amount))
-        self.rows.set(f"{fig.rows.get('fees', 0):,}", self.tr("就诊 %1 · 医嘱 %2").replace("%1", f"{fig.rows.get('visits', 0):,}")
-                      .replace("%2", f"{fig.rows.get('orders', 0):,}"))
-        self.evidence.set(f"{fig.evidence:,}")
-        self.by_rule.set_items([(label, count, f"{count:,}") for label, count, _ in fig.by_rule])
+        self.findings.set(formatting.count(fig.findings), self.tr("问题金额 ") + format_money(fig.findings_amount))
+        self.rows.set(formatting.count(fig.rows.get('fees', 0)), self.tr("就诊 %1 · 医嘱 %2").replace("%1", formatting.count(fig.rows.get('visits', 0)))
+                      .replace("%2", formatting.count(fig.rows.get('orders', 0))))
+        self.evidence.set(formatting.count(fig.evidence))
+        self.by_rule.set_items([(label, count, formatting.count(count)) for label, count, _ in fig.by_rule])
         self.by_dept.set_items([(label, amount, short_money(amount)) for label, _, amount in fig.by_dept])
         self.by_month.set_items([(label, amount) for label, _, amount in fig.by_month])
 

@@ -17,10 +17,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPushButton, QScrollArea, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
+from feijian.domain import formatting
 from feijian.domain.errors import FeijianError
 from feijian.gui import case_data, dialogs
 from feijian.gui.case_data import STATUS_LABELS
-from feijian.gui.models.frame_model import format_money, mask_id
+from feijian.gui.models.frame_model import mask_id
 from feijian.gui.pages.hits_page import REASONS_CONFIRM, REASONS_DISMISS
 from feijian.gui.widgets.document_panel import DocumentPanel
 from feijian.gui.widgets.encounter_chart import EncounterChart, EncounterData, FeeCell, FeeRow, OrderBar
@@ -253,20 +254,24 @@ class RecordPage(QWidget):
             masked_name = (name[0] + "*" * (len(name) - 1)) if name else "—"
             died = str(visit.get("dscg_way") or "") == "5"
             begin, end = visit.get("begntime"), visit.get("endtime")
-            fmt = lambda v: "—" if v is None or pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d %H:%M")  # noqa: E731
+            fmt = lambda v: formatting.date_time(v) or "—"  # noqa: E731
             self.title.setText(f"{self.mdtrt_id}　{visit.get('adm_dept_name') or ''}　{masked_name}")
             parts.append("<h3>患者</h3><table>")
             for k, v in (("姓名", masked_name), ("身份证号", mask_id(visit.get("certno"))),
                          ("性别", GENDER.get(str(visit.get("gend") or ""), "未知")),
-                         ("年龄", "" if visit.get("age") is None or pd.isna(visit.get("age")) else f"{float(visit.get('age')):g} 岁"),
+                         ("年龄", formatting.age(visit.get("age"))),
                          ("人员编号", mask_id(visit.get("psn_no"))),
-                         ("医疗类别", str(visit.get("med_type") or "")),
+                         ("医疗类别", formatting.code_with_name("med_type", visit.get("med_type"))),
                          ("科室", str(visit.get("adm_dept_name") or visit.get("adm_dept_codg") or "")),
                          ("主治医生", str(visit.get("atddr_no") or "")),
                          ("入院", fmt(begin)), ("出院", fmt(end))):
                 parts.append(f"<tr><td style='color:#666;padding-right:10px'>{e(k)}</td><td>{e(str(v))}</td></tr>")
             if died:
-                parts.append("<tr><td style='color:#666'>离院方式</td><td style='color:#b71c1c;font-weight:bold'>死亡</td></tr>")
+                parts.append("<tr><td style='color:#666'>离院方式</td><td style='color:#b71c1c;font-weight:bold'>"
+                             f"{e(formatting.code_with_name('dscg_way', '5'))}</td></tr>")
+            elif visit.get("dscg_way") is not None and not pd.isna(visit.get("dscg_way")):
+                parts.append("<tr><td style='color:#666'>离院方式</td>"
+                             f"<td>{e(formatting.code_with_name('dscg_way', visit.get('dscg_way')))}</td></tr>")
             parts.append("</table>")
         if len(diagnoses):
             parts.append("<h3>诊断</h3><ul>")
@@ -279,7 +284,7 @@ class RecordPage(QWidget):
             for _, op in operations.iterrows():
                 day = _day(op.get("oprn_date"))
                 parts.append(f"<li>{e(str(op.get('oprn_code')))} {e(str(op.get('oprn_name') or ''))}"
-                             f"{'　' + day.isoformat() if day else ''}</li>")
+                             f"{'　' + formatting.date_iso(day) if day else ''}</li>")
             parts.append("</ul>")
         self.patient.setHtml("".join(parts))
 
@@ -293,7 +298,8 @@ class RecordPage(QWidget):
         for i, (_, h) in enumerate(rows.iterrows()):
             meta = catalogue.get(str(h["rule_code"]))
             status = STATUS_LABELS.get(str(h.get("status") or "open"), "")
-            text = f"【{status}】{h.get('rule') or h['rule_code']}　{format_money(h['amount'])} 元\n{h.get('detail') or ''}"
+            text = (f"【{status}】{h.get('rule') or h['rule_code']}　{formatting.money(h['amount'])}\n"
+                    f"{formatting.tidy_detail(h.get('detail'))}")
             if meta is not None:
                 text += f"\n检查路径：{meta.check_path}\n依据：{meta.legal_basis}"
             if h.get("reason"):

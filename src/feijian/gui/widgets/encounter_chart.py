@@ -17,6 +17,8 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from feijian.domain import formatting
+
 LABEL_W = 250
 DAY_W = 46
 ROW_H = 22
@@ -217,7 +219,7 @@ class EncounterChart(QWidget):
                     else:
                         p.fillRect(rect, QColor("#dbe7f5"))
                         p.setPen(QColor("#1d3557"))
-                    qty = f"{cell.qty:g}" if abs(cell.qty) < 1000 else f"{cell.qty:.0f}"
+                    qty = formatting.quantity(cell.qty, places=2 if abs(cell.qty) < 1000 else 0)
                     p.drawText(rect, Qt.AlignmentFlag.AlignCenter, qty)
                     if cell.selected:
                         p.setPen(QPen(QColor("#000"), 2))
@@ -270,7 +272,7 @@ class EncounterChart(QWidget):
                     cell = payload.cells.get(day) if day else None
                     text = f"{payload.code} {payload.name}"
                     if cell is not None:
-                        text += f"\n{day:%Y-%m-%d}：数量 {cell.qty:g}，金额 {cell.amount:,.2f} 元\n明细 {', '.join(cell.lines[:8])}"
+                        text += f"\n{formatting.date_iso(day)}：数量 {formatting.quantity(cell.qty)}，金额 {formatting.money(cell.amount)}\n明细 {', '.join(cell.lines[:8])}"
                         if cell.rules:
                             text += "\n疑点规则：" + "、".join(sorted(cell.rules))
                 elif kind == "order":
