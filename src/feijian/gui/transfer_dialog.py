@@ -18,7 +18,7 @@ class TransferDialog(QDialog):
         self.setWindowTitle(self.tr("移送"))
         self.kind = QComboBox(self)
         for key, entry in tr.authorities().items():
-            self.kind.addItem(self.tr(entry["name"]), key)
+            self.kind.addItem(entry["name"], key)
         self.recipient = QLineEdit(self)
         self.recipient.setPlaceholderText(self.tr("接收单位全称，如 某市公安局"))
         self.list = QListWidget(self)
