@@ -125,10 +125,15 @@ def test_self_inspection_declared_and_not(demo, tmp_path, capsys):
     assert run(insp, "report", "c", "--doc", "report", "--out", str(report), "--no-record") == 0
     text = "".join(pages_text(report.read_bytes())).replace("\n", "")
     assert "自查已申报" in text and "自查未申报" in text and "违规问题中自查已申报 1 个、未申报 1 个" in text
+    assert "医保医师记分建议" in text and "记分（分）" in text
     cmp_pdf = tmp_path / "compare.pdf"
     assert run(insp, "report", "c", "--doc", "self-comparison", "--out", str(cmp_pdf)) == 0
     text = "".join(pages_text(cmp_pdf.read_bytes())).replace("\n", "")
     assert "自查自纠情况比对表" in text and "医保办" in text and "隐瞒未报的问题" in text
+    points = tmp_path / "points.csv"
+    assert run(insp, "points", "c", "--out", str(points)) == 0
+    got = [r for r in _csv(points) if r["doctor"] != "（未归属）"]
+    assert got and all(int(r["points_min"]) >= 1 and int(r["points_max"]) <= 6 for r in got)  # 1–3 per article-38 finding
     hit_list = tmp_path / "hits.pdf"
     assert run(insp, "report", "c", "--doc", "hit-list", "--out", str(hit_list), "--no-record") == 0
     text = "".join(pages_text(hit_list.read_bytes()))

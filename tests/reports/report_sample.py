@@ -131,6 +131,11 @@ def make_context(n_findings: int = 6, lines_per_finding: int = 12, seed: int = 7
         hit_filter="全部疑点",
     )
     _with_self_inspection(ctx)
+    _with_transfer(ctx)
+    ctx.options = {**ctx.options, "doctor_points": pd.DataFrame(
+        [("D00017", 3, Decimal("18588.25"), Decimal(0), Decimal(0), 12, 24, "终止资格风险"),
+         ("D00102", 1, Decimal("4331.14"), Decimal(0), Decimal(0), 1, 3, "")],
+        columns=["doctor", "findings", "recover", "penalty_min", "penalty_max", "points_min", "points_max", "status"])}
     for k, v in over.items():
         setattr(ctx, k, v)
     return ctx
@@ -174,3 +179,15 @@ def _with_self_inspection(ctx: ReportContext) -> None:
     ctx.options = {**ctx.options, "self_report": SelfReport(
         ctx.info.medins_code, ctx.info.medins_name, len(ids), sum(amounts.values(), Decimal(0)), tuple(decl),
         totals("rule_code"), totals("department"))}
+
+
+
+def _with_transfer(ctx: ReportContext) -> None:
+    """A transfer letter to the police for the fraud findings (虚假诊疗 / article 40)."""
+    from feijian.casework import transfers
+
+    reasons = {f.finding_id: transfers.reasons_for("police", f, ()) for f in ctx.findings}
+    ids = [fid for fid, r in reasons.items() if r]
+    ctx.options = {**ctx.options, "transfer": {"kind": "police", "entry": transfers.authority("police"),
+                                               "recipient": "北京市公安局经济犯罪侦查总队", "finding_ids": ids,
+                                               "reasons": reasons}}

@@ -30,7 +30,7 @@ def pdfs(ctx):
 
 def test_every_document_renders_a_pdf(pdfs):
     assert set(pdfs) == {"notice", "data-confirmation", "onsite-record", "interview", "hit-list", "problem-list", "report",
-                          "self-report", "self-comparison"}
+                          "self-report", "self-comparison", "transfer"}
     for doc, pdf in pdfs.items():
         assert pdf.startswith(b"%PDF-"), doc
 

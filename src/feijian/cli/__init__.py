@@ -38,6 +38,8 @@ COMMAND_MODULES = [
     "draw",
     "discretion",
     "selfcheck",
+    "transfer",
+    "points",
 ]
 
 DESCRIPTION = (

@@ -201,13 +201,11 @@ def _casework(store, paths, seed, steps):
 
 
 def _documents(store, paths, steps):
-    from feijian.reports.documents import DOCUMENTS, SELF_INSPECTION_DOCUMENTS
+    from feijian.reports.documents import CASE_DOCUMENTS
     from feijian.reports.issue import render
 
     names = []
-    for doc in DOCUMENTS:
-        if doc in SELF_INSPECTION_DOCUMENTS:  # the demo is an inspection, not a 自查自纠 case
-            continue
+    for doc in CASE_DOCUMENTS:  # the demo is an inspection: no 自查自纠 documents, no transfer chosen
         issued = render(doc, store, paths.out / f"{doc}.pdf")
         names.append(f"{doc}（{issued.pages} 页）")
     steps.say("文书 documents", "，".join(names))

@@ -179,6 +179,9 @@ class CaseWindow(QMainWindow):
             act.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
             act.triggered.connect(lambda _=False, k=key: self.show_page(k))
             go.addAction(act)
+        from feijian.gui import self_inspection_menu
+
+        self_inspection_menu.install(self)
 
     def _show_page(self, row: int) -> None:
         if row < 0:

@@ -316,6 +316,12 @@ def build_context(
         opts["finding_conditions"] = discretion_conditions.finding_conditions(store, found)
     if doc == "self-report" and self_inspection.is_self_inspection(store) and "self_report" not in opts:
         opts["self_report"] = self_inspection.self_report(store)
+    if doc == "report" and "doctor_points" not in opts and found:
+        from feijian.casework.penalties import penalty_summary
+
+        opts["doctor_points"] = penalty_summary(store).by_doctor
+    if doc == "transfer" and "transfer" not in opts and opts.get("transfer_to"):
+        opts["transfer"] = _transfer_option(store, found, opts)
 
     return ReportContext(
         info=info,
@@ -343,6 +349,28 @@ def build_context(
         self_split=self_inspection.split_hits(store),
         self_packages=tuple(p["content"] for p in self_inspection.imported_packages(state)),
     )
+
+
+def _transfer_option(store, found, opts: dict) -> dict:
+    """The transfer letter's authority, recipient, findings (given, else those the conditions point to) and
+    each finding's reasons."""
+    from feijian.casework import transfers
+
+    kind = str(opts["transfer_to"])
+    entry = transfers.authority(kind)
+    state = store.state()
+    reasons = {f.finding_id: transfers.reasons_for(kind, f, transfers.flags_of(state, f.finding_id)) for f in found}
+    given = [str(x) for x in (opts.get("transfer_findings") or ())]
+    known = {f.finding_id for f in found}
+    bad = [x for x in given if x not in known]
+    if bad:
+        raise InputError(f"没有此问题 / no finding {', '.join(bad)}")
+    ids = given or [f.finding_id for f in found if reasons[f.finding_id]]
+    if not ids:
+        raise InputError(f"没有问题符合移送{entry['name']}的条件；可用 --findings 指定 / no finding meets the "
+                         f"conditions for {kind}: name them with --findings")
+    return {"kind": kind, "entry": entry, "recipient": str(opts.get("recipient") or ""), "finding_ids": ids,
+            "reasons": reasons}
 
 
 def _hit_reviews(state) -> dict[str, tuple[str, str]]:

@@ -19,10 +19,14 @@ DOCUMENTS: dict[str, tuple[str, str]] = {
     "report": ("inspection_report", "飞行检查报告"),
     "self-report": ("self_report", "自查自纠报告（被检机构自查）"),
     "self-comparison": ("self_comparison", "自查自纠情况比对表"),
+    "transfer": ("transfer_letter", "移送书（公安机关、卫生健康、纪检监察）"),
 }
 
 # Documents of a 自查自纠 case only (they need its self-inspection, or an imported self-inspection package).
 SELF_INSPECTION_DOCUMENTS = frozenset({"self-report", "self-comparison"})
+# The documents every inspection case can issue without more input; besides the above, the transfer letter
+# needs a chosen authority.
+CASE_DOCUMENTS = tuple(d for d in DOCUMENTS if d not in SELF_INSPECTION_DOCUMENTS | {"transfer"})
 
 
 class UnknownDocument(InputError):

@@ -146,6 +146,7 @@ def build(ctx: ReportContext):
                             money_cols=[2, 3, 5]))
     story.extend(self_inspection_paragraphs(ctx))
     story.extend(discretion_section.section(ctx, width))
+    story.extend(doctor_points_section(ctx, width))
     story.append(signature_block(["检查组组长", "检查组成员", "组织机关审核"], width))
 
     # 六、附件
@@ -207,3 +208,30 @@ def self_inspection_paragraphs(ctx: ReportContext) -> list:
     text += (f"。违规问题中自查已申报 {declared} 个、未申报 {hidden} 个；已申报的问题按主动消除危害后果从轻考虑，"
              "未申报的问题按省级裁量基准从重考虑（见下表裁量理由）。")
     return [p(text, st["indent"])]
+
+
+def doctor_points_section(ctx: ReportContext, width: float) -> list:
+    """医保医师记分: per doctor, the points range the findings carry (``options["doctor_points"]``, the
+    ``by_doctor`` frame of :func:`feijian.casework.penalties.penalty_summary`), with the thresholds."""
+    from feijian.casework.penalties import UNATTRIBUTED, penalty_rules
+
+    frame = ctx.options.get("doctor_points")
+    if frame is None or len(frame) == 0:
+        return []
+    st = styles()
+    dp = penalty_rules()["doctor_points"]
+    out = [Spacer(1, 3 * mm), p(f"医保医师记分建议（按记分标准，一个自然年度内累计记分达到 {dp['suspend_at']} 分的暂停、达到 "
+             f"{dp['terminate_at']} 分的终止医保支付资格；记分由有权部门确定）：", st["indent"])]
+    rows = []
+    frame = frame.sort_values(["points_max", "doctor"], ascending=[False, True], kind="stable")
+    for r in frame.itertuples(index=False):
+        if r.doctor == UNATTRIBUTED:
+            continue
+        rows.append((r.doctor, f"{int(r.findings)}", fmt_money(r.recover), f"{r.points_min}–{r.points_max}", r.status or ""))
+    if not rows:
+        return []
+    w = [40 * mm, 18 * mm, 32 * mm, 24 * mm, 0]
+    w[-1] = width - sum(w)
+    out.append(data_table(["医师编码", "问题数", "涉及金额（元）", "记分（分）", "提示"], rows, w,
+                          money_cols=[1, 2], center_cols=[3]))
+    return out

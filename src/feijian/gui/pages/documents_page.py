@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QCheckBox, QGroupBox, QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter,
+from PySide6.QtWidgets import (QCheckBox, QDialog, QGroupBox, QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter,
                                QTableView, QVBoxLayout, QWidget)
 from PySide6.QtCore import Qt
 
@@ -17,12 +17,18 @@ from feijian.gui.models import Column, FrameModel, configure_table_view
 from feijian.gui.tasks import run_with_progress
 
 
-def render_document(doc: str, store, out: Path, *, progress=None, cancelled=None):
+def render_document(doc: str, store, out: Path, *, progress=None, cancelled=None, options=None):
     from feijian.reports.issue import render
 
     if progress:
         progress(0, 1, f"正在生成 {out.name}")
-    issued = render(doc, store, out)
+    options = dict(options or {})
+    issued = render(doc, store, out, **options)
+    if doc == "transfer":  # a transfer letter is also a transfer made
+        from feijian.casework.transfers import record_transfer
+
+        record_transfer(store, options["transfer_to"], options["transfer_findings"],
+                        recipient=options.get("recipient", ""), doc_no=issued.doc_no, sha256=issued.sha256)
     if progress:
         progress(1, 1, "")
     return issued
@@ -96,13 +102,21 @@ class DocumentsPage(QWidget):
         if item is None:
             return
         doc = item.data(Qt.ItemDataRole.UserRole)
+        options = None
+        if doc == "transfer":
+            from feijian.gui.transfer_dialog import TransferDialog
+
+            dialog = TransferDialog(self.ctx.store, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            options = dialog.options()
         out = dialogs.save_file(self, self.tr("保存文书"), f"{self.ctx.store.info.name}-{item.text()}.pdf", "PDF (*.pdf)")
         if out is not None:
-            self.render(doc, out)
+            self.render(doc, out, options=options)
 
-    def render(self, doc: str, out: Path):
+    def render(self, doc: str, out: Path, options=None):
         task = run_with_progress(self.window(), self.ctx.runner, self.tr("生成文书"), render_document, doc,
-                                 self.ctx.store, Path(out), on_finished=self._rendered)
+                                 self.ctx.store, Path(out), on_finished=self._rendered, options=options)
         task.case_path = self.ctx.path
         return task
 
