@@ -618,7 +618,7 @@ class Planter:
         e = self.stay("0304", 0, self.d(4, 11), 8)
         a1c = self.find(e, "HBA1C", 0)
         self.move_doc(e, "lab_report", a1c.date, at(a1c.date + dt.timedelta(days=4), 10), "HBA1C")
-        self.hit_line("R24", e, a1c, "糖化血红蛋白报告日期为收费后第4天：超出报告期限3天一天")
+        self.hit_line("R24", e, a1c, "糖化血红蛋白报告日期为收费后第4天：比3天报告期限晚一天")
         e = self.stay("0301", 0, self.d(5, 7), 7, doctor_index=4)
         ecg = self.find(e, "ECG", 0)
         self.move_doc(e, "exam_report", ecg.date, at(ecg.date - dt.timedelta(days=1), 22, 30), "ECG")
