@@ -1,5 +1,6 @@
-"""A second, deliberately plain implementation of the rules of ../shared/docs/rules.md (R01–R23), written
-for the demo-data tests from the rules' text: it reads the written files back (by their headers, through the
+"""A second, deliberately plain implementation of the rules of ../shared/docs/rules.md (R01–R23) and
+../shared/docs/records.md (R24–R29, the medical record documents), written for the demo-data tests from the
+rules' text: it reads the written files back (by their headers, through the
 data contract's aliases) and lists the hits it finds. It shares no code with the generator, so agreement
 between the two is evidence that the planted manifest is what the data says."""
 
@@ -7,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
+import unicodedata
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -72,7 +75,7 @@ class Data:
         for name, info in files.items():
             t[info["table"]] = read_table(folder, name, info["table"], info["encoding"])
         kb = Path(folder) / "kb"
-        for name in ("kb_items", "kb_exclusive_pairs", "kb_procedure_materials", "kb_thresholds"):
+        for name in ("kb_items", "kb_exclusive_pairs", "kb_procedure_materials", "kb_thresholds", "kb_item_terms"):
             with open(kb / f"{name}.csv", encoding="utf-8", newline="") as fh:
                 t[name] = list(csv.DictReader(fh))
         self.t = t
@@ -294,6 +297,7 @@ def screen(data: Data) -> dict:
         lim = [p for p in items.get(l["code"], {}).get("dx_limit", "").split(";") if p]
         if lim and not any(r["diag_code"].startswith(p) for r in diag[l["m"]] for p in lim):
             line_hit("R18", l)
+    records(data, hits)
     # R23
     setl = defaultdict(Decimal)
     for r in data.t["settlements"]:
@@ -306,6 +310,133 @@ def screen(data: Data) -> dict:
         if abs(diff) >= Decimal("0.015"):
             hits[("R23", m, "", "", "", "", "")] = diff if diff > 0 else Decimal(0)
     return hits
+
+
+# --- records.md: reading the documents ------------------------------------------------------------
+DOC_TYPES = {"入院记录": "admission", "病程记录": "progress", "手术记录": "operation", "麻醉记录": "anesthesia",
+             "护理记录": "nursing", "检查报告": "exam_report", "检验报告": "lab_report", "治疗记录": "treatment",
+             "出院记录": "discharge", "其他": "other"}
+CUES = ["未行", "未予", "未做", "未查", "未使用", "未植入", "未置入", "取消", "拒绝", "停用", "放弃"]
+ABSENCE = "请假离院;请假外出;外出未归;未在病房;不在病房;离院未归"
+UNITS = "枚;根;个;支;条;套;片"
+NUMERALS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _norm(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if not ch.isspace()).lower()
+
+
+def _list(value: str) -> list:
+    return [_norm(x) for x in (value or "").split(";") if _norm(x)]
+
+
+def _clauses(text: str) -> list:
+    """Cut the text as read, then normalise each clause."""
+    return [_norm(c) for c in re.split(r"\r\n|[\r\n，。；;！？!?]", text or "")]
+
+
+def _places(clause: str, terms: list) -> list:
+    """(start, end) of the mentions in a clause; a place inside a longer matched place counts once."""
+    spans = set()
+    for t in terms:
+        i = clause.find(t)
+        while i >= 0:
+            spans.add((i, i + len(t)))
+            i = clause.find(t, i + 1)
+    return sorted(s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans))
+
+
+def _negated(clause: str, start: int) -> bool:
+    """A cue ending at or before the mention's start, in its clause."""
+    return any(c in clause[:start] for c in CUES)
+
+
+def _value(run: str) -> int:
+    if run.isdigit() and run.isascii():
+        return int(run)
+    if "十" in run:
+        tens, _, units = run.partition("十")
+        return (NUMERALS[tens] if tens else 1) * 10 + (NUMERALS[units] if units else 0)
+    return int("".join(str(NUMERALS[c]) for c in run))
+
+
+def _count(clause: str, end: int, units: list) -> int:
+    for m in re.finditer(r"[0-9]+|[零一二两三四五六七八九十]+", clause[end:]):
+        if any(clause[end + m.end():].startswith(u) for u in units):
+            return _value(m.group())
+    return 1
+
+
+def _mentions(text: str, terms: list) -> list:
+    """(clause, end) of every non-negated mention."""
+    out = []
+    for c in _clauses(text):
+        out += [(c, e) for s, e in _places(c, terms) if not _negated(c, s)]
+    return out
+
+
+def records(data: Data, hits: dict) -> None:
+    """R24–R29 of records.md."""
+    items, docs = data.items, defaultdict(list)
+    for r in data.t.get("emr_docs", []):
+        typ = DOC_TYPES.get(r["doc_type"], r["doc_type"])
+        docs[r["mdtrt_id"]].append({"type": typ, "date": _dt(r["doc_time"]).date(), "text": r["text"]})
+    terms = {r["med_list_codg"]: {"types": [t for t in r["doc_types"].split(";") if t], "terms": _list(r["terms"]),
+                                  "units": _list(r["unit_words"]) or _list(UNITS)} for r in data.t["kb_item_terms"]}
+
+    def mentioned(m, code, types, lo, hi):
+        return any(d["type"] in types and lo <= d["date"] <= hi and _mentions(d["text"], terms[code]["terms"])
+                   for d in docs[m])
+
+    report_days = int(data.thr.get("report_days", 3))
+    nursing = [c for c in terms if items.get(c, {}).get("category") == "nursing"]
+    absence = _list(data.thr.get("absence_terms") or ABSENCE)
+    one = dt.timedelta(days=1)
+    for l in data.net:
+        code, m, day = l["code"], l["m"], l["time"].date()
+        key = (l["m"], l["sn"], "", "", "", "")
+        t = terms.get(code)
+        cat = items.get(code, {}).get("category")
+        if t and {"exam_report", "lab_report"} & set(t["types"]) and \
+                not mentioned(m, code, t["types"], day, day + dt.timedelta(days=report_days)):
+            hits[("R24",) + key] = l["net_amt"]
+        if t and "operation" in t["types"] and cat != "high_value_material" and \
+                not mentioned(m, code, t["types"], day - one, day + one):
+            hits[("R25",) + key] = l["net_amt"]
+        if t and cat == "nursing":
+            others = [c for c in nursing if c != code]
+            if any(mentioned(m, c, ["nursing"], day, day) for c in others) and \
+                    not mentioned(m, code, ["nursing"], day, day):
+                hits[("R27",) + key] = l["net_amt"]
+        if cat in ("bed", "nursing", "diet") and data.inpatient(m) and data.visits[m]["end"]:
+            a, d, _ = data.stay(m)
+            if a < day < d and any(x["type"] in ("nursing", "progress") and x["date"] == day
+                                   and _mentions(x["text"], absence) for x in docs[m]):
+                hits[("R29",) + key] = l["net_amt"]
+    materials = {r["material_codg"] for r in data.t["kb_procedure_materials"]}
+    per_visit = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    per_day = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for l in data.lines:
+        for acc in (per_visit[(l["m"], l["code"])], per_day[(l["m"], l["code"], l["time"].date())]):
+            acc[0] += l["cnt"]
+            acc[1] += l["amt"]
+    for (m, code), (c, a) in per_visit.items():
+        t = terms.get(code)
+        if code in materials and t:
+            documented = 0
+            for d in docs[m]:
+                if d["type"] in t["types"]:
+                    counts = [_count(cl, e, t["units"]) for cl, e in _mentions(d["text"], t["terms"])]
+                    documented += max(counts, default=0)
+            if c > documented:
+                hits[("R26", m, "", code, "", "", "")] = (c - documented) * a / c
+    for (m, code, day), (c, a) in per_day.items():
+        t = terms.get(code)
+        if t and "treatment" in t["types"]:
+            recorded = sum(1 for d in docs[m] if d["type"] == "treatment" and d["date"] == day
+                           and _mentions(d["text"], t["terms"]))
+            if c > recorded:
+                hits[("R28", m, "", code, day.isoformat(), "", "")] = (c - recorded) * a / c
 
 
 def manifest_key(h: dict) -> tuple:

@@ -1,5 +1,5 @@
-"""The planted manifest against the written files: a plain second implementation of R01–R23
-(demodata_oracle.py, written from rules.md) must find exactly the planted hits with the same amounts —
+"""The planted manifest against the written files: a plain second implementation of R01–R29
+(demodata_oracle.py, written from rules.md and records.md) must find exactly the planted hits with the same amounts —
 which also shows that the clean background triggers no rule — and none of the near misses."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 import demodata_oracle as oracle
 from feijian.demodata.people import check_digit
 
-DETERMINISTIC = [f"R{n:02d}" for n in range(1, 24)]
+DETERMINISTIC = [f"R{n:02d}" for n in range(1, 30)]
 STATISTICAL = ["S01", "S02", "S03", "S04"]
 
 
@@ -33,7 +33,12 @@ def test_every_rule_is_planted_several_times(demo):
     assert min(per_rule.values()) >= 2, per_rule
     assert sorted({h["rule_code"] for h in manifest.statistical}) == STATISTICAL
     # boundary cases the rules name are planted as near misses
-    assert len({h["rule_code"] for h in manifest.near_misses}) >= 18
+    assert len({h["rule_code"] for h in manifest.near_misses}) >= 24
+    # records.md: every record rule has its edge cases (negations, window ends, numerals, other documents)
+    near = {}
+    for h in manifest.near_misses:
+        near[h["rule_code"]] = near.get(h["rule_code"], 0) + 1
+    assert all(near.get(f"R{n}", 0) >= 2 for n in range(24, 30)), near
 
 
 def test_oracle_finds_exactly_the_planted_hits(demo, screened):

@@ -44,10 +44,8 @@ def test_import_takes_every_row(demo, result):
 
 def test_every_rule_ran(result):
     read, res = result
-    # until the demo writes medical record documents, the record rules (records.md) say why they did not run
-    waiting = {} if "emr_docs" in read.tables else {c: r for c, r in res.not_run.items() if "emr_docs" in r}
-    assert set(waiting) <= {"R24", "R25", "R26", "R27", "R28", "R29"}
-    assert {c: r for c, r in res.not_run.items() if c not in waiting} == {}
+    assert "emr_docs" in read.tables  # the demo writes medical record documents: R24–R29 run like the others
+    assert res.not_run == {}
 
 
 def test_rules_flag_exactly_the_planted_hits(demo, result):

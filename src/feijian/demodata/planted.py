@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Optional
 
 from feijian.demodata import background as bg
-from feijian.demodata import people
+from feijian.demodata import documents, people
 from feijian.demodata.background import People, Person, at
 from feijian.demodata.catalogue import Hospital
 from feijian.demodata.manifest import Planted
@@ -109,10 +109,74 @@ class Planter:
     def miss_visit(self, rule: str, enc: Encounter, note: str) -> None:
         self.near.append(Planted(rule, "visit", note, enc=enc, amount=None))
 
+    # ------------------------------------------------------------------ record documents (records.md)
+    # Hooks change the documents documents.build derives from an encounter's lines (generator.py applies
+    # them before numbering); each edit asserts that the text it changes is there.
+    @staticmethod
+    def _doc(docs: list, doc_type: str, day: dt.date, key: Optional[str] = None) -> documents.Doc:
+        return documents.find(docs, doc_type, day, key)
+
+    def rewrite(self, enc: Encounter, doc_type: str, day: dt.date, old: str, new: str, key: Optional[str] = None) -> None:
+        """Replace ``old`` (must be there) by ``new`` in the encounter's ``doc_type`` document of ``day``."""
+        def hook(docs: list) -> None:
+            d = self._doc(docs, doc_type, day, key)
+            assert old in d.text, (doc_type, day, old, d.text)
+            d.text = d.text.replace(old, new, 1)
+        enc.doc_hooks.append(hook)
+
+    def replace_text(self, enc: Encounter, doc_type: str, day: dt.date, text: str, key: Optional[str] = None) -> None:
+        def hook(docs: list) -> None:
+            self._doc(docs, doc_type, day, key).text = text
+        enc.doc_hooks.append(hook)
+
+    def append_text(self, enc: Encounter, doc_type: str, day: dt.date, text: str, key: Optional[str] = None) -> None:
+        def hook(docs: list) -> None:
+            d = self._doc(docs, doc_type, day, key)
+            d.text = d.text + "\n" + text
+        enc.doc_hooks.append(hook)
+
+    def drop_doc(self, enc: Encounter, doc_type: str, day: dt.date, key: Optional[str] = None) -> None:
+        def hook(docs: list) -> None:
+            docs.remove(self._doc(docs, doc_type, day, key))
+        enc.doc_hooks.append(hook)
+
+    def move_doc(self, enc: Encounter, doc_type: str, day: dt.date, to: dt.datetime, key: Optional[str] = None) -> None:
+        def hook(docs: list) -> None:
+            self._doc(docs, doc_type, day, key).time = to
+        enc.doc_hooks.append(hook)
+
+    def add_doc(self, enc: Encounter, doc_type: str, time: dt.datetime, title: str, text: str) -> None:
+        def hook(docs: list) -> None:
+            docs.append(documents.Doc(doc_type, time, title, text, enc.doctor))
+        enc.doc_hooks.append(hook)
+
+    def _sum(self, e: Encounter, key: str, day: Optional[dt.date] = None) -> tuple[Decimal, Decimal]:
+        """(sum of cnt, sum of amount) of the encounter's lines of ``key`` (on ``day``), refunds included."""
+        item = self.hosp.item(key)
+        lines = [l for l in e.lines if l.item is item and (day is None or l.date == day)]
+        return sum((l.cnt for l in lines), Decimal(0)), sum((l.amount for l in lines), Decimal(0))
+
+    def above_record(self, rule: str, e: Encounter, key: str, recorded: int, note: str,
+                     day: Optional[dt.date] = None) -> None:
+        """An R26 (item-visit) or R28 (item-day) hit: billed units above the ``recorded`` ones."""
+        cnt, amt = self._sum(e, key, day)
+        assert cnt > recorded, (rule, key, cnt, recorded)
+        self.hits.append(Planted(rule, "item-day" if day else "item-visit", note, enc=e,
+                                 med_list_codg=self.hosp.item(key).code, date=day,
+                                 amount=(cnt - recorded) * amt / cnt))
+
+    def as_recorded(self, rule: str, e: Encounter, key: str, recorded: int, note: str,
+                    day: Optional[dt.date] = None) -> None:
+        cnt, _ = self._sum(e, key, day)
+        assert cnt <= recorded, (rule, key, cnt, recorded)
+        self.near.append(Planted(rule, "item-day" if day else "item-visit", note, enc=e,
+                                 med_list_codg=self.hosp.item(key).code, date=day, amount=None))
+
     # ------------------------------------------------------------------ all of them
     def plant_all(self) -> None:
         for code in ("r01", "r02", "r03", "r04", "r05", "r06", "r07", "r08", "r09", "r10", "r11", "r12", "r13",
-                     "r14", "r15", "r16", "r17", "r18", "r19", "r20", "r21", "r22", "r23", "stats"):
+                     "r14", "r15", "r16", "r17", "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25", "r26",
+                     "r27", "r28", "r29", "stats"):
             getattr(self, code)()
 
     # R01 duplicate charge ------------------------------------------------------------
@@ -539,6 +603,200 @@ class Planter:
         e = self.stay("0402", 0, self.d(11, 3), 10)
         e.settlement_amounts = [("split", Decimal("0.6"))]
         self.miss_visit("R23", e, "中途结算：两次结算合计等于明细合计")
+
+    # R24 exam or lab billed without a report (records.md) ---------------------------------
+    def r24(self) -> None:
+        e = self.stay("0701", 0, self.d(2, 14), 10)
+        ct = self.find(e, "CT", 0)
+        self.drop_doc(e, "exam_report", ct.date, "CT")
+        self.append_text(e, "progress", ct.date, "头颅CT平扫提示颅内未见急性出血")
+        self.hit_line("R24", e, ct, "头颅CT平扫无检查报告（病程记录提到CT，但病程记录不是该项目的文书类型）")
+        e = self.stay("0303", 1, self.d(3, 9), 9)
+        ct = self.find(e, "CT", 1)
+        self.replace_text(e, "exam_report", ct.date, "检查项目：上腹部CT\n检查备注：患者躁动不能配合，取消CT平扫检查", "CT")
+        self.hit_line("R24", e, ct, "报告正文只有「取消CT平扫检查」（否定）；标题「CT检查报告」不读")
+        e = self.stay("0304", 0, self.d(4, 11), 8)
+        a1c = self.find(e, "HBA1C", 0)
+        self.move_doc(e, "lab_report", a1c.date, at(a1c.date + dt.timedelta(days=4), 10), "HBA1C")
+        self.hit_line("R24", e, a1c, "糖化血红蛋白报告日期为收费后第4天：比3天报告期限晚一天")
+        e = self.stay("0301", 0, self.d(5, 7), 7, doctor_index=4)
+        ecg = self.find(e, "ECG", 0)
+        self.move_doc(e, "exam_report", ecg.date, at(ecg.date - dt.timedelta(days=1), 22, 30), "ECG")
+        self.hit_line("R24", e, ecg, "心电图报告日期在收费前一日（报告期间自收费日起）")
+
+        e = self.stay("0304", 0, self.d(6, 5), 8)
+        a1c = self.find(e, "HBA1C", 0)
+        self.move_doc(e, "lab_report", a1c.date, at(a1c.date + dt.timedelta(days=3), 10), "HBA1C")
+        self.miss_line("R24", e, a1c, "糖化血红蛋白报告日期为收费后第3天：在报告期限内")
+        e = self.stay("0304", 0, self.d(7, 16), 8)
+        a1c = self.find(e, "HBA1C", 0)
+        self.replace_text(e, "lab_report", a1c.date, "检验项目：ＨｂＡ１ｃ\n结果 7.4%（参考范围 4.0-6.0%）", "HBA1C")
+        self.miss_line("R24", e, a1c, "报告写全角「ＨｂＡ１ｃ」：NFKC、不分大小写后即用语HbA1c")
+        e = self.stay("0701", 0, self.d(3, 20), 10)
+        ct = self.find(e, "CT", 0)
+        self.replace_text(e, "exam_report", ct.date, "检查项目：头颅CT平扫未行增强扫描\n影像所见：脑实质内未见明确出血灶\n"
+                          "诊断意见：颅内未见急性出血", "CT")
+        self.miss_line("R24", e, ct, "「头颅CT平扫未行增强扫描」：否定词在用语之后，不是否定")
+        e = self.stay("0701", 0, self.d(4, 17), 10)
+        ct = self.find(e, "CT", 0)
+        self.replace_text(e, "exam_report", ct.date, "申请备注：前次因躁动取消CT平扫\n检查项目：头颅CT平扫\n"
+                          "影像所见：脑室系统无扩大，中线结构居中\n诊断意见：颅内未见急性出血", "CT")
+        self.miss_line("R24", e, ct, "报告先有否定的「取消CT平扫」，后一分句提及头颅CT平扫：有提及")
+        e = self.stay("0401", 0, self.d(5, 12), 6)
+        ct = self.add(e, "CT", 1, self.day(e, 2))
+        e.refund(ct, 1, self.when(e, self.day(e, 2), 21))
+        self.miss_line("R24", e, ct, "CT当日全额退费：不是净收费行，无报告不算")
+
+    # R25 operation billed without an operation note --------------------------------------------
+    def r25(self) -> None:
+        e = self.stay("0403", 0, self.d(2, 19), 6)
+        turp = self.find(e, "TURP", 1)
+        self.drop_doc(e, "operation", turp.date)
+        self.hit_line("R25", e, turp, "经尿道前列腺电切术无手术记录（麻醉记录、病程记录提到手术，都不是手术记录）")
+        e = self.stay("0501", 0, self.d(3, 13), 5)
+        cs = self.find(e, "CS", 1)
+        self.move_doc(e, "operation", cs.date, at(cs.date + dt.timedelta(days=2), 10))
+        self.hit_line("R25", e, cs, "剖宫产手术记录日期为收费后第2天：超出前后1天")
+        e = self.stay("0401", 0, self.d(6, 18), 6)
+        lc = self.find(e, "LC", 1)
+        self.replace_text(e, "operation", lc.date, "术前诊断：胆囊结石伴慢性胆囊炎\n手术经过：患者入手术室后血压升至190/110mmHg，"
+                          "与家属沟通后取消腹腔镜下胆囊切除术\n未使用一次性腹腔镜穿刺器，择期手术\n患者送返病房")
+        self.rewrite(e, "progress", lc.date, "过程顺利，术后安返病房", "因血压升高取消，择期再行")
+        self.hit_line("R25", e, lc, "手术记录「取消腹腔镜下胆囊切除术」（否定），手术费照收")
+        self.above_record("R26", e, "TROC", 0, "手术取消，记录「未使用一次性腹腔镜穿刺器」（否定），穿刺器照收")
+
+        e = self.stay("0402", 0, self.d(4, 22), 10)
+        tha = self.find(e, "THA", 2)
+        self.move_doc(e, "operation", tha.date, at(tha.date + dt.timedelta(days=1), 9, 30))
+        self.miss_line("R25", e, tha, "髋关节置换手术记录次日补写：在收费日前后1天内")
+        e = self.stay("0301", 1, self.d(6, 9), 8, doctor_index=5)
+        pci = self.find(e, "PCI", 1)
+        self.move_doc(e, "operation", pci.date, at(pci.date - dt.timedelta(days=1), 23, 40))
+        self.miss_line("R25", e, pci, "PCI手术记录时间为收费前一日深夜：在收费日前后1天内")
+        e = self.stay("0403", 0, self.d(8, 6), 6)
+        turp = self.find(e, "TURP", 1)
+        self.rewrite(e, "operation", turp.date, "术前诊断：", "术前谈话：患者曾拒绝前列腺电切术，经解释后同意手术\n术前诊断：")
+        self.miss_line("R25", e, turp, "手术记录先有否定的「拒绝前列腺电切术」，其后手术名称提及：有提及")
+
+    # R26 material billed above the recorded count ------------------------------------------------
+    def r26(self) -> None:
+        e = self.stay("0301", 1, self.d(2, 6), 8, doctor_index=3)
+        day = self.day(e, 1)
+        self.add(e, "STENT", 2, day)
+        self.rewrite(e, "operation", day, "药物洗脱支架3枚", "药物洗脱支架两枚")
+        self.above_record("R26", e, "STENT", 2, "计费支架3枚，手术记录「植入药物洗脱支架两枚」（中文数字；嵌套用语「支架」只算一处）")
+        e = self.stay("0301", 1, self.d(4, 4), 8, doctor_index=6)
+        day = self.day(e, 1)
+        self.add(e, "STENT", 1, day)
+        self.rewrite(e, "operation", day, "植入药物洗脱支架2枚", "植入2枚药物洗脱支架")
+        self.above_record("R26", e, "STENT", 1, "计费支架2枚，记录「植入2枚药物洗脱支架」：数量在用语之前，按1枚计")
+        e = self.stay("0401", 0, self.d(7, 10), 6)
+        day = self.day(e, 1)
+        self.rewrite(e, "operation", day, "使用一次性腹腔镜穿刺器1个", "未使用一次性腹腔镜穿刺器，改用可重复消毒器械")
+        self.above_record("R26", e, "TROC", 0, "手术记录「未使用一次性腹腔镜穿刺器」（否定），穿刺器照收1个")
+
+        e = self.stay("0301", 1, self.d(3, 5), 8, doctor_index=7)
+        day = self.day(e, 1)
+        self.add(e, "STENT", 1, day)
+        self.rewrite(e, "operation", day, "植入药物洗脱支架2枚（3.0mm×18mm）",
+                     "植入药物洗脱支架1枚（3.0mm×18mm）\n回旋支植入支架1枚（2.75mm×15mm）\n本次共植入支架两枚")
+        self.as_recorded("R26", e, "STENT", 2, "一份记录三处提及支架（1枚、1枚、共两枚）：取其中最大的2枚")
+        e = self.stay("0301", 1, self.d(7, 3), 9, doctor_index=8)
+        self.add(e, "STENT", 1, self.day(e, 4))
+        self.as_recorded("R26", e, "STENT", 2, "分期介入：两份手术记录各记载支架1枚，合计2枚等于计费")
+        e = self.stay("0301", 1, self.d(8, 7), 8, doctor_index=9)
+        day = self.day(e, 1)
+        extra = self.add(e, "STENT", 2, day)
+        e.refund(extra, 1, self.when(e, day, 21))
+        self.rewrite(e, "operation", day, "药物洗脱支架2枚", "药物洗脱支架两枚")
+        self.as_recorded("R26", e, "STENT", 2, "计费3枚退1枚合计2枚，手术记录「两枚」")
+
+    # R27 nursing level billed differs from the record ---------------------------------------------
+    def r27(self) -> None:
+        e = self.stay("0402", 0, self.d(2, 8), 10)
+        nur = self.find(e, "NUR1", 4)
+        self.rewrite(e, "nursing", nur.date, "护理级别：一级护理", "护理级别：二级护理")
+        self.hit_line("R27", e, nur, "收一级护理，当日护理记录「护理级别：二级护理」")
+        e = self.stay("0501", 0, self.d(4, 15), 5)
+        nur = self.find(e, "NUR1", 2)
+        self.rewrite(e, "nursing", nur.date, "护理级别：一级护理", "遵医嘱停用一级护理，改为二级护理")
+        self.hit_line("R27", e, nur, "护理记录「遵医嘱停用一级护理」（否定）「改为二级护理」，仍收一级护理")
+        e = self.stay("0304", 0, self.d(5, 19), 8)
+        nur = self.find(e, "NUR2", 3)
+        self.rewrite(e, "nursing", nur.date, "护理级别：二级护理", "护理级别：一级护理")
+        self.hit_line("R27", e, nur, "收二级护理，当日护理记录「护理级别：一级护理」")
+
+        e = self.stay("0402", 0, self.d(3, 4), 10)
+        nur = self.find(e, "NUR1", 3)
+        self.append_text(e, "nursing", nur.date, "病情稳定，遵医嘱明日起改二级护理")
+        self.miss_line("R27", e, nur, "当日记录既有一级护理（本项目）也有「明日起改二级护理」：提及本项目即不算")
+        nur = self.find(e, "NUR1", 5)
+        self.rewrite(e, "nursing", nur.date, "护理级别：一级护理\n", "")
+        self.miss_line("R27", e, nur, "当日护理记录未写护理级别：没有其他级别的记载")
+        e = self.stay("0501", 0, self.d(6, 21), 5)
+        nur = self.find(e, "NUR1", 3)
+        self.rewrite(e, "nursing", nur.date, "护理级别：一级护理", "护理级别：二级护理")
+        self.add_doc(e, "nursing", at(nur.date, 23, 10), "夜班护理记录", "护理级别：一级护理\n夜间睡眠可，切口敷料干燥")
+        self.miss_line("R27", e, nur, "白班记录二级护理、夜班记录一级护理：当日有一份记录提及本项目")
+        e = self.stay("0304", 0, self.d(9, 12), 8)
+        nur = self.find(e, "NUR2", 2)
+        self.rewrite(e, "nursing", nur.date, "护理级别：二级护理", "护理级别：Ⅰ级护理")
+        self.miss_line("R27", e, nur, "记录写罗马数字「Ⅰ级护理」，不是知识库用语「一级护理」（可在文书旁补充用语）")
+
+    # R28 treatment sessions billed above those recorded -------------------------------------------
+    def r28(self) -> None:
+        e = self.stay("0701", 0, self.d(5, 6), 10)
+        day = self.day(e, 5)
+        self.drop_doc(e, "treatment", day, "KF")
+        self.above_record("R28", e, "KF", 0, "运动疗法当日计费1次，无治疗记录", day=day)
+        e = self.stay("0302", 0, self.d(3, 15), 8)
+        day = self.day(e, 3)
+        self.replace_text(e, "treatment", day, "患者诉胸闷气促，拒绝雾化吸入，已报告医生", "NEB")
+        self.above_record("R28", e, "NEB", 1, "雾化吸入当日计费2次，两份治疗记录之一「拒绝雾化吸入」（否定）", day=day)
+        e = self.stay("0402", 0, self.d(6, 3), 10)
+        day = self.day(e, 4)
+        self.move_doc(e, "treatment", day, at(day + dt.timedelta(days=1), 0, 20), "KF")
+        self.above_record("R28", e, "KF", 0, "运动疗法的治疗记录写在次日0:20，收费当日无记录", day=day)
+        self.as_recorded("R28", e, "KF", 2, "次日两份运动疗法记录（一份是前一日的），计费1次：不超",
+                         day=day + dt.timedelta(days=1))
+
+        e = self.stay("0402", 0, self.d(7, 14), 10)
+        day = self.day(e, 6)
+        self.rewrite(e, "treatment", day, "治疗项目：运动疗法", "治疗项目：康复训练", "KF")
+        self.as_recorded("R28", e, "KF", 1, "治疗记录写「康复训练」：该项目的另一用语", day=day)
+        day = self.day(e, 7)
+        extra = self.add(e, "KF", 1, day)
+        e.refund(extra, 1, self.when(e, day, 21))
+        self.as_recorded("R28", e, "KF", 1, "当日计2次退1次，合计1次，治疗记录1份", day=day)
+        e = self.stay("0302", 0, self.d(5, 10), 8)
+        day = self.day(e, 2)
+        self.replace_text(e, "treatment", day, "治疗时间：9:30起15分钟\n患者未见明显不适并完成雾化吸入", "NEB")
+        self.as_recorded("R28", e, "NEB", 2, "记录「患者未见明显不适并完成雾化吸入」：「未见」不是否定词", day=day)
+
+    # R29 billed while the record says the patient was away -----------------------------------------
+    def r29(self) -> None:
+        e = self.stay("0402", 0, self.d(8, 19), 10)
+        day = self.day(e, 5)
+        self.append_text(e, "progress", day, "患者下午请假外出，当日18时返回病房")
+        for key in ("BED", "NUR1", "DIET"):
+            self.hit_line("R29", e, self.find(e, key, 5), "病程记录「患者下午请假外出」：即使当日返回，按规范仍为不在院")
+        for key in ("VISIT", "KF"):
+            self.miss_line("R29", e, self.find(e, key, 5), "请假外出当日的诊查费、康复治疗：不是床位、护理、膳食类")
+        e = self.stay("0304", 0, self.d(10, 14), 8)
+        day = self.day(e, 3)
+        self.append_text(e, "nursing", day, "22:30巡视患者外出未归，已电话通知家属及值班医生")
+        for key in ("BED", "NUR2", "DIET"):
+            self.hit_line("R29", e, self.find(e, key, 3), "护理记录「22:30巡视患者外出未归」")
+
+        e = self.stay("0701", 0, self.d(6, 24), 10)
+        self.append_text(e, "nursing", e.admit_date, "患者办理入院后请假离院回家取物")
+        self.miss_line("R29", e, self.find(e, "BED", 0), "入院当日记载请假离院：不在入院日与出院日之间（严格之间）")
+        day = self.day(e, 4)
+        self.add_doc(e, "other", at(day, 13, 30), "请假条", "患者因家中有事申请请假外出\n时间：14:00至18:00\n经治医生同意")
+        self.miss_line("R29", e, self.find(e, "BED", 4), "请假条（其他类文书）写请假外出：只读护理记录和病程记录")
+        day = self.day(e, 6)
+        self.append_text(e, "progress", day, "患者要求回家，经劝说放弃请假外出")
+        self.miss_line("R29", e, self.find(e, "BED", 6), "病程记录「经劝说放弃请假外出」（否定）")
 
     # statistical models ------------------------------------------------------------------
     def stats(self) -> None:
