@@ -16,37 +16,37 @@
 <context>
     <name>CaseWindow</name>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="116" />
+        <location filename="../../src/feijian/gui/case_window.py" line="117" />
         <source>飞检工作台</source>
         <translation>Flight Inspection Workbench</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="167" />
+        <location filename="../../src/feijian/gui/case_window.py" line="168" />
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="168" />
+        <location filename="../../src/feijian/gui/case_window.py" line="169" />
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="170" />
+        <location filename="../../src/feijian/gui/case_window.py" line="171" />
         <source>重做</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="175" />
+        <location filename="../../src/feijian/gui/case_window.py" line="176" />
         <source>转到(&amp;G)</source>
         <translation>&amp;Go</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="203" />
+        <location filename="../../src/feijian/gui/case_window.py" line="207" />
         <source>疑点 %1 条 · 待核查 %2 · 已确认 %3 · 已排除 %4</source>
         <translation>%1 hits · %2 open · %3 confirmed · %4 dismissed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="208" />
+        <location filename="../../src/feijian/gui/case_window.py" line="212" />
         <source>尚未筛查</source>
         <translation>Not screened yet</translation>
     </message>
@@ -165,85 +165,85 @@
 <context>
     <name>DataPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="257" />
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="355" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="269" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="367" />
         <source>选择一个导入批次，查看其拒收与待核对的行</source>
         <translation>Select an import batch to see the rows it refused or noted</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="258" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="270" />
         <source>导出拒收行报告（CSV）…</source>
         <translation>Export refused rows (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="357" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="369" />
         <source>此批次没有拒收或待核对的行</source>
         <translation>This batch refused or noted no rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="359" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="371" />
         <source>拒收 %1 行</source>
         <translation>%1 rows refused</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="361" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="373" />
         <source>；已导入但待核对 %1 类，涉及 %2 行（每类列出至多 20 例）</source>
         <translation>; imported but to check: %1 kinds, %2 rows (up to 20 examples each)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="375" />
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="383" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="387" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="395" />
         <source>导出拒收行报告</source>
         <translation>Export refused rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="236" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="248" />
         <source>导入数据文件夹…</source>
         <translation>Import data folder…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="237" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="249" />
         <source>导入助手（字段映射）…</source>
         <translation>Import assistant (column mapping)…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="238" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="250" />
         <source>运行筛查</source>
         <translation>Run screening</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="247" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="259" />
         <source>导入批次（文件哈希与行数核对）</source>
         <translation>Import batches (file hashes and row counts)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="273" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="285" />
         <source>数据浏览</source>
         <translation>Browse data</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="301" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="313" />
         <source>批次 %1 · 文件 %2</source>
         <translation>Batch %1 · file %2</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="303" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="315" />
         <source> · 最近筛查 %1：疑点 %2 条</source>
         <translation> · last screening %1: %2 hits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="310" />
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="317" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="322" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="329" />
         <source>选择数据文件夹</source>
         <translation>Choose the data folder</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="329" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="341" />
         <source>导入数据</source>
         <translation>Import data</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="390" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="402" />
         <source>运行筛查规则</source>
         <translation>Run the screening rules</translation>
     </message>
@@ -343,33 +343,33 @@
 <context>
     <name>DocumentsPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="46" />
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="104" />
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="52" />
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="118" />
         <source>生成文书</source>
         <translation>Render document</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="55" />
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="61" />
         <source>生成 PDF…</source>
         <translation>Render PDF…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="56" />
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="62" />
         <source>生成后打开</source>
         <translation>Open after rendering</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="58" />
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="64" />
         <source>生成的 PDF 是导出文件，含被检机构数据，请妥善保管。</source>
         <translation>The PDF is an export and holds the institution's data: keep it safe.</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="65" />
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="71" />
         <source>已出具的文书</source>
         <translation>Documents issued</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="99" />
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="113" />
         <source>保存文书</source>
         <translation>Save document</translation>
     </message>
@@ -540,22 +540,22 @@
 <context>
     <name>HitsPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="410" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="411" />
         <source>核查理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="410" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="411" />
         <source>将 %1 条疑点标记为“%2”的理由：</source>
         <translation>Reason for marking %1 hit(s) “%2”:</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="416" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="417" />
         <source>将 %1 条疑点标记为“%2”</source>
         <translation>Mark %1 hit(s) “%2”</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="420" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="421" />
         <source>核查</source>
         <translation>Review</translation>
     </message>
@@ -563,87 +563,87 @@
 <context>
     <name>HitsView</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="71" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="72" />
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="77" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="78" />
         <source>≥ </source>
         <translation>≥ </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="78" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="79" />
         <source> 元</source>
         <translation> CNY</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="81" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="82" />
         <source>搜索就诊ID、项目、说明…</source>
         <translation>Search encounter, item, detail…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="96" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="97" />
         <source>核查理由（确认或排除时必填）</source>
         <translation>Reason (required to confirm or dismiss)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="99" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="100" />
         <source>确认 (C)</source>
         <translation>Confirm (C)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="100" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="101" />
         <source>排除 (D)</source>
         <translation>Dismiss (D)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="101" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="102" />
         <source>重新打开 (O)</source>
         <translation>Reopen (O)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="102" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="103" />
         <source>病历费用对照 (Enter)</source>
         <translation>Record vs billing (Enter)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="104" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="105" />
         <source>理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="166" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="167" />
         <source>全部规则</source>
         <translation>All rules</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="167" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="168" />
         <source>全部科室</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="168" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="169" />
         <source>全部医生</source>
         <translation>All doctors</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="294" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="295" />
         <source>疑点</source>
         <translation>Hits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="295" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="296" />
         <source>已确认</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="295" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="296" />
         <source>金额（元）</source>
         <translation>Amount (CNY)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="308" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="309" />
         <source>显示 %1 / %2 条，金额 %3 元</source>
         <translation>Showing %1 / %2, amount %3 CNY</translation>
     </message>
@@ -796,77 +796,77 @@
 <context>
     <name>OverviewPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="46" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="47" />
         <source>数据期间：</source>
         <translation>Data period: </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="46" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="47" />
         <source>检查缘由：</source>
         <translation>Trigger: </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="51" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="52" />
         <source>案件阶段</source>
         <translation>Stage</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="52" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="53" />
         <source>疑点</source>
         <translation>Hits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="53" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="54" />
         <source>已确认金额（元）</source>
         <translation>Confirmed amount (CNY)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="54" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="55" />
         <source>问题</source>
         <translation>Findings</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="55" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="56" />
         <source>已导入费用明细</source>
         <translation>Fee lines imported</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="56" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="57" />
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="61" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="62" />
         <source>疑点按规则（条数）</source>
         <translation>Hits by rule (count)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="62" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="63" />
         <source>疑点金额按科室（元）</source>
         <translation>Hit amount by department (CNY)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="66" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="67" />
         <source>疑点金额按月份（元）</source>
         <translation>Hit amount by month (CNY)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="84" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="85" />
         <source>待核查 %1 · 已确认 %2 · 已排除 %3</source>
         <translation>%1 open · %2 confirmed · %3 dismissed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="86" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="87" />
         <source>疑点总金额 </source>
         <translation>Total hit amount </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="87" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="88" />
         <source>问题金额 </source>
         <translation>Findings amount </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="88" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="89" />
         <source>就诊 %1 · 医嘱 %2</source>
         <translation>%1 encounters · %2 orders</translation>
     </message>
@@ -1028,72 +1028,72 @@ A: …</translation>
 <context>
     <name>RecordPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="132" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="133" />
         <source>就诊ID</source>
         <translation>Encounter ID</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="134" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="135" />
         <source>查看</source>
         <translation>Show</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="139" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="140" />
         <source>就诊</source>
         <translation>Encounter</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="152" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="153" />
         <source>本次就诊的疑点</source>
         <translation>Hits of this encounter</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="160" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="161" />
         <source>核查理由（必填）</source>
         <translation>Reason (required)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="163" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="164" />
         <source>确认疑点</source>
         <translation>Confirm hit</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="165" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="166" />
         <source>排除疑点</source>
         <translation>Dismiss hit</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="166" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="167" />
         <source>重新打开</source>
         <translation>Reopen</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="195" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="196" />
         <source>在“疑点”页选择一条疑点，按 Enter 查看其病历与费用对照</source>
         <translation>Choose a hit on the Hits page and press Enter to see its record vs billing</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="236" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="237" />
         <source>没有这个就诊：</source>
         <translation>No such encounter: </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="375" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="381" />
         <source>核查理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="375" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="381" />
         <source>请填写核查理由：</source>
         <translation>Please give a reason:</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="379" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="385" />
         <source>将 1 条疑点标记为“%1”</source>
         <translation>Mark 1 hit “%1”</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="383" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="389" />
         <source>核查</source>
         <translation>Review</translation>
     </message>
@@ -1129,6 +1129,64 @@ A: …</translation>
         <location filename="../../src/feijian/gui/new_case_wizard.py" line="67" />
         <source>文书编号前缀</source>
         <translation>Document number prefix</translation>
+    </message>
+</context>
+<context>
+    <name>SelfInspectionMenu</name>
+    <message>
+        <location filename="../../src/feijian/gui/self_inspection_menu.py" line="16" />
+        <source>自查自纠(&amp;S)</source>
+        <translation>&amp;Self-inspection</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/self_inspection_menu.py" line="17" />
+        <source>导入自查包…</source>
+        <translation>Import self-inspection package…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/self_inspection_menu.py" line="20" />
+        <source>自查比对…</source>
+        <translation>Self-inspection comparison…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/self_inspection_menu.py" line="29" />
+        <source>尚未导入自查包。</source>
+        <translation>No self-inspection package imported yet.</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/self_inspection_menu.py" line="30" />
+        <source>自查已申报：{0} 条，金额 {1:,.2f} 元
+自查未申报：{2} 条，金额 {3:,.2f} 元</source>
+        <translation>Declared in the self-inspection: {0} hits, {1:,.2f} yuan
+Not declared: {2} hits, {3:,.2f} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/self_inspection_menu.py" line="33" />
+        <source>申报但本案未发现：{0} 条</source>
+        <translation>Declared but not found by this inspection: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/self_inspection_menu.py" line="38" />
+        <location filename="../../src/feijian/gui/self_inspection_menu.py" line="45" />
+        <location filename="../../src/feijian/gui/self_inspection_menu.py" line="47" />
+        <location filename="../../src/feijian/gui/self_inspection_menu.py" line="49" />
+        <source>导入自查包</source>
+        <translation>Import self-inspection package</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/self_inspection_menu.py" line="38" />
+        <source>自查包 (*.json)</source>
+        <translation>Self-inspection package (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/self_inspection_menu.py" line="50" />
+        <source>已导入 {0} 的自查包（签名者 {1}，密钥 {2}）。</source>
+        <translation>Imported the self-inspection package of {0} (signed by {1}, key {2}).</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/self_inspection_menu.py" line="57" />
+        <source>自查比对</source>
+        <translation>Self-inspection comparison</translation>
     </message>
 </context>
 <context>
@@ -1273,32 +1331,38 @@ A: …</translation>
 <context>
     <name>TableBrowser</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="77" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="85" />
         <source>筛选值（包含）</source>
         <translation>Filter value (contains)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="155" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="135" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="237" />
+        <source>源文件行号</source>
+        <translation>Source line</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="163" />
         <source>筛选中……</source>
         <translation>Filtering…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="159" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="167" />
         <source>筛选</source>
         <translation>Filter</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="172" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="180" />
         <source>筛选中 %1/%2 块：%3</source>
         <translation>Filtering %1/%2 chunks: %3</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="198" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="206" />
         <source>/ %1 页，共 %2 行</source>
         <translation>/ %1 pages, %2 rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="200" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="208" />
         <source>（共 %1 行匹配，显示前 %2 行）</source>
         <translation>(%1 rows match, showing the first %2)</translation>
     </message>
@@ -1349,6 +1413,29 @@ A: …</translation>
         <location filename="../../src/feijian/gui/new_case_wizard.py" line="105" />
         <source>组长</source>
         <translation>Team lead</translation>
+    </message>
+</context>
+<context>
+    <name>TransferDialog</name>
+    <message>
+        <location filename="../../src/feijian/gui/transfer_dialog.py" line="18" />
+        <source>移送</source>
+        <translation>Transfer</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/transfer_dialog.py" line="23" />
+        <source>接收单位全称，如 某市公安局</source>
+        <translation>Full name of the receiving authority, e.g. City Public Security Bureau</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/transfer_dialog.py" line="27" />
+        <source>移送机关</source>
+        <translation>Transferring authority</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/transfer_dialog.py" line="28" />
+        <source>接收单位</source>
+        <translation>Receiving authority</translation>
     </message>
 </context>
 <context>
