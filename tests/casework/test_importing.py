@@ -130,3 +130,38 @@ def test_cli_import(tmp_path, data_dir, monkeypatch, capsys):
     assert report.read_bytes().startswith(b"\xef\xbb\xbffile,line,field,value,reason")
     assert main(base + ["import", "demo", str(data_dir)]) == 2  # identical files: refused
     assert "imported before" in capsys.readouterr().err
+
+
+def test_cancel_while_documents_are_read_leaves_no_half_batch(store, tmp_path, monkeypatch):
+    """An emr_docs index of many files, stored in several chunks (small flushes) before the cancel comes:
+    the transaction is rolled back whole; the same import then runs to its end."""
+    from document_samples import many_files_index
+
+    from feijian.casework import importing
+    from feijian.ingest import documents as ingest_documents
+    from feijian.ingest.doc_readers import DocumentLimits
+
+    n = 2000
+    index = many_files_index(tmp_path / "docs", n)
+    monkeypatch.setattr(ingest_documents, "load_limits", lambda: DocumentLimits(batch_rows=100))
+    monkeypatch.setattr(importing, "FLUSH_ROWS", 200)
+    written = []
+    real_write = store.write_table
+    monkeypatch.setattr(store, "write_table", lambda *a, **k: written.append(a[2].num_rows) or real_write(*a, **k))
+    before_events = len(store.events())
+    seen = []
+    size = index.stat().st_size
+    with pytest.raises(Cancelled):
+        import_folder(store, index.parent, progress=lambda d, t, m="": seen.append(d),
+                      cancelled=lambda: bool(seen) and seen[-1] > size * 0.6)
+    assert len(written) >= 3, "chunks of documents were stored before the cancel"
+    assert seen == sorted(seen)
+    assert store.table_row_counts() == {} and store.import_batches() == []
+    assert len(store.events()) == before_events
+    summary = import_folder(store, index.parent)
+    assert summary.tables == {"emr_docs": n} and store.table_row_counts() == {"emr_docs": n}
+    [batch] = store.import_batches()
+    assert {f.rows for f in batch.files} == {n}
+    docs = store.read_table("emr_docs", ["doc_id", "_file_sha256"])
+    assert docs.column("doc_id").to_pylist() == [f"D{i:06d}" for i in range(n)]
+    assert docs.column("_file_sha256").null_count == 0

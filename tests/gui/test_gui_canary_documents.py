@@ -14,41 +14,11 @@ import pandas as pd
 import pytest
 
 from canary_scan import CANARY_ID, CANARY_NAME, scan
+from document_samples import make_docx, make_pdf
 
 STENT = "C0301010100000100001"
 CLAUSE = f"患者{CANARY_NAME}术中于右冠状动脉植入药物洗脱支架一枚"
 FILE_TEXT = f"{CANARY_NAME}，身份证号 {CANARY_ID}，一级护理，患者在病房。"
-
-
-def _pdf(text: str) -> bytes:
-    import io
-
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-
-    from feijian.paths import resource
-
-    pdfmetrics.registerFont(TTFont("WQY", str(resource("fonts", "wqy-microhei.ttc")), subfontIndex=0))
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    c.setFont("WQY", 12)
-    c.drawString(72, 760, text)
-    c.showPage()
-    c.save()
-    return buf.getvalue()
-
-
-def _docx(text: str) -> bytes:
-    import io
-
-    import docx
-
-    d = docx.Document()
-    d.add_paragraph(text)
-    buf = io.BytesIO()
-    d.save(buf)
-    return buf.getvalue()
 
 
 def _write_documents(folder, mdtrt: str, day: str) -> None:
@@ -60,8 +30,8 @@ def _write_documents(folder, mdtrt: str, day: str) -> None:
     files = folder / "文书文件"
     files.mkdir()
     (files / "nursing.txt").write_bytes(("护理记录\n" + FILE_TEXT).encode("gbk"))
-    (files / "exam.pdf").write_bytes(_pdf("检查报告：" + FILE_TEXT))
-    (files / "progress.docx").write_bytes(_docx("病程记录：" + FILE_TEXT))
+    (files / "exam.pdf").write_bytes(make_pdf("检查报告：" + FILE_TEXT))
+    (files / "progress.docx").write_bytes(make_docx("病程记录：" + FILE_TEXT))
     with open(folder / "病历文书索引.csv", "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
         w.writerow(["文书ID", "就诊ID", "文书类型", "记录时间", "文件"])

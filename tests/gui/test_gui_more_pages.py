@@ -215,6 +215,30 @@ def test_table_browser_pages_and_filters_the_fee_table(case_window, no_dialogs):
     assert not no_dialogs
 
 
+def test_table_browser_hides_the_internal_columns(case_window, no_dialogs):
+    """The inspector sees the documents' contract columns and the source line, not _text_norm, _batch,
+    _file_sha256 …, in the grid and in the filter's column list."""
+    from PySide6.QtCore import Qt
+
+    page = case_window.show_page("data")
+    browser = page.browser
+    browser.table_combo.setCurrentIndex(browser.table_combo.findData("emr_docs"))
+    stored = browser.source.column_names
+    assert {"_batch", "_line", "_text_norm", "_file_sha256"} <= set(stored)  # they are in the case
+    model = browser.model
+    titles = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+    assert titles and not [t for t in titles if t.startswith("_")], titles
+    assert {"doc_id", "mdtrt_id", "text", "源文件行号"} <= set(titles)
+    assert not [c for c in model.frame.columns if c.startswith("_") and c != "_line"]
+    combo = [browser.column_combo.itemText(i) for i in range(browser.column_combo.count())]
+    assert "text" in combo and not [c for c in combo if c.startswith("_")]
+    browser.column_combo.setCurrentIndex(browser.column_combo.findData("_line"))  # the line still filters
+    browser.filter.setText(str(model.frame["_line"].iat[0]))
+    browser.apply_filter()
+    assert browser.wait_filter(60_000) and browser.matches >= 1
+    assert not no_dialogs
+
+
 # --- 疑点: exact totals, search and groups ----------------------------------------------------------------
 def test_hits_page_totals_are_exact_and_search_ignores_case(case_window):
     view = case_window.show_page("hits").view

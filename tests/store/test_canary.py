@@ -102,7 +102,7 @@ def test_the_import_key_index_never_spills_to_disk():
     """DuckDB's in-memory default spills to ./.tmp; the key hashing connection of the import has it off."""
     from feijian.ingest.keys import _connection
 
-    assert _connection().execute("select current_setting('temp_directory')").fetchone() == ("",)
+    assert _connection().execute("select current_setting('temp_directory')").fetchall() == [("",)]
 
 
 def test_an_emr_docs_import_of_photographed_pages_writes_nothing_plain(tmp_path, monkeypatch):

@@ -191,6 +191,7 @@ class ParsedBlock:
     lines: np.ndarray  # start line of each valid record
     invalid: list[tuple[int, str, str]] = field(default_factory=list)  # (line, reason, raw text)
     line_count: int = 0  # line breaks in the block
+    span: tuple[int, int] = (0, 0)  # byte offsets of the block in the file (progress within it)
 
     @property
     def records(self) -> int:

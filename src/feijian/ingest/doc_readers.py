@@ -81,15 +81,15 @@ def reader_for(suffix: str) -> Optional[Reader]:
     return READERS.get(suffix.lower())
 
 
-def _mb(n: int) -> str:
+def size_text(n: int) -> str:
     return f"{n / (1 << 20):g} MB"
 
 
 def check_text_size(text: str, limits: DocumentLimits) -> None:
     size = len(text.encode("utf-8"))
     if size > limits.max_text_bytes:
-        raise DocumentProblem(f"文书正文 {_mb(size)} 超过上限 {_mb(limits.max_text_bytes)} / the document's text "
-                              f"({_mb(size)}) is over the {_mb(limits.max_text_bytes)} limit")
+        raise DocumentProblem(f"文书正文 {size_text(size)} 超过上限 {size_text(limits.max_text_bytes)} / the document's text "
+                              f"({size_text(size)}) is over the {size_text(limits.max_text_bytes)} limit")
 
 
 def _joined(lines: list[TextLine], source: str) -> DocumentText:
@@ -98,6 +98,14 @@ def _joined(lines: list[TextLine], source: str) -> DocumentText:
 
 # ---- .txt ----------------------------------------------------------------------------------------------
 def read_txt(data: bytes, limits: DocumentLimits) -> DocumentText:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DocumentProblem("UTF-16 编码的文本，不是约定的编码（UTF-8、GBK、GB18030），请另存为 UTF-8 / UTF-16 text "
+                              "is not a contract encoding (UTF-8, GBK, GB18030): save it as UTF-8")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise DocumentProblem(f"第 {line} 行（字节 {nul}）含 NUL 字节：不是文本文件（UTF-16 或二进制？）/ a NUL byte at "
+                              f"line {line} (byte {nul}): not a text file (UTF-16 without BOM, or binary?)")
     if data.startswith(b"\xef\xbb\xbf"):
         candidates = ("utf-8-sig",)
     else:
@@ -118,7 +126,7 @@ def read_txt(data: bytes, limits: DocumentLimits) -> DocumentText:
 # ---- .pdf ----------------------------------------------------------------------------------------------
 def read_pdf(data: bytes, limits: DocumentLimits) -> DocumentText:
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    from pypdf.errors import LimitReachedError, PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
@@ -134,6 +142,9 @@ def read_pdf(data: bytes, limits: DocumentLimits) -> DocumentText:
             lines.extend(TextLine(page_no, None, None, t) for t in text.splitlines())
     except DocumentProblem:
         raise
+    except LimitReachedError as exc:  # pypdf caps what one stream may decompress to
+        raise DocumentProblem(f"PDF 的内容流解压后超过上限（解压炸弹？）/ a PDF stream decompresses beyond the limit "
+                              f"(a decompression bomb?): {_short(exc)}") from None
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError,
             AssertionError, ZeroDivisionError) as exc:
         raise DocumentProblem(f"PDF 文件损坏或无法读取 / corrupt or unreadable PDF: {_short(exc)}") from None
@@ -153,8 +164,8 @@ def check_zip(data: bytes, limits: DocumentLimits, kind: str = "DOCX") -> None:
                               f"(limit {limits.docx_max_members}): a ZIP bomb?")
     total = sum(i.file_size for i in infos)
     if total > limits.docx_max_uncompressed:
-        raise DocumentProblem(f"{kind} 解压后 {_mb(total)}，超过上限 {_mb(limits.docx_max_uncompressed)}（ZIP 炸弹？）/ "
-                              f"{kind} would unpack to {_mb(total)}, over the {_mb(limits.docx_max_uncompressed)} "
+        raise DocumentProblem(f"{kind} 解压后 {size_text(total)}，超过上限 {size_text(limits.docx_max_uncompressed)}（ZIP 炸弹？）/ "
+                              f"{kind} would unpack to {size_text(total)}, over the {size_text(limits.docx_max_uncompressed)} "
                               f"limit (a ZIP bomb?)")
     for i in infos:
         if i.file_size > (1 << 20) and i.file_size > limits.docx_max_ratio * max(1, i.compress_size):
@@ -164,8 +175,34 @@ def check_zip(data: bytes, limits: DocumentLimits, kind: str = "DOCX") -> None:
                                   f"(a ZIP bomb?)")
 
 
+_ENTITY_MARKS = (b"<!ENTITY", "<!ENTITY".encode("utf-16-le"), "<!ENTITY".encode("utf-16-be"))
+
+
+def _refuse_part_entities(data: bytes, kind: str = "DOCX") -> None:
+    """Refuse a package whose XML parts declare entities (Word never writes a DTD): read member by member
+    in blocks, after :func:`check_zip` bounded what they unpack to."""
+    keep = max(len(m) for m in _ENTITY_MARKS) - 1
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for info in zf.infolist():
+                if not info.filename.lower().endswith((".xml", ".rels")):
+                    continue
+                tail = b""
+                with zf.open(info) as fh:
+                    while block := fh.read(1 << 20):
+                        window = tail + block
+                        if any(m in window for m in _ENTITY_MARKS):
+                            raise DocumentProblem(f"{kind} 的 {info.filename} 声明了实体（实体扩展攻击？）/ {kind} part "
+                                                  f"{info.filename} declares entities (an entity expansion attack?): "
+                                                  "not read")
+                        tail = window[-keep:]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError, EOFError) as exc:
+        raise DocumentProblem(f"{kind} 文件损坏或无法读取 / corrupt or unreadable {kind}: {_short(exc)}") from None
+
+
 def read_docx(data: bytes, limits: DocumentLimits) -> DocumentText:
     check_zip(data, limits)
+    _refuse_part_entities(data)
     import docx
     from docx.oxml.ns import qn
     from docx.text.paragraph import Paragraph

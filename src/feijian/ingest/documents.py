@@ -19,7 +19,7 @@ from typing import Callable, Optional
 from feijian.domain.progress import CancelledFn
 from feijian.domain.records import ImportedFile
 from feijian.ingest.doc_readers import (READERS, DocumentLimits, DocumentProblem, load_limits, read_document_bytes,
-                                       reader_for)
+                                       reader_for, size_text)
 from feijian.ingest.document_text import lines_json, min_confidence
 from feijian.ingest.paper_documents import OcrSession, is_ocr_source  # registers the image and scanned-PDF readers
 
@@ -76,6 +76,8 @@ class DocumentFiles:
     def resolve(self, name: str) -> Path:
         """The file ``name`` stands for, inside the index's folder; raises DocumentProblem otherwise."""
         raw = name.strip()
+        if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in raw):
+            raise DocumentProblem(f"文件路径含控制字符 / {raw!r} holds control characters: not a file name")
         posix = raw.replace("\\", "/")
         if PurePosixPath(posix).is_absolute() or PureWindowsPath(raw).drive or PureWindowsPath(raw).root:
             raise DocumentProblem(f"文件路径是绝对路径，只接受索引所在文件夹内的相对路径 / {raw!r} is an absolute path: "
@@ -84,7 +86,10 @@ class DocumentFiles:
         if ".." in parts:
             raise DocumentProblem(f"文件路径指向索引所在文件夹之外 / {raw!r} points outside the index's folder")
         path = self.base.joinpath(*parts)
-        real = Path(os.path.realpath(path))
+        try:
+            real = Path(os.path.realpath(path))
+        except (OSError, ValueError) as exc:
+            raise DocumentProblem(f"无法解析文件路径 / cannot resolve {raw!r}: {exc}") from None
         if real != self._root and self._root not in real.parents:
             raise DocumentProblem(f"文件（经符号链接）指向索引所在文件夹之外 / {raw!r} leads outside the index's "
                                   "folder (a link)")
@@ -108,14 +113,17 @@ class DocumentFiles:
             except OSError as exc:
                 raise DocumentProblem(f"无法读取文件 / cannot read {name}: {exc.strerror}") from None
             if size > self.limits.max_file_bytes:
-                raise DocumentProblem(f"文件 {size / (1 << 20):.1f} MB 超过上限 {self.limits.max_file_bytes >> 20} MB / "
-                                      f"the file ({size / (1 << 20):.1f} MB) is over the "
-                                      f"{self.limits.max_file_bytes >> 20} MB limit")
+                cap = size_text(self.limits.max_file_bytes)
+                raise DocumentProblem(f"文件 {size / (1 << 20):.1f} MB 超过上限 {cap} / the file ({size / (1 << 20):.1f} MB) "
+                                      f"is over the {cap} limit")
             try:
                 with open(path, "rb") as fh:
                     data = fh.read(self.limits.max_file_bytes + 1)
             except OSError as exc:
                 raise DocumentProblem(f"无法读取文件 / cannot read {name}: {exc.strerror}") from None
+            if len(data) > self.limits.max_file_bytes:  # it grew after it was looked at
+                cap = size_text(self.limits.max_file_bytes)
+                raise DocumentProblem(f"文件超过上限 {cap} / the file is over the {cap} limit")
         except DocumentProblem as exc:
             self.refused += 1
             return DocumentRead(problem=str(exc))

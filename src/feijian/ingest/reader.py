@@ -143,6 +143,7 @@ class FileStream:
         self.label_sheet = False  # name the sheet in refused rows: only when the workbook holds several tables
         self._hasher = hashlib.sha256()
         self._bytes_done = 0
+        self._block = ((0, 0), 0, 0)  # (byte span, records, records done) of the batch being read
         self._done = False
         self._sha256: Optional[str] = None
         try:
@@ -361,6 +362,9 @@ class FileStream:
         line = self._first_line
         ncols = len(self.headers)
         for block, last in self._raw.blocks(self.delimiter.encode()):
+            # where the block ends in the file (this thread reads: the count matches what is buffered)
+            end = self._bytes_done if last else self._bytes_done - len(self._raw.buf)
+            span = (end - len(block), end)
             data = self.decoder.to_utf8(block, line, validate_utf8=False)
             try:
                 parsed = parse_block(data, ncols, self.delimiter, line, last=last)
@@ -371,6 +375,7 @@ class FileStream:
                 parsed = parse_block(data, ncols, self.delimiter, line, last=last)
             del data, block
             line += parsed.line_count
+            parsed.span = span
             yield parsed
 
     def _iter_text(self) -> Iterator[pa.Table]:
@@ -379,11 +384,14 @@ class FileStream:
             for ln, reason, text in parsed.invalid:
                 self.rejected.append(RejectedRow(self.name, ln, "", text[:MAX_REJECT_TEXT], reason))
             self.rows += parsed.records
+            self._block = (parsed.span, parsed.records, 0)
             for cols, lines in parsed.batches():
                 for chunk in self._validated(cols, lines):
                     if chunk.num_rows:
                         yield chunk
-            report(self.progress, self._bytes_done, self.size, f"{self.name}: {self.rows} 行 / rows")
+            # an index naming files: the position read so far (the reader runs ahead of the documents)
+            done = parsed.span[1] if self.documents is not None else self._bytes_done
+            report(self.progress, done, self.size, f"{self.name}: {self.rows} 行 / rows")
         self._fh.close()
 
     def _iter_sheet(self) -> Iterator[pa.Table]:
@@ -398,8 +406,10 @@ class FileStream:
             lines = np.array([self._header_index + 2 + start + i for i in keep], dtype=np.int64)
             cols = [pa.array([(part[i][j] if j < len(part[i]) else "") for i in keep], pa.string()) for j in range(ncols)]
             self.rows += len(keep)
+            self._block = ((0, self.size), len(data_rows), start)
             for chunk in self._validated(cols, lines):
-                report(self.progress, self._bytes_done, self.size, f"{self.name}: {self.rows} 行 / rows")
+                if self.documents is None:  # (an index's documents report as they are read)
+                    report(self.progress, self._bytes_done, self.size, f"{self.name}: {self.rows} 行 / rows")
                 if chunk.num_rows:
                     yield chunk
 
@@ -427,6 +437,9 @@ class FileStream:
             while i < n and i - start < limits.batch_rows and used < limits.batch_bytes:
                 if (i - start) % 64 == 0:
                     check_cancelled(self.cancelled)
+                    if i > start:
+                        report(self.progress, self._position(i), self.size,
+                               f"{self.name}: {self.documents.named} 个文书文件 / document files")
                 name, text = files[i], given[i]
                 if name is not None and name.strip() and not (text is not None and text.strip()):
                     got = self.documents.read_one(name)
@@ -461,9 +474,17 @@ class FileStream:
             del texts[m:]
             yield self._validate(sub, lines[start:i], text=pa.array(texts, pa.string()), row_problems=masks,
                                  custody=custody)
-            report(self.progress, self._bytes_done, self.size,
+            report(self.progress, self._position(i), self.size,
                    f"{self.name}: {self.documents.named} 个文书文件 / document files")
             start = i
+        span, records, before = self._block
+        self._block = (span, records, before + n)
+
+    def _position(self, rows: int) -> int:
+        """Bytes of the index read as far as its documents are: the current block's start plus its share
+        of the rows whose files were read (``rows`` of the current parsed batch)."""
+        (begin, end), records, before = self._block
+        return begin + (end - begin) * min(records, before + rows) // max(1, records)
 
     def _validate(self, columns: list[pa.Array], lines: np.ndarray, *, text: Optional[pa.Array] = None,
                   row_problems=None, custody: Optional[dict] = None) -> pa.Table:

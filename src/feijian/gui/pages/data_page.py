@@ -23,6 +23,13 @@ from feijian.gui.tasks import run_with_progress
 log = logging.getLogger("feijian.gui")
 PAGE_ROWS = 20_000
 KINDS = {"decimal": "money", "datetime": "datetime", "date": "date"}
+LINE_COLUMN = "_line"  # the row's line in its source file: shown (as 源文件行号), unlike the other internal columns
+
+
+def shown_columns(names) -> list[str]:
+    """The columns of a case table the browser shows: the contract's and the hospital's own, and the source
+    line; not the internal ones (``_batch``, ``_text_norm``, ``_file_sha256`` … start with ``_``)."""
+    return [n for n in names if not n.startswith("_") or n == LINE_COLUMN]
 
 
 def batch_rows(batches) -> pd.DataFrame:
@@ -124,8 +131,8 @@ class TableBrowser(QWidget):
             self.source = self.ctx.table(name)
         self.column_combo.clear()
         if self.source is not None:
-            for c in self.source.column_names:
-                self.column_combo.addItem(c, c)
+            for c in shown_columns(self.source.column_names):
+                self.column_combo.addItem(self.tr("源文件行号") if c == LINE_COLUMN else c, c)
         self.view_table = self.source
         self._pages_changed()
 
@@ -207,7 +214,8 @@ class TableBrowser(QWidget):
             self.model.set_frame(pd.DataFrame(), [])
             return
         start = (self.page.value() - 1) * PAGE_ROWS
-        chunk = self.view_table.slice(start, PAGE_ROWS).to_pandas()
+        page = self.view_table.slice(start, PAGE_ROWS)
+        chunk = page.select(shown_columns(page.column_names)).to_pandas()
         name = self.table_combo.currentData()
         cols = []
         try:
@@ -224,9 +232,10 @@ class TableBrowser(QWidget):
                     kind = "qty"
                 if c == "certno" or c == "psn_no":
                     kind = "masked"
-            if c == "_line":
-                kind = "int"
-            cols.append(Column(c, c, kind, width=110))
+            title = c
+            if c == LINE_COLUMN:
+                kind, title = "int", self.tr("源文件行号")
+            cols.append(Column(c, title, kind, width=110))
         self.model.set_frame(chunk, cols)
 
 

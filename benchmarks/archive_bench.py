@@ -1,0 +1,163 @@
+"""The bureau's archive on a real PostgreSQL (issue 15): loading case tables with COPY against a plain pandas
+``to_sql`` baseline, whole-package intake, and the models M01–M05; the encrypted SQLite archive beside it.
+
+Starts its own PostgreSQL server (``tests/sync/pg_server.py``: initdb in a temporary folder, fsync on), builds
+a demo province (``cli/bureau_demo.py``: N institutions, shared persons planted), writes one signed package
+per institution, then measures:
+
+- load: the same institution's archive rows (every case table) through ``COPY … FROM STDIN`` (the archive's
+  path) and through ``DataFrame.to_sql`` (SQLAlchemy + psycopg, pandas' default inserts), into the same
+  partitioned tables: rows per second and the ratio;
+- intake: every package verified, decrypted and archived (COPY), packages per minute and rows per second;
+- models: each model's time over the whole archive, with its rows; the same on the SQLite archive.
+
+    .venv/bin/python benchmarks/archive_bench.py --quick          # 3 institutions
+    .venv/bin/python benchmarks/archive_bench.py                  # 10 institutions
+    .venv/bin/python benchmarks/archive_bench.py --institutions 50
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests" / "sync"))
+os.environ.setdefault("FEIJIAN_KDF_FAST", "1")
+
+from pg_server import available, create_database, postgres_server  # noqa: E402
+
+from feijian.cli.bureau_demo import build_province, case_id_of, write_packages  # noqa: E402
+from feijian.crypto.identity import create_identity  # noqa: E402
+from feijian.crypto.trust import BureauKeys, TrustList  # noqa: E402
+from feijian.sync.archive import Archive  # noqa: E402
+from feijian.sync.bureau_models import MODELS, run_models  # noqa: E402
+from feijian.sync.case_archive import load_frame  # noqa: E402
+from feijian.sync.intake import intake  # noqa: E402
+
+
+def timed(fn):
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+def frames_of(inst) -> dict:
+    return {t: load_frame(t, data, medins_code=inst.medins_code, case_id=case_id_of(inst), package_id="bench")
+            for t, data in inst.tables.items()}
+
+
+def load_copy(url: str, inst, frames: dict) -> float:
+    with Archive.open(url) as a:
+        def go():
+            for t, frame in frames.items():
+                a.cases._ensure_partition(t, inst.medins_code)
+                a.cases._load(t, frame)
+            a.commit()
+        return timed(go)[0]
+
+
+def load_to_sql(url: str, inst, frames: dict) -> float:
+    import sqlalchemy
+
+    with Archive.open(url) as a:  # the same schema and partitions, then pandas inserts
+        for t in frames:
+            a.cases._ensure_partition(t, inst.medins_code)
+        a.commit()
+    engine = sqlalchemy.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    import pyarrow as pa
+
+    pandas_frames = {t: f.to_pandas() for t, f in frames.items()}
+    # decimals arrive in pandas as objects, which to_sql would send as text: say they are numeric
+    dtypes = {t: {c.name: sqlalchemy.Numeric(18, 4) for c in f.schema if pa.types.is_decimal(c.type)}
+              for t, f in frames.items()}
+    try:
+        def go():
+            with engine.begin() as conn:
+                for t, df in pandas_frames.items():
+                    df.to_sql(f"archive_{t}", conn, if_exists="append", index=False, chunksize=10_000,
+                              dtype=dtypes[t])
+        return timed(go)[0]
+    finally:
+        engine.dispose()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="3 institutions")
+    ap.add_argument("--institutions", type=int, default=None)
+    ap.add_argument("--scale", type=float, default=0.02, help="demo generator scale per institution")
+    ap.add_argument("--no-sqlite", action="store_true", help="skip the SQLite comparison")
+    args = ap.parse_args()
+    n = args.institutions or (3 if args.quick else 10)
+    if not available():
+        print("archive_bench: no PostgreSQL server binaries (/usr/lib/postgresql/*/bin): skipped")
+        return 0
+    try:
+        import sqlalchemy  # noqa: F401
+        have_sqlalchemy = True
+    except ImportError:
+        have_sqlalchemy = False
+
+    work = Path(tempfile.mkdtemp(prefix="feijian-archive-bench-"))
+    bureau = BureauKeys.generate("基准医保局")
+    inspector = create_identity("检查员", "B-1")
+    trust = TrustList(bureau=bureau.public()).add(inspector.public).sign(bureau)
+    t_build, province = timed(lambda: build_province(work / "province", n, scale=args.scale, seed=1))
+    t_pack, pkgs = timed(lambda: write_packages(province, work / "packages", inspector, bureau.public().intake_public))
+    rows_total = sum(t.num_rows for inst in province.institutions for t in inst.tables.values())
+    print(f"province: {n} institutions, {rows_total:,} case rows (built {t_build:.1f} s, packed {t_pack:.1f} s)")
+
+    with postgres_server(fsync=True) as server:
+        # --- load: COPY vs to_sql, the same rows of one institution ---
+        inst = province.institutions[0]
+        frames = frames_of(inst)
+        rows_one = sum(f.num_rows for f in frames.values())
+        t_copy = load_copy(create_database(server, "bench_copy_load"), inst, frames)
+        print(f"\nload of one institution ({rows_one:,} rows, {len(frames)} tables):")
+        print(f"  COPY          {t_copy:8.2f} s  {rows_one / t_copy:12,.0f} rows/s")
+        if have_sqlalchemy:
+            t_sql = load_to_sql(create_database(server, "bench_to_sql"), inst, frames)
+            print(f"  pandas to_sql {t_sql:8.2f} s  {rows_one / t_sql:12,.0f} rows/s")
+            print(f"  ratio COPY / to_sql: {t_sql / t_copy:.1f}x faster")
+        else:
+            print("  pandas to_sql: skipped (needs SQLAlchemy: pip install sqlalchemy)")
+
+        # --- intake: every package, verified and archived ---
+        url = create_database(server, "bench_archive")
+        t_intake, _ = timed(lambda: intake([p.path for p in pkgs], url, bureau_keys=bureau, trust=trust))
+        print(f"\nintake into PostgreSQL: {n} packages in {t_intake:.1f} s = {n / t_intake * 60:.1f} packages/min, "
+              f"{rows_total / t_intake:,.0f} rows/s (verify + decrypt + COPY)")
+
+        # --- models ---
+        with Archive.open(url) as a:
+            t_models, run = timed(lambda: run_models(a))
+        pg_seconds = run.seconds
+        pg_counts = {m: run.count(m) for m in MODELS}
+        print(f"models on PostgreSQL ({t_models:.1f} s with ANALYZE and storing the run)")
+
+    lite_seconds: dict = {}
+    lite_counts: dict = {}
+    if not args.no_sqlite:
+        path = work / "archive.sqlite"
+        t_lite, _ = timed(lambda: intake([p.path for p in pkgs], path, bureau_keys=bureau, trust=trust))
+        print(f"intake into SQLite (SQLCipher): {t_lite:.1f} s = {n / t_lite * 60:.1f} packages/min, "
+              f"{rows_total / t_lite:,.0f} rows/s; PostgreSQL/SQLite time ratio {t_intake / t_lite:.2f}")
+        with Archive.open(path, bureau_keys=bureau) as a:
+            run = run_models(a)
+        lite_seconds, lite_counts = run.seconds, {m: run.count(m) for m in MODELS}
+
+    print(f"\n{'model':6} {'rows':>6} {'PostgreSQL s':>13} {'SQLite s':>10}")
+    for m in MODELS:
+        lite = f"{lite_seconds[m]:10.2f}" if m in lite_seconds else f"{'-':>10}"
+        same = "" if not lite_counts or lite_counts[m] == pg_counts[m] else f"  (SQLite rows {lite_counts[m]})"
+        print(f"{m:6} {pg_counts[m]:6d} {pg_seconds[m]:13.2f} {lite}{same}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
