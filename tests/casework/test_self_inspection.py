@@ -124,3 +124,17 @@ def test_statuses_bulk_marks_and_package_files(tmp_path):
     assert si.hit_statuses(insp) == {"a": si.DECLARED, "b": si.NOT_DECLARED, "c": si.DECLARED, "d": si.NOT_DECLARED}
     assert si.finding_statuses(insp, [f_all, f_some, f_none]) == {f_all.finding_id: si.DECLARED,
                                                                   f_some.finding_id: si.NOT_DECLARED}
+
+
+def test_report_total_counts_a_fee_line_once():
+    """Two hits on the same fee line (R01 and R06 both flag V1/1) are its money once in the whole amount, as in
+    the screening run; each rule's row still shows its own hit."""
+    store = _store(("a", "b"))
+    hits = pd.DataFrame({"hit_id": ["a", "e"], "rule_code": ["R01", "R06"], "amount": ["100", "100"]})
+    lines = pd.DataFrame({"hit_id": ["a", "e"], "mdtrt_id": ["V1", "V1"], "feedetl_sn": ["1", "1"],
+                          "amount": ["100", "100"]})
+    store.save_screening(ScreeningRun("r2", "1", "k", (), "", "", ("R01", "R06")), hits, lines)
+    rep = si.self_report(store)
+    assert rep.hits_total == 2 and rep.amount_total == Decimal("100")
+    assert rep.by_rule.set_index("rule_code").loc["R06", "amount"] == Decimal("100")
+

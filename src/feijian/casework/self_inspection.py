@@ -197,7 +197,12 @@ def self_report(store) -> SelfReport:
         return pd.DataFrame(out, columns=[key, "hits", "corrected", "amount", "refund"])
 
     info = store.info
-    return SelfReport(info.medins_code, info.medins_name, len(df), sum(df["amount"], Decimal("0")),
+    # The whole amount counts each fee line once, as the screening run does (a line in two hits is money once);
+    # the per-rule and per-department rows add their own hits' amounts.
+    from feijian.rules.runner import case_total
+
+    whole = case_total(store.hit_lines())
+    return SelfReport(info.medins_code, info.medins_name, len(df), whole,
                       tuple(declared_hits(store)), totals("rule_code"), totals("department"))
 
 
