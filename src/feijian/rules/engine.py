@@ -435,7 +435,8 @@ def prepare(tables: Mapping[str, object], kb: KnowledgeBase, con: Optional[duckd
     if "emr_docs" in present:
         def documents() -> dict:
             loaded = record_prep.load_documents(
-                con, _chunks(tables["emr_docs"], "emr_docs", record_prep.DOC_COLUMNS, (record_prep.NORMAL_TEXT,)),
+                con, _chunks(tables["emr_docs"], "emr_docs", record_prep.DOC_COLUMNS,
+                             (record_prep.NORMAL_TEXT, record_prep.OCR_CONFIDENCE)),
                 kb, universes, cancelled, note or (lambda message: None))
             record_prep.build_mentions(con, loaded)
             return loaded

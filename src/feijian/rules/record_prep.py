@@ -13,8 +13,9 @@ its own clause, so those few (document, item) pairs are read again by the refere
 
 Tables made in the DuckDB connection:
 
-- ``doc_text`` (dno, eid, doc_id, doc_type, doc_date, has_cue, ntext, text): every document, ``dno`` its
-  number in the run (an Arrow view, not a copy);
+- ``doc_text`` (dno, eid, doc_id, doc_type, doc_date, has_cue, ntext, text, ocr_conf): every document,
+  ``dno`` its number in the run (an Arrow view, not a copy); ``ocr_conf`` the lowest confidence of its lines
+  when it was read with OCR (:mod:`feijian.rules.record_ocr`);
 - ``item_term`` (iid, med_list_codg, term), ``item_doc_type`` (iid, doc_type), ``absence_term`` (term),
   ``doc_type_name`` (doc_type, name);
 - after the fee lines are in (:func:`build_mentions`): ``nursing_term_item`` (iid), ``doc_item_cand``
@@ -39,6 +40,7 @@ from feijian.rules.knowledge_base import KnowledgeBase
 from feijian.rules.record_text import NEGATION_CUES, SEPARATOR_CHARS, WHITESPACE, mentions, normal_terms, split_list
 
 NORMAL_TEXT = "_text_norm"  # the column of emr_docs in which the import keeps each document's normal text
+OCR_CONFIDENCE = "_ocr_confidence"  # emr_docs: lowest confidence of a line read with OCR (null: not read with OCR)
 DOC_COLUMNS = ("doc_id", "mdtrt_id", "doc_type", "doc_time", "text")
 BREAK_RE2 = r"\r\n|[\r\n" + re.escape(SEPARATOR_CHARS) + "]"
 WHITESPACE_RE2 = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE if c != "\n") + "]+"
@@ -109,6 +111,8 @@ def _doc_chunk(chunk: pa.Table, start: int, universes: dict) -> pa.Table:
         "has_cue": pc.fill_null(pc.match_substring_regex(ntext, CUES_RE2), False),
         "ntext": ntext.cast(pa.large_string()),
         "text": text.cast(pa.large_string()),
+        "ocr_conf": chunk.column(OCR_CONFIDENCE).cast(pa.float64()) if OCR_CONFIDENCE in chunk.column_names
+        else pa.nulls(n, pa.float64()),
     })
 
 

@@ -24,6 +24,7 @@ from feijian.domain.records import ScreeningRun
 from feijian.rules.catalogue import RULESET_VERSION, load_catalogue
 from feijian.rules.engine import prepare
 from feijian.rules.knowledge_base import KnowledgeBase
+from feijian.rules.record_ocr import mark_ocr_review
 from feijian.rules.registry import HIT_SQL_COLUMNS, NotRunnable
 from feijian.rules.rule_set import load_rules
 
@@ -226,6 +227,7 @@ def screen(tables: Mapping[str, object], kb: KnowledgeBase, *, rules: Optional[I
                 done += 1
                 continue
             hits, lines = _run_rule(con, code, meta.grain, sql)
+            hits = mark_ocr_review(ctx, code, hits)  # R24–R29 on text read with OCR: 「OCR 待核」
             hit_parts.append(hits)
             line_parts.append(lines)
             rules_run.append(code)

@@ -25,14 +25,19 @@ from feijian.gui import dialogs
 from feijian.gui.case_data import STATUS_LABELS
 from feijian.gui.models import Column, FrameModel, configure_table_view
 from feijian.gui.models.frame_model import arrow_array, format_money
+from feijian.rules.record_ocr import needs_ocr_review
 
 STATUS_COLORS = {"confirmed": QColor("#fde2e1"), "dismissed": QColor("#e8e8e8")}
+OCR_REVIEW_COLOR = QColor("#fff4cc")  # an open hit resting on text read with OCR (「OCR 待核」, rules/record_ocr.py)
 ALL = "__all__"
 GROUPS = [("", "不分组"), ("rule", "按规则"), ("dept", "按科室"), ("doctor", "按医生"), ("mdtrt_id", "按就诊")]
 REASONS_CONFIRM = ["病历无对应记录，收费不实", "与医嘱不符", "超出限定支付范围", "经现场核实属实"]
 SEARCH_COLUMNS = ("mdtrt_id", "rule", "detail", "med_list_codg", "dept", "doctor", "hit_id")
 UNIQUE_COLUMNS = ("hit_id",)
 REASONS_DISMISS = ["病历记录完整，收费合理", "机构已提供合理说明", "数据口径问题，非违规"]
+
+
+DETAIL_COLUMN = 7  # position of "detail" in hit_columns()
 
 
 def hit_columns() -> list[Column]:
@@ -183,7 +188,12 @@ class HitsView(QWidget):
         combo.blockSignals(False)
 
     def _brush(self, pos: int) -> Optional[QColor]:
-        return STATUS_COLORS.get(self.model._arrays[0][pos]) if self.model._arrays else None
+        if not self.model._arrays:
+            return None
+        color = STATUS_COLORS.get(self.model._arrays[0][pos])
+        if color is None and needs_ocr_review(self.model._arrays[DETAIL_COLUMN][pos]):
+            return OCR_REVIEW_COLOR
+        return color
 
     # --- filters and groups (pandas) ------------------------------------------------------------------
     def mask(self) -> Optional[np.ndarray]:
