@@ -210,3 +210,65 @@ def test_failed_load_leaves_the_old_case(pg_server, province, province_packages,
         intake([pkg2[0].path], url, bureau_keys=world.bureau, trust=world.trust)
     assert exc.value.code == "MANIFEST_INVALID" and "visits" in str(exc.value)
     assert fingerprint(url) == before
+
+
+KILLED_INTAKE = """
+import sys
+from pathlib import Path
+from feijian.crypto.trust import BureauKeys, TrustList
+from feijian.sync.intake import intake
+keys = BureauKeys.unseal(Path(sys.argv[1]).read_bytes(), "pw")
+trust = TrustList.from_json(Path(sys.argv[2]).read_bytes())
+intake([Path(sys.argv[4])], sys.argv[3], bureau_keys=keys, trust=trust)
+"""
+
+
+def test_intake_killed_mid_copy_leaves_the_archive_as_it_was(pg_server, province, province_packages, world,
+                                                             tmp_path):
+    """A newer package of a case is being copied in when its intake process gets SIGKILL: the server rolls the
+    transaction back, and the archive holds the older package's rows, exactly."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    url = create_database(pg_server, "case_archive_killed")
+    intake([province_packages[0].path], url, bureau_keys=world.bureau, trust=world.trust)
+    before = fingerprint(url)
+    inst = province.institutions[0]
+    big = dict(inst.tables)
+    big["fees"] = pa.concat_tables([inst.tables["fees"]] * 6)  # long enough a COPY to be caught in the act
+    big["fees"] = big["fees"].set_column(big["fees"].column_names.index("_line"), "_line",
+                                         pa.array(range(big["fees"].num_rows), pa.int64()))
+    only = type(province)([inst], events={inst.index: province.events[inst.index]})
+    pkg2 = write_packages(only, tmp_path / "v2", world.inspectors[0], world.intake_public, tables={0: big},
+                          seq=2, prev={0: province_packages[0].manifest_sha256})
+    (tmp_path / "keys").write_bytes(world.bureau.seal("pw", fast=True))
+    (tmp_path / "trust.json").write_bytes(world.trust.to_json())
+    child = subprocess.Popen([sys.executable, "-c", KILLED_INTAKE, str(tmp_path / "keys"), str(tmp_path / "trust.json"),
+                              url, str(pkg2[0].path)], stderr=subprocess.PIPE)
+    seen = False
+    with psycopg.connect(url, autocommit=True) as watch:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and child.poll() is None:
+            rows = watch.execute("SELECT query FROM pg_stat_activity WHERE query LIKE 'COPY archive_fees%' "
+                                 "AND state = 'active'").fetchall()
+            if rows:
+                seen = True
+                time.sleep(0.2)  # well inside the copy of the fees
+                os.kill(child.pid, signal.SIGKILL)
+                break
+            time.sleep(0.01)
+        child.wait(30)
+        assert seen, f"the intake finished before its COPY was seen: {child.stderr.read()[-500:]!r}"
+        assert child.returncode == -signal.SIGKILL
+        # the server notices the dead client and aborts its transaction
+        while watch.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'COPY archive_%' "
+                            "AND pid <> pg_backend_pid()").fetchone()[0]:
+            assert time.monotonic() < deadline + 60
+            time.sleep(0.1)
+    assert fingerprint(url) == before
+    # and the same package goes in cleanly afterwards (nothing of the killed attempt is left to conflict)
+    intake([pkg2[0].path], url, bureau_keys=world.bureau, trust=world.trust)
+    assert counts_by_institution(url)["fees"][inst.medins_code] == big["fees"].num_rows

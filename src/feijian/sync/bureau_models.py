@@ -158,12 +158,17 @@ def m01(cfg: ModelConfig, lo: int, hi: int) -> tuple[str, list]:
 def m02(cfg: ModelConfig, lo: int, hi: int) -> tuple[str, list]:
     k = int(cfg.m("M02")["min_cases"])
     order = ("(u.fee_ocur_time IS NULL), u.fee_ocur_time, u.medins_code, u.case_id, u.mdtrt_id, u.feedetl_sn")
-    sql = f"""WITH uses AS (
+    # cand: codes listed in at least k cases at all (a superset of those billed in k cases), so that only their
+    # trace rows are joined to the fee lines
+    sql = f"""WITH cand AS (
+        SELECT trac_codg FROM archive_trace_codes WHERE trac_codg IS NOT NULL AND trac_codg <> ''
+        GROUP BY trac_codg HAVING COUNT(DISTINCT medins_code || '|' || case_id) >= ?),
+    uses AS (
         SELECT t.trac_codg, f.medins_code, f.case_id, f.mdtrt_id, f.feedetl_sn, f.fee_ocur_time, f.fee_day,
                f.med_list_codg, f.det_item_fee_sumamt AS amt
-        FROM archive_trace_codes t JOIN archive_fees f ON f.medins_code = t.medins_code AND f.case_id = t.case_id
-             AND f.mdtrt_id = t.mdtrt_id AND f.feedetl_sn = t.feedetl_sn
-        WHERE t.trac_codg IS NOT NULL AND t.trac_codg <> ''),
+        FROM archive_trace_codes t JOIN cand c ON c.trac_codg = t.trac_codg
+             JOIN archive_fees f ON f.medins_code = t.medins_code AND f.case_id = t.case_id
+             AND f.mdtrt_id = t.mdtrt_id AND f.feedetl_sn = t.feedetl_sn),
     codes AS (
         SELECT trac_codg, COUNT(DISTINCT medins_code || '|' || case_id) AS n_cases FROM uses
         GROUP BY trac_codg HAVING COUNT(DISTINCT medins_code || '|' || case_id) >= ?),
@@ -186,7 +191,7 @@ def m02(cfg: ModelConfig, lo: int, hi: int) -> tuple[str, list]:
            s.mdtrt_id, s.med_list_codg, s.start_day, s.end_day, s.amount, s.measure,
            s.first_medins AS other_medins, s.trac_codg AS other_ref
     FROM sides s"""
-    return sql, [k, lo, hi]
+    return sql, [k, k, lo, hi]
 
 
 def m03(cfg: ModelConfig, lo: int, hi: int) -> tuple[str, list]:
@@ -267,12 +272,17 @@ def m04(cfg: ModelConfig, lo: int, hi: int) -> tuple[str, list]:
 
 def m05(cfg: ModelConfig, lo: int, hi: int) -> tuple[str, list]:
     k = int(cfg.m("M05")["min_overlap_minutes"])
-    sql = f"""WITH spans AS (
-        SELECT bilg_dr_codg AS dr, fee_day AS d, medins_code, case_id, MIN(fee_min) AS lo, MAX(fee_min) AS hi,
-               SUM(det_item_fee_sumamt) AS amt, MIN(mdtrt_id) AS mdtrt_id
-        FROM archive_fees
-        WHERE bilg_dr_codg IS NOT NULL AND bilg_dr_codg <> '' AND fee_min IS NOT NULL
-        GROUP BY bilg_dr_codg, fee_day, medins_code, case_id),
+    # drs: doctors billing at two institutions at all (a small aggregate), so that only their lines are spanned
+    sql = f"""WITH drs AS (
+        SELECT dr FROM (SELECT DISTINCT bilg_dr_codg AS dr, medins_code FROM archive_fees
+                        WHERE bilg_dr_codg IS NOT NULL AND bilg_dr_codg <> '' AND fee_min IS NOT NULL) x
+        GROUP BY dr HAVING COUNT(*) >= 2),
+    spans AS (
+        SELECT f.bilg_dr_codg AS dr, f.fee_day AS d, f.medins_code, f.case_id, MIN(f.fee_min) AS lo,
+               MAX(f.fee_min) AS hi, SUM(f.det_item_fee_sumamt) AS amt, MIN(f.mdtrt_id) AS mdtrt_id
+        FROM archive_fees f JOIN drs ON drs.dr = f.bilg_dr_codg
+        WHERE f.fee_min IS NOT NULL
+        GROUP BY f.bilg_dr_codg, f.fee_day, f.medins_code, f.case_id),
     pairs AS (
         SELECT a.dr, a.d, a.medins_code AS ia, a.case_id AS ca, a.amt AS aa, a.mdtrt_id AS ma,
                b.medins_code AS ib, b.case_id AS cb, b.amt AS ab, b.mdtrt_id AS mb,
