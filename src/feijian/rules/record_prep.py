@@ -13,7 +13,7 @@ its own clause, so those few (document, item) pairs are read again by the refere
 
 Tables made in the DuckDB connection:
 
-- ``doc_text`` (dno, eid, doc_id, doc_type, doc_date, has_cue, ntext, text): every document, ``dno`` its
+- ``doc_text`` (dno, eid, doc_id, doc_type, doc_date, ntext, text): every document, ``dno`` its
   number in the run (an Arrow view, not a copy);
 - ``item_term`` (iid, med_list_codg, term), ``item_doc_type`` (iid, doc_type), ``absence_term`` (term),
   ``doc_type_name`` (doc_type, name);
@@ -106,7 +106,6 @@ def _doc_chunk(chunk: pa.Table, start: int, universes: dict) -> pa.Table:
         "doc_id": chunk.column("doc_id"),
         "doc_type": pc.take(canon, pc.index_in(types, value_set=uniq)),
         "doc_date": pc.cast(chunk.column("doc_time"), pa.date32()),
-        "has_cue": pc.fill_null(pc.match_substring_regex(ntext, CUES_RE2), False),
         "ntext": ntext.cast(pa.large_string()),
         "text": text.cast(pa.large_string()),
     })
@@ -144,7 +143,7 @@ def load_documents(con: duckdb.DuckDBPyConnection, chunks: Iterable[pa.Table], k
 # the clause number of a position p (1-based) in ntext: the line feeds before it
 _CLAUSE_NO = "(length(left(d.ntext, {p} - 1)) - length(replace(left(d.ntext, {p} - 1), chr(10), '')))"
 # a cue in the clause before position p: a cue followed by no line feed up to p
-_NEGATED = f"(d.has_cue AND regexp_matches(left(d.ntext, {{p}} - 1), '({CUES_RE2})[^\\n]*$'))"
+_NEGATED = f"regexp_matches(left(d.ntext, {{p}} - 1), '({CUES_RE2})[^\\n]*$')"
 
 BUILD_MENTIONS_SQL = """
 CREATE TABLE nursing_term_item AS
