@@ -229,8 +229,7 @@ RULE_COLUMNS = {
                   "pack_ratio"),
     "trace_codes": ("mdtrt_id", "feedetl_sn", "trac_codg"),
     "staff": ("dr_codg", "practice_from", "practice_to"),
-    # the documents' ids only (their text is streamed by feijian.rules.record_prep when a rule needs it)
-    "emr_docs": ("doc_id", "mdtrt_id", "doc_type", "doc_time"),
+    # emr_docs: read only by feijian.rules.record_prep's loader, when a record rule needs it
 }
 
 
@@ -339,7 +338,7 @@ def _load_fees(con: duckdb.DuckDBPyConnection, source, small: dict, pool: Thread
     for name in contract.case_tables:
         if name == "fees":
             enc_cols += parts["enc"]
-        elif "mdtrt_id" in small[name].column_names:
+        elif name in small and "mdtrt_id" in small[name].column_names:
             enc_cols.append(small[name].column("mdtrt_id"))
     sources = {"enc": enc_cols, "items": parts["items"], "orders": parts["orders"] + [small["orders"].column("drord_no")],
                "names": parts["names"], **{col: parts[col] for col in ENUM_COLUMNS}}
@@ -407,7 +406,8 @@ def prepare(tables: Mapping[str, object], kb: KnowledgeBase, con: Optional[duckd
     con = con or connect()
     contract = load_contract()
     present = frozenset(n for n, t in tables.items() if t is not None and n in contract.case_tables)
-    small = {name: _whole(tables.get(name), name) for name in contract.case_tables if name != "fees"}
+    # the documents are streamed by their own loader (record_prep), only when a record rule runs
+    small = {name: _whole(tables.get(name), name) for name in contract.case_tables if name not in ("fees", "emr_docs")}
     with ThreadPoolExecutor(max_workers=2) as pool:
         universes = _load_fees(con, tables.get("fees"), small, pool, cancelled, note or (lambda message: None))
         jobs = {name: [j for j in (("eid", "mdtrt_id", "enc"), ("did", "drord_no", "orders"))

@@ -13,7 +13,7 @@ its own clause, so those few (document, item) pairs are read again by the refere
 
 Tables made in the DuckDB connection:
 
-- ``doc_text`` (dno, eid, doc_id, doc_type, doc_date, has_cue, ntext, text, ocr_conf): every document,
+- ``doc_text`` (dno, eid, doc_id, doc_type, doc_date, ntext, text, ocr_conf): every document,
   ``dno`` its number in the run (an Arrow view, not a copy); ``ocr_conf`` the lowest confidence of its lines
   when it was read with OCR (:mod:`feijian.rules.record_ocr`);
 - ``item_term`` (iid, med_list_codg, term), ``item_doc_type`` (iid, doc_type), ``absence_term`` (term),
@@ -108,7 +108,6 @@ def _doc_chunk(chunk: pa.Table, start: int, universes: dict) -> pa.Table:
         "doc_id": chunk.column("doc_id"),
         "doc_type": pc.take(canon, pc.index_in(types, value_set=uniq)),
         "doc_date": pc.cast(chunk.column("doc_time"), pa.date32()),
-        "has_cue": pc.fill_null(pc.match_substring_regex(ntext, CUES_RE2), False),
         "ntext": ntext.cast(pa.large_string()),
         "text": text.cast(pa.large_string()),
         "ocr_conf": chunk.column(OCR_CONFIDENCE).cast(pa.float64()) if OCR_CONFIDENCE in chunk.column_names
@@ -148,7 +147,7 @@ def load_documents(con: duckdb.DuckDBPyConnection, chunks: Iterable[pa.Table], k
 # the clause number of a position p (1-based) in ntext: the line feeds before it
 _CLAUSE_NO = "(length(left(d.ntext, {p} - 1)) - length(replace(left(d.ntext, {p} - 1), chr(10), '')))"
 # a cue in the clause before position p: a cue followed by no line feed up to p
-_NEGATED = f"(d.has_cue AND regexp_matches(left(d.ntext, {{p}} - 1), '({CUES_RE2})[^\\n]*$'))"
+_NEGATED = f"regexp_matches(left(d.ntext, {{p}} - 1), '({CUES_RE2})[^\\n]*$')"
 
 BUILD_MENTIONS_SQL = """
 CREATE TABLE nursing_term_item AS

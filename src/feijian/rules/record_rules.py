@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from feijian.rules.engine import TEXT_COLS, TEXT_JOIN, Context, with_text
+from feijian.rules.engine import TEXT_COLS, TEXT_JOIN, Context
 from feijian.rules.record_text import DEFAULT_UNIT_WORDS, count_after, mentions, normal_terms
 from feijian.rules.registry import NotRunnable, rule
 
@@ -23,6 +23,14 @@ def _quote(x: str) -> str:
     return _QUOTE.format(x=x)
 
 
+def _hit_lines_first(ctx: Context, name: str, core: str, select: str) -> str:
+    """A line rule in two steps, like ``engine.with_text``, but the hit lines of ``core`` are made a table
+    first: DuckDB then knows they are few and joins the fee lines' strings to them, not the other way round
+    (a materialised CTE of unknown size made it hash all fee lines: R29 0.45 s -> 0.04 s at scale 10)."""
+    ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {core}")
+    return f"WITH h AS (SELECT * FROM {name}), t AS (SELECT h.*, {TEXT_COLS} FROM h {TEXT_JOIN}) SELECT {select} FROM t"
+
+
 def _documents(ctx: Context, *, needs_terms: bool = True) -> dict:
     if needs_terms and ctx.kb.item_terms is None:
         raise NotRunnable(_NO_TERMS)
@@ -33,15 +41,21 @@ def _missing_document_rule(ctx: Context, *, types_of: str, extra_where: str, lo:
                            what: str) -> str:
     """R24/R25: net lines of the items with a document type in ``types_of`` and no document of the item
     that mentions them dated from fee date + ``lo`` to fee date + ``hi`` (days)."""
-    return f"""
+    m = "(SELECT m.* FROM doc_mention m JOIN item_doc_type y ON y.iid = m.iid AND y.doc_type = m.doc_type)"
+    name = f"missing_doc_h_{lo.replace('-', 'm')}_{hi}"
+    ctx.con.execute(f"""
+    CREATE OR REPLACE TEMP TABLE {name} AS
     WITH it AS (SELECT DISTINCT y.iid FROM item_doc_type y LEFT JOIN kb_items k ON k.iid = y.iid
                 WHERE y.doc_type IN {types_of} {extra_where}),
     l AS MATERIALIZED (SELECT n.lid, n.eid, n.iid, n.fee_date, n.net_amt FROM net_lines n
                        WHERE n.iid IN (SELECT iid FROM it)),
-    m AS (SELECT m.* FROM doc_mention m JOIN item_doc_type y ON y.iid = m.iid AND y.doc_type = m.doc_type),
+    m AS {m},
     ok AS (SELECT DISTINCT l.lid FROM l JOIN m ON m.eid = l.eid AND m.iid = l.iid AND m.mentioned
-           AND m.doc_date BETWEEN l.fee_date + {lo} AND l.fee_date + {hi}),
-    h AS MATERIALIZED (SELECT * FROM l WHERE lid NOT IN (SELECT lid FROM ok)),
+           AND m.doc_date BETWEEN l.fee_date + {lo} AND l.fee_date + {hi})
+    SELECT * FROM l WHERE lid NOT IN (SELECT lid FROM ok)""")
+    return f"""
+    WITH m AS {m},
+    h AS (SELECT * FROM {name}),
     d AS (
       SELECT h.lid, {_type_names_sql('h.iid', types_of)} AS types,
              (SELECT count(*) FROM doc_text dm JOIN item_doc_type y ON y.iid = h.iid AND y.doc_type = dm.doc_type
@@ -161,7 +175,7 @@ def r27_nursing_level(ctx: Context) -> str:
     LEFT JOIN kb_items k ON k.med_list_codg = i.med_list_codg
     JOIN doc_text d ON d.dno = x.first[1]
     """
-    return with_text(core, f"""{_KEYS}, net_amt AS amount_num,
+    return _hit_lines_first(ctx, "r27_h", core, f"""{_KEYS}, net_amt AS amount_num,
            format('项目 {{}} 于 {{}} 收费，当日护理记录记载 {{}}：{{}}，未记载本项目', t_item, ymd(fee_date),
                   other_item, {_quote('raw')}) AS detail""")
 
@@ -199,6 +213,6 @@ def r29_billed_while_away(ctx: Context) -> str:
     WHERE v.is_inp AND v.D IS NOT NULL AND n.fee_date > v.A AND n.fee_date < v.D
       AND k.category IN ('bed', 'nursing', 'diet')
     """
-    return with_text(core, f"""{_KEYS}, net_amt AS amount_num,
+    return _hit_lines_first(ctx, "r29_h", core, f"""{_KEYS}, net_amt AS amount_num,
            format('项目 {{}} 于 {{}} 收费，当日{{}}记载 {{}}（患者不在院）', t_item, ymd(fee_date),
                   CASE doc_type WHEN 'nursing' THEN '护理记录' ELSE '病程记录' END, {_quote('raw')}) AS detail""")
