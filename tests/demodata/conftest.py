@@ -6,7 +6,7 @@ import pytest
 
 from feijian.demodata import generate
 
-SMALL = 0.05
+from demodata_scale import SMALL  # noqa: E402  (shared with the tests)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from feijian.cli import main
 from feijian.demodata import generate
 from feijian.demodata.writers import FIXED_TIME
 
-from conftest import SMALL
+from demodata_scale import SMALL
 
 
 def tree(root: Path) -> dict[str, bytes]:
