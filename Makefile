@@ -41,7 +41,12 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-test $(VENV)/.installed-ocr
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed-test $(VENV)/.installed-ocr
+# The bench extra: SQLAlchemy for archive_bench.py's pandas to_sql baseline.
+$(VENV)/.installed-bench: pyproject.toml constraints.txt Makefile | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[bench]'
+	touch $@
+
+bench: $(VENV)/.installed-test $(VENV)/.installed-ocr $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/run_all.py
 
 clean-demo:
