@@ -29,26 +29,9 @@ import pytest
 from feijian.ingest import read_folder
 from feijian.ingest.doc_readers import READERS, DocumentText, read_document_bytes, register_reader
 
-INDEX_HEADER = "文书ID,就诊ID,文书类型,记录时间,文件"
+from document_samples import INDEX_HEADER, make_pdf  # noqa: E402
+
 OP_NOTE = "手术记录\n术中植入药物洗脱支架两枚，过程顺利。\n患者安返病房"
-
-
-def make_pdf(text: str) -> bytes:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-
-    from feijian.paths import resource
-
-    pdfmetrics.registerFont(TTFont("WQY", str(resource("fonts", "wqy-microhei.ttc")), subfontIndex=0))
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    c.setFont("WQY", 12)
-    for i, line in enumerate(text.split("\n")):
-        c.drawString(72, 760 - 18 * i, line)
-    c.showPage()
-    c.save()
-    return buf.getvalue()
 
 
 def make_docx(text: str) -> bytes:
