@@ -173,6 +173,11 @@ class CaseWindow(QMainWindow):
         menu.addAction(undo)
         menu.addAction(redo)
         self.undo_action, self.redo_action = undo, redo
+        screen = QAction(self.tr("运行全部规则"), self)
+        screen.setShortcut(QKeySequence("Ctrl+R"))
+        screen.triggered.connect(self.run_screening)
+        self.menuBar().addMenu(self.tr("筛查(&R)")).addAction(screen)
+        self.screen_action = screen
         go = self.menuBar().addMenu(self.tr("转到(&G)"))
         for i, (key, title) in enumerate(PAGES):
             act = QAction(self.tr(title), self)
@@ -190,6 +195,13 @@ class CaseWindow(QMainWindow):
         page = self.stack.currentWidget()
         if hasattr(page, "activate"):
             page.activate()
+
+    def run_screening(self):
+        """Ctrl+R: run every rule over the imported data (a background task; the data page shows it)."""
+        if not self.ctx.store.import_batches():
+            self.show_page("data")
+            return None
+        return self.pages["data"].start_screening()
 
     def show_page(self, key: str):
         keys = [k for k, _ in PAGES]

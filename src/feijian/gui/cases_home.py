@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Optional
 
 import pandas as pd
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from feijian.gui.models import Column, FrameModel, configure_table_view
 
@@ -45,13 +45,57 @@ class CasesHome(QWidget):
         self.view = QTableView(self)
         configure_table_view(self.view, self.model)
         layout.addWidget(self.view, 1)
-        self.empty = QLabel(self.tr("数据目录中还没有案件。点击“新建案件…”开始。"), self)
-        layout.addWidget(self.empty)
+        self.welcome = self._welcome()
+        layout.addWidget(self.welcome, 1)
+        self.welcome.hide()
         self.new_button.clicked.connect(self.new_requested)
         self.open_button.clicked.connect(self._open_selected)
         self.refresh_button.clicked.connect(self.refresh)
         self.demo_button.clicked.connect(self.demo_requested)
         self.view.doubleClicked.connect(lambda idx: self._open_row(idx.row()))
+
+    def _welcome(self) -> QFrame:
+        """The first start: the demo case and a new case side by side, each with what it does in one line."""
+        box = QFrame(self)
+        box.setObjectName("welcome")
+        outer = QVBoxLayout(box)
+        outer.addStretch(1)
+        title = QLabel(self.tr("欢迎使用飞检工作台"), box)
+        title.setStyleSheet("font-size:16pt; font-weight:bold; color:#1d3557")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        line = QLabel(self.tr("第一次使用？先打开演示案件熟悉流程，或直接为被检机构新建案件。"), box)
+        line.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        line.setStyleSheet("color:#555; font-size:11pt")
+        outer.addWidget(title)
+        outer.addWidget(line)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.welcome_demo = self._choice(box, self.tr("打开演示案件"),
+                                         self.tr("合成的演示医院，已导入并筛查，含预置违规"), primary=True)
+        self.welcome_new = self._choice(box, self.tr("新建案件"),
+                                        self.tr("填写被检机构，再导入医院数据 (Ctrl+N)"))
+        for w in (self.welcome_demo, self.welcome_new):
+            row.addWidget(w.parentWidget())
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(2)
+        self.welcome_demo.clicked.connect(self.demo_requested)
+        self.welcome_new.clicked.connect(self.new_requested)
+        return box
+
+    def _choice(self, parent: QWidget, label: str, note: str, *, primary: bool = False) -> QPushButton:
+        cell = QWidget(parent)
+        cl = QVBoxLayout(cell)
+        button = QPushButton(label, cell)
+        button.setMinimumSize(240, 64)
+        button.setStyleSheet("QPushButton{font-size:14pt; padding:10px 24px;%s}"
+                             % (" background:#1d3557; color:white; border-radius:4px" if primary else ""))
+        text = QLabel(note, cell)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setStyleSheet("color:#666")
+        cl.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        cl.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        return button
 
     def columns(self) -> list[Column]:
         return [
@@ -78,7 +122,8 @@ class CasesHome(QWidget):
         frame = pd.DataFrame(rows, columns=["path", "name", "institution", "level", "stage", "hits", "confirmed",
                                             "confirmed_amount", "note"])
         self.model.set_frame(frame, self.columns())
-        self.empty.setVisible(not rows)
+        self.welcome.setVisible(not rows)
+        self.view.setVisible(bool(rows))
         if rows:
             self.view.selectRow(0)
 

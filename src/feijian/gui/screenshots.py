@@ -52,6 +52,11 @@ def main(argv=None) -> int:
         first.passphrase.setText("flight-inspection")
         first.again.setText("flight-inspection")
         first.submit()
+        wb.home_page.refresh()  # the first start: the demo case and a new case side by side
+        wb.resize(1100, 700)
+        wb.show()
+        shot(wb, "welcome")
+        wb.hide()
         wizard = NewCaseWizard(wb, wb.me())
         wizard.fill(case_name="演示市第一人民医院-2026飞检", medins_code="H32010000001", medins_name="演示市第一人民医院",
                     period=(dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
@@ -61,6 +66,9 @@ def main(argv=None) -> int:
         wb.create_case_from(wizard)
         window = wb.case_windows[0]
         window.resize(1560, 960)
+        window.show()
+        window.show_page("hits")  # a page still empty says what to do next
+        shot(window, "empty-hits")
         data_page = window.show_page("data")
         wait_for(data_page.start_import(data), 900)
         wait_for(data_page.start_screening(), 900)

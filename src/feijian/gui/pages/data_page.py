@@ -19,6 +19,7 @@ from feijian.domain import formatting
 from feijian.gui import dialogs
 from feijian.gui.models import Column, FrameModel, configure_table_view
 from feijian.gui.tasks import run_with_progress
+from feijian.gui.widgets.empty_hint import EmptyHint
 
 log = logging.getLogger("feijian.gui")
 PAGE_ROWS = 20_000
@@ -255,6 +256,8 @@ class DataPage(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.summary)
         layout.addLayout(bar)
+        self.hint = EmptyHint(self)
+        layout.addWidget(self.hint)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         box = QGroupBox(self.tr("导入批次（文件哈希与行数核对）"), splitter)
         box_layout = QVBoxLayout(box)
@@ -315,6 +318,8 @@ class DataPage(QWidget):
             text += self.tr(" · 最近筛查 %1：疑点 %2 条").replace("%1", formatting.date_time(run.finished_at)) \
                 .replace("%2", formatting.count(run.hit_count))
         self.summary.setText(text)
+        self.hint.show_hint("" if batches else self.tr(
+            "尚未导入数据 — 点击“导入数据文件夹…”，选择医院提供的数据文件夹；字段名不同时用“导入助手”"))
         self.browser.refresh_tables()
 
     # --- import ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from feijian.gui import dialogs
 from feijian.gui.models import Column, FrameModel, configure_table_view
 from feijian.gui.tasks import run_with_progress
+from feijian.gui.widgets.empty_hint import EmptyHint
 
 
 def render_document(doc: str, store, out: Path, *, progress=None, cancelled=None, options=None):
@@ -48,6 +49,8 @@ class DocumentsPage(QWidget):
         self.ctx = ctx
         self.last_issued = None
         layout = QVBoxLayout(self)
+        self.hint = EmptyHint(self)
+        layout.addWidget(self.hint)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         left = QGroupBox(self.tr("生成文书"), splitter)
         ll = QVBoxLayout(left)
@@ -96,6 +99,8 @@ class DocumentsPage(QWidget):
                          "time": d.get("issued_at") or d.get("time") or "",
                          "file_name": d.get("file_name", ""), "sha256": d.get("sha256", "")})
         self.model.set_frame(pd.DataFrame(rows, columns=["doc_no", "title", "time", "file_name", "sha256"]), self.columns())
+        self.hint.show_hint("" if rows else self.tr(
+            "尚未出具文书 — 在左侧选择一种文书，点击“生成 PDF…”；文号与哈希记入案件"))
 
     def choose_and_render(self) -> None:
         item = self.docs.currentItem()

@@ -19,6 +19,7 @@ from feijian.gui import case_data, dialogs
 from feijian.gui.models import Column, FrameModel, configure_table_view
 from feijian.gui.record_dialog import RecordDialog
 from feijian.gui.tasks import run_with_progress
+from feijian.gui.widgets.empty_hint import EmptyHint
 
 KIND_LABELS = {"file": "文件", "interview": "询问笔录", "onsite_record": "现场检查笔录"}
 PREVIEW_LIMIT = 30 * 1024 * 1024
@@ -66,6 +67,8 @@ class EvidencePage(QWidget):
         bar.addStretch(1)
         bar.addWidget(hint)
         layout.addLayout(bar)
+        self.hint = EmptyHint(self)
+        layout.addWidget(self.hint)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.model = FrameModel(pd.DataFrame(), evidence_columns(), self)
         self.table = QTableView(splitter)
@@ -112,6 +115,8 @@ class EvidencePage(QWidget):
         self.finding.setCurrentIndex(max(0, self.finding.findData(current)))
         if self.model.rowCount():
             self.table.selectRow(self.model.rowCount() - 1)
+        self.hint.show_hint("" if self.items else self.tr(
+            "尚无证据 — 点击“添加文件…”或把照片、扫描件拖到此处；询问与现场检查用“新建…笔录”"))
 
     def current_item(self):
         idx = self.table.currentIndex()

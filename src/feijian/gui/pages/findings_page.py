@@ -13,6 +13,7 @@ from feijian.domain.errors import FeijianError
 from feijian.gui import case_data, dialogs
 from feijian.gui.models import Column, FrameModel, configure_table_view
 from feijian.gui.models.frame_model import format_money
+from feijian.gui.widgets.empty_hint import EmptyHint
 
 FINDING_STATUS = {"draft": "草稿", "agreed": "机构确认", "disputed": "机构有异议"}
 
@@ -65,6 +66,8 @@ class FindingsPage(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.total)
         layout.addLayout(bar)
+        self.hint = EmptyHint(self)
+        layout.addWidget(self.hint)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.model = FrameModel(pd.DataFrame(), finding_columns(), self)
         self.table = QTableView(splitter)
@@ -121,6 +124,8 @@ class FindingsPage(QWidget):
         total = sum((f.amount for f in self.findings), Decimal("0"))
         self.total.setText(self.tr("问题 %1 个，金额合计 %2 元").replace("%1", str(len(self.findings)))
                            .replace("%2", format_money(total)))
+        self.hint.show_hint("" if self.findings else self.tr(
+            "尚无问题 — 在“疑点”页核查疑点，按 C 确认，确认的疑点按规则归为问题 (Ctrl+3)"))
         row = 0
         if keep is not None:
             matches = frame.index[frame["finding_id"] == keep]

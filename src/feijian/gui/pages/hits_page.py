@@ -25,6 +25,7 @@ from feijian.gui import dialogs
 from feijian.gui.case_data import STATUS_LABELS
 from feijian.gui.models import Column, FrameModel, configure_table_view
 from feijian.gui.models.frame_model import arrow_array, format_money
+from feijian.gui.widgets.empty_hint import EmptyHint
 from feijian.rules.record_ocr import needs_ocr_review
 
 STATUS_COLORS = {"confirmed": QColor("#fde2e1"), "dismissed": QColor("#e8e8e8")}
@@ -369,6 +370,8 @@ class HitsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         layout = QVBoxLayout(self)
+        self.hint = EmptyHint(self)
+        layout.addWidget(self.hint)
         self.view = HitsView(self)
         layout.addWidget(self.view)
         self.view.decide_requested.connect(self.decide)
@@ -394,7 +397,18 @@ class HitsPage(QWidget):
                 self.view.table.horizontalHeader().restoreState(state)
         if self.view.model.rowCount() and self.view.current_row() < 0:
             self.view.select_row(0)
+        self.hint.show_hint(self.empty_hint())
         self.load_seconds = time.perf_counter() - started
+
+    def empty_hint(self) -> str:
+        """What to do next while there are no hits ('' when there are)."""
+        if len(self.view.frame):
+            return ""
+        if not self.ctx.store.import_batches():
+            return self.tr("尚无数据 — 先在“数据”页导入医院数据 (Ctrl+2)，再运行全部规则 (Ctrl+R)")
+        if self.ctx.store.latest_run() is None:
+            return self.tr("尚未筛查 — 运行全部规则 (Ctrl+R)")
+        return self.tr("筛查已完成，未发现疑点 — 可在“数据”页核对导入情况，或导入更多数据后重新筛查 (Ctrl+R)")
 
     def _decisions_changed(self) -> None:
         if not self._loaded:

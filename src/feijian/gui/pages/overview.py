@@ -8,6 +8,7 @@ from feijian.domain import formatting
 from feijian.gui import case_data
 from feijian.gui.models.frame_model import format_money
 from feijian.gui.widgets.charts import BarChart, ColumnChart, short_money
+from feijian.gui.widgets.empty_hint import EmptyHint
 
 
 class Tile(QFrame):
@@ -41,13 +42,12 @@ class OverviewPage(QScrollArea):
         info = ctx.store.info
         head = QLabel(f"<b style='font-size:16pt'>{info.medins_name}</b>　{info.medins_code}　"
                       f"{ {'1': '一级', '2': '二级', '3': '三级'}.get(info.medins_lv, info.medins_lv)}", body)
-        period = ""
-        if info.data_period_start and info.data_period_end:
-            period = f"{info.data_period_start:%Y-%m-%d} 至 {info.data_period_end:%Y-%m-%d}"
-        sub = QLabel(self.tr("数据期间：") + (period or "—") + "　" + self.tr("检查缘由：") + (info.trigger or "—"), body)
-        sub.setStyleSheet("color:#555")
+        self.sub = QLabel(body)
+        self.sub.setStyleSheet("color:#555")
         layout.addWidget(head)
-        layout.addWidget(sub)
+        layout.addWidget(self.sub)
+        self.hint = EmptyHint(body)
+        layout.addWidget(self.hint)
         tiles = QGridLayout()
         self.stage = Tile(self.tr("案件阶段"), body)
         self.hits = Tile(self.tr("疑点"), body)
@@ -81,6 +81,9 @@ class OverviewPage(QScrollArea):
             return
         self._dirty = False
         fig = case_data.case_figures(self.ctx.store, self.ctx.hits())
+        self.sub.setText(self.tr("数据期间：") + (self.period_text() or "—") + "　" + self.tr("检查缘由：")
+                         + (self.ctx.store.info.trigger or "—"))
+        self.hint.show_hint(self.empty_hint())
         self.stage.set(fig.stage_label or "—")
         self.hits.set(formatting.count(fig.hits), self.tr("待核查 %1 · 已确认 %2 · 已排除 %3")
                       .replace("%1", formatting.count(fig.open)).replace("%2", formatting.count(fig.confirmed)).replace("%3", formatting.count(fig.dismissed)))
@@ -92,6 +95,26 @@ class OverviewPage(QScrollArea):
         self.by_rule.set_items([(label, count, formatting.count(count)) for label, count, _ in fig.by_rule])
         self.by_dept.set_items([(label, amount, short_money(amount)) for label, _, amount in fig.by_dept])
         self.by_month.set_items([(label, amount) for label, _, amount in fig.by_month])
+
+    def period_text(self) -> str:
+        """The case's data period as set, else as the imported tables say (marked so)."""
+        info = self.ctx.store.info
+        text = formatting.period_zh(info.data_period_start, info.data_period_end)
+        if text:
+            return text
+        from feijian.casework.data_facts import data_facts
+
+        facts = data_facts(self.ctx.store)
+        text = formatting.period_zh(facts.period_start, facts.period_end)
+        return text + self.tr("（据导入数据）") if text else ""
+
+    def empty_hint(self) -> str:
+        store = self.ctx.store
+        if not store.import_batches():
+            return self.tr("第一步：导入医院数据 — 转到“数据”页 (Ctrl+2)，点击“导入数据文件夹…”")
+        if store.latest_run() is None:
+            return self.tr("数据已导入，尚未筛查 — 运行全部规则 (Ctrl+R)")
+        return ""
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -24,6 +24,7 @@ from feijian.gui.case_data import STATUS_LABELS
 from feijian.gui.models.frame_model import mask_id
 from feijian.gui.pages.hits_page import REASONS_CONFIRM, REASONS_DISMISS
 from feijian.gui.widgets.document_panel import DocumentPanel
+from feijian.gui.widgets.empty_hint import EmptyHint
 from feijian.gui.widgets.encounter_chart import EncounterChart, EncounterData, FeeCell, FeeRow, OrderBar
 
 GENDER = {"1": "男", "2": "女"}
@@ -143,6 +144,8 @@ class RecordPage(QWidget):
         bar.addSpacing(20)
         bar.addWidget(self.title, 1)
         layout.addLayout(bar)
+        self.hint = EmptyHint(self)
+        layout.addWidget(self.hint)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         side = QWidget(splitter)
         side_layout = QVBoxLayout(side)
@@ -193,7 +196,8 @@ class RecordPage(QWidget):
         self._show_empty()
 
     def _show_empty(self) -> None:
-        self.title.setText(self.tr("在“疑点”页选择一条疑点，按 Enter 查看其病历与费用对照"))
+        self.title.setText("")
+        self.hint.show_hint(self.tr("尚未选择就诊 — 在“疑点”页选中一条疑点按 Enter (Ctrl+3)，或在上方输入就诊ID"))
         self.patient.setHtml("")
         self.chart.set_data(EncounterData())
         self.documents.show_documents([], [], "", "", "")
@@ -205,6 +209,7 @@ class RecordPage(QWidget):
         if not mdtrt_id:
             self._show_empty()
             return
+        self.hint.show_hint("")
         visits = self._rows("visits", mdtrt_id)
         visit = visits.iloc[0] if len(visits) else None
         hits = self.ctx.hits()

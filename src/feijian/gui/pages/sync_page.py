@@ -13,6 +13,7 @@ from feijian.domain.errors import FeijianError
 from feijian.gui import dialogs
 from feijian.gui.models import Column, FrameModel, configure_table_view
 from feijian.gui.tasks import run_with_progress
+from feijian.gui.widgets.empty_hint import EmptyHint
 
 ENTITY_LABELS = {"hit": "疑点", "finding": "问题", "evidence": "证据", "case": "案件", "clue": "线索"}
 
@@ -48,6 +49,8 @@ class SyncPage(QWidget):
             bar.addWidget(b)
         bar.addStretch(1)
         layout.addLayout(bar)
+        self.hint = EmptyHint(self)
+        layout.addWidget(self.hint)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         vbox = QGroupBox(self.tr("校验结果"), splitter)
         vl = QVBoxLayout(vbox)
@@ -103,6 +106,8 @@ class SyncPage(QWidget):
         has = bool(self.conflicts)
         self.take_left.setEnabled(has)
         self.take_right.setEnabled(has)
+        self.hint.show_hint("" if has or self.verdicts.rowCount() else self.tr(
+            "尚未收发数据包 — 组员核查后“导出给组长…”；组长“校验数据包…”后“合并数据包…”"))
         self.message.setText(self.tr("有 %1 处冲突，解决后才能导出。").replace("%1", str(len(self.conflicts))) if has
                              else self.tr("没有冲突。"))
 
@@ -165,6 +170,7 @@ class SyncPage(QWidget):
                          "signer": signer, "message": v.message})
         self.verdicts.set_frame(pd.DataFrame(rows, columns=["file", "result", "code", "signer", "message"]),
                                 self.verdict_columns())
+        self.hint.show_hint("" if rows or self.conflicts else self.hint.text())
         return verdicts
 
     def choose_merge(self) -> None:
