@@ -37,16 +37,26 @@
     </message>
     <message>
         <location filename="../../src/feijian/gui/case_window.py" line="176" />
+        <source>运行全部规则</source>
+        <translation>Run all rules</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/case_window.py" line="179" />
+        <source>筛查(&amp;R)</source>
+        <translation>&amp;Screen</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/case_window.py" line="181" />
         <source>转到(&amp;G)</source>
         <translation>&amp;Go</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="207" />
+        <location filename="../../src/feijian/gui/case_window.py" line="219" />
         <source>疑点 %1 条 · 待核查 %2 · 已确认 %3 · 已排除 %4</source>
         <translation>%1 hits · %2 open · %3 confirmed · %4 dismissed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="212" />
+        <location filename="../../src/feijian/gui/case_window.py" line="224" />
         <source>尚未筛查</source>
         <translation>Not screened yet</translation>
     </message>
@@ -87,7 +97,7 @@
     <name>CasesHome</name>
     <message>
         <location filename="../../src/feijian/gui/cases_home.py" line="27" />
-        <location filename="../../src/feijian/gui/cases_home.py" line="58" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="102" />
         <source>案件</source>
         <translation>Cases</translation>
     </message>
@@ -117,47 +127,76 @@
         <translation>A synthetic demo hospital with planted violations of every kind, to get to know the workbench</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="48" />
         <source>数据目录中还没有案件。点击“新建案件…”开始。</source>
         <translation>No cases in the data folder yet. Click “New case…” to start.</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="59" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="63" />
+        <source>欢迎使用飞检工作台</source>
+        <translation>Welcome to the feijian workbench</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/cases_home.py" line="66" />
+        <source>第一次使用？先打开演示案件熟悉流程，或直接为被检机构新建案件。</source>
+        <translation>First time? Open the demo case to learn the steps, or create a case for the institution right away.</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/cases_home.py" line="73" />
+        <source>打开演示案件</source>
+        <translation>Open the demo case</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/cases_home.py" line="74" />
+        <source>合成的演示医院，已导入并筛查，含预置违规</source>
+        <translation>A synthetic demo hospital, imported and screened, with planted violations</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/cases_home.py" line="75" />
+        <source>新建案件</source>
+        <translation>New case</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/cases_home.py" line="76" />
+        <source>填写被检机构，再导入医院数据 (Ctrl+N)</source>
+        <translation>Enter the institution, then import the hospital's data (Ctrl+N)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/cases_home.py" line="103" />
         <source>被检机构</source>
         <translation>Institution</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="60" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="104" />
         <source>等级</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="61" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="105" />
         <source>阶段</source>
         <translation>Stage</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="62" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="106" />
         <source>疑点</source>
         <translation>Hits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="63" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="107" />
         <source>已确认</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="64" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="108" />
         <source>确认金额（元）</source>
         <translation>Confirmed amount (CNY)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="65" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="109" />
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="71" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="115" />
         <source>当前身份：</source>
         <translation>Signed in as: </translation>
     </message>
@@ -165,85 +204,90 @@
 <context>
     <name>DataPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="269" />
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="367" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="272" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="372" />
         <source>选择一个导入批次，查看其拒收与待核对的行</source>
         <translation>Select an import batch to see the rows it refused or noted</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="270" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="273" />
         <source>导出拒收行报告（CSV）…</source>
         <translation>Export refused rows (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="369" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="374" />
         <source>此批次没有拒收或待核对的行</source>
         <translation>This batch refused or noted no rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="371" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="376" />
         <source>拒收 %1 行</source>
         <translation>%1 rows refused</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="373" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="378" />
         <source>；已导入但待核对 %1 类，涉及 %2 行（每类列出至多 20 例）</source>
         <translation>; imported but to check: %1 kinds, %2 rows (up to 20 examples each)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="387" />
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="395" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="392" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="400" />
         <source>导出拒收行报告</source>
         <translation>Export refused rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="248" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="249" />
         <source>导入数据文件夹…</source>
         <translation>Import data folder…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="249" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="250" />
         <source>导入助手（字段映射）…</source>
         <translation>Import assistant (column mapping)…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="250" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="251" />
         <source>运行筛查</source>
         <translation>Run screening</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="259" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="262" />
         <source>导入批次（文件哈希与行数核对）</source>
         <translation>Import batches (file hashes and row counts)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="285" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="288" />
         <source>数据浏览</source>
         <translation>Browse data</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="313" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="316" />
         <source>批次 %1 · 文件 %2</source>
         <translation>Batch %1 · file %2</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="315" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="318" />
         <source> · 最近筛查 %1：疑点 %2 条</source>
         <translation> · last screening %1: %2 hits</translation>
     </message>
     <message>
         <location filename="../../src/feijian/gui/pages/data_page.py" line="322" />
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="329" />
+        <source>尚未导入数据 — 点击“导入数据文件夹…”，选择医院提供的数据文件夹；字段名不同时用“导入助手”</source>
+        <translation>No data imported yet — click "Import data folder…" and choose the hospital's data folder; use the "Import assistant" when the column names differ</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="327" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="334" />
         <source>选择数据文件夹</source>
         <translation>Choose the data folder</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="341" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="346" />
         <source>导入数据</source>
         <translation>Import data</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="402" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="407" />
         <source>运行筛查规则</source>
         <translation>Run the screening rules</translation>
     </message>
@@ -343,33 +387,38 @@
 <context>
     <name>DocumentsPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="52" />
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="118" />
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="55" />
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="123" />
         <source>生成文书</source>
         <translation>Render document</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="61" />
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="64" />
         <source>生成 PDF…</source>
         <translation>Render PDF…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="62" />
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="65" />
         <source>生成后打开</source>
         <translation>Open after rendering</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="64" />
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="67" />
         <source>生成的 PDF 是导出文件，含被检机构数据，请妥善保管。</source>
         <translation>The PDF is an export and holds the institution's data: keep it safe.</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="71" />
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="74" />
         <source>已出具的文书</source>
         <translation>Documents issued</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="113" />
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="103" />
+        <source>尚未出具文书 — 在左侧选择一种文书，点击“生成 PDF…”；文号与哈希记入案件</source>
+        <translation>No document issued yet — choose a document on the left and click "Render PDF…"; its number and hash are recorded in the case</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="118" />
         <source>保存文书</source>
         <translation>Save document</translation>
     </message>
@@ -377,63 +426,68 @@
 <context>
     <name>EvidencePage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="52" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="53" />
         <source>添加文件…</source>
         <translation>Add file…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="53" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="54" />
         <source>新建询问笔录…</source>
         <translation>New interview record…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="54" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="55" />
         <source>新建现场检查笔录…</source>
         <translation>New on-site inspection record…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="57" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="58" />
         <source>关联到问题</source>
         <translation>Link to finding</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="58" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="59" />
         <source>也可把文件拖到此处</source>
         <translation>Or drop files here</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="63" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="64" />
         <source>问题</source>
         <translation>Finding</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="109" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="112" />
         <source>（不关联）</source>
         <translation>(not linked)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="132" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="119" />
+        <source>尚无证据 — 点击“添加文件…”或把照片、扫描件拖到此处；询问与现场检查用“新建…笔录”</source>
+        <translation>No evidence yet — click "Add file…" or drop photos and scans here; use "New … record" for interviews and on-site inspections</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="137" />
         <source>文件较大，不在此预览。</source>
         <translation>The file is large and is not previewed here.</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="148" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="153" />
         <source>选择证据文件</source>
         <translation>Choose evidence files</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="153" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="158" />
         <source>加入证据</source>
         <translation>Add evidence</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="168" />
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="185" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="173" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="190" />
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="182" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="187" />
         <source>关联证据“%1”</source>
         <translation>Link evidence "%1"</translation>
     </message>
@@ -441,98 +495,103 @@
 <context>
     <name>FindingsPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="58" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="59" />
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="59" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="60" />
         <source>重做</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="60" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="61" />
         <source>删除问题</source>
         <translation>Delete finding</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="72" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="75" />
         <source>编辑问题</source>
         <translation>Edit finding</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="86" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="89" />
         <source>保存修改</source>
         <translation>Save changes</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="87" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="90" />
         <source>标题</source>
         <translation>Title</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="88" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="91" />
         <source>金额（元）</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="89" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="92" />
         <source>法律依据</source>
         <translation>Legal basis</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="90" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="93" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="91" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="94" />
         <source>问题描述</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="92" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="95" />
         <source>疑点</source>
         <translation>Hits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="93" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="96" />
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="122" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="125" />
         <source>问题 %1 个，金额合计 %2 元</source>
         <translation>%1 finding(s), %2 yuan in total</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="157" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="128" />
+        <source>尚无问题 — 在“疑点”页核查疑点，按 C 确认，确认的疑点按规则归为问题 (Ctrl+3)</source>
+        <translation>No findings yet — review the hits on the Hits page and press C to confirm; confirmed hits become findings by rule (Ctrl+3)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="162" />
         <source>%1 条已确认疑点</source>
         <translation>%1 confirmed hit(s)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="158" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="163" />
         <source>尚无证据（在“证据”页关联）</source>
         <translation>No evidence yet (link it on the Evidence page)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="179" />
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="188" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="184" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="193" />
         <source>问题</source>
         <translation>Finding</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="179" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="184" />
         <source>金额不是数字 / the amount is not a number</source>
         <translation>The amount is not a number</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="185" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="190" />
         <source>修改问题“%1”</source>
         <translation>Edit finding "%1"</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="199" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="204" />
         <source>删除问题“%1”</source>
         <translation>Delete finding "%1"</translation>
     </message>
@@ -540,22 +599,37 @@
 <context>
     <name>HitsPage</name>
     <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="408" />
+        <source>尚无数据 — 先在“数据”页导入医院数据 (Ctrl+2)，再运行全部规则 (Ctrl+R)</source>
+        <translation>No data yet — import the hospital's data on the Data page (Ctrl+2), then run all rules (Ctrl+R)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="410" />
+        <source>尚未筛查 — 运行全部规则 (Ctrl+R)</source>
+        <translation>Not screened yet — run all rules (Ctrl+R)</translation>
+    </message>
+    <message>
         <location filename="../../src/feijian/gui/pages/hits_page.py" line="411" />
+        <source>筛查已完成，未发现疑点 — 可在“数据”页核对导入情况，或导入更多数据后重新筛查 (Ctrl+R)</source>
+        <translation>Screening found no hits — check the import on the Data page, or import more data and screen again (Ctrl+R)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="435" />
         <source>核查理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="411" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="435" />
         <source>将 %1 条疑点标记为“%2”的理由：</source>
         <translation>Reason for marking %1 hit(s) “%2”:</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="417" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="441" />
         <source>将 %1 条疑点标记为“%2”</source>
         <translation>Mark %1 hit(s) “%2”</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="421" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="445" />
         <source>核查</source>
         <translation>Review</translation>
     </message>
@@ -563,87 +637,87 @@
 <context>
     <name>HitsView</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="72" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="78" />
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="78" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="84" />
         <source>≥ </source>
         <translation>≥ </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="79" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="85" />
         <source> 元</source>
         <translation> CNY</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="82" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="88" />
         <source>搜索就诊ID、项目、说明…</source>
         <translation>Search encounter, item, detail…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="97" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="103" />
         <source>核查理由（确认或排除时必填）</source>
         <translation>Reason (required to confirm or dismiss)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="100" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="106" />
         <source>确认 (C)</source>
         <translation>Confirm (C)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="101" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="107" />
         <source>排除 (D)</source>
         <translation>Dismiss (D)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="102" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="108" />
         <source>重新打开 (O)</source>
         <translation>Reopen (O)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="103" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="109" />
         <source>病历费用对照 (Enter)</source>
         <translation>Record vs billing (Enter)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="105" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="111" />
         <source>理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="167" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="173" />
         <source>全部规则</source>
         <translation>All rules</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="168" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="174" />
         <source>全部科室</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="169" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="175" />
         <source>全部医生</source>
         <translation>All doctors</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="295" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="306" />
         <source>疑点</source>
         <translation>Hits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="296" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="307" />
         <source>已确认</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="296" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="307" />
         <source>金额（元）</source>
         <translation>Amount (CNY)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="309" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="320" />
         <source>显示 %1 / %2 条，金额 %3 元</source>
         <translation>Showing %1 / %2, amount %3 CNY</translation>
     </message>
@@ -796,12 +870,12 @@
 <context>
     <name>OverviewPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="47" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="84" />
         <source>数据期间：</source>
         <translation>Data period: </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="47" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="84" />
         <source>检查缘由：</source>
         <translation>Trigger: </translation>
     </message>
@@ -851,24 +925,39 @@
         <translation>Hit amount by month (CNY)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="85" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="88" />
         <source>待核查 %1 · 已确认 %2 · 已排除 %3</source>
         <translation>%1 open · %2 confirmed · %3 dismissed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="87" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="90" />
         <source>疑点总金额 </source>
         <translation>Total hit amount </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="88" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="91" />
         <source>问题金额 </source>
         <translation>Findings amount </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="89" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="92" />
         <source>就诊 %1 · 医嘱 %2</source>
         <translation>%1 encounters · %2 orders</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="109" />
+        <source>（据导入数据）</source>
+        <translation>(from the imported data)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="114" />
+        <source>第一步：导入医院数据 — 转到“数据”页 (Ctrl+2)，点击“导入数据文件夹…”</source>
+        <translation>First step: import the hospital's data — go to the Data page (Ctrl+2) and click "Import data folder…"</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/overview.py" line="116" />
+        <source>数据已导入，尚未筛查 — 运行全部规则 (Ctrl+R)</source>
+        <translation>Data imported, not screened yet — run all rules (Ctrl+R)</translation>
     </message>
 </context>
 <context>
@@ -1028,72 +1117,76 @@ A: …</translation>
 <context>
     <name>RecordPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="133" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="134" />
         <source>就诊ID</source>
         <translation>Encounter ID</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="135" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="136" />
         <source>查看</source>
         <translation>Show</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="140" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="141" />
         <source>就诊</source>
         <translation>Encounter</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="153" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="156" />
         <source>本次就诊的疑点</source>
         <translation>Hits of this encounter</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="161" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="164" />
         <source>核查理由（必填）</source>
         <translation>Reason (required)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="164" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="167" />
         <source>确认疑点</source>
         <translation>Confirm hit</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="166" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="169" />
         <source>排除疑点</source>
         <translation>Dismiss hit</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="167" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="170" />
         <source>重新打开</source>
         <translation>Reopen</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="196" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="200" />
+        <source>尚未选择就诊 — 在“疑点”页选中一条疑点按 Enter (Ctrl+3)，或在上方输入就诊ID</source>
+        <translation>No encounter selected — select a hit on the Hits page and press Enter (Ctrl+3), or type an encounter ID above</translation>
+    </message>
+    <message>
         <source>在“疑点”页选择一条疑点，按 Enter 查看其病历与费用对照</source>
         <translation>Choose a hit on the Hits page and press Enter to see its record vs billing</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="237" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="242" />
         <source>没有这个就诊：</source>
         <translation>No such encounter: </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="381" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="386" />
         <source>核查理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="381" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="386" />
         <source>请填写核查理由：</source>
         <translation>Please give a reason:</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="385" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="390" />
         <source>将 1 条疑点标记为“%1”</source>
         <translation>Mark 1 hit “%1”</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="389" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="394" />
         <source>核查</source>
         <translation>Review</translation>
     </message>
@@ -1192,138 +1285,143 @@ Not declared: {2} hits, {3:,.2f} yuan</translation>
 <context>
     <name>SyncPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="43" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="44" />
         <source>导出给组长…</source>
         <translation>Export for the team lead…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="44" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="45" />
         <source>导出给医保局…</source>
         <translation>Export for the bureau…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="45" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="46" />
         <source>校验数据包…</source>
         <translation>Verify package…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="46" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="47" />
         <source>合并数据包…</source>
         <translation>Merge packages…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="52" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="55" />
         <source>校验结果</source>
         <translation>Verification result</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="58" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="61" />
         <source>冲突（两人各自修改了同一字段，须由组长决定）</source>
         <translation>Conflicts (two people changed the same field; the team lead decides)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="61" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="64" />
         <source>对象</source>
         <translation>Object</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="61" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="64" />
         <source>字段</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="61" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="64" />
         <source>一方</source>
         <translation>One side</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="61" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="64" />
         <source>另一方</source>
         <translation>Other side</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="65" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="68" />
         <source>采用一方</source>
         <translation>Take one side</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="66" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="69" />
         <source>采用另一方</source>
         <translation>Take the other side</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="106" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="110" />
+        <source>尚未收发数据包 — 组员核查后“导出给组长…”；组长“校验数据包…”后“合并数据包…”</source>
+        <translation>No packages yet — members "Export for the team lead…" after review; the lead "Verify package…", then "Merge packages…"</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="111" />
         <source>有 %1 处冲突，解决后才能导出。</source>
         <translation>%1 conflict(s): settle them before exporting.</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="107" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="112" />
         <source>没有冲突。</source>
         <translation>No conflicts.</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="116" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="121" />
         <source>解决冲突 %1</source>
         <translation>Settle conflict %1</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="118" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="123" />
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="125" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="130" />
         <source>保存数据包</source>
         <translation>Save package</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="140" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="145" />
         <source>导出数据包</source>
         <translation>Export package</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="142" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="147" />
         <source>已导出：</source>
         <translation>Exported: </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="147" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="152" />
         <source>选择数据包</source>
         <translation>Choose a package</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="156" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="161" />
         <source>校验</source>
         <translation>Verify</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="156" />
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="180" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="161" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="186" />
         <source>尚未导入医保局信任列表（feijian trust import）</source>
         <translation>The bureau's trust list has not been imported (feijian trust import)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="164" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="169" />
         <source>通过</source>
         <translation>Passed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="164" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="169" />
         <source>不通过</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="171" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="177" />
         <source>选择要合并的数据包</source>
         <translation>Choose the packages to merge</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="180" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="186" />
         <source>合并</source>
         <translation>Merge</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="182" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="188" />
         <source>合并数据包</source>
         <translation>Merge packages</translation>
     </message>
@@ -1331,38 +1429,38 @@ Not declared: {2} hits, {3:,.2f} yuan</translation>
 <context>
     <name>TableBrowser</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="85" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="86" />
         <source>筛选值（包含）</source>
         <translation>Filter value (contains)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="135" />
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="237" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="136" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="238" />
         <source>源文件行号</source>
         <translation>Source line</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="163" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="164" />
         <source>筛选中……</source>
         <translation>Filtering…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="167" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="168" />
         <source>筛选</source>
         <translation>Filter</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="180" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="181" />
         <source>筛选中 %1/%2 块：%3</source>
         <translation>Filtering %1/%2 chunks: %3</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="206" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="207" />
         <source>/ %1 页，共 %2 行</source>
         <translation>/ %1 pages, %2 rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="208" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="209" />
         <source>（共 %1 行匹配，显示前 %2 行）</source>
         <translation>(%1 rows match, showing the first %2)</translation>
     </message>
