@@ -23,15 +23,16 @@ import argparse
 import csv
 import hashlib
 import json
-import os
 import random
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import import_bench  # noqa: E402  (the shared bench case, CPU and peak-memory readings, the phase runner)
+from import_bench import _cpu, _peak_mb, bench_case  # noqa: E402
 
 CLAUSES = (
     "患者神志清，精神可", "一级护理", "二级护理", "生命体征平稳", "体温{t}℃", "脉搏{p}次/分", "血压{s}/{d}mmHg",
@@ -40,15 +41,6 @@ CLAUSES = (
     "术中植入药物洗脱支架{n}枚", "切口敷料干燥", "患者在病房", "嘱其卧床休息", "家属陪护",
 )
 TYPES = ("护理记录", "病程记录", "检查报告", "检验报告", "治疗记录")
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
 
 
 def _note(rng: random.Random, clauses: int) -> str:
@@ -122,38 +114,23 @@ def phase_baseline(folder: Path) -> dict:
 
 
 def phase_import(folder: Path) -> dict:
-    os.environ.setdefault("FEIJIAN_KDF_FAST", "1")
     from feijian.casework.importing import import_folder
-    from feijian.crypto.identity import create_identity
-    from feijian.domain.records import CaseInfo
-    from feijian.store.case_store import CaseStore
 
-    work = Path(tempfile.mkdtemp(prefix="feijian-docs-bench-"))
-    try:
-        ident = create_identity("基准测试", "B-1")
-        info = CaseInfo(case_id="bench", name="bench", medins_code="H1", medins_name="bench", medins_lv="3")
-        store = CaseStore.create(work / "bench.fjcase", info, ident)
+    with bench_case("feijian-docs-bench-") as (store, path):
         reports = []
         t, cpu = time.perf_counter(), _cpu()
         summary = import_folder(store, folder, progress=lambda d, tot, m="": reports.append(d))
         secs, cpu = time.perf_counter() - t, _cpu() - cpu
         rows = store.table_row_counts().get("emr_docs", 0)
         store.close()
-        size = (work / "bench.fjcase").stat().st_size
+        size = path.stat().st_size
         return {"seconds": secs, "cpu": cpu, "rows": rows, "refused": len(summary.rejected),
                 "peak_mb": _peak_mb(), "case_mb": size / 1e6, "progress_reports": len(reports),
                 "monotonic": reports == sorted(reports)}
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def run_phase(phase: str, folder: Path, repeat: int) -> dict:
-    runs = []
-    for _ in range(max(1, repeat)):
-        out = subprocess.run([sys.executable, __file__, "--phase", phase, "--data", str(folder)],
-                             check=True, capture_output=True, text=True)
-        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    return min(runs, key=lambda r: r["seconds"])
+    return import_bench.run_phase(phase, folder, repeat, script=__file__)
 
 
 def main() -> None:

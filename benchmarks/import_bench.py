@@ -11,6 +11,7 @@ peak memory and the ratio import / bare read for GBK and UTF-8. Targets: ratio �
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -77,38 +78,52 @@ def phase_bare(folder: Path) -> dict:
     return {"seconds": time.perf_counter() - t, "cpu": _cpu() - cpu, "rows": rows, "peak_mb": _peak_mb()}
 
 
-def phase_import(folder: Path) -> dict:
+@contextlib.contextmanager
+def bench_case(prefix: str = "feijian-bench-"):
+    """A fresh encrypted case in a temporary folder (fast KDF): yields ``(store, case_path)``, removed after.
+    Shared by the import benchmarks, so each measures the same store set-up."""
     os.environ.setdefault("FEIJIAN_KDF_FAST", "1")
-    from feijian.casework.importing import import_folder
     from feijian.crypto.identity import create_identity
     from feijian.domain.records import CaseInfo
     from feijian.store.case_store import CaseStore
 
-    work = Path(tempfile.mkdtemp(prefix="feijian-bench-"))
+    work = Path(tempfile.mkdtemp(prefix=prefix))
     try:
         ident = create_identity("基准测试", "B-1")
         info = CaseInfo(case_id="bench", name="bench", medins_code="H1", medins_name="bench", medins_lv="3")
-        store = CaseStore.create(work / "bench.fjcase", info, ident)
+        path = work / "bench.fjcase"
+        store = CaseStore.create(path, info, ident)
+        try:
+            yield store, path
+        finally:
+            store.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def phase_import(folder: Path) -> dict:
+    from feijian.casework.importing import import_folder
+
+    with bench_case() as (store, path):
         t = time.perf_counter()
         cpu = _cpu()
         summary = import_folder(store, folder)
         secs = time.perf_counter() - t
         cpu = _cpu() - cpu
         store.close()
-        size = (work / "bench.fjcase").stat().st_size
+        size = path.stat().st_size
         text_rows = sum(f.rows for f in summary.files if f.encoding != "xlsx")
         fee_rows = sum(f.rows for f in summary.files if f.table == "fees")
         return {"seconds": secs, "cpu": cpu, "rows": text_rows, "fee_rows": fee_rows, "refused": len(summary.rejected),
                 "peak_mb": _peak_mb(), "case_mb": size / 1e6}
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
-def run_phase(phase: str, folder: Path, repeat: int = 1) -> dict:
-    """The phase in a fresh process, ``repeat`` times; the fastest run (the machine may be shared)."""
+def run_phase(phase: str, folder: Path, repeat: int = 1, script: str = __file__) -> dict:
+    """``script --phase phase --data folder`` in a fresh process, ``repeat`` times; the fastest run (the machine
+    may be shared). Its last stdout line is the phase's JSON."""
     runs = []
     for _ in range(max(1, repeat)):
-        out = subprocess.run([sys.executable, __file__, "--phase", phase, "--data", str(folder)],
+        out = subprocess.run([sys.executable, script, "--phase", phase, "--data", str(folder)],
                              check=True, capture_output=True, text=True)
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     return min(runs, key=lambda r: r["seconds"])
