@@ -306,6 +306,9 @@ def _record_lines(data: bytes, first_line: int, records: int, columns, nvalid, i
     return first_line + _record_starts(empty, embedded)
 
 
+_MAX_RUNS = 64  # runs of records between blank lines that _record_starts vectorises before walking lines
+
+
 def _record_starts(empty: np.ndarray, embedded: np.ndarray) -> np.ndarray:
     """The physical line (from 0) on which each record starts: records take ``1 + embedded[r]`` lines, and
     empty lines between records are skipped. Each run of records with no empty line before it is one cumsum;
@@ -341,6 +344,3 @@ def _record_starts(empty: np.ndarray, embedded: np.ndarray) -> np.ndarray:
         out[r] = L
         L += int(steps[r])
     return out
-
-
-_MAX_RUNS = 64
