@@ -1,0 +1,184 @@
+"""``feijian query`` and ``feijian analyse`` on a real encrypted demo case: paged tables, refusals with the
+guard's message and a nonzero exit, every run in the command log, history and rerun, CSV only on ``--out``."""
+
+import csv
+import io
+import shutil
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from feijian.casework.analysis_log import history
+from feijian.domain.contract import load_contract
+from feijian.store.case_store import CaseStore
+from feijian.store.identities import IdentityStore
+
+from cli_run import run
+
+PASS = "pass-analysis"
+
+
+@pytest.fixture(autouse=True)
+def _env(monkeypatch):
+    monkeypatch.setenv("FEIJIAN_KDF_FAST", "1")
+    monkeypatch.setenv("FEIJIAN_PASSPHRASE", PASS)
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("FEIJIAN_KDF_FAST", "1")
+    mp.setenv("FEIJIAN_PASSPHRASE", PASS)
+    root = tmp_path_factory.mktemp("analysis-demo")
+    data, home = root / "data", root / "home"
+    assert run(root / "unused", "demo-data", str(data), "--scale", "0.02", "--seed", "3") == 0
+    assert run(home, "identity", "new", "--name", "周检查", "--staff-no", "YB-9") == 0
+    assert run(home, "case", "new", "c", "--data", str(data)) == 0
+    assert run(home, "import", "c", str(data)) == 0
+    mp.undo()
+    return root
+
+
+@pytest.fixture
+def home(demo_home, tmp_path):
+    """A copy of the imported demo case per test (each test writes its own command log)."""
+    h = tmp_path / "home"
+    shutil.copytree(demo_home / "home", h)
+    return h
+
+
+def fees_csv(demo_home) -> pd.DataFrame:
+    """The demo's fee lines read independently (pandas, from the generated GBK extract, its Chinese headers in
+    the contract's field order)."""
+    df = pd.read_csv(demo_home / "data" / "费用明细.csv", dtype=str, encoding="gbk", keep_default_na=False)
+    names = [f.name for f in load_contract().table("fees").fields]
+    assert len(df.columns) == len(names)
+    df.columns = names
+    return df
+
+
+def logged(home):
+    with CaseStore.open(home / "cases" / "c.fjcase", IdentityStore(home).unlock(PASS)) as store:
+        return history(store)
+
+
+def read_csv(path):
+    return list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
+
+
+def test_query_shows_a_page_logs_the_run_and_writes_a_file_only_on_request(home, demo_home, tmp_path, capsys):
+    sql = ("SELECT bilg_dept_codg, count(*) AS n, sum(det_item_fee_sumamt) AS total FROM fees "
+           "GROUP BY bilg_dept_codg ORDER BY bilg_dept_codg")
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    assert run(home, "query", "c", sql, "--limit", "3") == 0
+    out = capsys.readouterr().out
+    expected = fees_csv(demo_home).assign(a=lambda d: d.det_item_fee_sumamt.map(Decimal))
+    groups = expected.groupby("bilg_dept_codg").agg(n=("a", "size"), total=("a", "sum")).sort_index()
+    lines = out.splitlines()
+    assert lines[0].split() == ["bilg_dept_codg", "n", "total"]
+    first = lines[2].split()
+    assert first[0] == groups.index[0] and int(first[1]) == groups.n.iloc[0] and Decimal(first[2]) == groups.total.iloc[0]
+    assert f"rows 1–3 of {len(groups)}" in out and "logged: event" in out
+    assert len([ln for ln in lines[2:] if ln and ln.split()[0] in set(groups.index)]) == 3
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before  # nothing written beside the case
+    runs = logged(home)
+    assert [r.kind for r in runs] == ["query"] and runs[0].request["sql"] == sql and runs[0].rows == len(groups)
+    assert runs[0].by == "周检查（YB-9）" and runs[0].sha256 in out
+
+    assert run(home, "query", "c", sql, "--limit", "3", "--page", "2") == 0
+    assert f"rows 4–6 of {len(groups)}" in capsys.readouterr().out
+    dest = tmp_path / "groups.csv"
+    assert run(home, "query", "c", sql, "--limit", "2", "--out", str(dest)) == 0
+    rows = read_csv(dest)  # the whole result, not the page
+    assert [r["bilg_dept_codg"] for r in rows] == list(groups.index)
+    assert [Decimal(r["total"]) for r in rows] == list(groups.total)
+
+
+@pytest.mark.parametrize("sql,word", [
+    ("DELETE FROM fees", "DELETE"),
+    ("ATTACH '/tmp/x.db' AS x", "ATTACH"),
+    ("COPY fees TO '/tmp/fees.csv'", "COPY"),
+    ("SELECT * FROM read_csv('/etc/passwd')", "read_csv"),
+    ("SELECT 1; SELECT 2", "only one statement"),
+])
+def test_a_refused_statement_prints_the_guards_reason_and_exits_nonzero(home, capsys, sql, word):
+    assert run(home, "query", "c", sql) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("feijian: ") and word in err and len(err.strip().splitlines()) == 1
+    assert logged(home) == []  # a refused statement never ran, so nothing is logged
+
+
+def test_query_errors_and_the_table_list(home, capsys):
+    assert run(home, "query", "c", "SELECT nosuchfield FROM fees") == 2
+    assert "query error" in capsys.readouterr().err
+    assert run(home, "query", "c") == 2
+    assert run(home, "query", "c", "--tables") == 0
+    out = capsys.readouterr().out
+    assert "fees: feedetl_sn, mdtrt_id" in out and "visits:" in out
+
+
+def test_each_analysis_runs_from_the_command_line_and_is_logged(home, demo_home, tmp_path, capsys):
+    fees = fees_csv(demo_home)
+    amounts = fees.det_item_fee_sumamt.map(Decimal)
+    stats = tmp_path / "stats.csv"
+    assert run(home, "analyse", "c", "stats", "--field", "det_item_fee_sumamt", "--out", str(stats)) == 0
+    got = {r["statistic"]: r["value"] for r in read_csv(stats)}
+    assert int(got["count"]) == len(fees) and Decimal(got["sum"]) == amounts.sum()
+    assert Decimal(got["max"]) == amounts.max() and int(got["distinct"]) == amounts.nunique()
+
+    strata = tmp_path / "strata.csv"
+    assert run(home, "analyse", "c", "stratify", "--field", "det_item_fee_sumamt", "--edges", "0,10,100,100000",
+               "--out", str(strata)) == 0
+    bands = {r["band"]: int(r["count"]) for r in read_csv(strata)}
+    assert bands["[10, 100)"] == int(((amounts >= 10) & (amounts < 100)).sum())
+    assert sum(bands.values()) == len(fees)
+
+    capsys.readouterr()
+    assert run(home, "analyse", "c", "top", "--by", "bilg_dr_codg", "--value", "det_item_fee_sumamt", "--n", "3") == 0
+    out = capsys.readouterr().out
+    by_doctor = fees.assign(a=amounts).groupby("bilg_dr_codg").a.sum().sort_values(ascending=False)
+    assert out.splitlines()[2].split()[0] == by_doctor.index[0]
+    assert Decimal(out.splitlines()[2].split()[2]) == by_doctor.iloc[0]
+
+    assert run(home, "analyse", "c", "benford", "--field", "det_item_fee_sumamt", "--digits", "2") == 0
+    assert "MAD" in capsys.readouterr().out
+    for args in (["gaps", "--key", "feedetl_sn", "--group", "mdtrt_id"],
+                 ["key-duplicates", "--key", "feedetl_sn", "--group", "mdtrt_id"],
+                 ["duplicates", "--fields", "mdtrt_id,med_list_codg,fee_ocur_time", "--value", "det_item_fee_sumamt"],
+                 ["crosstab", "--rows", "bilg_dept_codg", "--cols", "med_chrgitm_type"],
+                 ["stratify", "--field", "det_item_fee_sumamt", "--bands", "4"]):
+        assert run(home, "analyse", "c", *args) == 0, args
+    kinds = [r.kind for r in logged(home)]
+    assert kinds == ["stats", "stratify", "top", "benford", "gaps", "key_duplicates", "duplicates", "crosstab",
+                     "stratify"]
+
+
+def test_analysis_parameter_errors_are_clear(home, capsys):
+    assert run(home, "analyse", "c", "stats") == 2
+    assert "needs: field" in capsys.readouterr().err
+    assert run(home, "analyse", "c", "stats", "--field", "nosuch") == 2
+    assert "has no field 'nosuch'" in capsys.readouterr().err
+    assert run(home, "analyse", "c", "benford", "--field", "med_list_name") == 2
+    assert "not numeric" in capsys.readouterr().err
+    assert run(home, "analyse", "c", "stratify", "--field", "det_item_fee_sumamt", "--edges", "10,5") == 2
+    assert run(home, "analyse", "c", "stats", "--field", "cnt", "--history") == 2
+    assert logged(home) == []
+
+
+def test_history_and_rerun(home, capsys):
+    assert run(home, "analyse", "c", "--history") == 0
+    assert "no logged" in capsys.readouterr().out
+    assert run(home, "query", "c", "SELECT count(*) AS n FROM fees") == 0
+    assert run(home, "analyse", "c", "top", "--by", "bilg_dept_codg", "--n", "5") == 0
+    capsys.readouterr()
+    assert run(home, "analyse", "c", "--history") == 0
+    out = capsys.readouterr().out
+    assert "  1  " in out and "SELECT count(*) AS n FROM fees" in out and "top(by=bilg_dept_codg, n=5, table=fees)" in out
+    for which in ("1", "2", logged(home)[1].event_id[-12:]):
+        assert run(home, "analyse", "c", "--rerun", which) == 0
+        assert "same result as logged" in capsys.readouterr().out
+    runs = logged(home)
+    assert len(runs) == 5 and runs[2].sha256 == runs[0].sha256 and runs[3].sha256 == runs[4].sha256 == runs[1].sha256
+    assert run(home, "analyse", "c", "--rerun", "9") == 2
+    assert "no entry 9" in capsys.readouterr().err
