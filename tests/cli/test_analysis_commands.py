@@ -182,3 +182,62 @@ def test_history_and_rerun(home, capsys):
     assert len(runs) == 5 and runs[2].sha256 == runs[0].sha256 and runs[3].sha256 == runs[4].sha256 == runs[1].sha256
     assert run(home, "analyse", "c", "--rerun", "9") == 2
     assert "no entry 9" in capsys.readouterr().err
+
+
+def _finding(home) -> str:
+    from feijian.casework.findings import create_finding
+
+    with CaseStore.open(home / "cases" / "c.fjcase", IdentityStore(home).unlock(PASS)) as store:
+        return create_finding(store, title="超标准收费", amount="100").finding_id
+
+
+def test_a_result_becomes_a_findings_evidence_and_its_rerun_is_compared(home, tmp_path, capsys):
+    import hashlib
+
+    import pyarrow as pa
+
+    from feijian.casework.analysis_evidence import result_evidence
+    from feijian.casework.findings import get_finding
+
+    fid = _finding(home)
+    sql = "SELECT mdtrt_id, sum(det_item_fee_sumamt) AS total FROM fees GROUP BY mdtrt_id HAVING total > 2000 ORDER BY mdtrt_id"
+    assert run(home, "query", "c", sql, "--limit", "2", "--evidence-for", fid) == 0
+    out = capsys.readouterr().out
+    evidence_id = out.split("in evidence for finding " + fid + ": ")[1].split()[0]
+    assert run(home, "analyse", "c", "top", "--by", "bilg_dept_codg", "--n", "4", "--evidence-for", fid) == 0
+    capsys.readouterr()
+    with CaseStore.open(home / "cases" / "c.fjcase", IdentityStore(home).unlock(PASS)) as store:
+        recs = result_evidence(store)
+        assert [r.kind for r in recs] == ["query", "top"] and recs[0].request == {"sql": sql}
+        run0 = history(store)[0]
+        assert (recs[0].rows, recs[0].sha256, recs[0].run_event_id) == (run0.rows, run0.sha256, run0.event_id)
+        assert recs[0].rows > 2  # the whole result, not the page shown
+        item = next(i for i in store.evidence_items() if i.evidence_id == evidence_id)
+        assert item.kind == "analysis_result" and item.finding_id == fid and item.sha256 == recs[0].csv_sha256
+        data = store.read_evidence(evidence_id)
+        assert hashlib.sha256(data).hexdigest() == item.sha256
+        assert data.decode("utf-8-sig").count("\r\n") == recs[0].rows + 1
+        assert set(get_finding(store, fid).evidence_ids) == {r.evidence_id for r in recs}
+        assert store.verify().ok
+    assert b"mdtrt_id,total" not in (home / "cases" / "c.fjcase").read_bytes()  # encrypted in the vault
+
+    assert run(home, "analyse", "c", "--check-evidence", evidence_id) == 0
+    assert "the rerun matches the evidence" in capsys.readouterr().out
+    # the data changes (another batch of fee lines): the rerun differs and the check says so
+    with CaseStore.open(home / "cases" / "c.fjcase", IdentityStore(home).unlock(PASS)) as store:
+        extra = store.read_table("fees").slice(0, 50)
+        store.write_table("b-late", "fees", extra.set_column(
+            extra.column_names.index("det_item_fee_sumamt"), "det_item_fee_sumamt",
+            pa.array([None if v is None else v * 100 for v in extra.column("det_item_fee_sumamt").to_pylist()],
+                     extra.schema.field("det_item_fee_sumamt").type)))
+    assert run(home, "analyse", "c", "--check-evidence", evidence_id[-12:]) == 4
+    out = capsys.readouterr().out
+    assert "the rerun DIFFERS from the evidence" in out and "result SHA-256" in out and "CSV SHA-256" in out
+
+
+def test_evidence_for_an_unknown_finding_fails_before_running(home, capsys):
+    assert run(home, "query", "c", "SELECT 1 AS x", "--evidence-for", "nosuch") == 2
+    assert "no such finding" in capsys.readouterr().err
+    assert run(home, "analyse", "c", "stats", "--field", "cnt", "--evidence-for", "nosuch") == 2
+    assert logged(home) == []
+    assert run(home, "analyse", "c", "--check-evidence", "nosuch") == 2

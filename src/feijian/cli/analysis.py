@@ -59,11 +59,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--digits", type=int, choices=(1, 2), help="本福特：首位 1 或前两位 2 / Benford: first 1 or first two 2")
     a.add_argument("--history", action="store_true", help="列出命令日志 / list the logged queries and analyses")
     a.add_argument("--rerun", metavar="N", help="重做日志第 N 条（或事件编号）并比对哈希 / rerun log entry N (or an event id)")
+    a.add_argument("--check-evidence", metavar="EVIDENCE_ID",
+                   help="重做作为证据的结果并与证据记录比对 / rerun a result in evidence and compare with its record")
     _output_options(a)
     a.set_defaults(func=cmd_analyse)
 
 
 def _output_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--evidence-for", metavar="FINDING_ID", help="把全部结果（CSV，加密）作为该问题的证据 / put the "
+                                                               "whole result (CSV, encrypted) in evidence for the finding")
     p.add_argument("--limit", type=int, default=DEFAULT_SHOWN, help=f"每页行数（默认 {DEFAULT_SHOWN}）/ rows per page")
     p.add_argument("--page", type=int, default=1, help="显示第几页（默认 1）/ which page to show")
     p.add_argument("--out", metavar="FILE.csv", help="把全部结果写入 CSV（明文，须明确要求）/ write the whole result "
@@ -121,8 +125,19 @@ def _check_paging(args) -> None:
 
 
 def _keep(args) -> int:
-    """Rows to keep in memory: the whole result when it is written out, else up to the page shown."""
-    return sys.maxsize if args.out else args.limit * args.page
+    """Rows to keep in memory: the whole result when it is written out or put in evidence, else up to the
+    page shown."""
+    return sys.maxsize if args.out or args.evidence_for else args.limit * args.page
+
+
+def attach(store, result: Q.QueryResult, args) -> None:
+    if not args.evidence_for:
+        return
+    from feijian.casework.analysis_evidence import attach_result
+
+    rec = attach_result(store, result, args.evidence_for)
+    print(f"已作为问题 {rec.finding_id} 的证据 / in evidence for finding {rec.finding_id}: {rec.evidence_id}")
+    print(f"证据文件 SHA-256 / CSV SHA-256: {rec.csv_sha256}（{rec.rows} 行 / rows）")
 
 
 def show(result: Q.QueryResult, args) -> None:
@@ -183,7 +198,12 @@ def cmd_query(ctx: Context, args) -> int:
             return 0
         if not args.sql:
             raise InputError('请给出查询，如 "SELECT count(*) FROM fees" / give a query, e.g. "SELECT count(*) FROM fees"')
+        if args.evidence_for:  # a finding that is not there fails before the query runs
+            from feijian.casework.findings import get_finding
+
+            get_finding(store, args.evidence_for)
         result = Q.run_query(store, args.sql, limit=_keep(args))
+        attach(store, result, args)
     show(result, args)
     if args.out:
         write_out(result, Path(args.out))
@@ -230,10 +250,22 @@ def print_history(runs: list[L.LoggedRun]) -> None:
 
 def cmd_analyse(ctx: Context, args) -> int:
     _check_paging(args)
-    chosen = [x for x in (args.analysis, args.history, args.rerun) if x]
+    chosen = [x for x in (args.analysis, args.history, args.rerun, args.check_evidence) if x]
     if len(chosen) != 1:
-        raise InputError("请给出一种分析，或 --history，或 --rerun N / give one analysis, or --history, or --rerun N")
+        raise InputError("请给出一种分析，或 --history，或 --rerun N，或 --check-evidence ID / give one analysis, or "
+                         "--history, or --rerun N, or --check-evidence ID")
     with open_case(ctx, args.case) as store:
+        if args.check_evidence:
+            from feijian.casework.analysis_evidence import check_result_evidence
+
+            check = check_result_evidence(store, args.check_evidence)
+            print(f"重做 / rerun: {check.record.as_run().text}")
+            print(check.message)
+            return 0 if check.ok else 4
+        if args.evidence_for:
+            from feijian.casework.findings import get_finding
+
+            get_finding(store, args.evidence_for)
         if args.history:
             print_history(L.history(store))
             return 0
@@ -245,6 +277,7 @@ def cmd_analyse(ctx: Context, args) -> int:
         else:
             result = Q.run_analysis(store, CLI_KINDS[args.analysis], params_from_args(args))
             run, same = None, True
+        attach(store, result, args)
     for line in _summary_lines(result):
         print(line)
     show(result, args)
