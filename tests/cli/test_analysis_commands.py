@@ -241,3 +241,44 @@ def test_evidence_for_an_unknown_finding_fails_before_running(home, capsys):
     assert run(home, "analyse", "c", "stats", "--field", "cnt", "--evidence-for", "nosuch") == 2
     assert logged(home) == []
     assert run(home, "analyse", "c", "--check-evidence", "nosuch") == 2
+
+
+def test_the_command_log_as_a_report_annex(home, tmp_path, capsys):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reports"))
+    from pdftext import pages_text
+
+    fid = _finding(home)
+    sql = "SELECT bilg_dept_codg, count(*) AS n FROM fees GROUP BY bilg_dept_codg ORDER BY n DESC"
+    assert run(home, "query", "c", sql, "--evidence-for", fid) == 0
+    assert run(home, "analyse", "c", "benford", "--field", "det_item_fee_sumamt") == 0
+    plain, annexed = tmp_path / "plain.pdf", tmp_path / "annexed.pdf"
+    assert run(home, "report", "c", "--doc", "report", "--out", str(plain), "--no-record") == 0
+    assert run(home, "report", "c", "--doc", "report", "--out", str(annexed), "--no-record", "--annex", "analysis-log") == 0
+    assert "命令日志" not in "".join(pages_text(plain.read_bytes()))
+    pages = pages_text(annexed.read_bytes())
+    text = "".join(pages).replace("\n", "")
+    runs = logged(home)
+    assert "附件4：数据查询与分析命令日志" in text and "数据查询 1 次、数据分析 1 次" in text
+    assert "SELECT bilg_dept_codg, count(*) AS n FROM fees" in text and "本福特" in text and "周检查（YB-9）" in text
+    for r in runs:  # each hash whole in the text, in its two halves
+        assert r.sha256[:32] in text and r.sha256[32:] in text
+    last = pages[-1].replace("\n", "")
+    assert "证据1" in last  # the query's result became evidence 1 of the catalogue
+    fonts = subprocess.run(["pdffonts", str(annexed)], capture_output=True, text=True, check=True).stdout
+    assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:]), fonts  # every font embedded
+    assert run(home, "report", "c", "--doc", "notice", "--out", str(tmp_path / "n.pdf"), "--no-record",
+               "--annex", "analysis-log") == 0
+    assert "附件：数据查询与分析命令日志" in "".join(pages_text((tmp_path / "n.pdf").read_bytes())).replace("\n", "")
+    with pytest.raises(SystemExit) as exit_:
+        run(home, "report", "c", "--doc", "report", "--out", str(plain), "--annex", "nosuch")
+    assert exit_.value.code == 2
+    from feijian.domain.errors import InputError
+    from feijian.reports.issue import render
+
+    with CaseStore.open(home / "cases" / "c.fjcase", IdentityStore(home).unlock(PASS)) as store:
+        with pytest.raises(InputError, match="unknown annex 'nosuch'"):
+            render("report", store, plain, record=False, annexes=["nosuch"])

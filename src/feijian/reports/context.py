@@ -322,6 +322,14 @@ def build_context(
         opts["doctor_points"] = penalty_summary(store).by_doctor
     if doc == "transfer" and "transfer" not in opts and opts.get("transfer_to"):
         opts["transfer"] = _transfer_option(store, found, opts)
+    annexes = tuple(opts.get("annexes") or ())
+    unknown = [a for a in annexes if a != "analysis-log"]
+    if unknown:
+        raise InputError(f"没有这种附件 / unknown annex {unknown[0]!r} (annexes: analysis-log)")
+    if "analysis-log" in annexes and "analysis_log" not in opts:
+        from feijian.reports.analysis_annex import analysis_log
+
+        opts["analysis_log"] = analysis_log(store)
 
     return ReportContext(
         info=info,
