@@ -174,6 +174,29 @@ def test_r28_sessions_billed_above_those_recorded_that_day():
     assert amounts(res, "mdtrt_id", "med_list_codg", "date") == {("V1", "HD", __import__("datetime").date(2024, 3, 2)): Decimal("400")}
 
 
+def test_r28_detail_quotes_the_deciding_clause_or_says_what_was_read():
+    d = __import__("datetime").date
+    fees = [fee("V1", "1", "HD", "2024-03-02 08:00", 2, 400), fee("V1", "2", "HD", "2024-03-03 08:00", 3, 400),
+            fee("V1", "3", "HD", "2024-03-04 08:00", 1, 400), fee("V1", "4", "HD", "2024-03-05 08:00", 1, 400),
+            fee("V1", "5", "HD", "2024-03-06 08:00", 2, 400)]
+    docs = [doc("T1", "V1", "treatment", "2024-03-02 09:00", "上机顺利。行血液透析4小时"),
+            doc("T2", "V1", "treatment", "2024-03-02 15:00", "患者拒绝血液透析，已告知医生"),  # negated
+            doc("T3", "V1", "treatment", "2024-03-03 09:00", "血液透析顺利"),
+            doc("T4", "V1", "treatment", "2024-03-03 15:00", "下午行血液透析"),
+            doc("T5", "V1", "treatment", "2024-03-05 09:00", "雾化治疗顺利"),               # names another item
+            doc("T6", "V1", "progress", "2024-03-06 09:00", "血液透析"),                  # not a treatment record
+            doc("T7", "V1", "treatment", "2024-03-06 09:00", "今日血液透析")]
+    res = screen(fees, docs, ["R28"])
+    detail = {r.date: r.detail for r in res.hits.itertuples()}
+    assert sorted(detail) == [d(2024, 3, 2), d(2024, 3, 3), d(2024, 3, 4), d(2024, 3, 5), d(2024, 3, 6)]
+    assert detail[d(2024, 3, 2)].endswith("提及该项目 1 份；文书记载「患者拒绝血液透析」（否定）")
+    assert detail[d(2024, 3, 3)].endswith("提及该项目 2 份，其一：「血液透析顺利」")
+    assert detail[d(2024, 3, 4)].endswith("提及该项目 0 份（当日无治疗记录）")
+    assert detail[d(2024, 3, 5)].endswith("提及该项目 0 份（当日治疗记录 1 份，均未提及）")
+    assert detail[d(2024, 3, 6)].endswith("提及该项目 1 份：「今日血液透析」")
+    assert "计费 3 次" in detail[d(2024, 3, 3)]
+
+
 # R29 -----------------------------------------------------------------------------------------------------
 
 def test_r29_bed_nursing_and_diet_billed_on_a_day_the_record_says_away():
