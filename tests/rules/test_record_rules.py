@@ -112,6 +112,21 @@ def test_r26_counts_sum_over_documents_of_their_largest_mention():
     assert amounts(res, "mdtrt_id", "med_list_codg") == {("V1", "ST"): Decimal("800")}  # 4 billed, 3 recorded
 
 
+def test_r26_quotes_the_clause_whose_mention_gave_the_count():
+    def detail(texts, billed):
+        docs = [doc(f"D{i}", "V1", "operation", f"2024-03-0{3 + i} 12:00", t) for i, t in enumerate(texts)]
+        return screen([fee("V1", "1", "ST", "2024-03-03 10:00", billed, 800)], docs, ["R26"]).hits["detail"].iloc[0]
+
+    # two clauses with counts: the larger one decides, wherever it stands; a tie quotes the first
+    assert detail(["植入支架1枚。回旋支再植入支架2枚"], 3).endswith("记载 2 个：「回旋支再植入支架2枚」")
+    assert detail(["前降支植入支架3枚。回旋支植入支架2枚"], 4).endswith("记载 3 个：「前降支植入支架3枚」")
+    assert detail(["支架置入术，植入支架2枚；术后造影示支架2枚通畅"], 3).endswith("：「植入支架2枚」")
+    # a negated larger count is no count: the clause quoted is the one counted
+    assert detail(["植入支架1枚；未植入支架3枚"], 2).endswith("记载 1 个：「植入支架1枚」")
+    # two documents: their counts add up, the quote is the document with the larger count
+    assert detail(["支架2枚", "再次手术，植入支架3枚"], 9).endswith("记载 5 个（2 份文书，其一：「植入支架3枚」）")
+
+
 def test_r26_chinese_numerals_equal_to_the_bill_and_refunds_are_near_misses():
     fees = [fee("V1", "1", "ST", "2024-03-03 10:00", 12, 800)]
     docs = [doc("D1", "V1", "operation", "2024-03-03 12:00", "共植入支架十二枚")]
