@@ -127,6 +127,17 @@ def test_r26_quotes_the_clause_whose_mention_gave_the_count():
     assert detail(["支架2枚", "再次手术，植入支架3枚"], 9).endswith("记载 5 个（2 份文书，其一：「植入支架3枚」）")
 
 
+def test_r26_a_material_term_inside_a_procedure_name_is_a_mention_counting_one():
+    # records.md nests an item's own terms only: 支架 in 支架置入术 (the PCI item's term) counts 1 stent
+    knowledge = kb(ITEMS, materials=[{"material_codg": "ST", "oprn_prefixes": "36.06"}],
+                   terms=[STENT, {**OP, "terms": "支架置入术;PCI"}])
+    docs = [doc("D1", "V1", "operation", "2024-03-03 12:00", "于前降支行经皮冠状动脉支架置入术（PCI）")]
+    one = [fee("V1", "1", "ST", "2024-03-03 10:00", 1, 800)]
+    assert len(screen(one, docs, ["R26"], knowledge).hits) == 0
+    res = screen([fee("V1", "1", "ST", "2024-03-03 10:00", 2, 800)], docs, ["R26"], knowledge)
+    assert "记载 1 个" in res.hits["detail"].iloc[0]
+
+
 def test_r26_chinese_numerals_equal_to_the_bill_and_refunds_are_near_misses():
     fees = [fee("V1", "1", "ST", "2024-03-03 10:00", 12, 800)]
     docs = [doc("D1", "V1", "operation", "2024-03-03 12:00", "共植入支架十二枚")]
