@@ -188,6 +188,20 @@ def test_r27_a_negated_other_level_does_not_count():
     assert len(screen(fees, docs, ["R27"]).hits) == 0
 
 
+def test_r27_roman_and_latin_levels_read_through_nfkc_and_the_nesting_is_per_item():
+    roman = kb(ITEMS, terms=[NUR1, NUR2])  # 一级护理;Ⅰ级护理 and 二级护理;Ⅱ级护理
+    fees = [fee("V1", "1", "N2", "2024-03-02 08:00", 1, 25), fee("V1", "2", "N1", "2024-03-03 08:00", 1, 40),
+            fee("V1", "3", "N1", "2024-03-04 08:00", 1, 40)]
+    docs = [doc("D2", "V1", "nursing", "2024-03-02 20:00", "护理级别：Ⅰ级护理"),   # Ⅰ -> "i": N1, not N2
+            doc("D3", "V1", "nursing", "2024-03-03 20:00", "护理级别：I级护理"),   # Latin I: N1 itself
+            # Ⅱ级护理 is "ii级护理", which holds N1's "i级护理": both levels are mentioned (records.md nests
+            # only an item's own terms), so the N1 line is no hit
+            doc("D4", "V1", "nursing", "2024-03-04 20:00", "护理级别：Ⅱ级护理")]
+    res = screen(fees, docs, ["R27"], roman)
+    assert keys(res) == [("V1", "1")]
+    assert "「护理级别：Ⅰ级护理」" in res.hits["detail"].iloc[0]
+
+
 # R28 -----------------------------------------------------------------------------------------------------
 
 def test_r28_sessions_billed_above_those_recorded_that_day():
