@@ -15,6 +15,9 @@ import tempfile
 from pathlib import Path
 
 
+LAPTOP = (1366, 700)  # a maximised window on a 1366×768 screen: the title bar and the task bar take ~68 px
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
@@ -24,6 +27,7 @@ def main(argv=None) -> int:
 
     from feijian import demodata
     from feijian.gui.app import create_application
+    from feijian.gui.case_window import PAGES
     from feijian.gui.main_window import Workbench
     from feijian.gui.new_case_wizard import NewCaseWizard
     from feijian.gui.tasks import wait_for
@@ -37,7 +41,7 @@ def main(argv=None) -> int:
         for _ in range(5):
             app.processEvents()
         widget.grab().save(str(out / f"gui-{name}.png"))
-        print("saved", out / f"gui-{name}.png")
+        print("saved", out / f"gui-{name}.png", f"{widget.width()}×{widget.height()}")
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -132,6 +136,19 @@ def main(argv=None) -> int:
         form.show()
         shot(form, "record-form")
         form.reject()
+        # the most common inspector laptop: 1366×768, less the title bar and the task bar, at the default font
+        # and two steps larger (Ctrl+= twice)
+        from feijian.gui import font_size
+
+        window.resize(*LAPTOP)
+        for prefix, size in (("laptop", font_size.DEFAULT_POINT_SIZE), ("laptop-large", font_size.DEFAULT_POINT_SIZE + 2)):
+            font_size.set_point_size(size)
+            for page, _ in PAGES:
+                window.show_page(page)
+                if page == "record" and len(r06):
+                    window.ctx.open_record.emit(str(r06["mdtrt_id"].iat[0]), str(r06["hit_id"].iat[0]))
+                shot(window, f"{prefix}-{page}")
+        font_size.set_point_size(font_size.DEFAULT_POINT_SIZE)
         window.close()
         wb.show()
         wb.home_page.refresh()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QLis
 from feijian.casework.record_documents import (ABSENCE_RULES, Document, ItemReading, absence_reading,
                                                encounter_documents, find_clause, item_reading, marks,
                                                mention_counts, quoted_clause, similar_clauses)
+from feijian.gui import font_size
 from feijian.rules.record_text import TextMention, clause_spans
 
 STYLE_MENTION = "background-color:#ffe082;font-weight:bold"
@@ -61,7 +62,7 @@ def document_html(doc: Document, found: Sequence[TextMention], clause_no: Option
         out.append(f'<a name="{anchors[len(text)]}"></a>')
     head = (f"<p style='color:#555'>{html.escape(doc.type_name)}　{html.escape(doc.label)}"
             f"{'　记录人：' + html.escape(doc.author) if doc.author else ''}</p>")
-    return head + "<div style='white-space:pre-wrap;font-size:11pt;line-height:150%'>" + "".join(out) + "</div>"
+    return head + "<div style='white-space:pre-wrap;line-height:150%'>" + "".join(out) + "</div>"
 
 
 class DocumentPanel(QWidget):
@@ -84,8 +85,12 @@ class DocumentPanel(QWidget):
         bar.addWidget(QLabel(self.tr("病历文书　项目"), self))
         self.item = QComboBox(self)
         self.item.setMinimumWidth(260)
+        # an item's name as long as the data have must not widen the window past a laptop's screen
+        self.item.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.item.setMinimumContentsLength(20)
         bar.addWidget(self.item, 1)
         self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
         bar.addWidget(self.summary, 1)
         self.add_term_button = QPushButton(self.tr("添加为用语…"), self)
         self.add_term_button.setToolTip(self.tr("把选中的文字添加为该项目在本案件中的文书用语（记入日志，可撤销）"))
@@ -99,6 +104,7 @@ class DocumentPanel(QWidget):
         self.tree.setMinimumWidth(220)
         self.text = QTextBrowser(split)
         self.text.setOpenLinks(False)
+        font_size.relative(self.text, 1.1)  # the document's text a little larger than the rest, following it
         side = QWidget(split)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
