@@ -61,6 +61,7 @@ def main(argv=None) -> int:
         wb.show()
         shot(wb, "welcome")
         wb.hide()
+        draw_dialog_shot(wb, tmp, shot)
         wizard = NewCaseWizard(wb, wb.me())
         wizard.fill(case_name="演示市第一人民医院-2026飞检", medins_code="H32010000001", medins_name="演示市第一人民医院",
                     period=(dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
@@ -157,6 +158,31 @@ def main(argv=None) -> int:
         wb.shutdown()
         wb.close()
     return 0
+
+
+def draw_dialog_shot(wb, tmp: Path, shot) -> None:
+    """The 双随机 draw dialog at 1366×768 after a draw of the demo institution list (bureau keys made in ``tmp``)."""
+    from feijian.demodata import draw_inputs
+    from feijian.gui.tasks import wait_for
+    from feijian.store.identities import BureauStore
+
+    BureauStore(wb.home).init("bureau-passphrase", "演示省医疗保障局", fast=True)
+    inst, pool = draw_inputs.write(tmp / "draw-inputs")
+    dialog = wb.open_draw()
+    dialog.set_inputs(inst, pool)
+    dialog.n.setValue(6)
+    dialog.team_size.setValue(3)
+    dialog.strata["type"].setChecked(True)
+    dialog.weighted.setChecked(True)
+    dialog.authority.setText("演示省医疗保障局")
+    dialog.passphrase.setText("bureau-passphrase")
+    dialog.out_dir.setText(str(tmp / "draws"))
+    wait_for(dialog.commit(), 120)
+    wait_for(dialog.run_draw(), 120)
+    dialog.table.selectRow(0)
+    dialog.resize(1366, 768)
+    shot(dialog, "draw")
+    dialog.close()
 
 
 if __name__ == "__main__":
