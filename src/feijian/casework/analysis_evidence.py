@@ -112,6 +112,22 @@ def result_evidence(store) -> list[ResultEvidence]:
     return out
 
 
+@dataclass(frozen=True)
+class CommandLog:
+    """The command log with the evidence each run became (for the report annex)."""
+    runs: tuple[LoggedRun, ...]  # oldest first
+    evidence: dict  # run event id -> [evidence ids]
+
+
+def command_log(store) -> CommandLog:
+    from feijian.casework.analysis_log import history
+
+    ev: dict[str, list[str]] = {}
+    for r in result_evidence(store):
+        ev.setdefault(r.run_event_id, []).append(r.evidence_id)
+    return CommandLog(tuple(history(store)), ev)
+
+
 def get_result_evidence(store, evidence_id: str) -> ResultEvidence:
     found = [r for r in result_evidence(store) if r.evidence_id == evidence_id or
              (evidence_id and r.evidence_id.endswith(evidence_id))]
@@ -146,5 +162,6 @@ def check_result_evidence(store, evidence_id: str, **kwargs) -> EvidenceCheck:
     return EvidenceCheck(ok, record, again.rows, again.sha256, csv_sha, stored_ok, again.event_id)
 
 
-__all__ = ["ANALYSIS_EVIDENCE", "RESULT_KIND", "ResultEvidence", "EvidenceCheck", "attach_result", "result_evidence",
+__all__ = ["ANALYSIS_EVIDENCE", "RESULT_KIND", "ResultEvidence", "EvidenceCheck", "CommandLog", "command_log",
+           "attach_result", "result_evidence",
            "get_result_evidence", "run_whole", "check_result_evidence"]

@@ -3,12 +3,11 @@ by whom, what was asked, how many rows the result had and its SHA-256, and the e
 reviewer can rerun any entry (``feijian analyse CASE --rerun N``) and compare the hash.
 
 Added to any document when ``annexes`` includes ``"analysis-log"`` (``feijian report … --annex analysis-log``);
-:func:`feijian.reports.context.build_context` puts the log in ``options["analysis_log"]``.
+:func:`feijian.reports.context.build_context` puts the log in ``options["analysis_log"]``
+(:func:`feijian.casework.analysis_evidence.command_log`).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak
@@ -21,24 +20,8 @@ KIND_ZH = {"query": "SQL 查询", "stats": "字段统计", "stratify": "分层",
            "duplicates": "重复", "top": "前 N 名", "crosstab": "交叉表", "benford": "本福特"}
 
 
-@dataclass(frozen=True)
-class AnalysisLog:
-    runs: tuple  # analysis_log.LoggedRun, oldest first
-    evidence: dict  # run event id -> [evidence ids]
-
-
-def analysis_log(store) -> AnalysisLog:
-    from feijian.casework.analysis_evidence import result_evidence
-    from feijian.casework.analysis_log import history
-
-    ev: dict[str, list[str]] = {}
-    for r in result_evidence(store):
-        ev.setdefault(r.run_event_id, []).append(r.evidence_id)
-    return AnalysisLog(tuple(history(store)), ev)
-
-
 def annex(ctx, width: float, *, title: str) -> list[Flowable]:
-    log: AnalysisLog = ctx.options["analysis_log"]
+    log = ctx.options["analysis_log"]  # casework.analysis_evidence.CommandLog
     st = styles()
     out: list[Flowable] = [PageBreak(), p(title, st["h1"])]
     queries = sum(1 for r in log.runs if r.kind == "query")
@@ -62,4 +45,4 @@ def annex(ctx, width: float, *, title: str) -> list[Flowable]:
     return out
 
 
-__all__ = ["ANNEX", "AnalysisLog", "analysis_log", "annex"]
+__all__ = ["ANNEX", "annex"]

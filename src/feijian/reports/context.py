@@ -327,9 +327,9 @@ def build_context(
     if unknown:
         raise InputError(f"没有这种附件 / unknown annex {unknown[0]!r} (annexes: analysis-log)")
     if "analysis-log" in annexes and "analysis_log" not in opts:
-        from feijian.reports.analysis_annex import analysis_log
+        from feijian.casework.analysis_evidence import command_log
 
-        opts["analysis_log"] = analysis_log(store)
+        opts["analysis_log"] = command_log(store)
 
     return ReportContext(
         info=info,
