@@ -84,12 +84,13 @@ FORMS: dict[str, list[Param]] = {
 
 TITLES = {"statistic": "统计量", "value": "值", "count": "行数", "n": "行数", "band": "区间", "lower": "下限",
           "upper": "上限", "count_share": "行数占比（%）", "sum": "合计", "sum_share": "金额占比（%）", "total": "合计",
-          "digit": "数字", "actual": "实际占比", "expected": "期望占比", "difference": "差", "z": "Z 值",
+          "digit": "数字", "actual": "实际占比（%）", "expected": "期望占比（%）", "difference": "差（百分点）", "z": "Z 值",
           "prefix": "前缀", "after_number": "缺失前序号", "before_number": "缺失后序号", "missing": "缺失个数"}
 STATISTICS = {"rows": "总行数", "count": "非空值", "nulls": "空值", "distinct": "不同值", "min": "最小值",
               "max": "最大值", "sum": "合计", "mean": "均值", "stddev": "标准差", "p01": "1% 分位数",
               "p05": "5% 分位数", "p25": "25% 分位数", "p50": "中位数", "p75": "75% 分位数", "p95": "95% 分位数",
               "p99": "99% 分位数"}
+PROPORTIONS = ("actual", "expected", "difference")
 CONFORMITY = {"close": "紧密符合", "acceptable": "可接受符合", "marginal": "勉强符合", "nonconformity": "不符合"}
 
 
@@ -208,8 +209,11 @@ def result_frame(kind: str, table: pa.Table, summary: dict) -> tuple[pd.DataFram
             values = [_dec(v) for v in col.to_pylist()]
             ck = "money" if summary.get("value") and formatting.is_money_field(summary["value"]) else (
                 "qty" if summary.get("value") else "int")
-        elif kind != "query" and name.endswith("_share") and pa.types.is_floating(col.type):
-            values, ck = [_percent(v) for v in col.to_pylist()], "qty"
+        elif kind != "query" and (name.endswith("_share") or kind.startswith("benford") and name in PROPORTIONS) \
+                and pa.types.is_floating(col.type):
+            values, ck = [_percent(v) for v in col.to_pylist()], "money"  # two decimals always
+        elif kind.startswith("benford") and name == "z":
+            values, ck = [None if v is None else Decimal(formatting.quantity(v, places=2)) for v in col.to_pylist()], "qty"
         if isinstance(values, (pa.ChunkedArray, pa.Array)):
             values = values.to_pandas()
         data[name] = values
@@ -304,7 +308,7 @@ class AnalysisPage(QWidget):
         layout = QVBoxLayout(self)
         self.hint = EmptyHint(self)
         layout.addWidget(self.hint)
-        split = QSplitter(Qt.Orientation.Vertical, self)
+        split = self.split = QSplitter(Qt.Orientation.Vertical, self)
         self.tabs = QTabWidget(split)
         self.tabs.addTab(self._build_form_tab(), self.tr("分析"))
         self.tabs.addTab(self._build_sql_tab(), self.tr("SQL 查询"))
@@ -313,14 +317,22 @@ class AnalysisPage(QWidget):
         split.addWidget(self._build_results())
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 1)
-        split.setSizes([200, 500])
+        split.setSizes([150, 560])
         layout.addWidget(split, 1)
+        self.tabs.currentChanged.connect(self._tab_height)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(self.run_current)
         ctx.data_changed.connect(self.refresh)
         self.refresh()
+
+    TAB_HEIGHTS = (150, 200, 260)  # the form, the editor, the history
+
+    def _tab_height(self, index: int) -> None:
+        total = sum(self.split.sizes()) or 710
+        top = self.TAB_HEIGHTS[index] if 0 <= index < len(self.TAB_HEIGHTS) else 150
+        self.split.setSizes([top, max(200, total - top)])
 
     # --- building ---------------------------------------------------------------------------------
     def _build_form_tab(self) -> QWidget:
@@ -407,7 +419,7 @@ class AnalysisPage(QWidget):
         return tab
 
     def _history_columns(self) -> list[Column]:
-        return [Column("time", self.tr("时间"), "datetime", width=140), Column("by", self.tr("操作人"), width=130),
+        return [Column("time", self.tr("时间"), "datetime", width=140), Column("by", self.tr("操作人"), width=170),
                 Column("kind", self.tr("类型"), width=90), Column("text", self.tr("内容"), width=420),
                 Column("rows", self.tr("结果行数"), "int", width=80), Column("sha", self.tr("结果 SHA-256"), width=150)]
 
@@ -431,6 +443,7 @@ class AnalysisPage(QWidget):
         self.model = FrameModel(pd.DataFrame(), [], self)
         self.view = QTableView(left)
         configure_table_view(self.view, self.model)
+        self.view.horizontalHeader().setResizeContentsPrecision(200)
         lv.addWidget(self.view, 1)
         pager = QHBoxLayout()
         self.page = QSpinBox(left)
@@ -498,8 +511,10 @@ class AnalysisPage(QWidget):
     def build_form(self) -> None:
         while self.form.count():
             item = self.form.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            old = item.widget()
+            if old is not None:
+                old.hide()  # gone from the screen now, deleted when the event loop gets to it
+                old.deleteLater()
         self.inputs = {}
         name = self.table.currentData()
         kind = self.kind.currentData()
@@ -627,6 +642,7 @@ class AnalysisPage(QWidget):
         try:
             check_select(sql)  # the gate's reason at once, before any data is read
         except FeijianError as exc:
+            self.clear_result()
             self._show_message(str(exc), refused=True)
             return None
         return self._start(("query", sql), run_query, self.ctx.store, sql, limit=KEEP_ROWS,
@@ -649,7 +665,17 @@ class AnalysisPage(QWidget):
         self.task = task
         return task
 
+    def clear_result(self) -> None:
+        self.result = None
+        self.request = None
+        self.summary.setText("")
+        self.show_page()
+        self.charts.hide()
+        self.pages.setText("")
+        self.export_button.setEnabled(False)
+
     def _failed(self, exc: BaseException) -> None:
+        self.clear_result()
         if isinstance(exc, FeijianError):
             self._show_message(str(exc), refused=True)
         else:
@@ -689,7 +715,8 @@ class AnalysisPage(QWidget):
         parts = [self.tr(KIND_NAMES.get(kind, kind)), self.tr("共 %1 行").replace("%1", formatting.count(result.rows))]
         if result.truncated:
             parts[-1] += self.tr("（显示前 %1 行）").replace("%1", formatting.count(result.table.num_rows))
-        parts.append(self.tr("用时 %1").replace("%1", formatting.duration(result.seconds)))
+        took = formatting.duration(result.seconds) if result.seconds >= 0.05 else self.tr("不到 0.1 秒")
+        parts.append(self.tr("用时 %1").replace("%1", took))
         parts.append("SHA-256 " + result.sha256[:16])
         s = result.summary or {}
         extra = ""
@@ -740,8 +767,9 @@ class AnalysisPage(QWidget):
         piece = self.result.table.slice(start, PAGE_ROWS)
         frame, cols = result_frame(self.result_kind, piece, self.result.summary or {})
         self.model.set_frame(frame, cols)
-        for i, c in enumerate(cols):
-            self.view.setColumnWidth(i, c.width)
+        self.view.resizeColumnsToContents()  # over the first rows only (resizeContentsPrecision)
+        for i in range(len(cols) - 1):  # the last one stretches
+            self.view.setColumnWidth(i, min(max(self.view.columnWidth(i) + 12, 64), 360))
 
     def show_chart(self, kind: str, result: QueryResult) -> None:
         t, s = result.table, result.summary or {}

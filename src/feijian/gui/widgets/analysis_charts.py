@@ -90,10 +90,13 @@ class ColumnBars(QWidget):
         if p is None:
             return
         fm = QFontMetrics(self.font())
-        axes = _Axes(self, p, max(v for _, v, _ in self.items), percent=False, bottom_labels=24)
         n = len(self.items)
+        widest = max(fm.horizontalAdvance(lbl) for lbl, _, _ in self.items) + 8
+        slot_guess = max(1.0, (self.width() - 80) / n)
+        rows = 1 if widest <= slot_guess else (2 if widest <= 2 * slot_guess else 3)  # staggered labels
+        axes = _Axes(self, p, max(v for _, v, _ in self.items), percent=False, bottom_labels=6 + 18 * rows)
         slot = (axes.right - axes.left) / n
-        label_step = max(1, int(max(fm.horizontalAdvance(lbl) for lbl, _, _ in self.items) + 8) // max(1, int(slot)) + 1)
+        label_step = max(1, int(widest // max(1.0, slot * rows)) + 1) if widest > slot * rows else 1
         values_fit = max(fm.horizontalAdvance(t) for _, _, t in self.items) + 4 <= slot
         for i, (label, value, text) in enumerate(self.items):
             x = axes.left + i * slot
@@ -104,9 +107,10 @@ class ColumnBars(QWidget):
                 p.drawText(QRectF(x, y - 18, slot, 16), Qt.AlignmentFlag.AlignCenter, text)
             if i % label_step == 0:
                 p.setPen(AXIS_TEXT)
-                room = slot * label_step
-                p.drawText(QRectF(x + slot / 2 - room / 2, axes.bottom + 3, room, 18), Qt.AlignmentFlag.AlignCenter,
-                           fm.elidedText(label, Qt.TextElideMode.ElideRight, int(room) - 2))
+                room = slot * label_step * rows
+                line = (i // label_step) % rows
+                p.drawText(QRectF(x + slot / 2 - room / 2, axes.bottom + 3 + 18 * line, room, 18),
+                           Qt.AlignmentFlag.AlignCenter, fm.elidedText(label, Qt.TextElideMode.ElideRight, int(room) - 2))
         p.end()
 
 
