@@ -213,7 +213,7 @@ def result_frame(kind: str, table: pa.Table, summary: dict) -> tuple[pd.DataFram
                 and pa.types.is_floating(col.type):
             values, ck = [_percent(v) for v in col.to_pylist()], "money"  # two decimals always
         elif kind.startswith("benford") and name == "z":
-            values, ck = [None if v is None else Decimal(formatting.quantity(v, places=2)) for v in col.to_pylist()], "qty"
+            values, ck = [None if v is None else Decimal(formatting.quantity(v, places=2)) for v in col.to_pylist()], "money"
         if isinstance(values, (pa.ChunkedArray, pa.Array)):
             values = values.to_pandas()
         data[name] = values

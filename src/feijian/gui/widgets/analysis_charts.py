@@ -150,7 +150,7 @@ class BenfordChart(QWidget):
             y = axes.y(a)
             p.fillRect(QRectF(x + slot * 0.1, y, slot * 0.8, axes.bottom - y), OBSERVED)
             points.append(QPointF(x + slot / 2, axes.y(e)))
-            if i % label_step == 0 or (d % 10 == 0 and n > 9):
+            if (n <= 9 and i % label_step == 0) or (n > 9 and d % 10 == 0):
                 p.setPen(AXIS_TEXT)
                 p.drawText(QRectF(x - 10, axes.bottom + 2, slot + 20, 16), Qt.AlignmentFlag.AlignCenter, str(d))
         pen = QPen(EXPECTED)
