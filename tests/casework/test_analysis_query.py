@@ -175,6 +175,17 @@ def test_analyses_by_name_are_logged_and_rerun_to_the_same_hash(store):
         run_analysis(store, "gaps", {"table": "fees"})
 
 
+def test_field_statistics_rerun_to_the_same_hash_over_many_rows(store):
+    """Mean and standard deviation are float sums that DuckDB splits over threads differently each run; the
+    result (and its hash) must not change between runs."""
+    many = pa.table({"mdtrt_id": [f"V{i}" for i in range(300_000)],
+                     "det_item_fee_sumamt": pa.array([(Decimal(i % 9973) / 7).quantize(Decimal("0.0001")) for i in range(300_000)], MONEY)})
+    store.write_table("b2", "fees", many)
+    params = {"table": "fees", "field": "det_item_fee_sumamt"}
+    hashes = {run_analysis(store, "stats", params, log=False).sha256 for _ in range(6)}
+    assert len(hashes) == 1
+
+
 def test_a_long_query_is_cancelled_mid_run():
     con = locked_connection({"t": pa.table({"a": [1]})})
     flag = threading.Event()

@@ -61,6 +61,12 @@ def _where(where: Optional[str]) -> str:
     return f" WHERE ({where})" if where else ""
 
 
+def _stable(value: Optional[float]) -> Optional[float]:
+    """A mean or standard deviation to 12 significant digits: DuckDB's parallel float sums differ from run
+    to run in the last bits, and a rerun must give the same result and hash."""
+    return None if value is None else float(f"{value:.12g}")
+
+
 def field_statistics(con: duckdb.DuckDBPyConnection, table: str, column: str, *, top: int = 10) -> AnalysisResult:
     """Count, distinct, nulls, min/max; for a number also sum, mean, standard deviation and quantiles
     (linear interpolation, as numpy's default); and the ``top`` most frequent values."""
@@ -74,7 +80,7 @@ def field_statistics(con: duckdb.DuckDBPyConnection, table: str, column: str, *,
     stats = [("rows", row[0]), ("count", row[1]), ("nulls", row[0] - row[1]), ("distinct", row[2]),
              ("min", row[3]), ("max", row[4])]
     if numeric:
-        stats += [("sum", row[5]), ("mean", row[6]), ("stddev", row[7])]
+        stats += [("sum", row[5]), ("mean", _stable(row[6])), ("stddev", _stable(row[7]))]
         stats += [(f"p{round(q * 100):02d}", v) for q, v in zip(QUANTILES, row[8:])]
     tops = con.execute(
         f"SELECT CAST({c} AS VARCHAR) AS value, count(*) AS n FROM {t} GROUP BY {c} "

@@ -1,4 +1,4 @@
-"""The case window: a navigation list of the case's parts (概览 数据 疑点 病历费用对照 问题 证据 文书 同步)."""
+"""The case window: a navigation list of the case's parts (概览 数据 疑点 病历费用对照 问题 证据 文书 同步 分析)."""
 
 from __future__ import annotations
 
@@ -100,6 +100,7 @@ PAGES = [
     ("evidence", "证据"),
     ("documents", "文书"),
     ("sync", "同步"),
+    ("analysis", "分析"),
 ]
 
 
@@ -157,8 +158,8 @@ class CaseWindow(QMainWindow):
         self._update_status()
 
     def _make_page(self, key: str):
-        from feijian.gui.pages import (data_page, documents_page, evidence_page, findings_page, hits_page,
-                                       overview, record_view, sync_page)
+        from feijian.gui.pages import (analysis_page, data_page, documents_page, evidence_page, findings_page,
+                                       hits_page, overview, record_view, sync_page)
 
         factory = {
             "overview": overview.OverviewPage,
@@ -169,6 +170,7 @@ class CaseWindow(QMainWindow):
             "evidence": evidence_page.EvidencePage,
             "documents": documents_page.DocumentsPage,
             "sync": sync_page.SyncPage,
+            "analysis": analysis_page.AnalysisPage,
         }[key]
         return factory(self.ctx, self)
 

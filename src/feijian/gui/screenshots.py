@@ -122,6 +122,8 @@ def main(argv=None) -> int:
                 png = [i for i in range(shown.model.rowCount()) if str(shown.model.value(i, "original_name")).endswith(".png")]
                 shown.table.selectRow(png[0] if png else 0)
             shot(window, page)
+        analysis_shots(window, shot, wait_for)
+        window.resize(1560, 960)
         from feijian.gui.record_dialog import RecordDialog
 
         form = RecordDialog("interview", window.ctx.store.info, window, now=dt.datetime(2026, 11, 20, 10, 0))
@@ -183,6 +185,31 @@ def draw_dialog_shot(wb, tmp: Path, shot) -> None:
     dialog.resize(1366, 768)
     shot(dialog, "draw")
     dialog.close()
+
+
+def analysis_shots(window, shot, wait_for) -> None:
+    """The 分析 page at a laptop's 1366×768: Benford's chart, a stratification, a query, the command log."""
+    window.resize(1366, 768)
+    page = window.show_page("analysis")
+    page.select_analysis("benford", "fees")
+    wait_for(page.run_form(), 300)
+    shot(window, "analysis-benford")
+    page.select_analysis("stratify", "fees")
+    page.set_param("edges", "0, 10, 50, 100, 500, 1000, 5000")
+    wait_for(page.run_form(), 300)
+    shot(window, "analysis-stratify")
+    page.tabs.setCurrentIndex(1)
+    page.editor.setPlainText("SELECT bilg_dept_codg, count(*) AS n, sum(det_item_fee_sumamt) AS total\n"
+                             "FROM fees\nGROUP BY bilg_dept_codg\nORDER BY total DESC")
+    wait_for(page.run_sql(), 300)
+    shot(window, "analysis-sql")
+    page.editor.setPlainText("DELETE FROM fees WHERE det_item_fee_sumamt > 1000")
+    page.run_sql()
+    shot(window, "analysis-refused")
+    page.tabs.setCurrentIndex(2)
+    page.history_view.selectRow(1)
+    wait_for(page.rerun_selected(), 300)
+    shot(window, "analysis-history")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,173 @@
+"""The 分析 page on the screened demo case: analyses from the form and a query from the editor show the
+library's result (cells as formatting.py writes them, same row count and hash), a forbidden statement shows
+the gate's reason and runs nothing, cancel stops a long query without logging it, a rerun from the history
+gives the logged hash, and CSV leaves the case only when asked."""
+
+import csv
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from feijian.casework.analysis_guard import QueryRefused, check_select
+from feijian.casework.analysis_log import history
+from feijian.casework.analysis_query import run_analysis, run_query
+from feijian.domain import formatting
+from feijian.domain.errors import Cancelled
+from feijian.gui import dialogs
+from feijian.gui.tasks import wait_for
+
+
+@pytest.fixture()
+def no_dialogs(monkeypatch):
+    shown = []
+    monkeypatch.setattr(dialogs, "error", lambda parent, title, text: shown.append((title, text)))
+    monkeypatch.setattr(dialogs, "info", lambda parent, title, text: shown.append((title, text)))
+    return shown
+
+
+@pytest.fixture()
+def page(case_window, no_dialogs):
+    case_window.show()
+    p = case_window.show_page("analysis")
+    yield p
+    assert not no_dialogs, no_dialogs
+
+
+def _done(task, timeout=120.0):
+    assert task is not None
+    wait_for(task, timeout)
+    assert task.error is None, task.error
+
+
+def _cells(page, column_key):
+    m = page.model
+    c = m.column_of(column_key)
+    assert c >= 0, column_key
+    return [m.data(m.index(r, c), Qt.ItemDataRole.DisplayRole) for r in range(m.rowCount())]
+
+
+def test_field_statistics_from_the_form_show_the_library_result(page):
+    store = page.ctx.store
+    page.select_analysis("stats", "fees")
+    params = page.params()
+    assert params == {"table": "fees", "field": "det_item_fee_sumamt", "top": 10}  # the suggested defaults
+    before = len(history(store))
+    _done(page.run_form())
+    expected = run_analysis(store, "stats", params, log=False)
+    assert page.result.sha256 == expected.sha256 and page.result.rows == expected.rows
+    s = expected.summary
+    shown = dict(zip(_cells(page, "statistic"), _cells(page, "value")))
+    assert shown["总行数"] == formatting.count(s["rows"]) and shown["空值"] == formatting.count(s["nulls"])
+    assert shown["合计"] == formatting.amount(s["sum"]) and shown["最大值"] == formatting.amount(s["max"])
+    assert shown["中位数"] == formatting.amount(s["p50"])
+    counts = [c for c in _cells(page, "count") if c]
+    assert counts == [formatting.count(n) for _v, n in s["top"]]
+    # logged once, and the history lists it first
+    runs = history(store)
+    assert len(runs) == before + 1 and runs[-1].kind == "stats" and runs[-1].sha256 == expected.sha256
+    assert page.history_model.value(0, "event_id") == runs[-1].event_id
+    assert page.charts.isVisible() and len(page.bar_chart.items) == len(s["top"])
+
+
+def test_a_query_from_the_editor_shows_the_library_rows(page, qtbot):
+    store = page.ctx.store
+    sql = ("SELECT bilg_dept_codg, count(*) AS n, sum(det_item_fee_sumamt) AS total FROM fees "
+           "GROUP BY bilg_dept_codg ORDER BY total DESC, bilg_dept_codg")
+    page.tabs.setCurrentIndex(1)
+    page.editor.setPlainText(sql)
+    page.editor.setFocus()
+    qtbot.keyClick(page.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Enter runs
+    _done(page.task)
+    expected = run_query(store, sql, log=False)
+    assert page.result.sha256 == expected.sha256 and page.model.rowCount() == expected.rows > 1
+    assert _cells(page, "bilg_dept_codg") == expected.table.column("bilg_dept_codg").to_pylist()
+    assert _cells(page, "n") == [formatting.count(n) for n in expected.table.column("n").to_pylist()]
+    assert _cells(page, "total") == [formatting.amount(v) for v in expected.table.column("total").to_pylist()]
+    assert not page.charts.isVisible()
+    assert history(store)[-1].request["sql"] == check_select(sql)
+
+
+@pytest.mark.parametrize("sql", ["DELETE FROM fees", "ATTACH 'x.db' AS x", "SELECT * FROM read_csv('/etc/passwd')",
+                                 "COPY fees TO '/tmp/fees.csv'", "SELECT 1; SELECT 2"])
+def test_a_forbidden_statement_shows_the_refusal_and_runs_nothing(page, sql):
+    store = page.ctx.store
+    before = len(store.events())
+    page.tabs.setCurrentIndex(1)
+    page.editor.setPlainText(sql)
+    assert page.run_current() is None and page.task is None
+    with pytest.raises(QueryRefused) as refused:
+        check_select(sql)
+    assert page.message.isVisible() and page.message.text() == str(refused.value)
+    assert len(store.events()) == before
+
+
+def test_cancel_stops_a_long_query_and_logs_nothing(page, qtbot):
+    store = page.ctx.store
+    before = len(history(store))
+    page.tabs.setCurrentIndex(1)
+    page.editor.setPlainText("SELECT sum(a.range * b.range) FROM range(200000) a, range(200000) b")
+    task = page.run_sql()
+    qtbot.wait(400)
+    assert not task.done.is_set()
+    button = task.progress_dialog.findChild(QPushButton)
+    assert button.text() == "取消"
+    button.click()
+    wait_for(task, 60)
+    assert isinstance(task.error, Cancelled)
+    assert page.message.isVisible() and "取消" in page.message.text()
+    assert len(history(store)) == before
+
+
+def test_a_rerun_from_the_history_gives_the_logged_hash(page):
+    page.select_analysis("benford", "fees")
+    _done(page.run_form())
+    first = history(page.ctx.store)[-1]
+    s = page.result.summary
+    assert first.kind == "benford" and page.charts.currentWidget() is page.benford_chart
+    assert page.benford_chart.digits == list(range(1, 10))
+    assert "MAD = " + formatting.quantity(s["mad"], places=4) in page.summary.text()
+    page.tabs.setCurrentIndex(2)
+    page.history_view.selectRow(0)
+    _done(page.rerun_selected())
+    runs = history(page.ctx.store)
+    assert runs[-1].sha256 == first.sha256 == page.result.sha256 and len(runs) == len(history(page.ctx.store))
+    assert "一致" in page.summary.text()
+    # 载入 puts the logged parameters back into the form
+    page.kind.setCurrentIndex(0)
+    page.history_view.selectRow(0)
+    page.load_selected()
+    assert page.kind.currentData() == "benford" and page.params() == {**first.request}
+
+
+def test_stratify_with_own_edges_and_csv_only_on_request(page, tmp_path, monkeypatch):
+    page.select_analysis("stratify", "fees")
+    page.set_param("edges", "0, 100，500 1000")
+    params = page.params()
+    assert params["edges"] == ["0", "100", "500", "1000"] and "bands" not in params
+    _done(page.run_form())
+    expected = run_analysis(page.ctx.store, "stratify", params, log=False)
+    assert page.result.sha256 == expected.sha256
+    bands = _cells(page, "band")
+    assert "[0, 100)" in bands and "[500, 1000]" in bands
+    assert _cells(page, "count") == [formatting.count(n) for n in expected.table.column("count").to_pylist()]
+    assert [b for b, _v, _t in page.columns_chart.items] == bands
+    # the file dialog cancelled: nothing written
+    monkeypatch.setattr(dialogs, "save_file", lambda *a, **k: None)
+    assert page.export_csv() is None and not list(tmp_path.rglob("*.csv"))
+    out = tmp_path / "分层.csv"
+    _done(page.export_csv(out))
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == expected.table.column_names and len(rows) == expected.rows + 1
+    assert [r[3] for r in rows[1:]] == [str(n) for n in expected.table.column("count").to_pylist()]
+
+
+def test_a_bad_parameter_is_a_clear_message(page):
+    page.select_analysis("stratify", "fees")
+    page.set_param("edges", "0, 100, abc")
+    assert page.run_form() is None and "abc" in page.message.text()
+    page.set_param("edges", "500, 100")
+    _done_failed = page.run_form()
+    wait_for(_done_failed, 60)
+    assert page.message.isVisible() and "递增" in page.message.text()
