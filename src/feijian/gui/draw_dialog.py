@@ -437,7 +437,8 @@ class DrawDialog(QDialog):
         r = self.selected()
         if r is None or self.record_path is None or self.me is None:
             return None
-        name = name or dialogs.ask_text(self, title, self.tr("案件名称"), f"{r.institution.name}-双随机抽查")
+        name = name or dialogs.ask_text(self, title, self.tr("案件名称"),
+                                      self.tr("{0}-双随机抽查").format(r.institution.name))
         if not name:
             return None
         try:
