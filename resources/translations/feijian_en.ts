@@ -12,51 +12,317 @@
         <source>删除所选行</source>
         <translation>Delete selected rows</translation>
     </message>
+    <message>
+        <location filename="../../src/feijian/gui/font_size.py" line="119" />
+        <source>视图(&amp;V)</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/font_size.py" line="121" />
+        <source>放大字号</source>
+        <translation>Larger text</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/font_size.py" line="121" />
+        <source>缩小字号</source>
+        <translation>Smaller text</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/font_size.py" line="122" />
+        <source>默认字号</source>
+        <translation>Default text size</translation>
+    </message>
+</context>
+<context>
+    <name>AnalysisPage</name>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="313" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="349" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="682" />
+        <source>分析</source>
+        <translation>Analysis</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="314" />
+        <source>SQL 查询</source>
+        <translation>SQL query</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="315" />
+        <source>命令记录</source>
+        <translation>Command log</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="347" />
+        <source>运行 (Ctrl+Enter)</source>
+        <translation>Run (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="352" />
+        <source>表</source>
+        <translation>Table</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="381" />
+        <source>只读 SELECT 查询，例如：
+SELECT bilg_dept_codg, count(*) AS n, sum(det_item_fee_sumamt) AS total
+FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</source>
+        <translation>A read-only SELECT query, for example:
+SELECT bilg_dept_codg, count(*) AS n, sum(det_item_fee_sumamt) AS total
+FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="385" />
+        <source>运行查询 (Ctrl+Enter)</source>
+        <translation>Run query (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="388" />
+        <source>本案件的表和字段（双击插入）</source>
+        <translation>This case's tables and fields (double-click to insert)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="402" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="657" />
+        <source>重新运行</source>
+        <translation>Run again</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="403" />
+        <source>载入到表单</source>
+        <translation>Load into the form</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="404" />
+        <source>每次分析和查询都记入案件：何人、何时、问了什么、结果行数和 SHA-256</source>
+        <translation>Every analysis and query is logged in the case: who, when, what was asked, the result's row count and SHA-256</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="422" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="422" />
+        <source>操作人</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="423" />
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="423" />
+        <source>内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="424" />
+        <source>结果行数</source>
+        <translation>Result rows</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="424" />
+        <source>结果 SHA-256</source>
+        <translation>Result SHA-256</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="452" />
+        <source>导出 CSV…</source>
+        <translation>Export CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="454" />
+        <source>页</source>
+        <translation>Page</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="504" />
+        <source>尚无数据 — 先在“数据”页导入数据文件夹 (Ctrl+2)</source>
+        <translation>No data yet — import a data folder on the Data page first (Ctrl+2)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="543" />
+        <source>此表没有数值字段，请换一张表</source>
+        <translation>This table has no numeric field; choose another table</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="550" />
+        <source>（不选）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="576" />
+        <source>如 0, 100, 500, 1000（留空为等宽分层）</source>
+        <translation>e.g. 0, 100, 500, 1000 (empty for equal-width bands)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="636" />
+        <source>分析：%1</source>
+        <translation>Analysis: %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="649" />
+        <source>运行查询</source>
+        <translation>Run query</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="685" />
+        <source>已取消：没有记录结果</source>
+        <translation>Cancelled: no result was logged</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="706" />
+        <source>/ %1 页</source>
+        <translation>/ %1 pages</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="715" />
+        <source>共 %1 行</source>
+        <translation>%1 rows</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="717" />
+        <source>（显示前 %1 行）</source>
+        <translation>(first %1 rows shown)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="718" />
+        <source>不到 0.1 秒</source>
+        <translation>under 0.1 s</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="719" />
+        <source>用时 %1</source>
+        <translation>took %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="728" />
+        <source>参与 %1 个值（排除 %2 个小于 %3 的值）；MAD = %4，%5（紧密 ≤ %6，可接受 ≤ %7，勉强 ≤ %8）；χ² = %9，p %10</source>
+        <translation>%1 values tested (%2 values below %3 left out); MAD = %4, %5 (close ≤ %6, acceptable ≤ %7, marginal ≤ %8); χ² = %9, p %10</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="739" />
+        <source>没有不小于 %1 的值可检验</source>
+        <translation>No value of at least %1 to test</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="741" />
+        <source>缺号 %1 处，共缺 %2 个序号；%3 个序号无末尾数字，未计入</source>
+        <translation>%1 gaps, %2 numbers missing; %3 numbers without trailing digits not counted</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="745" />
+        <source>重复 %1 组，涉及 %2 行</source>
+        <translation>%1 duplicate groups, %2 rows</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="750" />
+        <source>%1 行，%2 合计 %3</source>
+        <translation>%1 rows, %2 total %3</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="757" />
+        <source>与命令记录中的结果一致（%1 行，SHA-256 相同）</source>
+        <translation>Same as the logged result (%1 rows, same SHA-256)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="758" />
+        <source>与命令记录中的结果不同：记录为 %1 行，SHA-256 %2</source>
+        <translation>Differs from the logged result: logged %1 rows, SHA-256 %2</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="778" />
+        <source>本福特检验（%1）：%2</source>
+        <translation>Benford's test (%1): %2</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="779" />
+        <source>首位数字</source>
+        <translation>first digit</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="779" />
+        <source>前两位数字</source>
+        <translation>first two digits</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="781" />
+        <source> — MAD %1，%2</source>
+        <translation> — MAD %1, %2</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="788" />
+        <source>分层：%1 各区间行数</source>
+        <translation>Strata: rows per band of %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="798" />
+        <source>前 %1 名：%2</source>
+        <translation>Top %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="804" />
+        <source>%1 最常见的值</source>
+        <translation>Most frequent values of %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="860" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="863" />
+        <source>导出 CSV</source>
+        <translation>Export CSV</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="865" />
+        <source>已导出：%1</source>
+        <translation>Exported: %1</translation>
+    </message>
 </context>
 <context>
     <name>CaseWindow</name>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="117" />
+        <location filename="../../src/feijian/gui/case_window.py" line="125" />
         <source>飞检工作台</source>
         <translation>Flight Inspection Workbench</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="168" />
+        <location filename="../../src/feijian/gui/case_window.py" line="178" />
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="169" />
+        <location filename="../../src/feijian/gui/case_window.py" line="179" />
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="171" />
+        <location filename="../../src/feijian/gui/case_window.py" line="181" />
         <source>重做</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="176" />
+        <location filename="../../src/feijian/gui/case_window.py" line="186" />
         <source>运行全部规则</source>
         <translation>Run all rules</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="179" />
+        <location filename="../../src/feijian/gui/case_window.py" line="189" />
         <source>筛查(&amp;R)</source>
         <translation>&amp;Screen</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="181" />
+        <location filename="../../src/feijian/gui/case_window.py" line="191" />
         <source>转到(&amp;G)</source>
         <translation>&amp;Go</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="219" />
+        <location filename="../../src/feijian/gui/case_window.py" line="230" />
         <source>疑点 %1 条 · 待核查 %2 · 已确认 %3 · 已排除 %4</source>
         <translation>%1 hits · %2 open · %3 confirmed · %4 dismissed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="224" />
+        <location filename="../../src/feijian/gui/case_window.py" line="235" />
         <source>尚未筛查</source>
         <translation>Not screened yet</translation>
     </message>
@@ -96,33 +362,33 @@
 <context>
     <name>CasesHome</name>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="27" />
-        <location filename="../../src/feijian/gui/cases_home.py" line="102" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="28" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="106" />
         <source>案件</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="35" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="36" />
         <source>新建案件…</source>
         <translation>New case…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="36" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="37" />
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="37" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="38" />
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="38" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="39" />
         <source>创建演示案件</source>
         <translation>Create demo case</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="39" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="40" />
         <source>合成的演示医院数据，含各类预置违规，便于熟悉工作台</source>
         <translation>A synthetic demo hospital with planted violations of every kind, to get to know the workbench</translation>
     </message>
@@ -131,72 +397,72 @@
         <translation>No cases in the data folder yet. Click “New case…” to start.</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="63" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="64" />
         <source>欢迎使用飞检工作台</source>
         <translation>Welcome to the feijian workbench</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="66" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="68" />
         <source>第一次使用？先打开演示案件熟悉流程，或直接为被检机构新建案件。</source>
         <translation>First time? Open the demo case to learn the steps, or create a case for the institution right away.</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="73" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="76" />
         <source>打开演示案件</source>
         <translation>Open the demo case</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="74" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="77" />
         <source>合成的演示医院，已导入并筛查，含预置违规</source>
         <translation>A synthetic demo hospital, imported and screened, with planted violations</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="75" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="78" />
         <source>新建案件</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="76" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="79" />
         <source>填写被检机构，再导入医院数据 (Ctrl+N)</source>
         <translation>Enter the institution, then import the hospital's data (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="103" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="107" />
         <source>被检机构</source>
         <translation>Institution</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="104" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="108" />
         <source>等级</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="105" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="109" />
         <source>阶段</source>
         <translation>Stage</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="106" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="110" />
         <source>疑点</source>
         <translation>Hits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="107" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="111" />
         <source>已确认</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="108" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="112" />
         <source>确认金额（元）</source>
         <translation>Confirmed amount (CNY)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="109" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="113" />
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/cases_home.py" line="115" />
+        <location filename="../../src/feijian/gui/cases_home.py" line="119" />
         <source>当前身份：</source>
         <translation>Signed in as: </translation>
     </message>
@@ -295,91 +561,126 @@
 <context>
     <name>DocumentPanel</name>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="84" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="98" />
         <source>病历文书　项目</source>
         <translation>Record documents　item</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="90" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="108" />
         <source>添加为用语…</source>
         <translation>Add as phrase…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="91" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="109" />
         <source>把选中的文字添加为该项目在本案件中的文书用语（记入日志，可撤销）</source>
         <translation>Add the selected text as this item's phrase in this case's documents (logged, can be undone)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="92" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="110" />
         <source>重新筛查</source>
         <translation>Screen again</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="105" />
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="241" />
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="245" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="126" />
+        <source>原件</source>
+        <translation>Original</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="132" />
+        <source>更正此行…</source>
+        <translation>Correct this line…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="133" />
+        <source>更正识别有误的一行（记入日志，原识别结果保留）</source>
+        <translation>Correct a misread line (logged; the original reading is kept)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="149" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="373" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="377" />
         <source>相近语句</source>
         <translation>Similar clauses</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="113" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="158" />
         <source>本次就诊没有导入病历文书（病历文书.csv 或文书索引）</source>
         <translation>No record documents imported for this encounter (病历文书.csv or a document index)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="147" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="199" />
         <source>不在院用语（R29）</source>
         <translation>Off-ward phrases (R29)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="212" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="264" />
         <source>知识库没有该项目的文书用语</source>
         <translation>The knowledge base has no document phrases for this item</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="214" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="266" />
         <source>用语：</source>
         <translation>Phrases: </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="215" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="267" />
         <source>提及 %1 处</source>
         <translation>%1 mention(s)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="216" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="268" />
         <source>（否定 %1）</source>
         <translation> (%1 negated)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="244" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="314" />
+        <source>第 %1 页</source>
+        <translation>Page %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="350" />
+        <source>识别 %1 行</source>
+        <translation>%1 lines read</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="351" />
+        <source>，低置信度 %1 行（橙色虚线框）</source>
+        <translation>, %1 low-confidence lines (orange dashed boxes)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="352" />
+        <source>；红框为所选项目的提及</source>
+        <translation>; red boxes are mentions of the selected item</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="376" />
         <source>相近语句（文书中没有该项目用语的提及）</source>
         <translation>Similar clauses (the documents never mention this item's phrases)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="271" />
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="275" />
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="285" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="403" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="407" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="417" />
         <source>添加用语</source>
         <translation>Add phrase</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="271" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="403" />
         <source>请先选择一个收费项目</source>
         <translation>Select a billed item first</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="276" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="408" />
         <source>项目 %1 在本院病历中的写法：</source>
         <translation>How item %1 is written in this hospital's records:</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="281" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="413" />
         <source>添加用语“%1”</source>
         <translation>Add phrase "%1"</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="302" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="434" />
         <source>运行筛查规则</source>
         <translation>Run the screening rules</translation>
     </message>
@@ -421,6 +722,386 @@
         <location filename="../../src/feijian/gui/pages/documents_page.py" line="118" />
         <source>保存文书</source>
         <translation>Save document</translation>
+    </message>
+</context>
+<context>
+    <name>DrawDialog</name>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="80" />
+        <source>双随机抽查</source>
+        <translation>Random draw</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="84" />
+        <source>抽取范围与参数</source>
+        <translation>Scope and parameters</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="87" />
+        <source>机构名录 CSV/XLSX：机构编码、机构名称、类型、等级、地区、风险评分</source>
+        <translation>Institution list CSV/XLSX: code, name, type, level, region, risk score</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="89" />
+        <source>检查人员库 CSV/XLSX：身份、单位、地区、申报回避</source>
+        <translation>Inspector pool CSV/XLSX: identity, unit, region, declared conflicts</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="90" />
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="91" />
+        <source>浏览…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="92" />
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="96" />
+        <source>机构名录</source>
+        <translation>Institution list</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="93" />
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="99" />
+        <source>检查人员库</source>
+        <translation>Inspector pool</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="110" />
+        <source>抽取机构数</source>
+        <translation>Institutions to draw</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="112" />
+        <source>每组人数</source>
+        <translation>Team size</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="115" />
+        <source>分层：</source>
+        <translation>Stratify by:</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="116" />
+        <source>机构类型</source>
+        <translation>Institution type</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="116" />
+        <source>等级</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="116" />
+        <source>地区</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="121" />
+        <source>按风险评分加权</source>
+        <translation>Weight by risk score</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="127" />
+        <source>组织机关，如 某省医疗保障局</source>
+        <translation>Organising authority, e.g. a provincial healthcare security bureau</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="130" />
+        <source>签名承诺与抽查记录所用的医保局口令</source>
+        <translation>The bureau's passphrase that signs the commitment and the draw record</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="134" />
+        <source>医保局口令</source>
+        <translation>Bureau passphrase</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="136" />
+        <source>组织机关</source>
+        <translation>Authority</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="137" />
+        <source>保存到文件夹</source>
+        <translation>Save to folder</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="142" />
+        <source>抽取步骤</source>
+        <translation>Steps</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="144" />
+        <source>① 生成种子并承诺</source>
+        <translation>① Make the seed and commit</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="145" />
+        <source>载入已有承诺…</source>
+        <translation>Load an earlier commitment…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="148" />
+        <source>种子承诺值 SHA-256（抽取前公布）</source>
+        <translation>Seed commitment SHA-256 (publish before the draw)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="150" />
+        <source>复制</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="152" />
+        <source>第一步生成种子并签名承诺值；请在抽取前公布承诺值，种子保密至抽取时公开。</source>
+        <translation>Step one makes the seed and signs its commitment; publish the commitment before the draw and keep the seed secret until the draw reveals it.</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="154" />
+        <source>② 公开种子并抽取</source>
+        <translation>② Reveal the seed and draw</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="158" />
+        <source>承诺值</source>
+        <translation>Commitment</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="168" />
+        <source>序号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="168" />
+        <source>机构编码</source>
+        <translation>Institution code</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="168" />
+        <source>机构名称</source>
+        <translation>Institution name</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="168" />
+        <source>层</source>
+        <translation>Stratum</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="169" />
+        <source>权重</source>
+        <translation>Weight</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="169" />
+        <source>检查组（首位为组长）</source>
+        <translation>Team (first is the leader)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="169" />
+        <source>回避人数</source>
+        <translation>Recused</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="180" />
+        <source>选中一家机构，查看回避的检查人员及原因</source>
+        <translation>Select an institution to see the recused inspectors and why</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="191" />
+        <source>③ 核验记录</source>
+        <translation>③ Verify the record</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="192" />
+        <source>生成抽查记录 PDF…</source>
+        <translation>Print the draw record PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="193" />
+        <source>为所选机构建案…</source>
+        <translation>Open a case for the selected institution…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="194" />
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="221" />
+        <source>表格 (*.csv *.xlsx *.xls *.txt);;所有文件 (*)</source>
+        <translation>Tables (*.csv *.xlsx *.xls *.txt);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="234" />
+        <source>机构</source>
+        <translation>Institutions</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="235" />
+        <source>检查人员</source>
+        <translation>Inspectors</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="242" />
+        <source>{0} {1} 条</source>
+        <translation>{0}: {1} rows</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="245" />
+        <source>无法读取 {0}：{1}</source>
+        <translation>Cannot read {0}: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="260" />
+        <source>请选择机构名录和检查人员库</source>
+        <translation>Choose the institution list and the inspector pool</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="265" />
+        <source>请输入医保局口令</source>
+        <translation>Enter the bureau's passphrase</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="285" />
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="287" />
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="289" />
+        <source>生成种子并承诺</source>
+        <translation>Make the seed and commit</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="293" />
+        <source>承诺已签名保存：{0}（请公布此文件或上面的承诺值）；种子保存在 {1}，抽取前请保密。</source>
+        <translation>Commitment signed and saved: {0} (publish this file or the commitment above); the seed is saved in {1}, keep it secret until the draw.</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="298" />
+        <source>载入承诺文件</source>
+        <translation>Load a commitment file</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="298" />
+        <source>承诺 (*.json)</source>
+        <translation>Commitment (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="301" />
+        <source>载入种子文件</source>
+        <translation>Load the seed file</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="301" />
+        <source>种子 (*.txt);;所有文件 (*)</source>
+        <translation>Seed (*.txt);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="308" />
+        <source>种子与承诺值不符</source>
+        <translation>The seed does not match the commitment</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="310" />
+        <source>载入承诺</source>
+        <translation>Load commitment</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="313" />
+        <source>已载入承诺：{0}</source>
+        <translation>Commitment loaded: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="321" />
+        <source>承诺值已生成，可在公布后进行第二步抽取。</source>
+        <translation>The commitment is made; after publishing it, go on with step two.</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="326" />
+        <source>承诺值已复制到剪贴板。</source>
+        <translation>Commitment copied to the clipboard.</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="330" />
+        <source>公开种子并抽取</source>
+        <translation>Reveal the seed and draw</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="333" />
+        <source>请先完成第一步：生成或载入承诺</source>
+        <translation>Do step one first: make or load a commitment</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="355" />
+        <source>（全部）</source>
+        <translation>(all)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="371" />
+        <source>已抽取 {0} 家机构，种子已公开：{1}。抽查记录已签名保存：{2}</source>
+        <translation>{0} institutions drawn, seed revealed: {1}. The draw record is signed and saved: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="378" />
+        <source>{0}：无回避人员</source>
+        <translation>{0}: nobody recused</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="379" />
+        <source>{0} 回避 {1} 人：</source>
+        <translation>{0}: {1} recused:</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="395" />
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="412" />
+        <source>核验抽查记录</source>
+        <translation>Verify the draw record</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="399" />
+        <source>尚无抽查记录</source>
+        <translation>No draw record yet</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="407" />
+        <source>核验通过：签名有效，种子与承诺值相符，输入文件的 SHA-256 相符，{0} 家机构重算结果一致。</source>
+        <translation>Verified: the signature is valid, the seed matches the commitment, the input files' SHA-256 match, and the draw of {0} institutions recomputes identically.</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="413" />
+        <source>核验未通过：</source>
+        <translation>Verification failed: </translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="420" />
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="428" />
+        <source>生成抽查记录 PDF</source>
+        <translation>Print the draw record PDF</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="422" />
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="430" />
+        <source>已生成：{0}</source>
+        <translation>Written: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="436" />
+        <source>为抽中机构建案</source>
+        <translation>Open a case for a drawn institution</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="440" />
+        <source>案件名称</source>
+        <translation>Case name</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="441" />
+        <source>{0}-双随机抽查</source>
+        <translation>{0} – random draw</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/draw_dialog.py" line="451" />
+        <source>已为 {0} 建案：{1}</source>
+        <translation>Case opened for {0}: {1}</translation>
     </message>
 </context>
 <context>
@@ -490,6 +1171,14 @@
         <location filename="../../src/feijian/gui/pages/evidence_page.py" line="187" />
         <source>关联证据“%1”</source>
         <translation>Link evidence "%1"</translation>
+    </message>
+</context>
+<context>
+    <name>FieldsPicker</name>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="296" />
+        <source>（不选）</source>
+        <translation>(none)</translation>
     </message>
 </context>
 <context>
@@ -870,92 +1559,92 @@
 <context>
     <name>OverviewPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="84" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="85" />
         <source>数据期间：</source>
         <translation>Data period: </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="84" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="85" />
         <source>检查缘由：</source>
         <translation>Trigger: </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="52" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="53" />
         <source>案件阶段</source>
         <translation>Stage</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="53" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="54" />
         <source>疑点</source>
         <translation>Hits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="54" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="55" />
         <source>已确认金额（元）</source>
         <translation>Confirmed amount (CNY)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="55" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="56" />
         <source>问题</source>
         <translation>Findings</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="56" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="57" />
         <source>已导入费用明细</source>
         <translation>Fee lines imported</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="57" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="58" />
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="62" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="63" />
         <source>疑点按规则（条数）</source>
         <translation>Hits by rule (count)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="63" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="64" />
         <source>疑点金额按科室（元）</source>
         <translation>Hit amount by department (CNY)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="67" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="68" />
         <source>疑点金额按月份（元）</source>
         <translation>Hit amount by month (CNY)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="88" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="89" />
         <source>待核查 %1 · 已确认 %2 · 已排除 %3</source>
         <translation>%1 open · %2 confirmed · %3 dismissed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="90" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="91" />
         <source>疑点总金额 </source>
         <translation>Total hit amount </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="91" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="92" />
         <source>问题金额 </source>
         <translation>Findings amount </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="92" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="93" />
         <source>就诊 %1 · 医嘱 %2</source>
         <translation>%1 encounters · %2 orders</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="109" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="110" />
         <source>（据导入数据）</source>
         <translation>(from the imported data)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="114" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="115" />
         <source>第一步：导入医院数据 — 转到“数据”页 (Ctrl+2)，点击“导入数据文件夹…”</source>
         <translation>First step: import the hospital's data — go to the Data page (Ctrl+2) and click "Import data folder…"</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/overview.py" line="116" />
+        <location filename="../../src/feijian/gui/pages/overview.py" line="117" />
         <source>数据已导入，尚未筛查 — 运行全部规则 (Ctrl+R)</source>
         <translation>Data imported, not screened yet — run all rules (Ctrl+R)</translation>
     </message>
@@ -1639,26 +2328,31 @@ Not declared: {2} hits, {3:,.2f} yuan</translation>
     </message>
     <message>
         <location filename="../../src/feijian/gui/main_window.py" line="52" />
+        <source>双随机抽查…</source>
+        <translation>Random draw…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/main_window.py" line="55" />
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/main_window.py" line="77" />
+        <location filename="../../src/feijian/gui/main_window.py" line="82" />
         <source>因长时间未操作已自动锁定，请重新输入口令。</source>
         <translation>Locked after a period of inactivity; enter your passphrase again.</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/main_window.py" line="98" />
+        <location filename="../../src/feijian/gui/main_window.py" line="103" />
         <source>新建案件</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/main_window.py" line="109" />
+        <location filename="../../src/feijian/gui/main_window.py" line="114" />
         <source>创建演示案件</source>
         <translation>Create demo case</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/main_window.py" line="128" />
+        <location filename="../../src/feijian/gui/main_window.py" line="142" />
         <source>打开案件</source>
         <translation>Open case</translation>
     </message>
@@ -1685,7 +2379,7 @@ An unexpected error occurred; your decisions are saved.</source>
 <context>
     <name>charts</name>
     <message>
-        <location filename="../../src/feijian/gui/widgets/charts.py" line="38" />
+        <location filename="../../src/feijian/gui/widgets/charts.py" line="46" />
         <source>暂无数据</source>
         <translation>No data yet</translation>
     </message>
