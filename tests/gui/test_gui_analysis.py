@@ -88,6 +88,17 @@ def test_a_query_from_the_editor_shows_the_library_rows(page, qtbot):
     assert history(store)[-1].request["sql"] == check_select(sql)
 
 
+def test_identity_numbers_in_a_query_are_masked_on_screen(page):
+    page.tabs.setCurrentIndex(1)
+    page.editor.setPlainText("SELECT mdtrt_id, certno FROM visits ORDER BY mdtrt_id LIMIT 5")
+    _done(page.run_sql())
+    raw = page.result.table.column("certno").to_pylist()
+    shown = _cells(page, "certno")
+    assert len(shown) == 5 and all(s != r and s[:6] == r[:6] and "*" in s for s, r in zip(shown, raw) if r)
+    times = [page.history_model.data(page.history_model.index(0, 0), Qt.ItemDataRole.DisplayRole)]
+    assert all("T" not in t and len(t) == 16 for t in times)  # 2026-12-07 09:38, local time
+
+
 @pytest.mark.parametrize("sql", ["DELETE FROM fees", "ATTACH 'x.db' AS x", "SELECT * FROM read_csv('/etc/passwd')",
                                  "COPY fees TO '/tmp/fees.csv'", "SELECT 1; SELECT 2"])
 def test_a_forbidden_statement_shows_the_refusal_and_runs_nothing(page, sql):

@@ -818,12 +818,10 @@ class AnalysisPage(QWidget):
             self.runs = list(reversed(history(self.ctx.store)))  # newest first
         except Exception:  # a store without events (never the case window's)
             self.runs = []
-        rows = [{"event_id": r.event_id, "time": formatting.parse_time(r.time), "by": r.by,
+        rows = [{"event_id": r.event_id, "time": r.time, "by": r.by,
                  "kind": self.tr(KIND_NAMES.get(r.kind, r.kind)), "text": " ".join(r.text.split()),
                  "rows": r.rows, "sha": r.sha256[:16]} for r in self.runs]
         frame = pd.DataFrame(rows, columns=["event_id", "time", "by", "kind", "text", "rows", "sha"])
-        if len(frame):
-            frame["time"] = pd.to_datetime(frame["time"], utc=True).dt.tz_convert(None)
         self.history_model.set_frame(frame, self._history_columns())
         self.rerun_button.setEnabled(bool(rows))
         self.load_button.setEnabled(bool(rows))
