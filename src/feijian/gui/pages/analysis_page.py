@@ -658,12 +658,30 @@ class AnalysisPage(QWidget):
 
     def _start(self, request: tuple, fn, *args, title: str, logged=None, **kwargs):
         self.message.hide()
-        task = run_with_progress(self.window(), self.ctx.runner, title, fn, *args,
-                                 on_finished=lambda r, rq=request, lg=logged: self._finished(rq, r, lg),
-                                 on_failed=self._failed, on_cancelled=self._cancelled, **kwargs)
+        def finished(result, rq=request, lg=logged):
+            self._ended()
+            self._finished(rq, result, lg)
+
+        def failed(exc):
+            self._ended()
+            self._failed(exc)
+
+        def cancelled():
+            self._ended()
+            self._cancelled()
+
+        task = run_with_progress(self.window(), self.ctx.runner, title, fn, *args, on_finished=finished,
+                                 on_failed=failed, on_cancelled=cancelled, **kwargs)
         task.case_path = self.ctx.path
         self.task = task
         return task
+
+    def _ended(self, *_args) -> None:
+        """Let go of the ended task: its error's traceback holds the query's DuckDB connection."""
+        task, self.task = self.task, None
+        if task is not None and task.error is not None:
+            task.error.__traceback__ = None
+            task.error.__context__ = None
 
     def clear_result(self) -> None:
         self.result = None
@@ -858,9 +876,19 @@ class AnalysisPage(QWidget):
             path = dialogs.save_file(self, self.tr("导出 CSV"), name, "CSV (*.csv)")
             if path is None:
                 return None
-        task = run_with_progress(self.window(), self.ctx.runner, self.tr("导出 CSV"), export_result, self.ctx.store,
-                                 self.request, self.result, Path(path),
-                                 on_finished=lambda p: self._show_message(self.tr("已导出：%1").replace("%1", str(p))))
+        title = self.tr("导出 CSV")
+
+        def finished(written):
+            self._ended()
+            self._show_message(self.tr("已导出：%1").replace("%1", str(written)))
+
+        def failed(exc):
+            self._ended()
+            show_failure(self, title, exc)
+
+        task = run_with_progress(self.window(), self.ctx.runner, title, export_result, self.ctx.store,
+                                 self.request, self.result, Path(path), on_finished=finished, on_failed=failed,
+                                 on_cancelled=self._ended)
         task.case_path = self.ctx.path
         self.task = task
         return task
