@@ -43,3 +43,64 @@ def test_bureau_models_command(tmp_path, capsys, monkeypatch):
     assert "M09" in capsys.readouterr().err
     assert run(home, "bureau", "models", "--archive", str(tmp_path / "none.sqlite")) != 0
     assert "no such archive" in capsys.readouterr().err
+
+
+def test_clue_lists_round_trip_on_the_command_line(tmp_path, capsys, monkeypatch):
+    """``bureau clues`` writes signed lists the stock minisign accepts; a team with the trust list imports its
+    institution's list (``clues import``), answers one clue, exports to the bureau; ``intake import`` and
+    ``bureau feedback`` show the answer against its model."""
+    import shutil
+    import subprocess
+
+    from feijian.domain.records import CaseInfo
+    from feijian.store.case_store import CaseStore
+    from feijian.store.identities import IdentityStore
+
+    monkeypatch.setenv("FEIJIAN_PASSPHRASE", "局方口令")
+    monkeypatch.setenv("FEIJIAN_KDF_FAST", "1")
+    home, team_home = tmp_path / "bureau", tmp_path / "team"
+    assert run(home, "bureau", "init", "--name", "示范医保局") == 0
+    bstore = BureauStore(home)
+    keys = bstore.unlock("局方口令")
+    team = IdentityStore(team_home).create("检查员", "J-9", "inspector", "局方口令", fast=True)
+    bstore.enroll(keys, team.public)
+    province = build_province(tmp_path / "province", 2, scale=0.02, seed=5)
+    pkgs = write_packages(province, tmp_path / "pkgs", team, keys.public().intake_public)
+    archive = tmp_path / "archive.sqlite"
+    intake([p.path for p in pkgs], archive, bureau_keys=keys, trust=bstore.trust_list())
+    assert run(home, "bureau", "clues", "--archive", str(archive), "--out", str(tmp_path / "lists")) == 2
+    assert "no model run" in capsys.readouterr().err
+    assert run(home, "bureau", "models", "--archive", str(archive)) == 0
+    assert run(home, "bureau", "clues", "--archive", str(archive), "--out", str(tmp_path / "lists")) == 0
+    assert "2 clue lists" in capsys.readouterr().out
+    inst = province.institutions[0].medins_code
+    lst = tmp_path / "lists" / f"{inst}.clues.csv"
+    if shutil.which("minisign"):
+        out = subprocess.run(["minisign", "-V", "-p", str(tmp_path / "lists" / "bureau.pub"), "-m", str(lst)],
+                             capture_output=True, text=True)
+        assert out.returncode == 0 and f"medins={inst}" in out.stdout, out.stderr
+    with open(lst, encoding="utf-8-sig", newline="") as f:
+        first = next(csv.DictReader(f))
+
+    assert run(home, "bureau", "publish", "--out", str(tmp_path / "trust.json")) == 0
+    (team_home / "cases").mkdir(parents=True)
+    info = CaseInfo("TEAM-CASE-1", "线索核查", inst, "示范医院001", "3")
+    CaseStore.create(team_home / "cases" / "t.fjcase", info, team).close()
+    assert run(team_home, "clues", "import", "t", str(lst)) == 2  # no trust list yet
+    assert "no trust list" in capsys.readouterr().err
+    assert run(team_home, "trust", "import", str(tmp_path / "trust.json")) == 0
+    assert run(team_home, "clues", "import", "t", str(lst)) == 0
+    assert "signed by the bureau" in capsys.readouterr().out
+    assert run(team_home, "clues", "result", "t", first["线索编号"], "--result", "属实", "--amount",
+               first["疑似金额"], "--explanation", "病历核对属实") == 0
+    pkg = tmp_path / "team.fjpkg"
+    assert run(team_home, "package", "export", "t", "--to", "bureau", "--out", str(pkg)) == 0
+    assert run(home, "intake", "import", str(pkg), "--archive", str(archive)) == 0
+    capsys.readouterr()
+    assert run(home, "bureau", "feedback", "--archive", str(archive), "--details") == 0
+    text = capsys.readouterr().out
+    model = first["模型"]
+    line = next(ln for ln in text.splitlines() if ln.startswith(model + " "))
+    cells = line.split("\t")
+    assert cells[3] == "1" and cells[4] == "1" and cells[-1] == "100%"  # answered 1, confirmed 1
+    assert f"{first['线索编号']}\tTEAM-CASE-1\tconfirmed\t{first['疑似金额']}" in text

@@ -64,7 +64,8 @@ def test_sample_draw_verify_results_and_extrapolate(case, tmp_path, capsys):
 def test_clues_and_stage_commands(case, tmp_path, capsys):
     src = tmp_path / "线索.csv"
     src.write_bytes("线索编号,人员编号,线索描述,疑似金额\nK1,P1,疑似重复,100\nK2,P2,疑似冒名,50\n".encode("gbk"))
-    assert run(case, "clues", "import", "t", str(src)) == 0
+    assert run(case, "clues", "import", "t", str(src)) == 2  # unsigned: refused unless asked
+    assert run(case, "clues", "import", "t", str(src), "--unsigned") == 0
     assert run(case, "clues", "result", "t", "K2", "--result", "不属实", "--explanation", "本人就医") == 0
     assert "1/2" in capsys.readouterr().out
     fb = tmp_path / "fb.csv"

@@ -72,6 +72,13 @@ def test_self_inspection_declared_and_not(demo, tmp_path, capsys):
     assert run(own, "selfcheck", "report", "c", "--out", str(own_pdf), "--authority", "南江市医疗保障局") == 0
     text = "".join(pages_text(own_pdf.read_bytes())).replace("\n", "")
     assert "医疗保障基金使用自查自纠报告" in text and f"已整改 {len(marked)} 条" in text
+    # the institution's own document: its name heads the pages, its own number (not an inspection's 飞检 number),
+    # departments by name
+    with CaseStore.open(own / "cases" / "c.fjcase", IdentityStore(own).unlock(PASS)) as store:
+        medins, names = store.info.medins_name, si.department_names(store)
+    first = pages_text(own_pdf.read_bytes())[0].replace("\n", "")
+    assert f"{medins} · 医疗保障基金使用自查自纠报告" in first and "自查〔" in first and "飞检〔" not in text
+    assert names and any(n in text for n in names.values())
     pkg = tmp_path / "self.json"
     assert run(own, "selfcheck", "export", "c", "--out", str(pkg)) == 0
     if shutil.which("minisign"):  # the signature checks with the stock tool

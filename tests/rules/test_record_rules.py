@@ -112,6 +112,32 @@ def test_r26_counts_sum_over_documents_of_their_largest_mention():
     assert amounts(res, "mdtrt_id", "med_list_codg") == {("V1", "ST"): Decimal("800")}  # 4 billed, 3 recorded
 
 
+def test_r26_quotes_the_clause_whose_mention_gave_the_count():
+    def detail(texts, billed):
+        docs = [doc(f"D{i}", "V1", "operation", f"2024-03-0{3 + i} 12:00", t) for i, t in enumerate(texts)]
+        return screen([fee("V1", "1", "ST", "2024-03-03 10:00", billed, 800)], docs, ["R26"]).hits["detail"].iloc[0]
+
+    # two clauses with counts: the larger one decides, wherever it stands; a tie quotes the first
+    assert detail(["植入支架1枚。回旋支再植入支架2枚"], 3).endswith("记载 2 个：「回旋支再植入支架2枚」")
+    assert detail(["前降支植入支架3枚。回旋支植入支架2枚"], 4).endswith("记载 3 个：「前降支植入支架3枚」")
+    assert detail(["支架置入术，植入支架2枚；术后造影示支架2枚通畅"], 3).endswith("：「植入支架2枚」")
+    # a negated larger count is no count: the clause quoted is the one counted
+    assert detail(["植入支架1枚；未植入支架3枚"], 2).endswith("记载 1 个：「植入支架1枚」")
+    # two documents: their counts add up, the quote is the document with the larger count
+    assert detail(["支架2枚", "再次手术，植入支架3枚"], 9).endswith("记载 5 个（2 份文书，其一：「植入支架3枚」）")
+
+
+def test_r26_a_material_term_inside_a_procedure_name_is_a_mention_counting_one():
+    # records.md nests an item's own terms only: 支架 in 支架置入术 (the PCI item's term) counts 1 stent
+    knowledge = kb(ITEMS, materials=[{"material_codg": "ST", "oprn_prefixes": "36.06"}],
+                   terms=[STENT, {**OP, "terms": "支架置入术;PCI"}])
+    docs = [doc("D1", "V1", "operation", "2024-03-03 12:00", "于前降支行经皮冠状动脉支架置入术（PCI）")]
+    one = [fee("V1", "1", "ST", "2024-03-03 10:00", 1, 800)]
+    assert len(screen(one, docs, ["R26"], knowledge).hits) == 0
+    res = screen([fee("V1", "1", "ST", "2024-03-03 10:00", 2, 800)], docs, ["R26"], knowledge)
+    assert "记载 1 个" in res.hits["detail"].iloc[0]
+
+
 def test_r26_chinese_numerals_equal_to_the_bill_and_refunds_are_near_misses():
     fees = [fee("V1", "1", "ST", "2024-03-03 10:00", 12, 800)]
     docs = [doc("D1", "V1", "operation", "2024-03-03 12:00", "共植入支架十二枚")]
@@ -162,6 +188,20 @@ def test_r27_a_negated_other_level_does_not_count():
     assert len(screen(fees, docs, ["R27"]).hits) == 0
 
 
+def test_r27_roman_and_latin_levels_read_through_nfkc_and_the_nesting_is_per_item():
+    roman = kb(ITEMS, terms=[NUR1, NUR2])  # 一级护理;Ⅰ级护理 and 二级护理;Ⅱ级护理
+    fees = [fee("V1", "1", "N2", "2024-03-02 08:00", 1, 25), fee("V1", "2", "N1", "2024-03-03 08:00", 1, 40),
+            fee("V1", "3", "N1", "2024-03-04 08:00", 1, 40)]
+    docs = [doc("D2", "V1", "nursing", "2024-03-02 20:00", "护理级别：Ⅰ级护理"),   # Ⅰ -> "i": N1, not N2
+            doc("D3", "V1", "nursing", "2024-03-03 20:00", "护理级别：I级护理"),   # Latin I: N1 itself
+            # Ⅱ级护理 is "ii级护理", which holds N1's "i级护理": both levels are mentioned (records.md nests
+            # only an item's own terms), so the N1 line is no hit
+            doc("D4", "V1", "nursing", "2024-03-04 20:00", "护理级别：Ⅱ级护理")]
+    res = screen(fees, docs, ["R27"], roman)
+    assert keys(res) == [("V1", "1")]
+    assert "「护理级别：Ⅰ级护理」" in res.hits["detail"].iloc[0]
+
+
 # R28 -----------------------------------------------------------------------------------------------------
 
 def test_r28_sessions_billed_above_those_recorded_that_day():
@@ -172,6 +212,29 @@ def test_r28_sessions_billed_above_those_recorded_that_day():
             doc("T4", "V1", "treatment", "2024-03-03 15:00", "血液透析")]
     res = screen(fees, docs, ["R28"])
     assert amounts(res, "mdtrt_id", "med_list_codg", "date") == {("V1", "HD", __import__("datetime").date(2024, 3, 2)): Decimal("400")}
+
+
+def test_r28_detail_quotes_the_deciding_clause_or_says_what_was_read():
+    d = __import__("datetime").date
+    fees = [fee("V1", "1", "HD", "2024-03-02 08:00", 2, 400), fee("V1", "2", "HD", "2024-03-03 08:00", 3, 400),
+            fee("V1", "3", "HD", "2024-03-04 08:00", 1, 400), fee("V1", "4", "HD", "2024-03-05 08:00", 1, 400),
+            fee("V1", "5", "HD", "2024-03-06 08:00", 2, 400)]
+    docs = [doc("T1", "V1", "treatment", "2024-03-02 09:00", "上机顺利。行血液透析4小时"),
+            doc("T2", "V1", "treatment", "2024-03-02 15:00", "患者拒绝血液透析，已告知医生"),  # negated
+            doc("T3", "V1", "treatment", "2024-03-03 09:00", "血液透析顺利"),
+            doc("T4", "V1", "treatment", "2024-03-03 15:00", "下午行血液透析"),
+            doc("T5", "V1", "treatment", "2024-03-05 09:00", "雾化治疗顺利"),               # names another item
+            doc("T6", "V1", "progress", "2024-03-06 09:00", "血液透析"),                  # not a treatment record
+            doc("T7", "V1", "treatment", "2024-03-06 09:00", "今日血液透析")]
+    res = screen(fees, docs, ["R28"])
+    detail = {r.date: r.detail for r in res.hits.itertuples()}
+    assert sorted(detail) == [d(2024, 3, 2), d(2024, 3, 3), d(2024, 3, 4), d(2024, 3, 5), d(2024, 3, 6)]
+    assert detail[d(2024, 3, 2)].endswith("提及该项目 1 份；文书记载「患者拒绝血液透析」（否定）")
+    assert detail[d(2024, 3, 3)].endswith("提及该项目 2 份，其一：「血液透析顺利」")
+    assert detail[d(2024, 3, 4)].endswith("提及该项目 0 份（当日无治疗记录）")
+    assert detail[d(2024, 3, 5)].endswith("提及该项目 0 份（当日治疗记录 1 份，均未提及）")
+    assert detail[d(2024, 3, 6)].endswith("提及该项目 1 份：「今日血液透析」")
+    assert "计费 3 次" in detail[d(2024, 3, 3)]
 
 
 # R29 -----------------------------------------------------------------------------------------------------

@@ -50,6 +50,23 @@ def test_nested_terms_at_one_place_count_once_and_the_longer_stands():
     assert [m.term for m in found] == ["药物洗脱支架", "支架"]
 
 
+def test_nesting_is_among_the_items_own_terms_only():
+    """records.md, reading 3: "a clause contains one of the item's terms; where one term is contained in
+    another matched at the same place, that place counts once" -- the terms compared are the item's own.
+    A material's term inside a procedure's name (支架 in 支架置入术, another item's term) is a mention of
+    the material: records.md does not exclude it, so the engine does not either (the count is then 1)."""
+    clause = normalise("行经皮冠状动脉支架置入术，术程顺利")
+    assert [(m.start, m.end, m.term) for m in mentions(clause, STENT)] == [(7, 9, "支架")]
+    assert document_count("行经皮冠状动脉支架置入术", STENT, UNITS) == 1
+    # the same place matched by a longer term of the same item counts once, with the longer term
+    both = normal_terms(["支架置入术", "支架", "置入"])
+    assert [m.term for m in mentions(normalise("支架置入术"), both)] == ["支架置入术"]
+    # overlapping (not nested) terms of one item are two places
+    assert [m.term for m in mentions(normalise("支架置入术"), normal_terms(["支架置", "置入术"]))] == ["支架置", "置入术"]
+    # a count written after the procedure name is the material's count
+    assert document_count("行支架置入术，植入药物洗脱支架两枚", STENT, UNITS) == 2
+
+
 @pytest.mark.parametrize("cue", NEGATION_CUES)
 def test_every_cue_before_the_term_negates_it(cue):
     clause = normalise(f"患者{cue}冠脉造影检查")

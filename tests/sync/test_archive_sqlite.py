@@ -113,3 +113,11 @@ def test_models_on_sqlite_agree_with_the_oracle(province_packages, world, tmp_pa
     want = sorted((r[:9] + (r[9].quantize(cent), r[10].quantize(cent)) for r in
                    oracle_rows(package_tables([p.path for p in province_packages], world), cfg)), key=repr)
     assert got == want and got
+
+
+def test_clue_round_trip_on_sqlite(province_packages, world, tmp_path):
+    from clue_roundtrip import check_feedback, round_trip
+
+    path = tmp_path / "a.sqlite"
+    intake([p.path for p in province_packages], path, bureau_keys=world.bureau, trust=world.trust)
+    check_feedback(*round_trip(path, world, tmp_path, bureau_keys_for_open=world.bureau))

@@ -101,3 +101,11 @@ def test_run_is_stored_and_repeatable(archive_url, tmp_path):
     assert {r["clue_id"] for r in rows} == {h.clue_id for h in first.hits}
     m01 = next(r for r in rows if r["model"] == "M01")
     assert m01["clue_type"].startswith("M01 ") and "住院" in m01["description"] and m01["medins_name"]
+
+
+def test_clue_lists_out_feedback_in(archive_url, world, tmp_path):
+    """Issue 15 done-when: the models' clue lists out (signed, one per institution), a team imports one into a
+    new case, answers in two packages, and the PostgreSQL archive shows those answers per model."""
+    from clue_roundtrip import check_feedback, round_trip
+
+    check_feedback(*round_trip(archive_url, world, tmp_path))

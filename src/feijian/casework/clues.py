@@ -228,10 +228,14 @@ def clue_lists(store) -> list[ClueList]:
     return out
 
 
-def import_clues(store, source: Path | bytes, *, file_name: str = "") -> ClueList:
+def import_clues(store, source: Path | bytes, *, file_name: str = "", origin: Optional[Mapping] = None,
+                 checked=None) -> ClueList:
     """Read a clue list and record it in the case. A list already imported (same SHA-256), or a clue id
-    already in the case, is refused."""
+    already in the case, is refused. ``origin`` (who signed it, see ``casework/signed_clues.py``) is
+    recorded with it; ``checked(cl)`` may refuse the list after it was read and before it is recorded."""
     cl = read_clue_list(source, file_name=file_name)
+    if checked is not None:
+        checked(cl)
     known = {}
     for other in clue_lists(store):
         if other.sha256 == cl.sha256:
@@ -246,6 +250,7 @@ def import_clues(store, source: Path | bytes, *, file_name: str = "") -> ClueLis
         "list_id": cl.list_id, "file_name": cl.file_name, "sha256": cl.sha256, "format": cl.format,
         "encoding": cl.encoding, "headers": list(cl.headers), "rows": [list(r) for r in cl.rows],
         "fields": cl.fields, "blank_rows": cl.blank_rows, "count": len(cl.rows),
+        **({"origin": dict(origin)} if origin else {}),
     })
     return cl
 

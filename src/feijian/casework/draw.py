@@ -99,6 +99,11 @@ def recusal_reasons(insp: Inspector, inst: Institution) -> list[str]:
     return out
 
 
+def recusals(inspectors: Iterable[Inspector], inst: Institution) -> list[tuple[str, list[str]]]:
+    """The inspectors of the pool who may not inspect ``inst``, each with the reasons, in identity order."""
+    return [(i.identity, r) for i in sorted(inspectors, key=lambda i: i.identity) if (r := recusal_reasons(i, inst))]
+
+
 @dataclass(frozen=True)
 class DrawParams:
     n: int

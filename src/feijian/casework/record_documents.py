@@ -32,6 +32,13 @@ class Document:
     title: str
     author: str
     text: str
+    ocr_lines: str = ""  # emr_docs _ocr_lines (JSON) of a document read with OCR, else ""
+    page_evidence: str = ""  # the evidence id of its original (photo, scan), else ""
+    file_format: str = ""  # emr_docs _file_format (``ocr/jpeg``, ``pdf+ocr`` …)
+
+    @property
+    def read_by_ocr(self) -> bool:
+        return bool(self.ocr_lines)
 
     @property
     def label(self) -> str:
@@ -89,7 +96,8 @@ def encounter_documents(rows: Optional[Iterable[dict]]) -> list[Document]:
         code = canonical_code("doc_type", raw) or raw
         docs.append(Document(str(r.get("doc_id") or ""), code, names.get(code, code or "未分类"),
                              _time(r.get("doc_time")), str(r.get("title") or ""), str(r.get("author") or ""),
-                             str(text)))
+                             str(text), str(r.get("_ocr_lines") or ""), str(r.get("_page_evidence") or ""),
+                             str(r.get("_file_format") or "")))
     far = dt.datetime.max
     return sorted(docs, key=lambda d: (order.get(d.doc_type, len(order)), d.time or far, d.doc_id))
 

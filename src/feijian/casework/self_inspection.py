@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable, Optional
 
@@ -174,10 +174,22 @@ class SelfReport:
     declared: tuple[DeclaredHit, ...]
     by_rule: pd.DataFrame  # rule_code, hits, corrected, amount, refund
     by_department: pd.DataFrame  # department, hits, corrected, amount, refund
+    department_names: dict = field(default_factory=dict)  # department code -> name, from the visits
 
     @property
     def refund_total(self) -> Decimal:
         return sum((d.refund for d in self.declared), Decimal("0"))
+
+
+def department_names(store) -> dict[str, str]:
+    """Department code -> name as the visits give them (adm_dept_codg, adm_dept_name); empty without them."""
+    if not store.has_table("visits"):
+        return {}
+    visits = store.read_table("visits")
+    if visits is None or not {"adm_dept_codg", "adm_dept_name"} <= set(visits.column_names):
+        return {}
+    pairs = visits.select(["adm_dept_codg", "adm_dept_name"]).to_pylist()
+    return {str(r["adm_dept_codg"]): str(r["adm_dept_name"]) for r in pairs if r["adm_dept_codg"] and r["adm_dept_name"]}
 
 
 def self_report(store) -> SelfReport:
@@ -203,7 +215,7 @@ def self_report(store) -> SelfReport:
 
     whole = case_total(store.hit_lines())
     return SelfReport(info.medins_code, info.medins_name, len(df), whole,
-                      tuple(declared_hits(store)), totals("rule_code"), totals("department"))
+                      tuple(declared_hits(store)), totals("rule_code"), totals("department"), department_names(store))
 
 
 def _cents(value: Decimal) -> str:

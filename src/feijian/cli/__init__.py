@@ -40,6 +40,7 @@ COMMAND_MODULES = [
     "selfcheck",
     "transfer",
     "points",
+    "analysis",
 ]
 
 DESCRIPTION = (

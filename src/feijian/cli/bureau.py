@@ -46,6 +46,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     models.add_argument("--out", metavar="FILE.csv", help="线索清单 CSV / write the clue list here (UTF-8 with BOM)")
     models.set_defaults(func=cmd_models)
 
+    clues = s.add_parser("clues", help="按机构写出签名的线索清单 / write one signed clue list per institution")
+    clues.add_argument("--archive", required=True, metavar="PATH_OR_URL")
+    clues.add_argument("--out", required=True, metavar="DIR", help="写入目录 / the folder to write the lists in")
+    clues.add_argument("--run", dest="run_id", metavar="RUN_ID", help="模型运行编号（默认最近一次） / the model run "
+                                                                       "(default: the latest)")
+    clues.set_defaults(func=cmd_clues)
+
+    feedback = s.add_parser("feedback", help="线索核查反馈：各模型的下发、反馈与属实数 / clue feedback per model")
+    feedback.add_argument("--archive", required=True, metavar="PATH_OR_URL")
+    feedback.add_argument("--details", action="store_true", help="逐条列出反馈 / list every answer")
+    feedback.set_defaults(func=cmd_feedback)
+
 
 def cmd_init(ctx: Context, args) -> int:
     store = BureauStore(ctx.home)
@@ -91,6 +103,61 @@ def _date_arg(text, option: str):
         return dt.date.fromisoformat(text)
     except ValueError:
         raise InputError(f"{option} 应为 YYYY-MM-DD / {option} must be a date YYYY-MM-DD, not {text!r}") from None
+
+
+def _archive_keys(ctx: Context, archive: str, *, need_signing: bool = False):
+    """The bureau's keys: for a SQLite archive (its key derives from them) or to sign."""
+    from feijian.sync.archive import is_postgres_url
+
+    if not is_postgres_url(archive) and not Path(archive).exists():
+        raise InputError(f"找不到归档 / no such archive: {archive}")
+    if need_signing or not is_postgres_url(archive):
+        return BureauStore(ctx.home).unlock(ctx.passphrase("医保局口令 / bureau passphrase: "))
+    return None
+
+
+def cmd_clues(ctx: Context, args) -> int:
+    from feijian.sync.archive import Archive
+    from feijian.sync.clue_lists import public_key_file, write_clue_lists
+
+    keys = _archive_keys(ctx, args.archive, need_signing=True)
+    out = Path(args.out)
+    with Archive.open(args.archive, bureau_keys=keys) as archive:
+        sent = write_clue_lists(archive, out, keys, run_id=args.run_id)
+    pub = out / "bureau.pub"
+    pub.write_text(public_key_file(keys.public()), encoding="ascii")
+    for s in sent:
+        print(f"  {s.path.name}: {s.clues} 条线索 / clues, 签名 / signature {s.signature_path.name}")
+    print(f"已写出 {len(sent)} 份线索清单 / {len(sent)} clue lists written to {out} "
+          f"(minisign -V -p {pub} -m FILE checks each)")
+    print("清单含人员编号，请按涉密文件传递 / the lists hold patients' numbers: hand them over as confidential documents")
+    return 0
+
+
+def cmd_feedback(ctx: Context, args) -> int:
+    from feijian.sync.archive import Archive
+    from feijian.sync.bureau_models import load_config
+    from feijian.sync.clue_lists import feedback_rows, feedback_summary
+
+    keys = _archive_keys(ctx, args.archive)
+    cfg = load_config()
+    with Archive.open(args.archive, bureau_keys=keys) as archive:
+        summary = feedback_summary(archive)
+        rows = feedback_rows(archive) if args.details else []
+    if not summary:
+        print("尚未下发线索清单 / no clue list sent yet")
+        return 0
+    print("模型\t下发\t回收\t已反馈\t属实\t部分属实\t不属实\t无法核实\t核实金额\t准确率 / "
+          "model, sent, received, answered, confirmed, partly, unfounded, unverifiable, verified amount, precision")
+    for f in summary:
+        p = "—" if f.precision is None else f"{f.precision:.0%}"
+        r = f.by_result
+        print(f"{f.model} {cfg.m(f.model)['name']}\t{f.sent}\t{f.received}\t{f.answered}\t{r['confirmed']}\t"
+              f"{r['partly']}\t{r['unfounded']}\t{r['unverifiable']}\t{f.verified_amount:.2f}\t{p}")
+    for row in rows:
+        print(f"{row['clue_id']}\t{row['case_id']}\t{row['result'] or '待核查 / open'}\t"
+              f"{row['verified_amount'] or ''}\t{row['explanation'] or ''}")
+    return 0
 
 
 def cmd_models(ctx: Context, args) -> int:

@@ -10,6 +10,7 @@ import sys
 import uuid
 from pathlib import Path
 
+from feijian.casework.draw_files import drawn_case_info
 from feijian.cli.context import Context
 from feijian.domain.contract import load_contract
 from feijian.domain.errors import InputError
@@ -98,9 +99,13 @@ def cmd_new(ctx: Context, args) -> int:
         raise InputError(f"案件名称无效 / invalid case name: {args.name!r}")
     ids = IdentityStore(ctx.home)
     public = ids.public()
-    drawn = None
-    if args.from_draw:
-        inst, drawn = _drawn_institution(ids, args)
+    drawn = bool(args.from_draw)
+    if drawn:
+        inst = {}
+        if ids.bureau_public() is None:
+            raise InputError("请先导入医保局信任列表以核对抽查记录的签名 / import the trust list to check the draw record")
+        if not args.institution:
+            raise InputError("--from-draw 需要 --institution CODE / --from-draw needs --institution CODE")
     elif args.data:
         inst = read_institution(Path(args.data))
     else:
@@ -115,49 +120,24 @@ def cmd_new(ctx: Context, args) -> int:
     path = ctx.cases_dir / f"{args.name}{SUFFIX}"
     if path.exists():
         raise InputError(f"已有同名案件 / a case with this name exists: {path}")
-    identity = ids.unlock(ctx.passphrase())
     team = [TeamMember(public.name, public.staff_no, Role(public.role), public.key_id)]
     if lead is not None and lead.key_id != public.key_id:
         team.append(TeamMember(lead.name, lead.staff_no, Role.LEAD, lead.key_id))
-    if drawn is not None:  # the drawn team, as the record names them (identity strings of the pool)
-        known = {m.name for m in team} | {m.staff_no for m in team} | {m.key_id for m in team}
-        team.extend(TeamMember(who, "", Role.INSPECTOR) for who in drawn.find(inst["medins_code"]).team
-                    if who not in known)
-    info = CaseInfo(case_id=str(uuid.uuid4()), name=args.name, medins_code=inst["medins_code"],
-                    medins_name=inst["medins_name"], medins_lv=inst.get("medins_lv", ""),
-                    medins_type=inst.get("medins_type") or "hospital", trigger=args.trigger or (
-                        f"双随机抽查（承诺值 {drawn.commitment[:16]}…，第 {drawn.find(inst['medins_code']).order} 号）"
-                        if drawn else ""), team=tuple(team))
+    if drawn:
+        lead_member = TeamMember(lead.name, lead.staff_no, Role.LEAD, lead.key_id) if lead is not None else None
+        info = drawn_case_info(Path(args.from_draw), args.institution, bureau.verifier(), args.name, team[0],
+                               lead=lead_member, trigger=args.trigger or "")
+    else:
+        info = CaseInfo(case_id=str(uuid.uuid4()), name=args.name, medins_code=inst["medins_code"],
+                        medins_name=inst["medins_name"], medins_lv=inst.get("medins_lv", ""),
+                        medins_type=inst.get("medins_type") or "hospital", trigger=args.trigger or "",
+                        team=tuple(team))
+    identity = ids.unlock(ctx.passphrase())
     with CaseStore.create(path, info, identity, lead=lead, escrow_public=bureau.escrow_public if bureau else None) as store:
         roles = ", ".join(w.role for w in store.key_file.current.wraps)
     print(f"已创建案件 / case created: {path}")
     print(f"案件编号 / case id: {info.case_id}; 密钥已封装给 / key wrapped to: {roles}")
     return 0
-
-
-def _drawn_institution(ids: IdentityStore, args) -> tuple[dict[str, str], object]:
-    """The institution row of a drawn institution, from a draw record whose bureau signature checks."""
-    from feijian.cli.draw import load_record, sig_path
-    from feijian.crypto import minisign
-
-    if not args.institution:
-        raise InputError("--from-draw 需要 --institution CODE / --from-draw needs --institution CODE")
-    bureau = ids.bureau_public()
-    if bureau is None:
-        raise InputError("请先导入医保局信任列表以核对抽查记录的签名 / import the trust list to check the draw record")
-    rec_path = Path(args.from_draw)
-    try:
-        minisign.verify(rec_path.read_bytes(), sig_path(rec_path).read_bytes(), bureau.verifier())
-    except OSError as e:
-        raise InputError(f"无法读取抽查记录或其签名 / cannot read the record or its signature: {e}") from None
-    except minisign.SignatureError as e:
-        raise InputError(f"抽查记录签名无效 / bad signature on the draw record: {e}") from None
-    record = load_record(args.from_draw)
-    hit = record.find(args.institution)
-    if hit is None:
-        raise InputError(f"抽查记录中没有机构 {args.institution} / {args.institution} was not drawn in this record")
-    i = hit.institution
-    return {"medins_code": i.code, "medins_name": i.name, "medins_lv": i.level, "medins_type": i.type}, record
 
 
 def cmd_list(ctx: Context, args) -> int:

@@ -15,7 +15,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     s = p.add_subparsers(dest="clues_command", metavar="ACTION", required=True)
     imp = s.add_parser("import", help="导入线索清单（CSV/XLSX） / import a clue list")
     imp.add_argument("case", metavar="CASE")
-    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("file", metavar="FILE", help="线索清单；医保局签名在旁边的 FILE.minisig / the list; the bureau's "
+                                                  "signature beside it in FILE.minisig")
+    imp.add_argument("--unsigned", action="store_true",
+                     help="导入没有签名的清单（其他系统导出的），记为未签名 / import a list without a signature "
+                          "(another system's export), recorded as unsigned")
     imp.set_defaults(func=cmd_import)
     res = s.add_parser("result", help="录入一条线索的核查结果 / record a clue's result")
     res.add_argument("case", metavar="CASE")
@@ -36,9 +40,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(ctx: Context, args) -> int:
+    from feijian.casework.signed_clues import import_signed_clues
+    from feijian.store.identities import IdentityStore
+
+    trust = IdentityStore(ctx.home).trust_list()
     with open_case(ctx, args.case) as store:
-        cl = cw.import_clues(store, Path(args.file))
+        cl, sig = import_signed_clues(store, Path(args.file), trust, unsigned=args.unsigned)
     print(f"已导入线索 {len(cl.rows)} 条（{cl.format}, {cl.encoding}） / imported {len(cl.rows)} clues from {cl.file_name}")
+    if sig is not None:
+        print(f"医保局签名有效 / signed by the bureau {sig.bureau_name} {sig.bureau_key_id} "
+              f"(model run {sig.run_id}, institution {sig.medins_code})")
+    else:
+        print("未签名的清单（--unsigned） / an unsigned list (--unsigned)")
     print(f"SHA-256: {cl.sha256}")
     if cl.blank_rows:
         print(f"跳过空行 {cl.blank_rows} 行 / {cl.blank_rows} blank rows skipped")

@@ -10,15 +10,14 @@ minisign public-key file, else the bureau key of the data folder or of the impor
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from feijian.casework import draw as dr
+from feijian.casework import draw_files as df
 from feijian.cli.context import Context
 from feijian.crypto import minisign
-from feijian.crypto.canonical import canonical_json, utc_now
 from feijian.domain.errors import InputError
-from feijian.store.identities import BureauStore, IdentityStore
+from feijian.store.identities import BureauStore
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -63,49 +62,32 @@ def _read(path: str, what: str) -> bytes:
         raise InputError(f"无法读取{what} / cannot read {path}: {e.strerror}") from None
 
 
-def sig_path(record: Path) -> Path:
-    return record.with_name(record.name + ".minisig")
+sig_path = df.sig_path
 
 
-def _sign(ctx: Context, body: bytes, comment: str) -> str:
-    store = BureauStore(ctx.home)
-    keys = store.unlock(ctx.passphrase("医保局口令 / bureau passphrase: "))
-    return minisign.sign(body, keys.signing_key, bytes.fromhex(keys.public().key_id), comment)
+def _keys(ctx: Context):
+    return BureauStore(ctx.home).unlock(ctx.passphrase("医保局口令 / bureau passphrase: "))
 
 
 def cmd_commit(ctx: Context, args) -> int:
-    seed = dr.new_seed()
-    body = canonical_json({"format": dr.COMMITMENT_FORMAT, "commitment": dr.commitment_of(seed),
-                           "algorithm": {"name": dr.ALGORITHM, "version": dr.ALGORITHM_VERSION},
-                           "committed_at": utc_now()})
-    sig = _sign(ctx, body, f"feijian draw commitment {dr.commitment_of(seed)}")
-    seed_out = Path(args.seed_out)
-    seed_out.write_text(seed + "\n", encoding="ascii")
-    seed_out.chmod(0o600)
-    out = Path(args.out)
-    out.write_bytes(body)
-    sig_path(out).write_text(sig, encoding="utf-8")
-    print(f"承诺值 / commitment: {dr.commitment_of(seed)}")
+    c = df.make_commitment(_keys(ctx))
+    out, seed_out = Path(args.out), Path(args.seed_out)
+    df.write_commitment(c, out, seed_out)
+    print(f"承诺值 / commitment: {c.commitment}")
     print(f"请在抽取前公布 {out} / publish {out} before the draw; keep {seed_out} secret until then")
     return 0
 
 
 def cmd_run(ctx: Context, args) -> int:
-    try:
-        commitment = json.loads(_read(args.commitment, "承诺文件"))["commitment"]
-    except (ValueError, KeyError, TypeError):
-        raise InputError(f"不是承诺文件 / not a commitment file: {args.commitment}") from None
-    seed = _read(args.seed_file, "种子文件").decode("ascii", "replace").strip()
+    commitment = df.read_commitment(Path(args.commitment))
+    seed = df.read_seed(Path(args.seed_file))
     params = dr.DrawParams(args.n, args.team_size, tuple(k.strip() for k in args.stratify.split(",") if k.strip()),
                            args.weighted)
-    rec = dr.run_draw(_read(args.institutions, "机构名录"), Path(args.institutions).name,
-                      _read(args.inspectors, "检查人员库"), Path(args.inspectors).name, params, seed,
-                      commitment=commitment, drawn_at=utc_now(), authority=args.authority)
-    body = canonical_json(rec.to_dict())
-    sig = _sign(ctx, body, f"feijian draw {rec.commitment} sha256={__import__('hashlib').sha256(body).hexdigest()}")
+    rec = df.draw_files(Path(args.institutions), Path(args.inspectors), params, seed, commitment,
+                        authority=args.authority)
+    body, sig = df.sign_record(_keys(ctx), rec)
     out = Path(args.out)
-    out.write_bytes(body)
-    sig_path(out).write_text(sig, encoding="utf-8")
+    df.write_record(body, sig, out)
     for r in rec.result:
         print(f"{r.order:>3} {r.institution.code} {r.institution.name}  检查组 / team: {'、'.join(r.team)}")
     print(f"抽查记录 / record: {out} (signed: {sig_path(out)}), seed {rec.seed}")
@@ -116,31 +98,11 @@ def _bureau_pub(ctx: Context, args):
     if args.pubkey:
         pub, _ = minisign.parse_public_key_file(_read(args.pubkey, "公钥文件").decode("utf-8", "replace"))
         return pub
-    store = BureauStore(ctx.home)
-    if store.trust_path.exists():
-        return store.public().verifier()
-    bp = IdentityStore(ctx.home).bureau_public()
-    if bp is None:
-        raise InputError("没有医保局公钥：请用 --pubkey / no bureau public key: use --pubkey")
-    return bp.verifier()
+    return df.bureau_verifier(ctx.home)
 
 
 def cmd_verify(ctx: Context, args) -> int:
-    rec_path = Path(args.record)
-    body = _read(args.record, "抽查记录")
-    if not sig_path(rec_path).exists():
-        raise InputError(f"缺少签名文件 / no signature {sig_path(rec_path)}")
-    try:
-        minisign.verify(body, sig_path(rec_path).read_bytes(), _bureau_pub(ctx, args))
-    except minisign.SignatureError as e:
-        raise InputError(f"签名无效 / bad signature on {rec_path}: {e}") from None
-    try:
-        record = json.loads(body)
-    except ValueError:
-        raise InputError(f"不是抽查记录 / not a draw record: {rec_path}") from None
-    result = dr.verify_record(record, _read(args.institutions, "机构名录"), _read(args.inspectors, "检查人员库"))
-    if not result.ok:
-        raise InputError("验证失败 / verification failed: " + "; ".join(result.problems))
+    record = df.verify_files(Path(args.record), Path(args.institutions), Path(args.inspectors), _bureau_pub(ctx, args))
     print(f"验证通过 / verified: signature good, seed matches commitment {record['commitment'][:16]}…, "
           f"inputs' hashes match, {len(record['result'])} institutions recomputed identically")
     return 0
@@ -149,17 +111,10 @@ def cmd_verify(ctx: Context, args) -> int:
 def cmd_pdf(ctx: Context, args) -> int:
     from feijian.reports.draw_record import render
 
-    try:
-        record = dr.record_from_dict(json.loads(_read(args.record, "抽查记录")))
-    except (ValueError, KeyError):
-        raise InputError(f"不是抽查记录 / not a draw record: {args.record}") from None
-    Path(args.out).write_bytes(render(record))
+    Path(args.out).write_bytes(render(df.load_record(Path(args.record))))
     print(f"已生成 / written: {args.out}")
     return 0
 
 
 def load_record(path: str) -> dr.DrawRecord:
-    try:
-        return dr.record_from_dict(json.loads(_read(path, "抽查记录")))
-    except (ValueError, KeyError):
-        raise InputError(f"不是抽查记录 / not a draw record: {path}") from None
+    return df.load_record(Path(path))

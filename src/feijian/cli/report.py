@@ -31,6 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="裁量情节，如 first_offence,repeated（见 discretion/national.toml）/ discretion conditions")
     p.add_argument("--discretion", default="", metavar="FILE",
                    help="裁量基准文件（默认数据目录中导入的，否则示例）/ the discretion table")
+    p.add_argument("--annex", action="append", default=[], choices=["analysis-log"], metavar="ANNEX",
+                   help="附加附件：analysis-log（数据查询与分析命令日志）/ add an annex: analysis-log (the command log)")
     p.set_defaults(func=cmd_report)
 
 
@@ -50,6 +52,8 @@ def options_from_args(args) -> dict:
         opts["record_id"] = args.record
     if getattr(args, "condition", ""):
         opts["discretion_conditions"] = [c.strip() for c in args.condition.split(",") if c.strip()]
+    if getattr(args, "annex", None):
+        opts["annexes"] = list(dict.fromkeys(args.annex))
     if getattr(args, "discretion", ""):
         opts["discretion_table"] = args.discretion
     return opts

@@ -733,6 +733,9 @@ class Planter:
         nur = self.find(e, "NUR1", 5)
         self.rewrite(e, "nursing", nur.date, "护理级别：一级护理\n", "")
         self.miss_line("R27", e, nur, "当日护理记录未写护理级别：没有其他级别的记载")
+        nur = self.find(e, "NUR1", 7)
+        self.rewrite(e, "nursing", nur.date, "护理级别：一级护理", "护理级别：I级护理")
+        self.miss_line("R27", e, nur, "记录写拉丁字母「I级护理」：规范化（NFKC、小写）后与用语「Ⅰ级护理」相同，即本项目")
         e = self.stay("0501", 0, self.d(6, 21), 5)
         nur = self.find(e, "NUR1", 3)
         self.rewrite(e, "nursing", nur.date, "护理级别：一级护理", "护理级别：二级护理")
@@ -741,7 +744,7 @@ class Planter:
         e = self.stay("0304", 0, self.d(9, 12), 8)
         nur = self.find(e, "NUR2", 2)
         self.rewrite(e, "nursing", nur.date, "护理级别：二级护理", "护理级别：Ⅰ级护理")
-        self.miss_line("R27", e, nur, "记录写罗马数字「Ⅰ级护理」，不是知识库用语「一级护理」（可在文书旁补充用语）")
+        self.hit_line("R27", e, nur, "收二级护理，当日护理记录「护理级别：Ⅰ级护理」（罗马数字，知识库用语 Ⅰ级护理）")
 
     # R28 treatment sessions billed above those recorded -------------------------------------------
     def r28(self) -> None:

@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
 
 from feijian.domain import formatting
-from feijian.gui import case_data
+from feijian.gui import case_data, font_size
 from feijian.gui.tasks import TaskRunner
 from feijian.gui.undo import CaseUndoStack
 
@@ -104,6 +104,13 @@ PAGES = [
 ]
 
 
+def _fit_nav_width(nav: QListWidget) -> None:
+    """The navigation as wide as its longest title at the current font (150 px at the default size)."""
+    fm = nav.fontMetrics()
+    widest = max((fm.horizontalAdvance(nav.item(i).text()) for i in range(nav.count())), default=0)
+    nav.setFixedWidth(max(round(150 * font_size.scale()), widest + 40))
+
+
 class CaseWindow(QMainWindow):
     closed = Signal()
 
@@ -118,8 +125,8 @@ class CaseWindow(QMainWindow):
         self.setWindowTitle(f"{info.name} — {info.medins_name} — " + self.tr("飞检工作台"))
         self.nav = QListWidget(self)
         self.nav.setObjectName("nav")
-        self.nav.setFixedWidth(150)
-        self.nav.setStyleSheet("QListWidget#nav{font-size:12pt} QListWidget#nav::item{padding:8px 10px}")
+        self.nav.setStyleSheet("QListWidget#nav::item{padding:8px 10px}")
+        font_size.relative(self.nav, 1.2)
         self.stack = QStackedWidget(self)
         self.pages: dict[str, Any] = {}
         for key, title in PAGES:
@@ -130,6 +137,7 @@ class CaseWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._show_page)
+        font_size.follow(self.nav, _fit_nav_width)
         central = QWidget(self)
         row = QHBoxLayout(central)
         row.setContentsMargins(4, 4, 4, 4)
@@ -189,6 +197,7 @@ class CaseWindow(QMainWindow):
         from feijian.gui import self_inspection_menu
 
         self_inspection_menu.install(self)
+        font_size.install(self, self.settings)
 
     def _show_page(self, row: int) -> None:
         if row < 0:

@@ -9,6 +9,7 @@ import pandas as pd
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
+from feijian.gui import font_size
 from feijian.gui.models import Column, FrameModel, configure_table_view
 
 LEVEL_LABELS = {"1": "一级", "2": "二级", "3": "三级"}
@@ -25,7 +26,7 @@ class CasesHome(QWidget):
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
         self.title = QLabel(self.tr("案件"), self)
-        self.title.setStyleSheet("font-size:18pt; font-weight:bold")
+        font_size.relative(self.title, 1.8, bold=True)
         self.who = QLabel(self)
         head.addWidget(self.title)
         head.addStretch(1)
@@ -61,11 +62,13 @@ class CasesHome(QWidget):
         outer = QVBoxLayout(box)
         outer.addStretch(1)
         title = QLabel(self.tr("欢迎使用飞检工作台"), box)
-        title.setStyleSheet("font-size:16pt; font-weight:bold; color:#1d3557")
+        title.setStyleSheet("color:#1d3557")
+        font_size.relative(title, 1.6, bold=True)
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         line = QLabel(self.tr("第一次使用？先打开演示案件熟悉流程，或直接为被检机构新建案件。"), box)
         line.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        line.setStyleSheet("color:#555; font-size:11pt")
+        line.setStyleSheet("color:#555")
+        font_size.relative(line, 1.1)
         outer.addWidget(title)
         outer.addWidget(line)
         row = QHBoxLayout()
@@ -88,7 +91,8 @@ class CasesHome(QWidget):
         cl = QVBoxLayout(cell)
         button = QPushButton(label, cell)
         button.setMinimumSize(240, 64)
-        button.setStyleSheet("QPushButton{font-size:14pt; padding:10px 24px;%s}"
+        font_size.relative(button, 1.4)
+        button.setStyleSheet("QPushButton{padding:10px 24px;%s}"
                              % (" background:#1d3557; color:white; border-radius:4px" if primary else ""))
         text = QLabel(note, cell)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)

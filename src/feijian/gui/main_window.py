@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QMainWindow
 
 from feijian.domain.errors import FeijianError
 from feijian.domain.records import TeamMember
-from feijian.gui import dialogs
+from feijian.gui import dialogs, font_size
 from feijian.gui.ui_settings import app_settings
 from feijian.gui.cases_home import CasesHome
 from feijian.gui.new_case_wizard import NewCaseWizard
@@ -49,10 +49,15 @@ class Workbench(QMainWindow):
         act.setShortcut(QKeySequence("Ctrl+L"))
         act.triggered.connect(self.lock)
         menu.addAction(act)
+        act = QAction(self.tr("双随机抽查…"), self)
+        act.triggered.connect(self.open_draw)
+        menu.addAction(act)
         act = QAction(self.tr("退出"), self)
         act.setShortcut(QKeySequence.StandardKey.Quit)
         act.triggered.connect(self.close)
         menu.addAction(act)
+        font_size.restore(self.settings)
+        font_size.install(self, self.settings)
         self.resize(1100, 700)
         geometry = self.settings.value("home/geometry")
         if isinstance(geometry, QByteArray):
@@ -109,6 +114,15 @@ class Workbench(QMainWindow):
         task = run_with_progress(self, self.runner, self.tr("创建演示案件"), build_demo_case, self.session,
                                  on_finished=self._demo_ready)
         return task
+
+    def open_draw(self):
+        """The 双随机 draw (bureau key in this data folder); a case created from it is opened."""
+        from feijian.gui.draw_dialog import DrawDialog
+
+        dialog = DrawDialog(self.session, self.runner, self, me=self.me())
+        dialog.case_created.connect(self._demo_ready)
+        dialog.show()
+        return dialog
 
     def _demo_ready(self, path) -> None:
         self.home_page.refresh()

@@ -15,6 +15,9 @@ import tempfile
 from pathlib import Path
 
 
+LAPTOP = (1366, 700)  # a maximised window on a 1366×768 screen: the title bar and the task bar take ~68 px
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
@@ -24,6 +27,7 @@ def main(argv=None) -> int:
 
     from feijian import demodata
     from feijian.gui.app import create_application
+    from feijian.gui.case_window import PAGES
     from feijian.gui.main_window import Workbench
     from feijian.gui.new_case_wizard import NewCaseWizard
     from feijian.gui.tasks import wait_for
@@ -37,7 +41,7 @@ def main(argv=None) -> int:
         for _ in range(5):
             app.processEvents()
         widget.grab().save(str(out / f"gui-{name}.png"))
-        print("saved", out / f"gui-{name}.png")
+        print("saved", out / f"gui-{name}.png", f"{widget.width()}×{widget.height()}")
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -57,6 +61,7 @@ def main(argv=None) -> int:
         wb.show()
         shot(wb, "welcome")
         wb.hide()
+        draw_dialog_shot(wb, tmp, shot)
         wizard = NewCaseWizard(wb, wb.me())
         wizard.fill(case_name="演示市第一人民医院-2026飞检", medins_code="H32010000001", medins_name="演示市第一人民医院",
                     period=(dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
@@ -134,6 +139,19 @@ def main(argv=None) -> int:
         form.show()
         shot(form, "record-form")
         form.reject()
+        # the most common inspector laptop: 1366×768, less the title bar and the task bar, at the default font
+        # and two steps larger (Ctrl+= twice)
+        from feijian.gui import font_size
+
+        window.resize(*LAPTOP)
+        for prefix, size in (("laptop", font_size.DEFAULT_POINT_SIZE), ("laptop-large", font_size.DEFAULT_POINT_SIZE + 2)):
+            font_size.set_point_size(size)
+            for page, _ in PAGES:
+                window.show_page(page)
+                if page == "record" and len(r06):
+                    window.ctx.open_record.emit(str(r06["mdtrt_id"].iat[0]), str(r06["hit_id"].iat[0]))
+                shot(window, f"{prefix}-{page}")
+        font_size.set_point_size(font_size.DEFAULT_POINT_SIZE)
         window.close()
         wb.show()
         wb.home_page.refresh()
@@ -142,6 +160,31 @@ def main(argv=None) -> int:
         wb.shutdown()
         wb.close()
     return 0
+
+
+def draw_dialog_shot(wb, tmp: Path, shot) -> None:
+    """The 双随机 draw dialog at 1366×768 after a draw of the demo institution list (bureau keys made in ``tmp``)."""
+    from feijian.demodata import draw_inputs
+    from feijian.gui.tasks import wait_for
+    from feijian.store.identities import BureauStore
+
+    BureauStore(wb.home).init("bureau-passphrase", "演示省医疗保障局", fast=True)
+    inst, pool = draw_inputs.write(tmp / "draw-inputs")
+    dialog = wb.open_draw()
+    dialog.set_inputs(inst, pool)
+    dialog.n.setValue(6)
+    dialog.team_size.setValue(3)
+    dialog.strata["type"].setChecked(True)
+    dialog.weighted.setChecked(True)
+    dialog.authority.setText("演示省医疗保障局")
+    dialog.passphrase.setText("bureau-passphrase")
+    dialog.out_dir.setText(str(tmp / "draws"))
+    wait_for(dialog.commit(), 120)
+    wait_for(dialog.run_draw(), 120)
+    dialog.table.selectRow(0)
+    dialog.resize(1366, 768)
+    shot(dialog, "draw")
+    dialog.close()
 
 
 def analysis_shots(window, shot, wait_for) -> None:

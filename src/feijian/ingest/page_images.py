@@ -187,3 +187,4 @@ def pdf_pages(data: bytes, name: str = "") -> Iterator[PdfPage]:
                 page.close()
     finally:
         pdf.close()
+

@@ -195,6 +195,16 @@ def article_zh(n: int) -> str:
     return f"第{text}条"
 
 
+def default_doc_no_prefix(store, year: int) -> str:
+    """The case's own prefix, else 飞检〔year〕 — or 自查〔year〕 when the case is an institution's self-inspection,
+    whose documents are the institution's, not the inspection's."""
+    from feijian.casework import self_inspection
+
+    if store.info.doc_no_prefix:
+        return store.info.doc_no_prefix
+    return f"自查〔{year}〕" if self_inspection.is_self_inspection(store) else f"飞检〔{year}〕"
+
+
 def format_doc_no(pattern: str, *, prefix: str, seq: int, year: int, doc: str = "") -> str:
     try:
         return pattern.format(prefix=prefix, seq=seq, year=year, doc=doc)
@@ -262,7 +272,7 @@ def build_context(
     info: CaseInfo = store.info
     now = generated_at or dt.datetime.now().replace(microsecond=0)
     if doc_no is None:
-        prefix = info.doc_no_prefix or f"飞检〔{now.year}〕"
+        prefix = default_doc_no_prefix(store, now.year)
         seq = len(list(store.documents())) + 1
         doc_no = format_doc_no(doc_no_pattern, prefix=prefix, seq=seq, year=now.year, doc=doc)
 
@@ -322,6 +332,14 @@ def build_context(
         opts["doctor_points"] = penalty_summary(store).by_doctor
     if doc == "transfer" and "transfer" not in opts and opts.get("transfer_to"):
         opts["transfer"] = _transfer_option(store, found, opts)
+    annexes = tuple(opts.get("annexes") or ())
+    unknown = [a for a in annexes if a != "analysis-log"]
+    if unknown:
+        raise InputError(f"没有这种附件 / unknown annex {unknown[0]!r} (annexes: analysis-log)")
+    if "analysis-log" in annexes and "analysis_log" not in opts:
+        from feijian.casework.analysis_evidence import command_log
+
+        opts["analysis_log"] = command_log(store)
 
     return ReportContext(
         info=info,

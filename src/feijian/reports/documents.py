@@ -45,4 +45,10 @@ def document_module(doc: str):
 def render_bytes(doc: str, ctx: ReportContext) -> bytes:
     """The PDF of document ``doc`` for ``ctx``: deterministic for the same context."""
     spec, story = document_module(doc).build(ctx)
+    if ctx.options.get("analysis_log") is not None:  # 附件：命令日志, on request
+        from feijian.reports.analysis_annex import annex
+        from feijian.reports.layout import content_width
+
+        title = "附件4：数据查询与分析命令日志" if doc == "report" else "附件：数据查询与分析命令日志"
+        story = [*story, *annex(ctx, content_width(spec), title=title)]
     return build_pdf(spec, ctx, story)

@@ -46,9 +46,9 @@ def render(doc: str, store, out: Path, *, record: bool = True, **options: Any) -
         seq = len(used) + 1
         while ctx.doc_no in used:  # documents merged from other laptops may have taken the number
             seq += 1
-            from feijian.reports.context import format_doc_no
+            from feijian.reports.context import default_doc_no_prefix, format_doc_no
 
-            prefix = ctx.info.doc_no_prefix or f"飞检〔{ctx.generated_at.year}〕"
+            prefix = default_doc_no_prefix(store, ctx.generated_at.year)
             ctx.doc_no = format_doc_no(options.get("doc_no_pattern", "{prefix}{seq}号"), prefix=prefix, seq=seq,
                                        year=ctx.generated_at.year, doc=doc)
     pdf = render_bytes(doc, ctx)

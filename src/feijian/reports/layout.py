@@ -23,6 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
     KeepTogether,
@@ -55,6 +56,7 @@ class DocSpec:
     landscape: bool = False
     page_signatures: tuple[str, ...] = ()  # signature labels printed on every page
     page_note: str = ""  # small text in the signature band, e.g. refusal note
+    by_institution: bool = False  # written by the inspected institution (自查报告): its name heads the pages
 
 
 # ---- styles -------------------------------------------------------------------------------------------
@@ -244,7 +246,7 @@ class NumberedCanvas(Canvas):
 def _decorator(spec: DocSpec, ctx: ReportContext):
     font = register_fonts()
     w, h = page_size(spec)
-    authority = ctx.authority or "医疗保障基金飞行检查"
+    authority = (ctx.info.medins_name if spec.by_institution else "") or ctx.authority or "医疗保障基金飞行检查"
     generated = formatting.date_time(ctx.generated_at)
 
     def decorate(c: Canvas, page: int, total: int) -> None:
@@ -289,9 +291,24 @@ def _decorator(spec: DocSpec, ctx: ReportContext):
     return decorate
 
 
+HEADING_ROOM = 28 * mm  # a heading with less room below it than this starts the next page
+
+
+def _headings_not_alone(story: list[Flowable]) -> list[Flowable]:
+    """A conditional page break before every h1/h2 heading, so none is left alone at the foot of a page (a
+    heading kept together with a whole table would instead push the table and leave half a page blank)."""
+    out: list[Flowable] = []
+    for f in story:
+        if isinstance(f, Paragraph) and getattr(f.style, "name", "") in ("h1", "h2") and out:
+            out.append(CondPageBreak(HEADING_ROOM))
+        out.append(f)
+    return out
+
+
 def build_pdf(spec: DocSpec, ctx: ReportContext, story: list[Flowable]) -> bytes:
     """Lay out ``story`` on the document's pages; returns the PDF bytes."""
     register_fonts()
+    story = _headings_not_alone(story)
     w, h = page_size(spec)
     bottom = MARGIN + (SIGN_BAND_H if spec.page_signatures else 0)
     top = MARGIN + 2 * mm
@@ -304,7 +321,7 @@ def build_pdf(spec: DocSpec, ctx: ReportContext, story: list[Flowable]) -> bytes
         topMargin=top,
         bottomMargin=bottom,
         title=f"{spec.title} {ctx.doc_no}".strip(),
-        author=ctx.authority or "feijian",
+        author=(ctx.info.medins_name if spec.by_institution else "") or ctx.authority or "feijian",
         subject=f"case {ctx.info.case_id}",
         creator="feijian",
         producer="feijian (reportlab)",

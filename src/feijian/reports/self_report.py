@@ -17,16 +17,16 @@ from feijian.reports.context import ReportContext, fmt_money
 from feijian.reports.layout import DocSpec, content_width, data_table, field_table, p, signature_block, styles, title_block
 from feijian.reports.parts import period_text
 
-SPEC = DocSpec("self-report", "医疗保障基金使用自查自纠报告")
+SPEC = DocSpec("self-report", "医疗保障基金使用自查自纠报告", by_institution=True)
 
 
-def _totals_table(frame, key: str, label: str, width: float, name_of=None):
+def _totals_table(frame, key: str, label: str, width: float, name_of=None, name_label: str = "规则名称"):
     rows = []
     for r in frame.itertuples(index=False):
         k = getattr(r, key)
         rows.append([k] + ([name_of(k)] if name_of else []) + [f"{r.hits:,}", f"{r.corrected:,}", fmt_money(r.amount),
                                                                fmt_money(r.refund)])
-    head = [label] + (["规则名称"] if name_of else []) + ["疑点数", "已整改", "疑点金额（元）", "退回金额（元）"]
+    head = [label] + ([name_label] if name_of else []) + ["疑点数", "已整改", "疑点金额（元）", "退回金额（元）"]
     w = [22 * mm] + ([0] if name_of else []) + [18 * mm, 18 * mm, 30 * mm, 30 * mm]
     if name_of:
         w[1] = width - sum(w)
@@ -65,9 +65,12 @@ def build(ctx: ReportContext):
     story.append(p("一、按规则汇总", st["h2"]))
     story.append(_totals_table(rep.by_rule, "rule_code", "规则", width, name_of=ctx.rule_name))
     story.append(p("二、按科室汇总", st["h2"]))
-    story.append(_totals_table(rep.by_department, "department", "科室", width))
+    names = rep.department_names
+    story.append(_totals_table(rep.by_department, "department", "科室", width,
+                               name_of=(lambda code: names.get(code, "")) if names else None, name_label="科室名称"))
     story.append(p("三、已整改疑点明细", st["h2"]))
-    rows = [(i, d.hit_id, d.rule_code, d.department, fmt_money(d.amount), fmt_money(d.refund), d.note)
+    rows = [(i, d.hit_id, d.rule_code, names.get(d.department) or d.department, fmt_money(d.amount), fmt_money(d.refund),
+             d.note)
             for i, d in enumerate(rep.declared, 1)]
     w = [12 * mm, 32 * mm, 16 * mm, 24 * mm, 26 * mm, 26 * mm, 0]
     w[-1] = width - sum(w)

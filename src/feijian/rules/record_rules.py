@@ -182,22 +182,41 @@ def r27_nursing_level(ctx: Context) -> str:
 
 @rule("R28")
 def r28_treatment_sessions(ctx: Context) -> str:
+    """The deciding clause of an R28 hit: a negated mention in a treatment record of the day (the session
+    was refused or cancelled) first; else one of the recorded sessions' clauses; else the detail says that
+    the day has no treatment record, or how many it has and that none names the item."""
     _documents(ctx)
-    return """
+    return f"""
     WITH tr AS (SELECT DISTINCT iid FROM item_doc_type WHERE doc_type = 'treatment'),
     g AS (SELECT eid, iid, fee_date, sum(cnt) AS s, sum(amt) AS a FROM agg_lines
           WHERE iid IN (SELECT iid FROM tr) GROUP BY eid, iid, fee_date),
-    r AS (SELECT eid, iid, doc_date, count(DISTINCT dno) AS recorded FROM doc_mention
-          WHERE doc_type = 'treatment' AND mentioned AND iid IN (SELECT iid FROM tr)
+    m AS (SELECT * FROM doc_mention WHERE doc_type = 'treatment' AND iid IN (SELECT iid FROM tr)),
+    r AS (SELECT eid, iid, doc_date, count(DISTINCT dno) AS recorded FROM m WHERE mentioned
           GROUP BY eid, iid, doc_date),
     h AS (SELECT g.*, coalesce(r.recorded, 0) AS recorded FROM g
           LEFT JOIN r ON r.eid = g.eid AND r.iid = g.iid AND r.doc_date = g.fee_date
-          WHERE g.s > coalesce(r.recorded, 0))
+          WHERE g.s > coalesce(r.recorded, 0)),
+    q AS (
+      SELECT h.eid, h.iid, h.fee_date,
+             (SELECT count(*) FROM doc_text d WHERE d.eid = h.eid AND d.doc_type = 'treatment'
+              AND d.doc_date = h.fee_date) AS n_docs,
+             (SELECT arg_min(clause_of(d.text, m.clause_no), m.dno) FROM m JOIN doc_text d ON d.dno = m.dno
+              WHERE m.eid = h.eid AND m.iid = h.iid AND m.doc_date = h.fee_date AND m.mentioned) AS recorded_raw,
+             (SELECT arg_min(clause_of(d.text, m.negated_clause_no), m.dno) FROM m JOIN doc_text d ON d.dno = m.dno
+              WHERE m.eid = h.eid AND m.iid = h.iid AND m.doc_date = h.fee_date AND NOT m.mentioned
+                AND m.negated_clause_no IS NOT NULL) AS negated_raw
+      FROM h
+    )
     SELECT e.mdtrt_id, i.med_list_codg, h.fee_date AS date, (h.s - h.recorded) * h.a AS amount_num,
            h.s AS amount_den,
-           format('项目 {} 在 {} 计费 {} 次，当日治疗记录提及该项目 {} 份', i.med_list_codg, ymd(h.fee_date),
-                  qty(h.s), h.recorded) AS detail
-    FROM h JOIN enc_ids e ON e.eid = h.eid JOIN item_ids i ON i.iid = h.iid
+           format('项目 {{}} 在 {{}} 计费 {{}} 次，当日治疗记录提及该项目 {{}} 份{{}}', i.med_list_codg,
+                  ymd(h.fee_date), qty(h.s), h.recorded,
+                  CASE WHEN q.negated_raw IS NOT NULL THEN '；文书记载' || {_quote('q.negated_raw')} || '（否定）'
+                       WHEN q.recorded_raw IS NOT NULL AND h.recorded > 1 THEN '，其一：' || {_quote('q.recorded_raw')}
+                       WHEN q.recorded_raw IS NOT NULL THEN '：' || {_quote('q.recorded_raw')}
+                       WHEN q.n_docs = 0 THEN '（当日无治疗记录）'
+                       ELSE format('（当日治疗记录 {{}} 份，均未提及）', q.n_docs) END) AS detail
+    FROM h JOIN q USING (eid, iid, fee_date) JOIN enc_ids e ON e.eid = h.eid JOIN item_ids i ON i.iid = h.iid
     """
 
 

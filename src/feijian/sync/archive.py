@@ -80,6 +80,12 @@ class Archive:
         from feijian.sync.case_archive import CaseTables
 
         self.cases = CaseTables(self)
+        from feijian.sync.bureau_models import SCHEMA as MODEL_SCHEMA
+        from feijian.sync.clue_lists import SCHEMA as CLUE_SCHEMA
+
+        for ddl in (*MODEL_SCHEMA, *CLUE_SCHEMA):  # model runs and hits, clue lists sent and their answers
+            self._exec(ddl)
+        self.conn.commit()
 
     @classmethod
     def open(cls, target: str | Path, *, bureau_keys=None) -> "Archive":

@@ -15,6 +15,7 @@ from feijian.domain.events import canonical_json, utc_now
 from feijian.domain.progress import CancelledFn, ProgressFn, check_cancelled, report
 from feijian.domain.projection import fold
 from feijian.sync.archive import Archive
+from feijian.sync.clue_lists import record_feedback
 from feijian.sync.merge import merge_events
 from feijian.sync.package_format import MANIFEST
 from feijian.sync.reasons import Rejected
@@ -107,6 +108,7 @@ def intake_one(path: Path, archive: Archive, *, bureau_keys, trust) -> Receipt:
             all_events = [e for e in _archived_events(archive, case_id)]
             findings = fold(all_events).entities("finding")
             archive.put_findings(case_id, findings, m["package_id"])
+            clues_n = record_feedback(archive, case_id, all_events, m["package_id"])
             body = canonical_json({
                 "format": RECEIPT_FORMAT, "package_id": m["package_id"], "case_id": case_id, "kind": m["kind"],
                 "signer": m["signer"], "seq": m["seq"], "package_sha256": sha,
@@ -114,6 +116,7 @@ def intake_one(path: Path, archive: Archive, *, bureau_keys, trust) -> Receipt:
                 "bureau": bureau_keys.public().key_id, "events_added": added, "evidence_added": evidence_n,
                 "findings": len(findings), "sources": [s["package_id"] for s in m["sources"]],
                 **({"table_rows": table_rows} if table_rows else {}),
+                **({"bureau_clues": clues_n} if clues_n else {}),
                 **({"tables_superseded_by": superseded} if superseded else {})})
             sig = minisign.sign(body, bureau_keys.signing_key, bytes.fromhex(bureau_keys.public().key_id),
                                 f"feijian receipt {m['package_id']} sha256={sha}")

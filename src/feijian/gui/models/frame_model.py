@@ -21,6 +21,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from feijian.domain import formatting
+from feijian.gui import font_size
 
 ROW_HEIGHT = 24
 RawRole = Qt.ItemDataRole.UserRole + 1  # the unformatted value
@@ -441,7 +442,7 @@ def configure_table_view(view: QTableView, model: Optional[FrameModel] = None, *
     the model (pandas), widths from the columns."""
     vh = view.verticalHeader()
     vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    vh.setDefaultSectionSize(ROW_HEIGHT)
+    font_size.follow(view, _fit_rows_to_font)
     vh.setVisible(False)
     view.setWordWrap(False)
     view.setAlternatingRowColors(True)
@@ -458,10 +459,24 @@ def configure_table_view(view: QTableView, model: Optional[FrameModel] = None, *
     view.setSortingEnabled(sortable)
 
 
+def _fit_rows_to_font(view: QTableView) -> None:
+    """Row height from the font (ROW_HEIGHT at the default size); on a font change after the first, the
+    column widths grow or shrink with it, so a user's widths keep their proportions."""
+    view.verticalHeader().setDefaultSectionSize(max(ROW_HEIGHT, view.fontMetrics().height() + 8))
+    old = getattr(view, "_feijian_font_scale", None)
+    new = font_size.scale()
+    view._feijian_font_scale = new
+    if old and old != new:
+        header = view.horizontalHeader()
+        for i in range(header.count()):
+            view.setColumnWidth(i, max(24, round(header.sectionSize(i) * new / old)))
+
+
 def apply_column_widths(view: QTableView, model: FrameModel) -> None:
+    factor = font_size.scale()
     for i, col in enumerate(model.columns):
         if col.width:
-            view.setColumnWidth(i, col.width)
+            view.setColumnWidth(i, round(col.width * factor))
 
 
 def _widths_once(view: QTableView, model: FrameModel) -> None:

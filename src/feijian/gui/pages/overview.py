@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from feijian.domain import formatting
-from feijian.gui import case_data
+from feijian.gui import case_data, font_size
 from feijian.gui.models.frame_model import format_money
 from feijian.gui.widgets.charts import BarChart, ColumnChart, short_money
 from feijian.gui.widgets.empty_hint import EmptyHint
@@ -20,7 +20,8 @@ class Tile(QFrame):
         self.title = QLabel(title, self)
         self.title.setStyleSheet("color:#555")
         self.value = QLabel("—", self)
-        self.value.setStyleSheet("font-size:18pt; font-weight:bold; color:#1d3557")
+        self.value.setStyleSheet("color:#1d3557")
+        font_size.relative(self.value, 1.8, bold=True)
         self.note = QLabel("", self)
         self.note.setStyleSheet("color:#777")
         for w in (self.title, self.value, self.note):
@@ -40,7 +41,7 @@ class OverviewPage(QScrollArea):
         self.setWidget(body)
         layout = QVBoxLayout(body)
         info = ctx.store.info
-        head = QLabel(f"<b style='font-size:16pt'>{info.medins_name}</b>　{info.medins_code}　"
+        head = QLabel(f"<b style='font-size:x-large'>{info.medins_name}</b>　{info.medins_code}　"
                       f"{ {'1': '一级', '2': '二级', '3': '三级'}.get(info.medins_lv, info.medins_lv)}", body)
         self.sub = QLabel(body)
         self.sub.setStyleSheet("color:#555")

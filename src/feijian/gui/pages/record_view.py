@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QListW
 
 from feijian.domain import formatting
 from feijian.domain.errors import FeijianError
-from feijian.gui import case_data, dialogs
+from feijian.gui import case_data, dialogs, font_size
 from feijian.gui.case_data import STATUS_LABELS
 from feijian.gui.models.frame_model import mask_id
 from feijian.gui.pages.hits_page import REASONS_CONFIRM, REASONS_DISMISS
@@ -137,7 +137,7 @@ class RecordPage(QWidget):
         go.clicked.connect(lambda: self.show_encounter(self.encounter.text().strip(), ""))
         self.encounter.returnPressed.connect(go.click)
         self.title = QLabel(self)
-        self.title.setStyleSheet("font-size:13pt; font-weight:bold")
+        font_size.relative(self.title, 1.3, bold=True)
         bar.addWidget(QLabel(self.tr("就诊"), self))
         bar.addWidget(self.encounter)
         bar.addWidget(go)

@@ -8,6 +8,8 @@ from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from feijian.gui.font_size import DEFAULT_POINT_SIZE
+
 PALETTE = [QColor("#2f6db5"), QColor("#c0392b"), QColor("#16a085"), QColor("#d68910"), QColor("#7d3c98"),
            QColor("#2e4053"), QColor("#b03a2e"), QColor("#1e8449")]
 
@@ -21,6 +23,12 @@ def short_money(value: float) -> str:
 
 
 
+def _k(widget: QWidget) -> float:
+    """The widget's font relative to the default 10 pt: the factor for the charts' pixel sizes."""
+    size = widget.font().pointSizeF()
+    return size / DEFAULT_POINT_SIZE if size > 0 else 1.0
+
+
 def paint_frame(widget: QWidget, title: str, has_items: bool) -> Optional[QPainter]:
     """White background and the bold title; with no items the "no data" note, and None (nothing to draw)."""
     p = QPainter(widget)
@@ -30,7 +38,7 @@ def paint_frame(widget: QWidget, title: str, has_items: bool) -> Optional[QPaint
     title_font.setBold(True)
     p.setFont(title_font)
     p.setPen(QColor("#222"))
-    p.drawText(QRectF(8, 4, widget.width() - 16, 24), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+    p.drawText(QRectF(8, 4, widget.width() - 16, round(24 * _k(widget))), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
     p.setFont(widget.font())
     if has_items:
         return p
@@ -58,7 +66,8 @@ class BarChart(QWidget):
         self.update()
 
     def sizeHint(self) -> QSize:
-        return QSize(420, 40 + 26 * max(3, len(self.items)))
+        k = _k(self)
+        return QSize(round(420 * k), round((40 + 26 * max(3, len(self.items))) * k))
 
     def paintEvent(self, _event) -> None:
         p = paint_frame(self, self.title, bool(self.items))
@@ -67,8 +76,9 @@ class BarChart(QWidget):
         fm = QFontMetrics(self.font())
         label_w = min(max(fm.horizontalAdvance(lbl) for lbl, _, _ in self.items) + 12, int(self.width() * 0.42))
         value_w = max(fm.horizontalAdvance(txt) for _, _, txt in self.items) + 10
-        top = 32
-        row_h = max(20, min(28, (self.height() - top - 6) // max(1, len(self.items))))
+        k = _k(self)
+        top = round(32 * k)
+        row_h = max(round(20 * k), min(round(28 * k), (self.height() - top - 6) // max(1, len(self.items))))
         max_v = max((v for _, v, _ in self.items), default=0) or 1
         bar_room = max(10, self.width() - label_w - value_w - 24)
         for i, (label, value, text) in enumerate(self.items):
@@ -101,7 +111,8 @@ class ColumnChart(QWidget):
         if p is None:
             return
         fm = QFontMetrics(self.font())
-        left, top, bottom = 56, 34, self.height() - 26
+        k = _k(self)
+        left, top, bottom = round(56 * k), round(34 * k), self.height() - round(26 * k)
         right = self.width() - 10
         max_v = max(v for _, v in self.items) or 1
         p.setPen(QPen(QColor("#ccc")))
@@ -109,7 +120,7 @@ class ColumnChart(QWidget):
             y = bottom - (bottom - top) * frac
             p.drawLine(left, int(y), right, int(y))
             p.setPen(QColor("#666"))
-            p.drawText(QRectF(0, y - 10, left - 6, 20), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, short_money(max_v * frac))
+            p.drawText(QRectF(0, y - 10 * k, left - 6, 20 * k), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, short_money(max_v * frac))
             p.setPen(QPen(QColor("#ccc")))
         n = len(self.items)
         slot = (right - left) / n
@@ -120,5 +131,5 @@ class ColumnChart(QWidget):
             p.fillRect(QRectF(x + slot * 0.15, bottom - h, slot * 0.7, h), PALETTE[0])
             if i % step == 0:
                 p.setPen(QColor("#444"))
-                p.drawText(QRectF(x - 20, bottom + 2, slot + 40, 20), Qt.AlignmentFlag.AlignCenter, label)
+                p.drawText(QRectF(x - 20 * k, bottom + 2, slot + 40 * k, 20 * k), Qt.AlignmentFlag.AlignCenter, label)
         p.end()

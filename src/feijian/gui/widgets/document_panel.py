@@ -19,20 +19,30 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QLis
 from feijian.casework.record_documents import (ABSENCE_RULES, Document, ItemReading, absence_reading,
                                                encounter_documents, find_clause, item_reading, marks,
                                                mention_counts, quoted_clause, similar_clauses)
+from feijian.gui import font_size
+from feijian.gui.widgets.page_viewer import PageViewer
 from feijian.rules.record_text import TextMention, clause_spans
 
 STYLE_MENTION = "background-color:#ffe082;font-weight:bold"
 STYLE_NEGATED = "color:#757575;text-decoration:line-through;background-color:#eeeeee"
 STYLE_COUNT = "color:#ffffff;font-weight:bold;background-color:#c62828"
 STYLE_CLAUSE = "background-color:#ffcdd2"
+STYLE_LOW = "color:#e65100;text-decoration:underline"  # a line read with low OCR confidence
+STYLE_PICKED = "background-color:#bbdefb"  # the line picked on the page image
 ABSENCE_KEY = "__absence__"
 
 
-def document_html(doc: Document, found: Sequence[TextMention], clause_no: Optional[int] = None) -> str:
+def document_html(doc: Document, found: Sequence[TextMention], clause_no: Optional[int] = None,
+                  low: Sequence[tuple[int, int]] = (), picked: Optional[tuple[int, int]] = None) -> str:
     """``doc``'s text as HTML with the mentions in ``found`` and the clause ``clause_no`` marked; anchors
-    ``m0`` (the first mention not negated, else the first) and ``clause`` to scroll to. Pure."""
+    ``m0`` (the first mention not negated, else the first) and ``clause`` to scroll to. For a document read
+    with OCR, ``low`` are the spans of the lines read with low confidence and ``picked`` the span of the line
+    picked on the page image (anchor ``picked``). Pure."""
     text = doc.text
     spans: list[tuple[int, int, str]] = []  # (start, end, kind): kinds nest clause ⊃ mention ⊃ count
+    spans.extend((a, b, "low") for a, b in low if 0 <= a < b)
+    if picked is not None and 0 <= picked[0] < picked[1]:
+        spans.append((*picked, "picked"))
     if clause_no is not None:
         cs = clause_spans(text)
         if 0 <= clause_no < len(cs):
@@ -45,8 +55,11 @@ def document_html(doc: Document, found: Sequence[TextMention], clause_no: Option
     anchors = {}
     if first is not None:
         anchors[first.start] = "m0"
-    if clause_no is not None and spans and spans[0][2] == "clause":
-        anchors.setdefault(spans[0][0], "clause")
+    clause = next((sp for sp in spans if sp[2] == "clause"), None)
+    if clause is not None:
+        anchors.setdefault(clause[0], "clause")
+    if picked is not None and 0 <= picked[0] < picked[1]:
+        anchors.setdefault(picked[0], "picked")
     cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans), *anchors})
     out = []
     for a, b in zip(cuts, cuts[1:]):
@@ -54,14 +67,15 @@ def document_html(doc: Document, found: Sequence[TextMention], clause_no: Option
             out.append(f'<a name="{anchors[a]}"></a>')
         kinds = {k for s, e, k in spans if s <= a and b <= e}
         piece = html.escape(text[a:b]).replace("\n", "<br>")
-        style = ";".join(st for k, st in (("clause", STYLE_CLAUSE), ("mention", STYLE_MENTION),
-                                          ("negated", STYLE_NEGATED), ("count", STYLE_COUNT)) if k in kinds)
+        style = ";".join(st for k, st in (("picked", STYLE_PICKED), ("clause", STYLE_CLAUSE), ("low", STYLE_LOW),
+                                          ("mention", STYLE_MENTION), ("negated", STYLE_NEGATED),
+                                          ("count", STYLE_COUNT)) if k in kinds)
         out.append(f'<span style="{style}">{piece}</span>' if style else piece)
     if len(text) in anchors:
         out.append(f'<a name="{anchors[len(text)]}"></a>')
     head = (f"<p style='color:#555'>{html.escape(doc.type_name)}　{html.escape(doc.label)}"
             f"{'　记录人：' + html.escape(doc.author) if doc.author else ''}</p>")
-    return head + "<div style='white-space:pre-wrap;font-size:11pt;line-height:150%'>" + "".join(out) + "</div>"
+    return head + "<div style='white-space:pre-wrap;line-height:150%'>" + "".join(out) + "</div>"
 
 
 class DocumentPanel(QWidget):
@@ -84,8 +98,12 @@ class DocumentPanel(QWidget):
         bar.addWidget(QLabel(self.tr("病历文书　项目"), self))
         self.item = QComboBox(self)
         self.item.setMinimumWidth(260)
+        # an item's name as long as the data have must not widen the window past a laptop's screen
+        self.item.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.item.setMinimumContentsLength(20)
         bar.addWidget(self.item, 1)
         self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
         bar.addWidget(self.summary, 1)
         self.add_term_button = QPushButton(self.tr("添加为用语…"), self)
         self.add_term_button.setToolTip(self.tr("把选中的文字添加为该项目在本案件中的文书用语（记入日志，可撤销）"))
@@ -97,8 +115,34 @@ class DocumentPanel(QWidget):
         self.tree = QTreeWidget(split)
         self.tree.setHeaderHidden(True)
         self.tree.setMinimumWidth(220)
-        self.text = QTextBrowser(split)
+        middle = self.middle = QSplitter(Qt.Orientation.Horizontal, split)
+        self.text = QTextBrowser(middle)
         self.text.setOpenLinks(False)
+        font_size.relative(self.text, 1.1)  # the document's text a little larger than the rest, following it
+        self.page_pane = QWidget(middle)
+        page_layout = QVBoxLayout(self.page_pane)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_bar = QHBoxLayout()
+        page_bar.addWidget(QLabel(self.tr("原件"), self.page_pane))
+        self.page_choice = QComboBox(self.page_pane)
+        page_bar.addWidget(self.page_choice)
+        self.page_note = QLabel(self.page_pane)
+        self.page_note.setWordWrap(True)
+        page_bar.addWidget(self.page_note, 1)
+        self.correct_button = QPushButton(self.tr("更正此行…"), self.page_pane)
+        self.correct_button.setToolTip(self.tr("更正识别有误的一行（记入日志，原识别结果保留）"))
+        self.correct_button.setEnabled(False)
+        page_bar.addWidget(self.correct_button)
+        page_layout.addLayout(page_bar)
+        self.page_view = PageViewer(self.page_pane)
+        page_layout.addWidget(self.page_view, 1)
+        self.page_pane.hide()
+        self._page_lines: list = []
+        self._page_mentions: dict = {}
+        self._picked: Optional[int] = None
+        self._page_cache: dict = {}
+        self._open_clause: Optional[int] = None
+        self._found: list = []
         side = QWidget(split)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
@@ -107,7 +151,8 @@ class DocumentPanel(QWidget):
         self.similar = QListWidget(side)
         self.similar.setWordWrap(True)
         side_layout.addWidget(self.similar, 1)
-        split.setSizes([240, 620, 300])
+        middle.setSizes([420, 420])
+        split.setSizes([240, 840, 280])
         split.setStretchFactor(1, 1)
         layout.addWidget(split, 1)
         self.empty = QLabel(self.tr("本次就诊没有导入病历文书（病历文书.csv 或文书索引）"), self)
@@ -119,6 +164,10 @@ class DocumentPanel(QWidget):
         self.similar.itemClicked.connect(self._similar_chosen)
         self.add_term_button.clicked.connect(self.add_term)
         self.rescreen_button.clicked.connect(self.rescreen)
+        self.page_choice.currentIndexChanged.connect(self._page_chosen)
+        self.page_view.canvas.line_clicked.connect(self.pick_line)
+        self.page_view.canvas.line_activated.connect(self.correct_line)
+        self.correct_button.clicked.connect(lambda: self.correct_line(self._picked))
         self.show_documents([], [], "", "", "")
 
     # --- knowledge base -----------------------------------------------------------------------------
@@ -137,6 +186,9 @@ class DocumentPanel(QWidget):
         order to list them; ``focus_item``: the item of the selected hit; ``rule_code``/``detail``: the hit's."""
         self.docs = encounter_documents(rows)
         has = bool(self.docs)
+        if not has:
+            self.page_pane.hide()
+            self._page_lines = []
         self.empty.setVisible(not has)
         for w in (self.item, self.tree, self.text, self.similar, self.add_term_button):
             w.setEnabled(has)
@@ -231,8 +283,88 @@ class DocumentPanel(QWidget):
         found = marks(doc, self.reading) if self.reading else []
         if clause_no is None and self._deciding and self._deciding[0] == doc.doc_id:
             clause_no = self._deciding[1]
-        self.text.setHtml(document_html(doc, found, clause_no))
+        self._open_clause = clause_no
+        self._picked = None
+        self._found = found
+        self._show_pages(doc, found)
+        self._show_text(doc)
         self.text.scrollToAnchor("clause" if clause_no is not None else "m0")
+
+    def _show_text(self, doc: Document) -> None:
+        low = [(x.start, x.end) for x in self._page_lines if x.low and x.start >= 0]
+        picked = next(((x.start, x.end) for x in self._page_lines if x.index == self._picked and x.start >= 0), None)
+        self.text.setHtml(document_html(doc, self._found, self._open_clause, low, picked))
+
+    # --- the page image of a document read with OCR -------------------------------------------------
+    def _show_pages(self, doc: Document, found) -> None:
+        from feijian.casework.record_pages import first_page_with, mention_lines, page_lines, pages_of
+
+        self._page_lines = page_lines(doc) if doc.read_by_ocr else []
+        if not self._page_lines:
+            self.page_pane.hide()
+            self._page_mentions = {}
+            return
+        shown = [m for m in found if not m.negated] or list(found)
+        self._page_mentions = mention_lines(self._page_lines, [(m.start, m.end) for m in shown])
+        pages = pages_of(self._page_lines)
+        start = first_page_with(self._page_lines, self._page_mentions) or pages[0]
+        self.page_choice.blockSignals(True)
+        self.page_choice.clear()
+        for n in pages:
+            self.page_choice.addItem(self.tr("第 %1 页").replace("%1", str(n)), n)
+        self.page_choice.setCurrentIndex(pages.index(start))
+        self.page_choice.blockSignals(False)
+        if self.page_pane.isHidden():
+            self.page_pane.show()
+            half = max(200, self.middle.width() // 2)
+            self.middle.setSizes([half, half])
+        self._draw_page(doc, start)
+
+    def current_page(self) -> int:
+        return int(self.page_choice.currentData() or 1)
+
+    def _page_chosen(self, *_args) -> None:
+        doc = self.document(self._current_doc)
+        if doc is not None and self._page_lines:
+            self._draw_page(doc, self.current_page())
+
+    def _draw_page(self, doc: Document, page: int) -> None:
+        from feijian.casework.record_pages import page_image
+        from feijian.domain.errors import FeijianError
+
+        key = (doc.page_evidence, page)
+        shown = self._page_cache.get(key)
+        if shown is None:
+            try:
+                shown = page_image(self.ctx.store, doc, page)
+            except FeijianError as exc:
+                self.page_view.set_page(None, 1.0, [], {})
+                self.page_note.setText(str(exc))
+                return
+            if len(self._page_cache) >= 4:  # a few decoded pages in memory, never on disk
+                self._page_cache.pop(next(iter(self._page_cache)))
+            self._page_cache[key] = shown
+        lines = [x for x in self._page_lines if x.page == page]
+        low = sum(x.low for x in lines)
+        self.page_note.setText(
+            self.tr("识别 %1 行").replace("%1", str(len(lines)))
+            + (self.tr("，低置信度 %1 行（橙色虚线框）").replace("%1", str(low)) if low else "")
+            + (self.tr("；红框为所选项目的提及") if any(x.index in self._page_mentions for x in lines) else ""))
+        self.page_view.set_page(shown.image, shown.scale, lines, self._page_mentions, self._picked)
+
+    def pick_line(self, index: int) -> None:
+        """A line picked on the page: shaded in the text too, and the one the correction applies to."""
+        self._picked = index
+        self.correct_button.setEnabled(index is not None)
+        doc = self.document(self._current_doc)
+        if doc is not None:
+            self._show_text(doc)
+            self.text.scrollToAnchor("picked")
+        self.page_view.canvas.selected = index
+        self.page_view.canvas.update()
+
+    def correct_line(self, index) -> bool:  # replaced by the correction of recognised lines
+        return False
 
     def _fill_similar(self) -> None:
         self.similar.clear()

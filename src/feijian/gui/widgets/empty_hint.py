@@ -8,13 +8,16 @@ from typing import Optional
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
+from feijian.gui import font_size
+
 
 class EmptyHint(QLabel):
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.setObjectName("emptyHint")
         self.setStyleSheet("QLabel#emptyHint{background:#eef4fb; color:#1d3557; border:1px solid #c9d9ec;"
-                           " border-radius:4px; padding:8px 12px; font-size:11pt}")
+                           " border-radius:4px; padding:8px 12px}")
+        font_size.relative(self, 1.1)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(False)
         self.hide()

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from feijian.domain import formatting
+from feijian.gui.font_size import DEFAULT_POINT_SIZE
 
 LABEL_W = 250
 DAY_W = 46
@@ -90,6 +91,22 @@ class EncounterChart(QWidget):
         self._days: list[dt.date] = []
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self._measure()
+
+    def _measure(self) -> None:
+        """The chart's pixel geometry at the widget's font (the constants are for the default 10 pt)."""
+        size = self.font().pointSizeF()
+        k = size / DEFAULT_POINT_SIZE if size > 0 else 1.0
+        self.label_w, self.day_w, self.row_h, self.header_h, self.section_h = (
+            round(v * k) for v in (LABEL_W, DAY_W, ROW_H, HEADER_H, SECTION_H))
+
+    def changeEvent(self, e) -> None:
+        if e.type() == QEvent.Type.FontChange:  # Ctrl+= / Ctrl+-: the chart grows with the text
+            self._measure()
+            self.resize(self.sizeHint())
+            self.updateGeometry()
+            self.update()
+        super().changeEvent(e)
 
     def set_data(self, data: EncounterData) -> None:
         self.data = data
@@ -112,16 +129,16 @@ class EncounterChart(QWidget):
         return rows
 
     def _row_height(self, kind: str) -> int:
-        return SECTION_H if kind == "section" else ROW_H
+        return self.section_h if kind == "section" else self.row_h
 
     def sizeHint(self) -> QSize:
-        h = HEADER_H + sum(self._row_height(k) for k, _ in self._rows()) + 8
-        return QSize(LABEL_W + DAY_W * max(1, len(self._days)) + 8, h)
+        h = self.header_h + sum(self._row_height(k) for k, _ in self._rows()) + 8
+        return QSize(self.label_w + self.day_w * max(1, len(self._days)) + 8, h)
 
     def day_x(self, day: dt.date) -> float:
         if not self._days:
-            return LABEL_W
-        return LABEL_W + (day - self._days[0]).days * DAY_W
+            return self.label_w
+        return self.label_w + (day - self._days[0]).days * self.day_w
 
     def _inside_stay(self, day: dt.date) -> bool:
         d = self.data
@@ -142,16 +159,16 @@ class EncounterChart(QWidget):
         total_h = self.height()
         # day columns: tint days outside the stay, mark admission and discharge
         for i, day in enumerate(self._days):
-            x = LABEL_W + i * DAY_W
+            x = self.label_w + i * self.day_w
             if not self._inside_stay(day):
-                p.fillRect(QRectF(x, 0, DAY_W, total_h), OUTSIDE)
+                p.fillRect(QRectF(x, 0, self.day_w, total_h), OUTSIDE)
             elif day.weekday() >= 5:
-                p.fillRect(QRectF(x, HEADER_H, DAY_W, total_h), QColor("#fafafa"))
+                p.fillRect(QRectF(x, self.header_h, self.day_w, total_h), QColor("#fafafa"))
             p.setPen(QPen(GRID))
             p.drawLine(QPointF(x, 0), QPointF(x, total_h))
             p.setPen(QColor("#333"))
             p.setFont(small)
-            p.drawText(QRectF(x, 2, DAY_W, 18), Qt.AlignmentFlag.AlignCenter, day.strftime("%m-%d"))
+            p.drawText(QRectF(x, 2, self.day_w, self.header_h / 2 - 2), Qt.AlignmentFlag.AlignCenter, day.strftime("%m-%d"))
             tag = ""
             if day == self.data.admission:
                 tag = "入院"
@@ -160,11 +177,11 @@ class EncounterChart(QWidget):
             if tag:
                 p.setFont(bold)
                 p.setPen(QColor("#b71c1c") if tag == "死亡" else QColor("#1d3557"))
-                p.drawText(QRectF(x, 19, DAY_W, 18), Qt.AlignmentFlag.AlignCenter, tag)
+                p.drawText(QRectF(x, self.header_h / 2 - 1, self.day_w, self.header_h / 2 - 2), Qt.AlignmentFlag.AlignCenter, tag)
         p.setFont(self.font())
-        y = HEADER_H
+        y = self.header_h
         p.setPen(QPen(QColor("#999")))
-        p.drawLine(0, HEADER_H - 1, self.width(), HEADER_H - 1)
+        p.drawLine(0, self.header_h - 1, self.width(), self.header_h - 1)
         for kind, payload in self._rows():
             h = self._row_height(kind)
             if kind == "section":
@@ -177,13 +194,13 @@ class EncounterChart(QWidget):
                 self._label(p, fm, y, "住院期间" if self.data.discharge else "就诊")
                 if self.data.admission is not None:
                     end = self.data.discharge or self.data.admission
-                    x0, x1 = self.day_x(self.data.admission), self.day_x(end) + DAY_W
+                    x0, x1 = self.day_x(self.data.admission), self.day_x(end) + self.day_w
                     t = self.data.discharge_time
                     if t is not None and t.date() == end:
-                        x1 = self.day_x(end) + DAY_W * (t.hour * 3600 + t.minute * 60) / 86400
+                        x1 = self.day_x(end) + self.day_w * (t.hour * 3600 + t.minute * 60) / 86400
                     p.fillRect(QRectF(x0 + 2, y + 6, x1 - x0 - 4, h - 12), STAY)
                     if self.data.died and self.data.discharge is not None:
-                        cx = self.day_x(self.data.discharge) + DAY_W / 2
+                        cx = self.day_x(self.data.discharge) + self.day_w / 2
                         p.setPen(QPen(QColor("#000"), 3))
                         p.drawLine(QPointF(cx - 7, y + 3), QPointF(cx + 7, y + h - 3))
                         p.drawLine(QPointF(cx + 7, y + 3), QPointF(cx - 7, y + h - 3))
@@ -195,12 +212,12 @@ class EncounterChart(QWidget):
                     x = self.day_x(day)
                     p.setBrush(QColor("#7d3c98"))
                     p.setPen(Qt.PenStyle.NoPen)
-                    p.drawEllipse(QRectF(x + DAY_W / 2 - 6, y + 5, 12, 12))
+                    p.drawEllipse(QRectF(x + self.day_w / 2 - 6, y + 5, 12, 12))
                     p.setBrush(Qt.BrushStyle.NoBrush)
             elif kind == "order":
                 o: OrderBar = payload
                 self._label(p, fm, y, o.label, QColor("#b71c1c") if o.hit else None)
-                x0, x1 = self.day_x(o.start), self.day_x(o.end) + DAY_W
+                x0, x1 = self.day_x(o.start), self.day_x(o.end) + self.day_w
                 color = ORDER_LONG if o.kind == "long" else ORDER_TEMP
                 p.fillRect(QRectF(x0 + 3, y + 5, max(6.0, x1 - x0 - 6), h - 10), color)
             elif kind == "fee":
@@ -209,7 +226,7 @@ class EncounterChart(QWidget):
                 self._label(p, fm, y, f"{row.name}" if row.name else row.code, QColor("#b71c1c") if selected else None)
                 for day, cell in row.cells.items():
                     x = self.day_x(day)
-                    rect = QRectF(x + 1, y + 1, DAY_W - 2, h - 2)
+                    rect = QRectF(x + 1, y + 1, self.day_w - 2, h - 2)
                     if cell.selected:
                         p.fillRect(rect, HIT_SELECTED)
                         p.setPen(QColor("#ffffff"))
@@ -228,32 +245,32 @@ class EncounterChart(QWidget):
             p.drawLine(0, y + h, self.width(), y + h)
             y += h
         p.setPen(QPen(QColor("#999")))
-        p.drawLine(LABEL_W, 0, LABEL_W, total_h)
+        p.drawLine(self.label_w, 0, self.label_w, total_h)
         t = self.data.discharge_time
         if t is not None and self._days and self._days[0] <= t.date() <= self._days[-1]:
             # the moment of discharge (or death) inside its day column
-            x = self.day_x(t.date()) + DAY_W * (t.hour * 3600 + t.minute * 60 + t.second) / 86400
+            x = self.day_x(t.date()) + self.day_w * (t.hour * 3600 + t.minute * 60 + t.second) / 86400
             pen = QPen(QColor("#000") if self.data.died else QColor("#1d3557"), 2, Qt.PenStyle.DashLine)
             p.setPen(pen)
-            p.drawLine(QPointF(x, HEADER_H - 4), QPointF(x, total_h))
+            p.drawLine(QPointF(x, self.header_h - 4), QPointF(x, total_h))
         p.end()
 
     def _label(self, p: QPainter, fm: QFontMetrics, y: int, text: str, color: Optional[QColor] = None) -> None:
-        p.fillRect(QRectF(0, y, LABEL_W, ROW_H), QColor("#ffffff"))
+        p.fillRect(QRectF(0, y, self.label_w, self.row_h), QColor("#ffffff"))
         p.setPen(color or QColor("#222"))
-        p.drawText(QRectF(6, y, LABEL_W - 10, ROW_H), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                   fm.elidedText(text, Qt.TextElideMode.ElideRight, LABEL_W - 12))
+        p.drawText(QRectF(6, y, self.label_w - 10, self.row_h), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                   fm.elidedText(text, Qt.TextElideMode.ElideRight, self.label_w - 12))
 
     # --- tooltips ------------------------------------------------------------------------------------
     def item_at(self, x: float, y: float):
-        if y < HEADER_H or not self._days:
+        if y < self.header_h or not self._days:
             return None
         day = None
-        if x >= LABEL_W:
-            i = int((x - LABEL_W) // DAY_W)
+        if x >= self.label_w:
+            i = int((x - self.label_w) // self.day_w)
             if 0 <= i < len(self._days):
                 day = self._days[i]
-        top = HEADER_H
+        top = self.header_h
         for kind, payload in self._rows():
             h = self._row_height(kind)
             if top <= y < top + h:

@@ -1,0 +1,180 @@
+"""原件页面: a page of a record document read with OCR, shown as the image with its recognised lines boxed
+(issue 20, the record view). A line read with low confidence is boxed in orange with a dashed line; the lines
+holding a mention of the selected item are boxed in red with the mention's characters shaded yellow; the line
+picked in the text is outlined in blue. The image arrives decoded in memory (casework.record_pages.page_image)
+and is never written anywhere. Clicking a box selects its line (``line_clicked``), a double click asks to
+correct it (``line_activated``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import QScrollArea, QSizePolicy, QToolTip, QWidget
+
+from feijian.casework.record_pages import PageLine, part_box
+
+BOX = QColor(30, 136, 229, 150)  # a recognised line
+LOW = QColor(245, 124, 0)  # read with low confidence
+MENTION = QColor(198, 40, 40)  # holds a mention of the selected item
+MENTION_FILL = QColor(255, 213, 79, 140)
+SELECTED = QColor(21, 101, 192)
+
+
+@dataclass(frozen=True)
+class DrawnBox:
+    index: int  # the line's index in the document's _ocr_lines
+    rect: QRectF  # on the canvas, in widget pixels
+    kind: str  # "line", "low", "mention"
+    parts: tuple[QRectF, ...] = ()  # the shaded mention parts (kind "mention")
+
+
+class PageCanvas(QWidget):
+    line_clicked = Signal(int)
+    line_activated = Signal(int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.image: Optional[QImage] = None
+        self.unit = 1.0  # image pixels per box unit
+        self.lines: list[PageLine] = []
+        self.mentions: dict[int, list[tuple[int, int]]] = {}
+        self.selected: Optional[int] = None
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    # --- data ---------------------------------------------------------------------------------------
+    def set_page(self, image, unit: float, lines: Sequence[PageLine], mentions: dict, selected=None) -> None:
+        if image is None:
+            self.image = None
+        else:
+            h, w = image.shape[:2]
+            buf = image.copy(order="C")
+            self.image = QImage(buf.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()  # owns its pixels
+        self.unit = unit
+        self.lines = list(lines)
+        self.mentions = dict(mentions)
+        self.selected = selected
+        self.fit(self.width() or 600)
+        self.update()
+
+    def fit(self, width: int) -> None:
+        if self.image is None or self.image.width() == 0:
+            self.setFixedHeight(40)
+            return
+        self.setFixedHeight(max(40, round(self.image.height() * width / self.image.width())))
+
+    def zoom(self) -> float:
+        """Widget pixels per image pixel."""
+        return self.width() / self.image.width() if self.image is not None and self.image.width() else 1.0
+
+    def to_widget(self, box) -> QRectF:
+        k = self.unit * self.zoom()
+        x0, y0, x1, y1 = box
+        return QRectF(QPointF(x0 * k, y0 * k), QPointF(x1 * k, y1 * k))
+
+    def drawn_boxes(self) -> list[DrawnBox]:
+        """What the canvas draws, in widget pixels (the tests read it)."""
+        out = []
+        for line in self.lines:
+            rect = self.to_widget(line.box)
+            if line.index in self.mentions:
+                parts = tuple(self.to_widget(part_box(line, a, b)) for a, b in self.mentions[line.index])
+                out.append(DrawnBox(line.index, rect, "mention", parts))
+            else:
+                out.append(DrawnBox(line.index, rect, "low" if line.low else "line"))
+        return out
+
+    def line_at(self, pos) -> Optional[PageLine]:
+        for line in self.lines:
+            if self.to_widget(line.box).adjusted(-2, -2, 2, 2).contains(QPointF(pos)):
+                return line
+        return None
+
+    # --- painting -----------------------------------------------------------------------------------
+    def sizeHint(self) -> QSize:
+        return QSize(600, self.height())
+
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor("#9e9e9e"))
+        if self.image is None:
+            p.end()
+            return
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        p.drawImage(QRectF(0, 0, self.width(), self.height()), self.image)
+        for drawn in self.drawn_boxes():
+            line = next(x for x in self.lines if x.index == drawn.index)
+            if drawn.kind == "mention":
+                for part in drawn.parts:
+                    p.fillRect(part, MENTION_FILL)
+                p.setPen(QPen(MENTION, 2.5))
+            elif drawn.kind == "low":
+                p.setPen(QPen(LOW, 2, Qt.PenStyle.DashLine))
+            else:
+                p.setPen(QPen(BOX, 1))
+            p.setBrush(QBrush())
+            p.drawRect(drawn.rect)
+            if line.low and drawn.kind == "mention":  # a mention read with low confidence: both marks
+                p.setPen(QPen(LOW, 2, Qt.PenStyle.DashLine))
+                p.drawRect(drawn.rect.adjusted(-3, -3, 3, 3))
+            if drawn.index == self.selected:
+                p.setPen(QPen(SELECTED, 2))
+                p.drawRect(drawn.rect.adjusted(-5, -5, 5, 5))
+        p.end()
+
+    # --- mouse --------------------------------------------------------------------------------------
+    def mouseMoveEvent(self, event) -> None:
+        line = self.line_at(event.position())
+        if line is not None:
+            QToolTip.showText(event.globalPosition().toPoint(),
+                              f"{line.text}\n置信度 {line.confidence:.2f}" + ("（低）" if line.low else ""), self)
+        super().mouseMoveEvent(event)
+
+    def mousePressEvent(self, event) -> None:
+        line = self.line_at(event.position())
+        if line is not None:
+            self.selected = line.index
+            self.update()
+            self.line_clicked.emit(line.index)
+        super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        line = self.line_at(event.position())
+        if line is not None:
+            self.line_activated.emit(line.index)
+        super().mouseDoubleClickEvent(event)
+
+
+class PageViewer(QScrollArea):
+    """The canvas in a scroll area, fitted to its width."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.canvas = PageCanvas(self)
+        self.setWidget(self.canvas)
+        self.setWidgetResizable(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        width = max(100, self.viewport().width())
+        self.canvas.setFixedWidth(width)
+        self.canvas.fit(width)
+
+    def set_page(self, image, unit: float, lines, mentions, selected=None) -> None:
+        self._fit()
+        self.canvas.set_page(image, unit, lines, mentions, selected)
+        self.scroll_to_mention()
+
+    def scroll_to_mention(self) -> None:
+        boxes = [b for b in self.canvas.drawn_boxes() if b.kind == "mention" or b.index == self.canvas.selected]
+        if boxes:
+            r = boxes[0].rect
+            self.ensureVisible(round(r.center().x()), round(r.center().y()), 20, round(self.viewport().height() / 3))
