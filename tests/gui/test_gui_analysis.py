@@ -182,3 +182,34 @@ def test_a_bad_parameter_is_a_clear_message(page):
     _done_failed = page.run_form()
     wait_for(_done_failed, 60)
     assert page.message.isVisible() and "递增" in page.message.text()
+
+
+def test_a_truncated_query_result_becomes_a_findings_evidence_whole(page, monkeypatch):
+    """Only the first rows of a query are kept for the screen; put in evidence, it is run again whole and the
+    vault holds every row with the run's hash."""
+    from feijian.casework.analysis_evidence import result_evidence
+    from feijian.casework.analysis_export import result_csv
+    from feijian.casework.findings import create_finding
+    from feijian.gui.pages import analysis_page
+
+    store = page.ctx.store
+    finding = create_finding(store, title="重复收费", amount="90", article=38, category="重复收费")
+    page.ctx.decisions_changed.emit()
+    assert page.finding.findData(finding.finding_id) >= 0
+    monkeypatch.setattr(analysis_page, "KEEP_ROWS", 50)
+    sql = "SELECT feedetl_sn, mdtrt_id, det_item_fee_sumamt FROM fees ORDER BY ALL"  # a total order: the hash is of the rows in order
+    page.tabs.setCurrentIndex(1)
+    page.editor.setPlainText(sql)
+    _done(page.run_sql())
+    assert page.result.truncated and page.result.table.num_rows == 50
+    page.finding.setCurrentIndex(page.finding.findData(finding.finding_id))
+    assert page.attach_button.isEnabled()
+    _done(page.attach_to_finding())
+    (record,) = result_evidence(store)
+    whole = run_query(store, sql, limit=10**9, log=False)
+    assert record.finding_id == finding.finding_id and record.rows == whole.rows > 50
+    assert record.sha256 == whole.sha256 == page.result.sha256
+    import hashlib
+
+    assert record.csv_sha256 == hashlib.sha256(result_csv(whole.table)).hexdigest()
+    assert "证据" in page.message.text() and page.model.rowCount() == 50  # the shown result stays
