@@ -213,3 +213,17 @@ def test_a_truncated_query_result_becomes_a_findings_evidence_whole(page, monkey
 
     assert record.csv_sha256 == hashlib.sha256(result_csv(whole.table)).hexdigest()
     assert "证据" in page.message.text() and page.model.rowCount() == 50  # the shown result stays
+
+
+def test_a_long_result_is_paged(page):
+    from feijian.gui.pages.analysis_page import PAGE_ROWS
+
+    sql = "SELECT feedetl_sn, det_item_fee_sumamt FROM fees ORDER BY ALL LIMIT 2500"
+    page.tabs.setCurrentIndex(1)
+    page.editor.setPlainText(sql)
+    _done(page.run_sql())
+    assert PAGE_ROWS == 1000 and page.page.maximum() == 3 and page.model.rowCount() == 1000
+    expected = run_query(page.ctx.store, sql, limit=10_000, log=False).table
+    page.page.setValue(3)
+    assert page.model.rowCount() == 500
+    assert _cells(page, "feedetl_sn") == expected.column("feedetl_sn").to_pylist()[2000:]
