@@ -88,6 +88,17 @@ def test_a_query_from_the_editor_shows_the_library_rows(page, qtbot):
     assert history(store)[-1].request["sql"] == check_select(sql)
 
 
+def test_identity_numbers_in_a_query_are_masked_on_screen(page):
+    page.tabs.setCurrentIndex(1)
+    page.editor.setPlainText("SELECT mdtrt_id, certno FROM visits ORDER BY mdtrt_id LIMIT 5")
+    _done(page.run_sql())
+    raw = page.result.table.column("certno").to_pylist()
+    shown = _cells(page, "certno")
+    assert len(shown) == 5 and all(s != r and s[:6] == r[:6] and "*" in s for s, r in zip(shown, raw) if r)
+    times = [page.history_model.data(page.history_model.index(0, 0), Qt.ItemDataRole.DisplayRole)]
+    assert all("T" not in t and len(t) == 16 for t in times)  # 2026-12-07 09:38, local time
+
+
 @pytest.mark.parametrize("sql", ["DELETE FROM fees", "ATTACH 'x.db' AS x", "SELECT * FROM read_csv('/etc/passwd')",
                                  "COPY fees TO '/tmp/fees.csv'", "SELECT 1; SELECT 2"])
 def test_a_forbidden_statement_shows_the_refusal_and_runs_nothing(page, sql):
@@ -171,3 +182,70 @@ def test_a_bad_parameter_is_a_clear_message(page):
     _done_failed = page.run_form()
     wait_for(_done_failed, 60)
     assert page.message.isVisible() and "递增" in page.message.text()
+
+
+def test_a_truncated_query_result_becomes_a_findings_evidence_whole(page, monkeypatch):
+    """Only the first rows of a query are kept for the screen; put in evidence, it is run again whole and the
+    vault holds every row with the run's hash."""
+    from feijian.casework.analysis_evidence import result_evidence
+    from feijian.casework.analysis_export import result_csv
+    from feijian.casework.findings import create_finding
+    from feijian.gui.pages import analysis_page
+
+    store = page.ctx.store
+    finding = create_finding(store, title="重复收费", amount="90", article=38, category="重复收费")
+    page.ctx.decisions_changed.emit()
+    assert page.finding.findData(finding.finding_id) >= 0
+    monkeypatch.setattr(analysis_page, "KEEP_ROWS", 50)
+    sql = "SELECT feedetl_sn, mdtrt_id, det_item_fee_sumamt FROM fees ORDER BY ALL"  # a total order: the hash is of the rows in order
+    page.tabs.setCurrentIndex(1)
+    page.editor.setPlainText(sql)
+    _done(page.run_sql())
+    assert page.result.truncated and page.result.table.num_rows == 50
+    page.finding.setCurrentIndex(page.finding.findData(finding.finding_id))
+    assert page.attach_button.isEnabled()
+    _done(page.attach_to_finding())
+    (record,) = result_evidence(store)
+    whole = run_query(store, sql, limit=10**9, log=False)
+    assert record.finding_id == finding.finding_id and record.rows == whole.rows > 50
+    assert record.sha256 == whole.sha256 == page.result.sha256
+    import hashlib
+
+    assert record.csv_sha256 == hashlib.sha256(result_csv(whole.table)).hexdigest()
+    assert "证据" in page.message.text() and page.model.rowCount() == 50  # the shown result stays
+
+
+def test_a_long_result_is_paged(page):
+    from feijian.gui.pages.analysis_page import PAGE_ROWS
+
+    sql = "SELECT feedetl_sn, det_item_fee_sumamt FROM fees ORDER BY ALL LIMIT 2500"
+    page.tabs.setCurrentIndex(1)
+    page.editor.setPlainText(sql)
+    _done(page.run_sql())
+    assert PAGE_ROWS == 1000 and page.page.maximum() == 3 and page.model.rowCount() == 1000
+    expected = run_query(page.ctx.store, sql, limit=10_000, log=False).table
+    page.page.setValue(3)
+    assert page.model.rowCount() == 500
+    assert _cells(page, "feedetl_sn") == expected.column("feedetl_sn").to_pylist()[2000:]
+
+
+KIND_CASES = [("stats", "fees", {"field": "fee_ocur_time"}), ("stats", "visits", {"field": "age"}),
+              ("stratify", "fees", {}), ("gaps", "fees", {}), ("key_duplicates", "fees", {}),
+              ("duplicates", "fees", {}), ("benford", "settlements", {"digits": 2}),
+              ("top", "fees", {"order": "count", "value": ""}), ("crosstab", "fees", {"value": "det_item_fee_sumamt"})]
+
+
+@pytest.mark.parametrize("kind,table,params", KIND_CASES)
+def test_every_analysis_shows_no_raw_form(page, kind, table, params):
+    """Each analysis with its suggested fields (and a few others) runs, and nothing on the page shows None,
+    NaN, ISO times, float artefacts or exponents (the issue-18 check of every other page)."""
+    from test_gui_screen_text import raw_forms, visible_texts
+
+    page.select_analysis(kind, table)
+    for key, value in params.items():
+        page.set_param(key, value)
+    _done(page.run_form())
+    expected = run_analysis(page.ctx.store, kind, page.params(), log=False)
+    assert page.result.sha256 == expected.sha256 and page.model.rowCount() == min(expected.rows, 1000)
+    found = raw_forms(visible_texts(page, kind))
+    assert not found, found[:10]

@@ -7,8 +7,6 @@ CSV the user asks for (file dialog)."""
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass
@@ -223,32 +221,32 @@ def result_frame(kind: str, table: pa.Table, summary: dict) -> tuple[pd.DataFram
     return frame, cols
 
 
-# --- CSV, only on the user's request -----------------------------------------------------------------------
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return "" if value != value else formatting.quantity(value, places=6)
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
+# --- CSV and evidence, only on the user's request ---------------------------------------------------------
 def write_csv(table: pa.Table, path: Path, *, cancelled=None) -> Path:
-    """The rows as CSV (UTF-8 with BOM, so Excel reads the Chinese), exact decimals, no float artefacts."""
+    """The rows as the CLI and the evidence vault write them (casework/analysis_export: UTF-8 with BOM, exact
+    decimals, the same bytes for the same rows)."""
+    from feijian.casework.analysis_export import result_csv
+
+    check_cancelled(cancelled)
+    data = result_csv(table)
+    check_cancelled(cancelled)
     path = Path(path)
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        out = csv.writer(fh)
-        out.writerow(table.column_names)
-        for batch in table.to_batches(max_chunksize=20_000):
-            check_cancelled(cancelled)
-            columns = [c.to_pylist() for c in batch.columns]
-            out.writerows([_csv_cell(v) for v in row] for row in zip(*columns))
+    path.write_bytes(data)
     return path
+
+
+def attach_to_finding(store, request: tuple, result: QueryResult, finding_id: str, *, progress=None,
+                      cancelled=None):
+    """The whole result in the vault as the finding's evidence (casework/analysis_evidence). A query whose rows
+    were not all kept is run again whole (and logged) first."""
+    from feijian.casework.analysis_evidence import attach_result, run_whole
+
+    if result.truncated or not result.event_id:
+        report(progress, 0, 0, _t("重新读取全部结果"))
+        kind, req = ("query", {"sql": request[1]}) if request[0] == "query" else (request[0], request[1])
+        result = run_whole(store, kind, req, cancelled=cancelled, progress=progress)
+    check_cancelled(cancelled)
+    return attach_result(store, result, finding_id)
 
 
 def export_result(store, request: tuple, result: QueryResult, path: Path, *, progress=None, cancelled=None) -> Path:
@@ -325,6 +323,7 @@ class AnalysisPage(QWidget):
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(self.run_current)
         ctx.data_changed.connect(self.refresh)
+        ctx.decisions_changed.connect(self.refresh_findings)
         self.refresh()
 
     TAB_HEIGHTS = (150, 200, 260)  # the form, the editor, the history
@@ -451,10 +450,16 @@ class AnalysisPage(QWidget):
         self.pages = QLabel(left)
         self.export_button = QPushButton(self.tr("导出 CSV…"), left)
         self.export_button.setEnabled(False)
+        self.finding = QComboBox(left)
+        self.finding.setMinimumWidth(160)
+        self.attach_button = QPushButton(self.tr("附为问题证据"), left)
+        self.attach_button.setEnabled(False)
         pager.addWidget(QLabel(self.tr("页"), left))
         pager.addWidget(self.page)
         pager.addWidget(self.pages)
         pager.addStretch(1)
+        pager.addWidget(self.finding)
+        pager.addWidget(self.attach_button)
         pager.addWidget(self.export_button)
         lv.addLayout(pager)
         self.charts = QStackedWidget(split)
@@ -470,6 +475,7 @@ class AnalysisPage(QWidget):
         v.addWidget(split, 1)
         self.page.valueChanged.connect(self.show_page)
         self.export_button.clicked.connect(lambda: self.export_csv())
+        self.attach_button.clicked.connect(lambda: self.attach_to_finding())
         return box
 
     # --- the case's tables ------------------------------------------------------------------------
@@ -507,6 +513,22 @@ class AnalysisPage(QWidget):
         if self.form.count() == 0 or current != self.table.currentData():
             self.build_form()
         self.refresh_history()
+        self.refresh_findings()
+
+    def refresh_findings(self) -> None:
+        from feijian.gui import case_data
+
+        current = self.finding.currentData()
+        self.finding.clear()
+        for f in case_data.findings_of(self.ctx.store):
+            self.finding.addItem(f.title, f.finding_id)
+        if not self.finding.count():
+            self.finding.addItem(self.tr("（尚无问题）"), "")
+        self.finding.setCurrentIndex(max(0, self.finding.findData(current)))
+        self._update_attach()
+
+    def _update_attach(self) -> None:
+        self.attach_button.setEnabled(self.result is not None and bool(self.finding.currentData()))
 
     def build_form(self) -> None:
         while self.form.count():
@@ -658,12 +680,30 @@ class AnalysisPage(QWidget):
 
     def _start(self, request: tuple, fn, *args, title: str, logged=None, **kwargs):
         self.message.hide()
-        task = run_with_progress(self.window(), self.ctx.runner, title, fn, *args,
-                                 on_finished=lambda r, rq=request, lg=logged: self._finished(rq, r, lg),
-                                 on_failed=self._failed, on_cancelled=self._cancelled, **kwargs)
+        def finished(result, rq=request, lg=logged):
+            self._ended()
+            self._finished(rq, result, lg)
+
+        def failed(exc):
+            self._ended()
+            self._failed(exc)
+
+        def cancelled():
+            self._ended()
+            self._cancelled()
+
+        task = run_with_progress(self.window(), self.ctx.runner, title, fn, *args, on_finished=finished,
+                                 on_failed=failed, on_cancelled=cancelled, **kwargs)
         task.case_path = self.ctx.path
         self.task = task
         return task
+
+    def _ended(self, *_args) -> None:
+        """Let go of the ended task: its error's traceback holds the query's DuckDB connection."""
+        task, self.task = self.task, None
+        if task is not None and task.error is not None:
+            task.error.__traceback__ = None
+            task.error.__context__ = None
 
     def clear_result(self) -> None:
         self.result = None
@@ -673,6 +713,7 @@ class AnalysisPage(QWidget):
         self.charts.hide()
         self.pages.setText("")
         self.export_button.setEnabled(False)
+        self._update_attach()
 
     def _failed(self, exc: BaseException) -> None:
         self.clear_result()
@@ -709,6 +750,7 @@ class AnalysisPage(QWidget):
         self.summary.setText(self.describe(kind, result, logged))
         self.show_chart(kind, result)
         self.export_button.setEnabled(True)
+        self._update_attach()
         self.refresh_history()
 
     def describe(self, kind: str, result: QueryResult, logged=None) -> str:
@@ -757,6 +799,8 @@ class AnalysisPage(QWidget):
             text += "\n" + (self.tr("与命令记录中的结果一致（%1 行，SHA-256 相同）").replace("%1", formatting.count(logged.rows))
                             if same else self.tr("与命令记录中的结果不同：记录为 %1 行，SHA-256 %2")
                             .replace("%1", formatting.count(logged.rows)).replace("%2", logged.sha256[:16]))
+            if not same and kind == "query" and logged.rows == result.rows:
+                text += self.tr("（行数相同：若 ORDER BY 未定下每一行的次序，行序可能不同）")
         return text
 
     def show_page(self) -> None:
@@ -818,12 +862,10 @@ class AnalysisPage(QWidget):
             self.runs = list(reversed(history(self.ctx.store)))  # newest first
         except Exception:  # a store without events (never the case window's)
             self.runs = []
-        rows = [{"event_id": r.event_id, "time": formatting.parse_time(r.time), "by": r.by,
+        rows = [{"event_id": r.event_id, "time": r.time, "by": r.by,
                  "kind": self.tr(KIND_NAMES.get(r.kind, r.kind)), "text": " ".join(r.text.split()),
                  "rows": r.rows, "sha": r.sha256[:16]} for r in self.runs]
         frame = pd.DataFrame(rows, columns=["event_id", "time", "by", "kind", "text", "rows", "sha"])
-        if len(frame):
-            frame["time"] = pd.to_datetime(frame["time"], utc=True).dt.tz_convert(None)
         self.history_model.set_frame(frame, self._history_columns())
         self.rerun_button.setEnabled(bool(rows))
         self.load_button.setEnabled(bool(rows))
@@ -850,6 +892,37 @@ class AnalysisPage(QWidget):
             if key in self.inputs:
                 self.set_param(key, value)
 
+    # --- evidence and export ----------------------------------------------------------------------
+    def attach_to_finding(self, finding_id: Optional[str] = None):
+        """The shown result, whole, into the vault as the chosen finding's evidence (its query and hash with it)."""
+        finding_id = finding_id or self.finding.currentData()
+        if self.result is None or not finding_id or self._busy():
+            return None
+        title = self.tr("附为问题证据")
+        name = self.finding.itemText(max(0, self.finding.findData(finding_id)))
+
+        def finished(record):
+            self._ended()
+            self._show_message(self.tr("已附为问题“%1”的证据：%2 行，结果 SHA-256 %3")
+                               .replace("%1", name).replace("%2", formatting.count(record.rows))
+                               .replace("%3", record.sha256[:16]))
+            self.refresh_history()
+            self.ctx.decisions_changed.emit()
+
+        def failed(exc):
+            self._ended()
+            if isinstance(exc, FeijianError):
+                self._show_message(str(exc), refused=True)  # the result stays shown
+            else:
+                show_failure(self, title, exc)
+
+        task = run_with_progress(self.window(), self.ctx.runner, title, attach_to_finding, self.ctx.store,
+                                 self.request, self.result, finding_id, on_finished=finished, on_failed=failed,
+                                 on_cancelled=self._ended)
+        task.case_path = self.ctx.path
+        self.task = task
+        return task
+
     # --- export -----------------------------------------------------------------------------------
     def export_csv(self, path: Optional[Path] = None):
         """The shown result as CSV, to a place the user chooses (nothing leaves the case otherwise)."""
@@ -860,9 +933,19 @@ class AnalysisPage(QWidget):
             path = dialogs.save_file(self, self.tr("导出 CSV"), name, "CSV (*.csv)")
             if path is None:
                 return None
-        task = run_with_progress(self.window(), self.ctx.runner, self.tr("导出 CSV"), export_result, self.ctx.store,
-                                 self.request, self.result, Path(path),
-                                 on_finished=lambda p: self._show_message(self.tr("已导出：%1").replace("%1", str(p))))
+        title = self.tr("导出 CSV")
+
+        def finished(written):
+            self._ended()
+            self._show_message(self.tr("已导出：%1").replace("%1", str(written)))
+
+        def failed(exc):
+            self._ended()
+            show_failure(self, title, exc)
+
+        task = run_with_progress(self.window(), self.ctx.runner, title, export_result, self.ctx.store,
+                                 self.request, self.result, Path(path), on_finished=finished, on_failed=failed,
+                                 on_cancelled=self._ended)
         task.case_path = self.ctx.path
         self.task = task
         return task
