@@ -75,13 +75,14 @@ def field_statistics(con: duckdb.DuckDBPyConnection, table: str, column: str, *,
     parts = ["count(*)", f"count({c})", f"count(DISTINCT {c})", f"min({c})", f"max({c})"]
     if numeric:
         parts += [f"sum({c})", f"avg(CAST({c} AS DOUBLE))", f"stddev_samp(CAST({c} AS DOUBLE))"]
-        parts += [f"quantile_cont(CAST({c} AS DOUBLE), {q})" for q in QUANTILES]
+        # one call with the list of quantiles: DuckDB sorts once (seven separate calls sort seven times)
+        parts.append(f"quantile_cont(CAST({c} AS DOUBLE), [{', '.join(str(q) for q in QUANTILES)}])")
     row = con.execute(f"SELECT {', '.join(parts)} FROM {t}").fetchall()[0]
     stats = [("rows", row[0]), ("count", row[1]), ("nulls", row[0] - row[1]), ("distinct", row[2]),
              ("min", row[3]), ("max", row[4])]
     if numeric:
         stats += [("sum", row[5]), ("mean", _stable(row[6])), ("stddev", _stable(row[7]))]
-        stats += [(f"p{round(q * 100):02d}", v) for q, v in zip(QUANTILES, row[8:])]
+        stats += [(f"p{round(q * 100):02d}", v) for q, v in zip(QUANTILES, row[8] or [None] * len(QUANTILES))]
     tops = con.execute(
         f"SELECT CAST({c} AS VARCHAR) AS value, count(*) AS n FROM {t} GROUP BY {c} "
         f"ORDER BY n DESC, value ASC NULLS LAST LIMIT {int(top)}").fetchall()
