@@ -9,7 +9,9 @@ per institution, then measures:
   path) and through ``DataFrame.to_sql`` (SQLAlchemy + psycopg, pandas' default inserts), into the same
   partitioned tables: rows per second and the ratio;
 - intake: every package verified, decrypted and archived (COPY), packages per minute and rows per second;
-- models: each model's time over the whole archive, with its rows; the same on the SQLite archive.
+- models: each model's time over the whole archive, with its rows: on the statistics intake's ANALYZE of
+  the loaded partitions left, after ANALYZE of every table (the parents too), and on a second archive
+  loaded without ANALYZE (no statistics; a statement timeout bounds it); the same on the SQLite archive.
 
     .venv/bin/python benchmarks/archive_bench.py --quick          # 3 institutions
     .venv/bin/python benchmarks/archive_bench.py                  # 10 institutions
@@ -35,7 +37,7 @@ from feijian.cli.bureau_demo import build_province, case_id_of, write_packages  
 from feijian.crypto.identity import create_identity  # noqa: E402
 from feijian.crypto.trust import BureauKeys, TrustList  # noqa: E402
 from feijian.sync.archive import Archive  # noqa: E402
-from feijian.sync.bureau_models import MODELS, run_models  # noqa: E402
+from feijian.sync.bureau_models import MODELS, load_config, run_models, run_statement  # noqa: E402
 from feijian.sync.case_archive import load_frame  # noqa: E402
 from feijian.sync.intake import intake  # noqa: E402
 
@@ -86,12 +88,31 @@ def load_to_sql(url: str, inst, frames: dict) -> float:
         engine.dispose()
 
 
+def bounded_models(a, timeout: float) -> dict[str, str]:
+    """Each model's seconds as text, or ">timeout" when the session's statement timeout stopped it."""
+    out = {}
+    cfg = load_config()
+    for m in MODELS:
+        t0 = time.perf_counter()
+        try:
+            run_statement(a, m, cfg)
+            out[m] = f"{time.perf_counter() - t0:.2f}"
+        except Exception as exc:  # psycopg's QueryCanceled for the statement timeout
+            a.rollback()
+            out[m] = f">{timeout:.0f}" if "timeout" in str(exc) else "error"
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="3 institutions")
     ap.add_argument("--institutions", type=int, default=None)
     ap.add_argument("--scale", type=float, default=0.02, help="demo generator scale per institution")
     ap.add_argument("--no-sqlite", action="store_true", help="skip the SQLite comparison")
+    ap.add_argument("--no-stats-compare", action="store_true",
+                    help="skip the second PostgreSQL archive loaded without ANALYZE")
+    ap.add_argument("--no-stats-timeout", type=float, default=60.0, metavar="S",
+                    help="statement timeout of a model on no statistics (default 60 s)")
     args = ap.parse_args()
     n = args.institutions or (3 if args.quick else 10)
     if not available():
@@ -127,18 +148,42 @@ def main() -> int:
         else:
             print("  pandas to_sql: skipped (needs SQLAlchemy: pip install sqlalchemy)")
 
-        # --- intake: every package, verified and archived ---
+        # --- intake: every package, verified and archived (each load ANALYZEs its partitions, the batch the parents) ---
         url = create_database(server, "bench_archive")
         t_intake, _ = timed(lambda: intake([p.path for p in pkgs], url, bureau_keys=bureau, trust=trust))
         print(f"\nintake into PostgreSQL: {n} packages in {t_intake:.1f} s = {n / t_intake * 60:.1f} packages/min, "
-              f"{rows_total / t_intake:,.0f} rows/s (verify + decrypt + COPY)")
+              f"{rows_total / t_intake:,.0f} rows/s (verify + decrypt + COPY + ANALYZE)")
 
-        # --- models ---
+        # --- models: on the statistics intake left ---
         with Archive.open(url) as a:
-            t_models, run = timed(lambda: run_models(a))
-        pg_seconds = run.seconds
-        pg_counts = {m: run.count(m) for m in MODELS}
-        print(f"models on PostgreSQL ({t_models:.1f} s with ANALYZE and storing the run)")
+            t_models, run = timed(lambda: run_models(a, analyze=False))
+            pg_seconds = run.seconds
+            pg_counts = {m: run.count(m) for m in MODELS}
+            print(f"models on PostgreSQL, statistics from intake: {t_models:.1f} s (with storing the run)")
+            t_all, run_all = timed(lambda: run_models(a, analyze="all"))
+            all_seconds = run_all.seconds
+            print(f"models after ANALYZE of every archive table (parents too): {t_all:.1f} s "
+                  f"(ANALYZE {t_all - sum(all_seconds.values()):.1f} s of it)")
+
+        # --- the same archive loaded without ANALYZE: what the models cost on no statistics ---
+        none_seconds: dict = {}
+        part_seconds: dict = {}
+        t_plain = None
+        if not args.no_stats_compare:
+            url2 = create_database(server, "bench_archive_no_analyze")
+            t_plain, _ = timed(lambda: intake([p.path for p in pkgs], url2, bureau_keys=bureau, trust=trust,
+                                              analyze=False))
+            print(f"intake without ANALYZE: {t_plain:.1f} s (ANALYZE at intake costs {t_intake - t_plain:+.1f} s, "
+                  f"{(t_intake - t_plain) / n:+.2f} s per package)")
+            with Archive.open(url2) as a:
+                a._exec(f"SET statement_timeout = '{int(args.no_stats_timeout * 1000)}'")
+                a.commit()
+                none_seconds = bounded_models(a, args.no_stats_timeout)
+                # the partitions analyzed, the partitioned parents not
+                for name in a.cases.stale_partitions():
+                    a._exec(f"ANALYZE {name}")
+                a.commit()
+                part_seconds = bounded_models(a, args.no_stats_timeout)
 
     lite_seconds: dict = {}
     lite_counts: dict = {}
@@ -151,11 +196,17 @@ def main() -> int:
             run = run_models(a)
         lite_seconds, lite_counts = run.seconds, {m: run.count(m) for m in MODELS}
 
-    print(f"\n{'model':6} {'rows':>6} {'PostgreSQL s':>13} {'SQLite s':>10}")
+    print("\nseconds per model on PostgreSQL: no statistics; partitions analyzed, parents not; intake's ANALYZE "
+          "(partitions per package, stale parents per batch); after ANALYZE of every table; then SQLite")
+    print(f"{'model':6} {'rows':>6} {'no stats':>9} {'parts':>8} {'intake':>8} {'all':>8} {'ratio':>7} {'SQLite':>8}")
     for m in MODELS:
-        lite = f"{lite_seconds[m]:10.2f}" if m in lite_seconds else f"{'-':>10}"
+        lite = f"{lite_seconds[m]:8.2f}" if m in lite_seconds else f"{'-':>8}"
         same = "" if not lite_counts or lite_counts[m] == pg_counts[m] else f"  (SQLite rows {lite_counts[m]})"
-        print(f"{m:6} {pg_counts[m]:6d} {pg_seconds[m]:13.2f} {lite}{same}")
+        ratio = f"{all_seconds[m] / pg_seconds[m]:7.2f}" if pg_seconds[m] else f"{'-':>7}"
+        print(f"{m:6} {pg_counts[m]:6d} {none_seconds.get(m, '-'):>9} {part_seconds.get(m, '-'):>8} "
+              f"{pg_seconds[m]:8.2f} {all_seconds[m]:8.2f} "
+              f"{ratio} {lite}{same}")
+    print("(ratio: after ANALYZE of every table / on intake's statistics)")
     return 0
 
 

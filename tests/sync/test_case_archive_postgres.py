@@ -90,6 +90,46 @@ def test_one_partition_per_institution(archived, province):
             assert kind == "p", t  # the parent is partitioned and holds no rows itself
 
 
+def _reltuples(url: str, province) -> dict[tuple[str, str], float]:
+    with psycopg.connect(url) as conn:
+        return {(t, inst.medins_code): conn.execute("SELECT reltuples FROM pg_class WHERE relname = %s",
+                                                    (partition_name(t, inst.medins_code),)).fetchone()[0]
+                for t in case_table_names() for inst in province.institutions}
+
+
+def test_intake_analyzes_what_it_loaded(archived, province):
+    """Every partition an intake loaded has planner statistics when the intake commits (reltuples is -1 on a
+    table never analyzed); small partitions are counted exactly."""
+    want = expected_counts(province)
+    for (t, code), n in _reltuples(archived, province).items():
+        rows = want.get(t, {}).get(code, 0)
+        assert n >= 0, (t, code)
+        if rows <= 30_000:  # ANALYZE's sample covers the whole table
+            assert n == rows, (t, code)
+    with Archive.open(archived) as a:
+        assert a.cases.stale_partitions() == []
+        assert a.cases.stale_parents() == []  # the batch ended with ANALYZE of the partitioned tables
+    with psycopg.connect(archived) as conn:
+        for t in case_table_names():
+            parent = conn.execute("SELECT reltuples FROM pg_class WHERE relname = %s", (f"archive_{t}",)).fetchone()[0]
+            assert parent == sum(want.get(t, {}).values()) or parent > 30_000, t
+
+
+def test_models_analyze_partitions_loaded_without(pg_server, province, province_packages, world):
+    url = create_database(pg_server, "case_archive_unanalyzed")
+    intake([p.path for p in province_packages], url, bureau_keys=world.bureau, trust=world.trust, analyze=False)
+    assert all(n < 0 for n in _reltuples(url, province).values())
+    from feijian.sync.bureau_models import run_models
+
+    with Archive.open(url) as a:
+        stale = a.cases.stale_partitions()
+        assert len(stale) == len(case_table_names()) * len(province.institutions)
+        assert a.cases.stale_parents() == sorted(f"archive_{t}" for t in case_table_names())
+        run_models(a, models=("M01",))
+        assert a.cases.stale_partitions() == [] and a.cases.stale_parents() == []
+    assert all(n >= 0 for n in _reltuples(url, province).values())
+
+
 def test_values_arrive_as_sent(archived, province):
     """Every archived value equals the package's: strings (empty is not NULL), decimals, times, dates; the
     derived day and minute columns; the sensitive field is not archived."""

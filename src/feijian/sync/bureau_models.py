@@ -392,20 +392,27 @@ def ensure_schema(archive) -> None:
 
 
 def run_models(archive, *, period_from: Optional[dt.date] = None, period_to: Optional[dt.date] = None,
-               cfg: Optional[ModelConfig] = None, models: tuple[str, ...] = MODELS) -> ModelRun:
-    """Run the models over the archive and store the run with its hits (one transaction)."""
+               cfg: Optional[ModelConfig] = None, models: tuple[str, ...] = MODELS,
+               analyze: bool | str = True) -> ModelRun:
+    """Run the models over the archive and store the run with its hits (one transaction). On PostgreSQL
+    first ``ANALYZE`` what is stale (``analyze=True``: partitions never analyzed, partitioned tables whose
+    statistics are off, see ``CaseTables.stale_parents``), every archive table (``"all"``), or nothing
+    (``False``)."""
     cfg = cfg or load_config()
     if period_from and period_to and period_from > period_to:
         raise InputError(f"起始日期晚于结束日期 / --from {period_from} is after --to {period_to}")
     lo = day_number(period_from) if period_from else NO_LOWER
     hi = day_number(period_to) if period_to else NO_UPPER
     ensure_schema(archive)
-    if archive.postgres:
-        # freshly copied partitions have no statistics until autovacuum gets to them, and autovacuum never
-        # analyzes a partitioned parent: without this the planner nests loops over "1-row" tables (M03: 150 s
-        # instead of 0.2 s on the 3-institution demo)
-        for t in case_table_names():
-            archive._exec(f"ANALYZE archive_{t}")
+    if archive.postgres and analyze:
+        # intake ANALYZEs the partitions it loads and the stale parents after each batch; what is still
+        # unanalyzed or stale (an older archive, an intake killed before its batch ended) is analyzed here,
+        # or every table when ``analyze="all"``
+        if analyze == "all":
+            for t in case_table_names():
+                archive._exec(f"ANALYZE archive_{t}")
+        else:
+            archive.cases.analyze_stale()
         archive.commit()
     names = {r["medins_code"]: r["medins_name"] or r["medins_code"] for r in archive.cases.institutions()}
     drugs = {d.med_list_codg: d.name for d in cfg.key_drugs}
