@@ -30,6 +30,13 @@ def test_demo_runs_the_whole_job(tmp_path, capsys):
         db.execute("select name from sqlite_master").fetchall()  # unreadable without the bureau's key
     planted = json.loads((tmp_path / "demo" / "data" / "meta" / "planted.json").read_text(encoding="utf-8"))
     assert planted["hits"]
+    # the record documents are imported both ways: 病历文书.csv with the text, an index beside PDF/DOCX/TXT files
+    index = planted["files"]["病历文书索引.csv"]
+    assert planted["files"]["病历文书.csv"]["rows"] > 0 and 100 < index["rows"] < 2000
+    assert set(index["formats"]) == {"pdf", "docx", "txt"} and sum(index["formats"].values()) == index["rows"]
+    docs_line = next(line for line in printed.splitlines() if "病历文书 record documents" in line)
+    assert "病历文书.csv" in docs_line and "病历文书索引.csv" in docs_line and "pdf:" in docs_line
+    assert f"{planted['counts']['emr_docs']} 份" in docs_line
 
 
 # what a person must never read in a document: an ISO timestamp, a float artefact, a minus sign or an open

@@ -9,10 +9,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import subprocess
 import unicodedata
+import zipfile
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from xml.etree import ElementTree
 
 from feijian.domain.contract import load_contract
 
@@ -69,11 +72,36 @@ def read_table(folder: Path, file_name: str, table: str, encoding: str) -> list[
         return [dict(zip(header, r)) for r in reader]
 
 
+def file_text(path: Path) -> str:
+    """A document file's text as records.md defines it (its elements joined with line breaks), read with
+    other tools than the import's: poppler's pdftotext for a PDF's text layer, the DOCX's XML paragraphs with
+    the standard library, a text file in UTF-8 or else GBK/GB18030."""
+    data = path.read_bytes()
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True).stdout
+        return "\n".join(line for line in out.decode("utf-8").replace("\f", "\n").split("\n") if line)
+    if suffix == ".docx":
+        w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+        with zipfile.ZipFile(path) as z:
+            body = ElementTree.fromstring(z.read("word/document.xml")).find(f"{w}body")
+        return "\n".join("".join(x.text or "" for x in p.iter(f"{w}t")) for p in body.iter(f"{w}p"))
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError(f"undecodable text file {path}")
+
+
 class Data:
     def __init__(self, folder: Path, files: dict):
         t = {}
-        for name, info in files.items():
-            t[info["table"]] = read_table(folder, name, info["table"], info["encoding"])
+        for name, info in files.items():  # a table may come in several files (emr_docs: a CSV and an index)
+            t.setdefault(info["table"], []).extend(read_table(folder, name, info["table"], info["encoding"]))
+        for r in t.get("emr_docs", []):
+            if r.get("file"):
+                r["text"] = file_text(Path(folder) / r["file"])
         kb = Path(folder) / "kb"
         for name in ("kb_items", "kb_exclusive_pairs", "kb_procedure_materials", "kb_thresholds", "kb_item_terms"):
             with open(kb / f"{name}.csv", encoding="utf-8", newline="") as fh:

@@ -42,6 +42,20 @@ def test_import_takes_every_row(demo, result):
         assert read.tables[table].num_rows == rows, table
 
 
+def test_documents_come_both_ways_and_planted_record_hits_are_in_both(demo, result):
+    _, manifest = demo
+    read, _ = result
+    docs = read.tables["emr_docs"]
+    formats = docs.column("_file_format").to_pylist()
+    from_files = {m for m, f in zip(docs.column("mdtrt_id").to_pylist(), formats) if f}
+    in_csv = {m for m, f in zip(docs.column("mdtrt_id").to_pylist(), formats) if not f}
+    assert {f.split("/")[0] for f in formats if f} == {"pdf", "docx", "txt"}
+    assert sum(1 for f in formats if f) == manifest.files["病历文书索引.csv"]["rows"]
+    record_hits = {h["mdtrt_id"] for h in manifest.hits if h["rule_code"] in ("R24", "R25", "R26", "R27", "R28", "R29")}
+    assert record_hits & from_files and record_hits & in_csv
+    assert not from_files & in_csv  # an encounter's documents come one way
+
+
 def test_every_rule_ran(result):
     read, res = result
     assert "emr_docs" in read.tables  # the demo writes medical record documents: R24–R29 run like the others

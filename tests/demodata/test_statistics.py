@@ -94,3 +94,24 @@ def test_s02_planted_stay_has_the_most_uneven_daily_costs_of_its_department(data
     assert top == s02["mdtrt_id"]
     others = sorted(v for m, v in cv.items() if m != top)
     assert cv[top] > 2 * others[-1]
+
+
+def test_the_clean_background_has_negated_mentions_of_every_kind(data):
+    """Negated phrases stand in clean documents of every kind the rules read (reports, nursing records,
+    treatment and operation notes), each beside a mention that is not negated, so the engine's negation
+    path runs at every scale; the oracle test shows that none of them makes a hit."""
+    d, manifest = data
+    terms = {r["med_list_codg"]: oracle._list(r["terms"]) for r in d.t["kb_item_terms"]}
+    absence = oracle._list(oracle.ABSENCE)
+    planted = {h["mdtrt_id"] for h in manifest.hits + manifest.near_misses}
+    negated = defaultdict(int)
+    for r in d.t["emr_docs"]:
+        if r["mdtrt_id"] in planted:
+            continue
+        kind = oracle.DOC_TYPES.get(r["doc_type"], r["doc_type"])
+        for clause in oracle._clauses(r["text"]):
+            for words in (*terms.values(), absence):
+                if any(oracle._negated(clause, s) for s, _ in oracle._places(clause, words)):
+                    negated[kind] += 1
+    assert all(negated[k] >= 5 for k in ("exam_report", "lab_report", "nursing", "treatment", "operation")), negated
+    assert sum(negated.values()) > len(d.t["emr_docs"]) // 200, (dict(negated), len(d.t["emr_docs"]))

@@ -132,6 +132,11 @@ def _import_and_screen(store, paths, steps):
     rows = sum(f.rows for f in summary.files)
     read = sum(f.read for f in summary.files)
     steps.say("导入 import", f"{len(summary.files)} 个文件，{rows} 行，读入 {read}，拒收 {rows - read}（均记录 SHA-256）")
+    docs = [f for f in summary.files if f.table == "emr_docs"]
+    if docs:  # the record documents come both ways: a CSV with the text, an index beside a folder of files
+        steps.say("病历文书 record documents", f"{summary.tables.get('emr_docs', 0)} 份：" + "；".join(
+            f"{f.file_name} {f.read} 份" + (f"（{f.encoding}）" if f.encoding not in ("utf-8", "utf-8-sig", "gbk") else "")
+            for f in docs))
     result = screen_case(store)
     steps.say("筛查 screen", f"{len(result.hits)} 条疑点，{len(result.run.rules_run)} 条规则已运行，"
               f"未运行 {len(result.not_run)}；疑点金额（每条明细只计一次）{result.run.total_amount} 元")

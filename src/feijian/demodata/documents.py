@@ -9,7 +9,11 @@ when the encounter is written, so that a clean encounter's record says exactly w
 
 Only items with a row in ``resources/kb/kb_item_terms.csv`` are written into reports and records, with the
 phrasing of their terms; other texts avoid every term, negation cue and absence term that could make a rule
-of R24–R29 fire. Planted scenarios change the documents afterwards through ``Encounter.doc_hooks``.
+of R24–R29 fire. Some clean documents carry negated phrases as real records do (a report's 申请备注 that the
+patient once refused the exam, a nurse's note that the patient gave up going out on leave, a treatment
+record's note of a session stopped the day before, an operation note's branch left without a stent): each
+beside a mention that is not negated, so that the negation path is exercised at every scale and no rule
+fires. Planted scenarios change the documents afterwards through ``Encounter.doc_hooks``.
 No random numbers: variants are picked from the encounter's and the day's number, so the output is
 deterministic and fast."""
 
@@ -64,6 +68,22 @@ def recorded_keys() -> dict:
     return {by_code[r["med_list_codg"]].key: tuple(r["doc_types"].split(";")) for r in read_kb_csv("kb_item_terms")
             if r["med_list_codg"] in by_code}
 
+
+@lru_cache(maxsize=1)
+def first_terms() -> dict:
+    """Item key → the first of its kb_item_terms terms (the phrase a negated remark names it by)."""
+    from feijian.demodata.catalogue import load_hospital
+
+    by_code = load_hospital().by_code
+    return {by_code[r["med_list_codg"]].key: r["terms"].split(";")[0] for r in read_kb_csv("kb_item_terms")
+            if r["med_list_codg"] in by_code}
+
+
+# negated remarks of the clean background (records.md, reading 4: a cue before the term in its clause)
+REFUSED_BEFORE = "申请备注：前次患者拒绝{term}，本次同意检查\n"
+GAVE_UP_LEAVE = "\n家属咨询请假事宜，已告知住院管理规定，患者放弃请假外出"
+STOPPED_BEFORE = {"NEB": "备注：前日因咳嗽剧烈停用雾化吸入\n", "KF": "备注：前日因疼痛取消康复训练\n"}
+NO_STENT_THERE = "回旋支病变较轻，未植入支架"
 
 # --- report texts ------------------------------------------------------------------------------------
 EXAMS = {
@@ -147,6 +167,8 @@ def build(enc: Encounter, hosp: Hospital) -> list[Doc]:
         if key in EXAMS and ("exam_report" in types or "lab_report" in types):
             title, variants = EXAMS[key]
             text = variants[n % len(variants)].format(a=20 + n % 60, b=4 + n % 5)
+            if n % 20 == 1 and key in first_terms():
+                text = REFUSED_BEFORE.format(term=first_terms()[key]) + text
             doc_type = "exam_report" if "exam_report" in types else "lab_report"
             docs.append(Doc(doc_type, later(t, 90), title, text, "Y0901001" if doc_type == "exam_report" else "Y0902001",
                             (key,)))
@@ -195,13 +217,16 @@ def build(enc: Encounter, hosp: Hospital) -> list[Doc]:
         level_line = f"护理级别：{'、'.join(level_zh[k] for k in lv)}\n" if lv else ""
         docs.append(Doc("nursing", ntime, "护理记录",
                         f"{level_line}T 36.{(n + i) % 8}℃，P {70 + (n + i) % 15}次/分，R 18次/分，BP 12{i % 10}/78mmHg\n"
-                        f"患者{NURSE_NOTES[(n + i) % len(NURSE_NOTES)]}\n遵医嘱用药，已落实健康宣教", nurse, tuple(lv)))
+                        f"患者{NURSE_NOTES[(n + i) % len(NURSE_NOTES)]}\n遵医嘱用药，已落实健康宣教"
+                        + (GAVE_UP_LEAVE if (n + i) % 25 == 2 else ""), nurse, tuple(lv)))
         if day in ops_by_day or day in mats_by_day:
             ops = sorted(ops_by_day.get(day, ()))
             t0 = ops[0][0] if ops else at(day, 9)
             name = op_names.get(day) or "介入治疗"
             steps = [PROCEDURES[k] for _, k in ops]
             mats = [f"{MATERIALS[k][0]}{c}{MATERIALS[k][1]}{MATERIALS[k][2]}" for k, c in sorted(mats_by_day.get(day, ()))]
+            if n % 3 == 0 and any(k == "STENT" for k, _ in mats_by_day.get(day, ())):
+                mats.append(NO_STENT_THERE)
             body = "\n".join(steps + mats)
             docs.append(Doc("operation", later(t0, 120), name + "手术记录",
                             f"术前诊断：{dx}\n手术名称：{name}\n麻醉方式：全身麻醉\n手术经过：患者取平卧位，常规消毒铺巾\n"
@@ -216,7 +241,10 @@ def build(enc: Encounter, hosp: Hospital) -> list[Doc]:
             title, tmpl = TREATMENTS[key]
             for s in range(int(cnt)):
                 t = at(day, 9 + 5 * s if s < 3 else 21, 30)
-                docs.append(Doc("treatment", t, title, tmpl.format(t=t.strftime("%H:%M")), nurse, (key,)))
+                text = tmpl.format(t=t.strftime("%H:%M"))
+                if (n + s) % 12 == 1 and key in STOPPED_BEFORE:
+                    text = STOPPED_BEFORE[key] + text
+                docs.append(Doc("treatment", t, title, text, nurse, (key,)))
     if enc.endtime is not None:
         docs.append(Doc("discharge", enc.endtime, "出院记录",
                         f"{who}\n入院日期：{admit.isoformat()}\n出院日期：{disch.isoformat()}\n入院诊断：{dx}\n"

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Optional
 
 from feijian.demodata import background as bg
-from feijian.demodata import documents, extras
+from feijian.demodata import document_files, documents, extras
 from feijian.demodata.catalogue import LIST_TYPE_CODES, Hospital, kb_dir, load_hospital
 from feijian.demodata.manifest import DemoManifest, Planted
 from feijian.demodata.model import Encounter, money
@@ -29,6 +29,19 @@ STOCK_BUFFER = Decimal(20)  # stock units left on the shelf at every month end
 GEND_ZH = {"1": "男", "2": "女"}
 LONG_ORDER_CATEGORIES = {"bed", "nursing", "diet", "consultation"}
 MAX_SCALE = 1000
+RECORD_RULES = ("R24", "R25", "R26", "R27", "R28", "R29")
+
+
+def file_form_encounters(planter: Planter) -> set:
+    """The encounters whose documents the demo writes as files beside an index (the rest stay in 病历文书.csv
+    with their text): every second encounter planted for R24–R29, in planting order, so that both forms hold
+    planted hits and near misses. Planted encounters do not grow with the scale: the number of files stays a
+    few hundred at any scale."""
+    seen: dict[int, None] = {}
+    for p in planter.hits + planter.near:
+        if p.rule_code in RECORD_RULES and p.enc is not None:
+            seen.setdefault(id(p.enc), None)
+    return set(list(seen)[::2])
 
 
 def generate(out_dir, *, seed: int = 7, scale: float = 1.0, progress: Optional[ProgressFn] = None,
@@ -73,6 +86,8 @@ class _Generation:
         for enc in planter.encounters:
             by_block.setdefault((enc.admit_date.month, enc.dept), []).append(enc)
         planted_ids = {id(e) for e in planter.encounters}
+        self.file_encs = file_form_encounters(planter)
+        self.doc_files: dict[str, int] = {}
         special = {bg.doctor_code(hosp.department(c), i) for c, i in (*bg.S03_OUTLIERS, *bg.S04_OUTLIERS)}
 
         self.tables: dict[str, CsvTable] = {}
@@ -80,6 +95,9 @@ class _Generation:
             if spec.encoding != "xlsx":
                 self.written.append(self.out / spec.file_name)
                 self.tables[spec.table] = CsvTable(self.out, spec)
+        self.written.append(self.out / document_files.INDEX_NAME)
+        self.doc_index = CsvTable(self.out, document_files.INDEX_SPEC)
+        (self.out / document_files.FILES_DIR).mkdir(exist_ok=True)
         try:
             inst = hosp.institution
             self.tables["institution"].write({k: inst[k] for k in ("medins_code", "medins_name", "medins_lv",
@@ -104,6 +122,7 @@ class _Generation:
         finally:
             for t in self.tables.values():
                 t.close()
+            self.doc_index.close()
         self.written.append(self.out / spec_for("staff").file_name)
         staff_rows = self.staff_rows(planter)
         write_xlsx(self.out / spec_for("staff").file_name, spec_for("staff"), staff_rows)
@@ -115,11 +134,16 @@ class _Generation:
         near.sort(key=lambda h: (h["rule_code"], h["mdtrt_id"], h["feedetl_sn"]))
         files = {t.spec.file_name: {"table": t.spec.table, "rows": t.rows, "encoding": t.spec.encoding}
                  for t in self.tables.values()}
+        files[document_files.INDEX_NAME] = {"table": "emr_docs", "rows": self.doc_index.rows,
+                                            "encoding": document_files.INDEX_SPEC.encoding,
+                                            "folder": document_files.FILES_DIR, "formats": dict(sorted(self.doc_files.items()))}
         files[spec_for("staff").file_name] = {"table": "staff", "rows": len(staff_rows), "encoding": "xlsx"}
+        counts: dict[str, int] = {}
+        for v in files.values():
+            counts[v["table"]] = counts.get(v["table"], 0) + v["rows"]
         manifest = DemoManifest(
             out_dir=self.out, seed=self.seed, scale=self.scale, hits=hits, near_misses=near,
-            statistical=[p.to_json() for p in planter.stat], files=files,
-            counts={v["table"]: v["rows"] for v in files.values()},
+            statistical=[p.to_json() for p in planter.stat], files=files, counts=counts,
         )
         meta = self.out / "meta"
         (meta / "evidence").mkdir(parents=True, exist_ok=True)
@@ -183,11 +207,21 @@ class _Generation:
         for hook in enc.doc_hooks:
             hook(docs)
         documents.number(enc, docs)
-        w = self.tables["emr_docs"].write
+        as_files = id(enc) in self.file_encs
+        w = (self.doc_index if as_files else self.tables["emr_docs"]).write
         zh = documents.TYPE_ZH
         for d in docs:
-            w({"doc_id": d.doc_id, "mdtrt_id": enc.mdtrt_id, "doc_type": zh[d.doc_type], "doc_time": d.time,
-               "author": d.author, "title": d.title, "text": d.text})
+            row = {"doc_id": d.doc_id, "mdtrt_id": enc.mdtrt_id, "doc_type": zh[d.doc_type], "doc_time": d.time,
+                   "author": d.author, "title": d.title, "text": d.text}
+            if as_files:  # the text goes to a file beside the index (PDF, DOCX or GBK text)
+                name, fmt, data = document_files.document_file(d.doc_id, d.text, d.title)
+                path = self.out / document_files.FILES_DIR / name
+                self.written.append(path)
+                path.write_bytes(data)
+                self.doc_files[fmt] = self.doc_files.get(fmt, 0) + 1
+                d.file = f"{document_files.FILES_DIR}/{name}"
+                row.update(text=None, file=d.file)
+            w(row)
 
     def write_orders(self, enc: Encounter, lines: list) -> None:
         groups: dict[str, list] = {}

@@ -1,7 +1,9 @@
 """The case tables in the bureau's archive (issue 15; docs/models.md "Storage of the case tables").
 
 ``archive_<table>`` for each case table of the data contract, every row keyed by ``(medins_code, case_id,
-_batch, _line)``. On PostgreSQL each table is ``PARTITION BY LIST (medins_code)`` with one partition per
+_seq)``, ``_seq`` its place in the package's table: ``(_batch, _line)`` (import batch, line in its source
+file) is not unique when one table came in several files of one import (fees by month, record documents as
+a CSV and an index). On PostgreSQL each table is ``PARTITION BY LIST (medins_code)`` with one partition per
 institution, and rows go in with ``COPY … FROM STDIN`` (CSV written by Arrow), never row by row; a
 distributed PostgreSQL (Citus) can shard the same tables by ``medins_code``. On SQLite the same columns
 (``executemany`` of whole batches). Text compares by code point on both engines (``COLLATE "C"`` on
@@ -58,7 +60,7 @@ def columns(table: str) -> list[Column]:
     spec = load_contract().tables[table]
     cols = [Column("medins_code", "str"), Column("case_id", "str"), Column("package_id", "str")]
     cols += [Column(f.name, f.type) for f in spec.fields if not f.sensitive and f.name not in ("medins_code",)]
-    cols += [Column("_batch", "str"), Column("_line", "int")]
+    cols += [Column("_batch", "str"), Column("_line", "int"), Column("_seq", "int")]
     cols += [Column(name, "int") for name, _, _ in DERIVED.get(table, ())]
     return cols
 
@@ -68,7 +70,7 @@ def ddl(table: str, postgres: bool) -> list[str]:
     body = ", ".join(f'"{c.name}" {"BIGINT" if c.type == "int" else types[c.type]}' for c in columns(table))
     tail = " PARTITION BY LIST (medins_code)" if postgres else ""
     out = [f"CREATE TABLE IF NOT EXISTS archive_{table} ({body}, "
-           f"PRIMARY KEY (medins_code, case_id, _batch, _line)){tail}"]
+           f"PRIMARY KEY (medins_code, case_id, _seq)){tail}"]
     for k, idx in enumerate(INDEXES.get(table, ())):
         out.append(f"CREATE INDEX IF NOT EXISTS archive_{table}_ix{k} ON archive_{table} ({', '.join(idx)})")
     return out
@@ -115,6 +117,8 @@ def load_frame(table: str, data: pa.Table, *, medins_code: str, case_id: str, pa
             a = data.column("_batch").cast(pa.string()) if "_batch" in data.column_names else pa.array([""] * n)
         elif c.name == "_line":
             a = data.column("_line").cast(pa.int64()) if "_line" in data.column_names else pa.array(range(n), pa.int64())
+        elif c.name == "_seq":
+            a = pa.array(range(n), pa.int64())
         elif c.type == "int":
             src, unit = next((s, u) for d, s, u in DERIVED[table] if d == c.name)
             col = data.column(src) if src in data.column_names else pa.nulls(n, pa.timestamp("s"))
