@@ -20,8 +20,11 @@ Tables made in the DuckDB connection:
   ``doc_type_name`` (doc_type, name);
 - after the fee lines are in (:func:`build_mentions`): ``nursing_term_item`` (iid), ``doc_item_cand``
   (eid, iid), the items whose mentions a rule may ask for in an encounter, ``doc_mention`` (dno, eid,
-  doc_type, doc_date, iid, mentioned, clause_no, negated_clause_no) and ``absence_mention`` (dno, eid,
-  doc_type, doc_date, clause_no) for the documents with a non-negated absence term.
+  doc_type, doc_date, iid, mentioned, pos, clause_no, negated_clause_no): ``pos`` where the first
+  non-negated mention stands in ``ntext`` (1-based), its clause number ``clause_no`` only where the
+  Python reread found it (else ``clause_no_at(ntext, pos)``, computed for what a rule quotes), and
+  ``absence_mention`` (dno, eid, doc_type, doc_date, clause_no) for the documents with a non-negated
+  absence term.
 """
 
 from __future__ import annotations
@@ -144,11 +147,16 @@ def load_documents(con: duckdb.DuckDBPyConnection, chunks: Iterable[pa.Table], k
     return {"unit_words": units, "terms": terms, "documents": docs}
 
 
-# the clause number of a position p (1-based) in ntext: the line feeds before it
-_CLAUSE_NO = "(length(left(d.ntext, {p} - 1)) - length(replace(left(d.ntext, {p} - 1), chr(10), '')))"
-# a cue in the clause before position p: a cue followed by no line feed up to p
+# a cue in the clause before position p (1-based) of d.ntext: a cue followed by no line feed up to p
 _NEGATED = f"regexp_matches(left(d.ntext, {{p}} - 1), '({CUES_RE2})[^\\n]*$')"
+# the clause number of a position (1-based) in a normal text: the line feeds before it (only for the few
+# mentions a rule quotes)
+CLAUSE_NO_MACRO = ("CREATE OR REPLACE MACRO clause_no_at(ntext, pos) AS "
+                   "length(left(ntext, pos - 1)) - length(replace(left(ntext, pos - 1), chr(10), ''))")
 
+# one pass over the documents: the first occurrence of each item's terms (p) per document, whether a cue
+# stands before it in its clause (the same for every term found at p: it depends on the text before p only),
+# and the document's encounter, type and date carried along
 BUILD_MENTIONS_SQL = """
 CREATE TABLE nursing_term_item AS
 SELECT DISTINCT t.iid FROM item_term t JOIN kb_items k ON k.med_list_codg = t.med_list_codg
@@ -168,74 +176,74 @@ UNION SELECT iid, 'nursing' FROM nursing_term_item
 UNION SELECT iid, 'treatment' FROM item_doc_type WHERE doc_type = 'treatment';
 
 CREATE TABLE first_mention AS
-SELECT dno, iid, min(p) AS p FROM (
-  SELECT d.dno, s.iid, instr(d.ntext, t.term) AS p
+SELECT dno, iid, eid, doc_type, doc_date, min(p) AS p, arg_min(negated, p) AS negated FROM (
+  SELECT d.dno, s.iid, d.eid, d.doc_type, d.doc_date, instr(d.ntext, t.term) AS p,
+         p > 0 AND {negated} AS negated
   FROM doc_item_cand b JOIN item_scan_type s ON s.iid = b.iid JOIN item_term t ON t.iid = b.iid
   JOIN doc_text d ON d.eid = b.eid AND d.doc_type = s.doc_type
-) WHERE p > 0 GROUP BY dno, iid;
-
-CREATE TABLE first_mention_read AS
-SELECT f.dno, f.iid, {negated} AS negated, {clause_no} AS clause_no
-FROM first_mention f JOIN doc_text d ON d.dno = f.dno;
+) WHERE p > 0 GROUP BY dno, iid, eid, doc_type, doc_date;
 
 CREATE TABLE first_absence AS
-SELECT dno, min(p) AS p FROM (
-  SELECT d.dno, instr(d.ntext, a.term) AS p FROM doc_text d, absence_term a
+SELECT dno, eid, doc_type, doc_date, min(p) AS p, arg_min(negated, p) AS negated, arg_min(clause_no, p) AS clause_no
+FROM (
+  SELECT d.dno, d.eid, d.doc_type, d.doc_date, instr(d.ntext, a.term) AS p, p > 0 AND {negated} AS negated,
+         clause_no_at(d.ntext, p) AS clause_no
+  FROM doc_text d, absence_term a
   WHERE d.doc_type IN ('nursing', 'progress')
-) WHERE p > 0 GROUP BY dno;
-
-CREATE TABLE first_absence_read AS
-SELECT f.dno, {negated} AS negated, {clause_no} AS clause_no
-FROM first_absence f JOIN doc_text d ON d.dno = f.dno;
-""".format(negated=_NEGATED.format(p="f.p"), clause_no=_CLAUSE_NO.format(p="f.p"))
+) WHERE p > 0 GROUP BY dno, eid, doc_type, doc_date;
+""".format(negated=_NEGATED.format(p="p"))
 
 
-def _reread(con: duckdb.DuckDBPyConnection, sql: str, terms_of: Callable[[int], list[str]]) -> pa.Table:
-    """The pairs whose first occurrence is negated, read clause by clause with the reference module: the
-    first clause with a non-negated mention (null: none) and the first negated one."""
-    dnos, iids, found, negated = [], [], [], []
-    for dno, iid, ntext in con.execute(sql).fetchall():
-        first = first_negated = None
-        for no, clause in enumerate(ntext.split("\n")):
+def _reread(ntext: pa.Array, pairs: list, terms_of: Callable[[int], list[str]]) -> pa.Table:
+    """The (document, item) pairs whose first occurrence is negated, read clause by clause with the
+    reference module: the first non-negated mention (its clause, null: none, and its position in the
+    normal text, 1-based) and the first negated clause. ``ntext``: the documents' normal texts by ``dno``."""
+    dnos, iids, found, pos, negated = [], [], [], [], []
+    texts = ntext.take(pa.array([dno for dno, _ in pairs], pa.int64())).to_pylist() if pairs else []
+    for (dno, iid), text in zip(pairs, texts):
+        first = first_at = first_negated = None
+        start = 1
+        for no, clause in enumerate(text.split("\n")):
             for m in mentions(clause, terms_of(iid)):
                 if m.negated and first_negated is None:
                     first_negated = no
                 if not m.negated and first is None:
-                    first = no
+                    first, first_at = no, start + m.start
             if first is not None:
                 break
-        dnos.append(dno)
-        iids.append(iid)
-        found.append(first)
-        negated.append(first_negated)
+            start += len(clause) + 1
+        for out, v in zip((dnos, iids, found, pos, negated), (dno, iid, first, first_at, first_negated)):
+            out.append(v)
     return pa.table({"dno": pa.array(dnos, pa.int64()), "iid": pa.array(iids, pa.int32()),
-                     "clause_no": pa.array(found, pa.int64()), "negated_clause_no": pa.array(negated, pa.int64())})
+                     "clause_no": pa.array(found, pa.int64()), "pos": pa.array(pos, pa.int64()),
+                     "negated_clause_no": pa.array(negated, pa.int64())})
 
 
 def build_mentions(con: duckdb.DuckDBPyConnection, loaded: dict) -> None:
     """The mention tables (needs ``agg_lines`` and ``kb_items``)."""
+    con.execute(CLAUSE_NO_MACRO)
     con.execute(BUILD_MENTIONS_SQL)
     terms = loaded["terms"]
+    ntext = loaded["documents"].column("ntext")
     absence = [r[0] for r in con.execute("SELECT term FROM absence_term").fetchall()]
-    again = _reread(con, """SELECT f.dno, f.iid, d.ntext FROM first_mention_read f JOIN doc_text d USING (dno)
-                            WHERE f.negated ORDER BY f.dno, f.iid""", lambda iid: terms[iid])
-    _table(con, "mention_reread", again)
+    pairs = con.execute("SELECT dno, iid FROM first_mention WHERE negated ORDER BY dno, iid").fetchall()
+    _table(con, "mention_reread", _reread(ntext, pairs, lambda iid: terms[iid]))
+    # pos: where the first non-negated mention stands (null: none); clause_no: its clause where the reread
+    # found it (else null: clause_no_at(ntext, pos) for the few quoted)
     con.execute("""
     CREATE TABLE doc_mention AS
-    SELECT f.dno, d.eid, d.doc_type, d.doc_date, f.iid,
+    SELECT f.dno, f.eid, f.doc_type, f.doc_date, f.iid,
            CASE WHEN f.negated THEN r.clause_no IS NOT NULL ELSE true END AS mentioned,
-           CASE WHEN f.negated THEN r.clause_no ELSE f.clause_no END AS clause_no,
+           CASE WHEN f.negated THEN r.pos ELSE f.p END AS pos,
+           CASE WHEN f.negated THEN r.clause_no END AS clause_no,
            CASE WHEN f.negated THEN r.negated_clause_no END AS negated_clause_no
-    FROM first_mention_read f JOIN doc_text d USING (dno)
-    LEFT JOIN mention_reread r ON r.dno = f.dno AND r.iid = f.iid
+    FROM first_mention f LEFT JOIN mention_reread r ON f.negated AND r.dno = f.dno AND r.iid = f.iid
     """)
-    again = _reread(con, """SELECT f.dno, 0, d.ntext FROM first_absence_read f JOIN doc_text d USING (dno)
-                            WHERE f.negated ORDER BY f.dno""", lambda iid: absence)
-    _table(con, "absence_reread", again)
+    pairs = con.execute("SELECT dno, 0 FROM first_absence WHERE negated ORDER BY dno").fetchall()
+    _table(con, "absence_reread", _reread(ntext, pairs, lambda iid: absence))
     con.execute("""
     CREATE TABLE absence_mention AS
-    SELECT f.dno, d.eid, d.doc_type, d.doc_date, CASE WHEN f.negated THEN r.clause_no ELSE f.clause_no END AS clause_no
-    FROM first_absence_read f JOIN doc_text d USING (dno) LEFT JOIN absence_reread r ON r.dno = f.dno
+    SELECT f.dno, f.eid, f.doc_type, f.doc_date, CASE WHEN f.negated THEN r.clause_no ELSE f.clause_no END AS clause_no
+    FROM first_absence f LEFT JOIN absence_reread r ON f.negated AND r.dno = f.dno
     WHERE NOT f.negated OR r.clause_no IS NOT NULL
     """)
-

@@ -99,12 +99,13 @@ def _document_counts(ctx: Context, loaded: dict) -> None:
     that mention a material; the counting is :func:`feijian.rules.record_text.count_after`."""
     con = ctx.con
     terms, units = loaded["terms"], loaded["unit_words"]
-    rows = con.execute("""
-        SELECT m.dno, m.iid, d.ntext FROM doc_mention m JOIN doc_text d USING (dno)
-        JOIN item_doc_type y ON y.iid = m.iid AND y.doc_type = m.doc_type
+    pairs = con.execute("""
+        SELECT m.dno, m.iid FROM doc_mention m JOIN item_doc_type y ON y.iid = m.iid AND y.doc_type = m.doc_type
         WHERE m.iid IN (SELECT iid FROM r26_items) AND m.mentioned ORDER BY m.dno, m.iid""").fetchall()
+    # the few documents' normal texts taken from the Arrow table by dno (its row), not joined in DuckDB
+    texts = loaded["documents"].column("ntext").take(pa.array([p[0] for p in pairs], pa.int64())).to_pylist()
     out: dict[str, list] = {"dno": [], "iid": [], "cnt": [], "clause_no": []}
-    for dno, iid, ntext in rows:
+    for (dno, iid), ntext in zip(pairs, texts):
         words = units.get(iid) or normal_terms(DEFAULT_UNIT_WORDS)
         best = None
         for no, clause in enumerate(ntext.split("\n")):
@@ -160,7 +161,7 @@ def _type_names_sql(iid: str, types_of: str = "") -> str:
 def r27_nursing_level(ctx: Context) -> str:
     _documents(ctx)
     core = """
-    WITH nm AS (SELECT eid, doc_date, iid, min((dno, clause_no)) AS first FROM doc_mention
+    WITH nm AS (SELECT eid, doc_date, iid, min((dno, pos)) AS first FROM doc_mention
                 WHERE doc_type = 'nursing' AND mentioned AND iid IN (SELECT iid FROM nursing_term_item)
                 GROUP BY eid, doc_date, iid),
     l AS (SELECT n.lid, n.eid, n.iid, n.fee_date, n.net_amt FROM net_lines n
@@ -170,9 +171,10 @@ def r27_nursing_level(ctx: Context) -> str:
           WHERE NOT EXISTS (SELECT 1 FROM nm s WHERE s.eid = l.eid AND s.doc_date = l.fee_date AND s.iid = l.iid)
           GROUP BY l.lid)
     SELECT l.*, i.med_list_codg || coalesce('（' || k.name || '）', '') AS other_item,
-           clause_of(d.text, x.first[2]) AS raw
+           clause_of(d.text, coalesce(m.clause_no, clause_no_at(d.ntext, m.pos))) AS raw
     FROM l JOIN x USING (lid) JOIN (SELECT DISTINCT iid, med_list_codg FROM item_term) i ON i.iid = x.other
     LEFT JOIN kb_items k ON k.med_list_codg = i.med_list_codg
+    JOIN doc_mention m ON m.dno = x.first[1] AND m.iid = x.other
     JOIN doc_text d ON d.dno = x.first[1]
     """
     return _hit_lines_first(ctx, "r27_h", core, f"""{_KEYS}, net_amt AS amount_num,
