@@ -13,7 +13,7 @@ its own clause, so those few (document, item) pairs are read again by the refere
 
 Tables made in the DuckDB connection:
 
-- ``doc_text`` (dno, eid, doc_id, doc_type, doc_date, ntext, text, ocr_conf): every document,
+- ``doc_text`` (dno, eid, doc_id, doc_type, doc_date, ntext, ocr_conf): every document,
   ``dno`` its number in the run (an Arrow view, not a copy); ``ocr_conf`` the lowest confidence of its lines
   when it was read with OCR (:mod:`feijian.rules.record_ocr`);
 - ``item_term`` (iid, med_list_codg, term), ``item_doc_type`` (iid, doc_type), ``absence_term`` (term),
@@ -40,7 +40,8 @@ import pyarrow.compute as pc
 from feijian.domain.codes import canonical_code, code_names
 from feijian.domain.progress import CancelledFn, check_cancelled
 from feijian.rules.knowledge_base import KnowledgeBase
-from feijian.rules.record_text import NEGATION_CUES, SEPARATOR_CHARS, WHITESPACE, mentions, normal_terms, split_list
+from feijian.rules.record_text import (NEGATION_CUES, SEPARATOR_CHARS, WHITESPACE, clauses, mentions, normal_terms,
+                                       split_list)
 
 NORMAL_TEXT = "_text_norm"  # the column of emr_docs in which the import keeps each document's normal text
 OCR_CONFIDENCE = "_ocr_confidence"  # emr_docs: lowest confidence of a line read with OCR (null: not read with OCR)
@@ -96,8 +97,8 @@ def _table(con: duckdb.DuckDBPyConnection, name: str, data: pa.Table, distinct: 
     con.unregister(name + "_src")
 
 
-def _doc_chunk(chunk: pa.Table, start: int, universes: dict) -> pa.Table:
-    """One chunk of documents as ``doc_text`` holds them."""
+def _doc_chunk(chunk: pa.Table, start: int, eid: pa.Array) -> tuple[pa.Table, pa.ChunkedArray]:
+    """One chunk of documents as ``doc_text`` holds them (``eid`` given), and their texts as written."""
     n = chunk.num_rows
     types = chunk.column("doc_type")
     uniq = pc.unique(types)
@@ -107,40 +108,91 @@ def _doc_chunk(chunk: pa.Table, start: int, universes: dict) -> pa.Table:
         pa.chunked_array([normal_text(c) for c in text.chunks], text.type)
     return pa.table({
         "dno": pa.array(np.arange(start, start + n, dtype=np.int64)),
-        "eid": pc.index_in(chunk.column("mdtrt_id"), value_set=universes["enc"]).cast(pa.int32()),
+        "eid": eid,
         "doc_id": chunk.column("doc_id"),
         "doc_type": pc.take(canon, pc.index_in(types, value_set=uniq)),
         "doc_date": pc.cast(chunk.column("doc_time"), pa.date32()),
         "ntext": ntext.cast(pa.large_string()),
-        "text": text.cast(pa.large_string()),
         "ocr_conf": chunk.column(OCR_CONFIDENCE).cast(pa.float64()) if OCR_CONFIDENCE in chunk.column_names
         else pa.nulls(n, pa.float64()),
-    })
+    }), text.cast(pa.large_string())
+
+
+def _encounter_numbers(chunks: list, universe: pa.Array) -> list:
+    """Each chunk's ``eid`` (position of its mdtrt_id in the encounters' universe): through the chunk's own
+    unique values, all mapped to the universe in one look-up (one hash table of the universe, not one per
+    chunk)."""
+    uniques = [pc.unique(c.column("mdtrt_id")).cast(pa.string()) for c in chunks]
+    if not uniques:
+        return []
+    pos = pc.index_in(pa.chunked_array(uniques, pa.string()), value_set=universe)
+    out, at = [], 0
+    for chunk, u in zip(chunks, uniques):
+        local = pc.index_in(chunk.column("mdtrt_id"), value_set=u)
+        out.append(pc.take(pos.slice(at, len(u)), local).cast(pa.int32()))
+        at += len(u)
+    return out
+
+
+def _text_functions(con: duckdb.DuckDBPyConnection, text: pa.ChunkedArray, ntext: pa.ChunkedArray) -> None:
+    """SQL functions over the documents' texts by ``dno``, evaluated in Python for the few rows a rule quotes
+    (no scan of every document's text): ``doc_clause(dno, n)`` clause ``n`` of the text as written
+    (:func:`feijian.rules.record_text.clauses`), ``doc_clause_no(dno, pos)`` the clause of a position
+    (1-based) in the normal text, ``doc_original(dno)`` the text as written."""
+    def texts(column: pa.ChunkedArray, dno: pa.Array) -> list:
+        return column.take(dno.cast(pa.int64())).to_pylist()
+
+    def doc_clause(dno: pa.Array, n: pa.Array) -> pa.Array:
+        out = []
+        for t, k in zip(texts(text, dno), n.to_pylist()):
+            parts = clauses(t) if t is not None and k is not None else ()
+            out.append(parts[k] if 0 <= (k if k is not None else -1) < len(parts) else None)
+        return pa.array(out, pa.string())
+
+    def doc_clause_no(dno: pa.Array, pos: pa.Array) -> pa.Array:
+        return pa.array([t[:max(p - 1, 0)].count("\n") if t is not None and p is not None else None
+                         for t, p in zip(texts(ntext, dno), pos.to_pylist())], pa.int64())
+
+    def doc_original(dno: pa.Array) -> pa.Array:
+        return pa.array(texts(text, dno), pa.string())
+
+    for name, fn, params, result in (("doc_clause", doc_clause, ["BIGINT", "BIGINT"], "VARCHAR"),
+                                     ("doc_clause_no", doc_clause_no, ["BIGINT", "BIGINT"], "BIGINT"),
+                                     ("doc_original", doc_original, ["BIGINT"], "VARCHAR")):
+        con.create_function(name, fn, params, result, type="arrow", null_handling="special")
 
 
 def load_documents(con: duckdb.DuckDBPyConnection, chunks: Iterable[pa.Table], kb: KnowledgeBase,
                    universes: dict, cancelled: Optional[CancelledFn] = None,
                    note: Callable[[str], None] = lambda message: None) -> dict:
-    """Register the documents (``doc_text``) and the knowledge base's terms. Returns what the rules read in
-    Python: ``{"unit_words": {iid: (words …)}, "terms": {iid: (terms …)}, "documents": pa.Table}``."""
+    """Register the documents (``doc_text``, the texts as written reached through :func:`_text_functions`)
+    and the knowledge base's terms. Returns what the rules read in Python: ``{"unit_words": {iid: (words
+    …)}, "terms": {iid: (terms …)}, "documents": pa.Table}`` (``doc_text``'s table, row ``dno``)."""
     term_t, type_t, units = _kb_terms(kb, universes["items"])
     _table(con, "item_term", term_t)
     _table(con, "item_doc_type", type_t, distinct=True)
     _table(con, "absence_term", pa.table({"term": pa.array(normal_terms(kb.absence_terms), pa.string())}))
-    con.execute(f"CREATE OR REPLACE MACRO clause_of(txt, n) AS regexp_split_to_array(txt, '{BREAK_RE2}')[n + 1]")
     names = code_names("doc_type")
     _table(con, "doc_type_name", pa.table({"doc_type": pa.array(list(names), pa.string()),
                                            "name": pa.array(list(names.values()), pa.string())}))
-    parts, start = [], 0
+    read, start = [], 0
     for chunk in chunks:
         check_cancelled(cancelled)
         note(f"读取病历文书 {start + chunk.num_rows:,} 份 / reading record documents: {start + chunk.num_rows:,}")
-        parts.append(_doc_chunk(chunk, start, universes))
+        read.append(chunk)
         start += chunk.num_rows
-    docs = pa.concat_tables(parts) if parts else _doc_chunk(
-        pa.table({c: pa.array([], pa.timestamp("s") if c == "doc_time" else pa.string()) for c in DOC_COLUMNS}),
-        0, universes)
+    if not read:
+        read = [pa.table({c: pa.array([], pa.timestamp("s") if c == "doc_time" else pa.string()) for c in DOC_COLUMNS})]
+    parts, texts, start = [], [], 0
+    for chunk, eid in zip(read, _encounter_numbers(read, universes["enc"])):
+        part, text = _doc_chunk(chunk, start, eid)
+        parts.append(part)
+        texts += text.chunks
+        start += chunk.num_rows
+    del read
+    docs = pa.concat_tables(parts)
     con.register("doc_text", docs)
+    _text_functions(con, pa.chunked_array(texts, pa.large_string()), docs.column("ntext"))
     terms: dict[int, list[str]] = {}
     for iid, term in zip(term_t.column("iid").to_pylist(), term_t.column("term").to_pylist()):
         terms.setdefault(iid, []).append(term)
