@@ -311,3 +311,29 @@ def test_r24_in_the_engine_reads_documents_as_the_reference_does(bodies):
     got = {sn for _, sn in keys(screen(fees, docs, ["R24"], knowledge))}
     expected = {str(i) for i, b in enumerate(bodies) if not document_mentions(b, terms)}
     assert got == expected
+
+
+def test_quotes_come_from_the_text_as_written_and_a_quote_read_with_ocr_is_marked():
+    """The deciding clause is quoted as written (full-width letters and spaces kept), found by the
+    document's number and clause after the normal texts decided; a document read with OCR (confidence
+    above the threshold) marks the hit whose quote it gave, not the other."""
+    import pyarrow as pa
+
+    from feijian.rules.record_ocr import needs_ocr_review
+
+    items = [{"med_list_codg": "BED", "category": "bed"}, {"med_list_codg": "CT", "category": "exam"}]
+    terms = [{"med_list_codg": "CT", "doc_types": "exam_report", "terms": "计算机断层"}]
+    visits = [visit("V1", "2024-03-01 09:00", "2024-03-10 10:00"), visit("V2", "2024-03-01 09:00", "2024-03-10 10:00")]
+    fees = [fee("V1", "1", "BED", "2024-03-05 00:00", 1, 50), fee("V2", "1", "BED", "2024-03-06 00:00", 1, 50),
+            fee("V2", "2", "CT", "2024-03-06 10:00", 1, 200)]
+    docs = [doc("N1", "V1", "nursing", "2024-03-05 20:00", "体温正常。患者 于 3月5日 请假 离院，ＡＢ 未归"),
+            doc("N2", "V2", "nursing", "2024-03-06 20:00", "夜间平稳；患者外出未归！"),
+            doc("E2", "V2", "exam_report", "2024-03-06 15:00", "胸部平扫：未行计算机 断层。建议复查")]
+    tables = case(fees, visits, emr_docs=docs)
+    tables["emr_docs"] = tables["emr_docs"].append_column("_ocr_confidence", pa.array([None, 0.99, None], pa.float64()))
+    hits = run(tables, kb(items, terms=terms), rules=["R24", "R29"]).hits
+    by = {(r.rule_code, r.mdtrt_id): r.detail for r in hits.itertuples()}
+    assert set(by) == {("R29", "V1"), ("R29", "V2"), ("R24", "V2")}
+    assert "「患者 于 3月5日 请假 离院」" in by[("R29", "V1")] and not needs_ocr_review(by[("R29", "V1")])
+    assert "「患者外出未归」" in by[("R29", "V2")] and needs_ocr_review(by[("R29", "V2")])
+    assert "「胸部平扫：未行计算机 断层」（否定）" in by[("R24", "V2")]

@@ -73,7 +73,7 @@ def mark_ocr_review(ctx, code: str, hits: pa.Table, threshold: float | None = No
         )
         SELECT h.hit_id,
                min(d.ocr_conf) FILTER (WHERE d.ocr_conf < {float(threshold)}) AS low,
-               bool_or(h.quote <> '' AND contains(d.text, h.quote)) AS quoted
+               bool_or(h.quote <> '' AND contains(doc_original(d.dno), h.quote)) AS quoted
         FROM h JOIN doc_text d ON d.eid = h.eid AND d.ocr_conf IS NOT NULL AND {types}{window}
         GROUP BY h.hit_id
         HAVING low IS NOT NULL OR quoted

@@ -13,15 +13,18 @@ its own clause, so those few (document, item) pairs are read again by the refere
 
 Tables made in the DuckDB connection:
 
-- ``doc_text`` (dno, eid, doc_id, doc_type, doc_date, ntext, text, ocr_conf): every document,
+- ``doc_text`` (dno, eid, doc_id, doc_type, doc_date, ntext, ocr_conf): every document,
   ``dno`` its number in the run (an Arrow view, not a copy); ``ocr_conf`` the lowest confidence of its lines
   when it was read with OCR (:mod:`feijian.rules.record_ocr`);
 - ``item_term`` (iid, med_list_codg, term), ``item_doc_type`` (iid, doc_type), ``absence_term`` (term),
   ``doc_type_name`` (doc_type, name);
 - after the fee lines are in (:func:`build_mentions`): ``nursing_term_item`` (iid), ``doc_item_cand``
   (eid, iid), the items whose mentions a rule may ask for in an encounter, ``doc_mention`` (dno, eid,
-  doc_type, doc_date, iid, mentioned, clause_no, negated_clause_no) and ``absence_mention`` (dno, eid,
-  doc_type, doc_date, clause_no) for the documents with a non-negated absence term.
+  doc_type, doc_date, iid, mentioned, pos, clause_no, negated_clause_no): ``pos`` where the first
+  non-negated mention stands in ``ntext`` (1-based), its clause number ``clause_no`` only where the
+  Python reread found it (else ``clause_no_at(ntext, pos)``, computed for what a rule quotes), and
+  ``absence_mention`` (dno, eid, doc_type, doc_date, clause_no) for the documents with a non-negated
+  absence term.
 """
 
 from __future__ import annotations
@@ -37,7 +40,8 @@ import pyarrow.compute as pc
 from feijian.domain.codes import canonical_code, code_names
 from feijian.domain.progress import CancelledFn, check_cancelled
 from feijian.rules.knowledge_base import KnowledgeBase
-from feijian.rules.record_text import NEGATION_CUES, SEPARATOR_CHARS, WHITESPACE, mentions, normal_terms, split_list
+from feijian.rules.record_text import (NEGATION_CUES, SEPARATOR_CHARS, WHITESPACE, clauses, mentions, normal_terms,
+                                       split_list)
 
 NORMAL_TEXT = "_text_norm"  # the column of emr_docs in which the import keeps each document's normal text
 OCR_CONFIDENCE = "_ocr_confidence"  # emr_docs: lowest confidence of a line read with OCR (null: not read with OCR)
@@ -93,8 +97,8 @@ def _table(con: duckdb.DuckDBPyConnection, name: str, data: pa.Table, distinct: 
     con.unregister(name + "_src")
 
 
-def _doc_chunk(chunk: pa.Table, start: int, universes: dict) -> pa.Table:
-    """One chunk of documents as ``doc_text`` holds them."""
+def _doc_chunk(chunk: pa.Table, start: int, eid: pa.Array) -> tuple[pa.Table, pa.ChunkedArray]:
+    """One chunk of documents as ``doc_text`` holds them (``eid`` given), and their texts as written."""
     n = chunk.num_rows
     types = chunk.column("doc_type")
     uniq = pc.unique(types)
@@ -104,51 +108,107 @@ def _doc_chunk(chunk: pa.Table, start: int, universes: dict) -> pa.Table:
         pa.chunked_array([normal_text(c) for c in text.chunks], text.type)
     return pa.table({
         "dno": pa.array(np.arange(start, start + n, dtype=np.int64)),
-        "eid": pc.index_in(chunk.column("mdtrt_id"), value_set=universes["enc"]).cast(pa.int32()),
+        "eid": eid,
         "doc_id": chunk.column("doc_id"),
         "doc_type": pc.take(canon, pc.index_in(types, value_set=uniq)),
         "doc_date": pc.cast(chunk.column("doc_time"), pa.date32()),
         "ntext": ntext.cast(pa.large_string()),
-        "text": text.cast(pa.large_string()),
         "ocr_conf": chunk.column(OCR_CONFIDENCE).cast(pa.float64()) if OCR_CONFIDENCE in chunk.column_names
         else pa.nulls(n, pa.float64()),
-    })
+    }), text.cast(pa.large_string())
+
+
+def _encounter_numbers(chunks: list, universe: pa.Array) -> list:
+    """Each chunk's ``eid`` (position of its mdtrt_id in the encounters' universe): through the chunk's own
+    unique values, all mapped to the universe in one look-up (one hash table of the universe, not one per
+    chunk)."""
+    uniques = [pc.unique(c.column("mdtrt_id")).cast(pa.string()) for c in chunks]
+    if not uniques:
+        return []
+    pos = pc.index_in(pa.chunked_array(uniques, pa.string()), value_set=universe)
+    out, at = [], 0
+    for chunk, u in zip(chunks, uniques):
+        local = pc.index_in(chunk.column("mdtrt_id"), value_set=u)
+        out.append(pc.take(pos.slice(at, len(u)), local).cast(pa.int32()))
+        at += len(u)
+    return out
+
+
+def _text_functions(con: duckdb.DuckDBPyConnection, text: pa.ChunkedArray, ntext: pa.ChunkedArray) -> None:
+    """SQL functions over the documents' texts by ``dno``, evaluated in Python for the few rows a rule quotes
+    (no scan of every document's text): ``doc_clause(dno, n)`` clause ``n`` of the text as written
+    (:func:`feijian.rules.record_text.clauses`), ``doc_clause_no(dno, pos)`` the clause of a position
+    (1-based) in the normal text, ``doc_original(dno)`` the text as written."""
+    def texts(column: pa.ChunkedArray, dno: pa.Array) -> list:
+        return column.take(dno.cast(pa.int64())).to_pylist()
+
+    def doc_clause(dno: pa.Array, n: pa.Array) -> pa.Array:
+        out = []
+        for t, k in zip(texts(text, dno), n.to_pylist()):
+            parts = clauses(t) if t is not None and k is not None else ()
+            out.append(parts[k] if 0 <= (k if k is not None else -1) < len(parts) else None)
+        return pa.array(out, pa.string())
+
+    def doc_clause_no(dno: pa.Array, pos: pa.Array) -> pa.Array:
+        return pa.array([t[:max(p - 1, 0)].count("\n") if t is not None and p is not None else None
+                         for t, p in zip(texts(ntext, dno), pos.to_pylist())], pa.int64())
+
+    def doc_original(dno: pa.Array) -> pa.Array:
+        return pa.array(texts(text, dno), pa.string())
+
+    for name, fn, params, result in (("doc_clause", doc_clause, ["BIGINT", "BIGINT"], "VARCHAR"),
+                                     ("doc_clause_no", doc_clause_no, ["BIGINT", "BIGINT"], "BIGINT"),
+                                     ("doc_original", doc_original, ["BIGINT"], "VARCHAR")):
+        con.create_function(name, fn, params, result, type="arrow", null_handling="special")
 
 
 def load_documents(con: duckdb.DuckDBPyConnection, chunks: Iterable[pa.Table], kb: KnowledgeBase,
                    universes: dict, cancelled: Optional[CancelledFn] = None,
                    note: Callable[[str], None] = lambda message: None) -> dict:
-    """Register the documents (``doc_text``) and the knowledge base's terms. Returns what the rules read in
-    Python: ``{"unit_words": {iid: (words …)}, "terms": {iid: (terms …)}, "documents": pa.Table}``."""
+    """Register the documents (``doc_text``, the texts as written reached through :func:`_text_functions`)
+    and the knowledge base's terms. Returns what the rules read in Python: ``{"unit_words": {iid: (words
+    …)}, "terms": {iid: (terms …)}, "documents": pa.Table}`` (``doc_text``'s table, row ``dno``)."""
     term_t, type_t, units = _kb_terms(kb, universes["items"])
     _table(con, "item_term", term_t)
     _table(con, "item_doc_type", type_t, distinct=True)
     _table(con, "absence_term", pa.table({"term": pa.array(normal_terms(kb.absence_terms), pa.string())}))
-    con.execute(f"CREATE OR REPLACE MACRO clause_of(txt, n) AS regexp_split_to_array(txt, '{BREAK_RE2}')[n + 1]")
     names = code_names("doc_type")
     _table(con, "doc_type_name", pa.table({"doc_type": pa.array(list(names), pa.string()),
                                            "name": pa.array(list(names.values()), pa.string())}))
-    parts, start = [], 0
+    read, start = [], 0
     for chunk in chunks:
         check_cancelled(cancelled)
         note(f"读取病历文书 {start + chunk.num_rows:,} 份 / reading record documents: {start + chunk.num_rows:,}")
-        parts.append(_doc_chunk(chunk, start, universes))
+        read.append(chunk)
         start += chunk.num_rows
-    docs = pa.concat_tables(parts) if parts else _doc_chunk(
-        pa.table({c: pa.array([], pa.timestamp("s") if c == "doc_time" else pa.string()) for c in DOC_COLUMNS}),
-        0, universes)
+    if not read:
+        read = [pa.table({c: pa.array([], pa.timestamp("s") if c == "doc_time" else pa.string()) for c in DOC_COLUMNS})]
+    parts, texts, start = [], [], 0
+    for chunk, eid in zip(read, _encounter_numbers(read, universes["enc"])):
+        part, text = _doc_chunk(chunk, start, eid)
+        parts.append(part)
+        texts += text.chunks
+        start += chunk.num_rows
+    del read
+    docs = pa.concat_tables(parts)
     con.register("doc_text", docs)
+    _text_functions(con, pa.chunked_array(texts, pa.large_string()), docs.column("ntext"))
     terms: dict[int, list[str]] = {}
     for iid, term in zip(term_t.column("iid").to_pylist(), term_t.column("term").to_pylist()):
         terms.setdefault(iid, []).append(term)
     return {"unit_words": units, "terms": terms, "documents": docs}
 
 
-# the clause number of a position p (1-based) in ntext: the line feeds before it
-_CLAUSE_NO = "(length(left(d.ntext, {p} - 1)) - length(replace(left(d.ntext, {p} - 1), chr(10), '')))"
-# a cue in the clause before position p: a cue followed by no line feed up to p
+# a cue in the clause before position p (1-based) of d.ntext: a cue followed by no line feed up to p
 _NEGATED = f"regexp_matches(left(d.ntext, {{p}} - 1), '({CUES_RE2})[^\\n]*$')"
+# the clause number of a position (1-based) in a normal text: the line feeds before it (only for the few
+# mentions a rule quotes)
+CLAUSE_NO_MACRO = ("CREATE OR REPLACE MACRO clause_no_at(ntext, pos) AS "
+                   "length(left(ntext, pos - 1)) - length(replace(left(ntext, pos - 1), chr(10), ''))")
 
+# one pass over the documents: the first occurrence of each item's terms (p) per document, whether a cue
+# stands before it in its clause (the same for every term found at p: it depends on the text before p only),
+# and the document's encounter, type and date carried along
 BUILD_MENTIONS_SQL = """
 CREATE TABLE nursing_term_item AS
 SELECT DISTINCT t.iid FROM item_term t JOIN kb_items k ON k.med_list_codg = t.med_list_codg
@@ -168,74 +228,74 @@ UNION SELECT iid, 'nursing' FROM nursing_term_item
 UNION SELECT iid, 'treatment' FROM item_doc_type WHERE doc_type = 'treatment';
 
 CREATE TABLE first_mention AS
-SELECT dno, iid, min(p) AS p FROM (
-  SELECT d.dno, s.iid, instr(d.ntext, t.term) AS p
+SELECT dno, iid, eid, doc_type, doc_date, min(p) AS p, arg_min(negated, p) AS negated FROM (
+  SELECT d.dno, s.iid, d.eid, d.doc_type, d.doc_date, instr(d.ntext, t.term) AS p,
+         p > 0 AND {negated} AS negated
   FROM doc_item_cand b JOIN item_scan_type s ON s.iid = b.iid JOIN item_term t ON t.iid = b.iid
   JOIN doc_text d ON d.eid = b.eid AND d.doc_type = s.doc_type
-) WHERE p > 0 GROUP BY dno, iid;
-
-CREATE TABLE first_mention_read AS
-SELECT f.dno, f.iid, {negated} AS negated, {clause_no} AS clause_no
-FROM first_mention f JOIN doc_text d ON d.dno = f.dno;
+) WHERE p > 0 GROUP BY dno, iid, eid, doc_type, doc_date;
 
 CREATE TABLE first_absence AS
-SELECT dno, min(p) AS p FROM (
-  SELECT d.dno, instr(d.ntext, a.term) AS p FROM doc_text d, absence_term a
+SELECT dno, eid, doc_type, doc_date, min(p) AS p, arg_min(negated, p) AS negated, arg_min(clause_no, p) AS clause_no
+FROM (
+  SELECT d.dno, d.eid, d.doc_type, d.doc_date, instr(d.ntext, a.term) AS p, p > 0 AND {negated} AS negated,
+         clause_no_at(d.ntext, p) AS clause_no
+  FROM doc_text d, absence_term a
   WHERE d.doc_type IN ('nursing', 'progress')
-) WHERE p > 0 GROUP BY dno;
-
-CREATE TABLE first_absence_read AS
-SELECT f.dno, {negated} AS negated, {clause_no} AS clause_no
-FROM first_absence f JOIN doc_text d ON d.dno = f.dno;
-""".format(negated=_NEGATED.format(p="f.p"), clause_no=_CLAUSE_NO.format(p="f.p"))
+) WHERE p > 0 GROUP BY dno, eid, doc_type, doc_date;
+""".format(negated=_NEGATED.format(p="p"))
 
 
-def _reread(con: duckdb.DuckDBPyConnection, sql: str, terms_of: Callable[[int], list[str]]) -> pa.Table:
-    """The pairs whose first occurrence is negated, read clause by clause with the reference module: the
-    first clause with a non-negated mention (null: none) and the first negated one."""
-    dnos, iids, found, negated = [], [], [], []
-    for dno, iid, ntext in con.execute(sql).fetchall():
-        first = first_negated = None
-        for no, clause in enumerate(ntext.split("\n")):
+def _reread(ntext: pa.Array, pairs: list, terms_of: Callable[[int], list[str]]) -> pa.Table:
+    """The (document, item) pairs whose first occurrence is negated, read clause by clause with the
+    reference module: the first non-negated mention (its clause, null: none, and its position in the
+    normal text, 1-based) and the first negated clause. ``ntext``: the documents' normal texts by ``dno``."""
+    dnos, iids, found, pos, negated = [], [], [], [], []
+    texts = ntext.take(pa.array([dno for dno, _ in pairs], pa.int64())).to_pylist() if pairs else []
+    for (dno, iid), text in zip(pairs, texts):
+        first = first_at = first_negated = None
+        start = 1
+        for no, clause in enumerate(text.split("\n")):
             for m in mentions(clause, terms_of(iid)):
                 if m.negated and first_negated is None:
                     first_negated = no
                 if not m.negated and first is None:
-                    first = no
+                    first, first_at = no, start + m.start
             if first is not None:
                 break
-        dnos.append(dno)
-        iids.append(iid)
-        found.append(first)
-        negated.append(first_negated)
+            start += len(clause) + 1
+        for out, v in zip((dnos, iids, found, pos, negated), (dno, iid, first, first_at, first_negated)):
+            out.append(v)
     return pa.table({"dno": pa.array(dnos, pa.int64()), "iid": pa.array(iids, pa.int32()),
-                     "clause_no": pa.array(found, pa.int64()), "negated_clause_no": pa.array(negated, pa.int64())})
+                     "clause_no": pa.array(found, pa.int64()), "pos": pa.array(pos, pa.int64()),
+                     "negated_clause_no": pa.array(negated, pa.int64())})
 
 
 def build_mentions(con: duckdb.DuckDBPyConnection, loaded: dict) -> None:
     """The mention tables (needs ``agg_lines`` and ``kb_items``)."""
+    con.execute(CLAUSE_NO_MACRO)
     con.execute(BUILD_MENTIONS_SQL)
     terms = loaded["terms"]
+    ntext = loaded["documents"].column("ntext")
     absence = [r[0] for r in con.execute("SELECT term FROM absence_term").fetchall()]
-    again = _reread(con, """SELECT f.dno, f.iid, d.ntext FROM first_mention_read f JOIN doc_text d USING (dno)
-                            WHERE f.negated ORDER BY f.dno, f.iid""", lambda iid: terms[iid])
-    _table(con, "mention_reread", again)
+    pairs = con.execute("SELECT dno, iid FROM first_mention WHERE negated ORDER BY dno, iid").fetchall()
+    _table(con, "mention_reread", _reread(ntext, pairs, lambda iid: terms[iid]))
+    # pos: where the first non-negated mention stands (null: none); clause_no: its clause where the reread
+    # found it (else null: clause_no_at(ntext, pos) for the few quoted)
     con.execute("""
     CREATE TABLE doc_mention AS
-    SELECT f.dno, d.eid, d.doc_type, d.doc_date, f.iid,
+    SELECT f.dno, f.eid, f.doc_type, f.doc_date, f.iid,
            CASE WHEN f.negated THEN r.clause_no IS NOT NULL ELSE true END AS mentioned,
-           CASE WHEN f.negated THEN r.clause_no ELSE f.clause_no END AS clause_no,
+           CASE WHEN f.negated THEN r.pos ELSE f.p END AS pos,
+           CASE WHEN f.negated THEN r.clause_no END AS clause_no,
            CASE WHEN f.negated THEN r.negated_clause_no END AS negated_clause_no
-    FROM first_mention_read f JOIN doc_text d USING (dno)
-    LEFT JOIN mention_reread r ON r.dno = f.dno AND r.iid = f.iid
+    FROM first_mention f LEFT JOIN mention_reread r ON f.negated AND r.dno = f.dno AND r.iid = f.iid
     """)
-    again = _reread(con, """SELECT f.dno, 0, d.ntext FROM first_absence_read f JOIN doc_text d USING (dno)
-                            WHERE f.negated ORDER BY f.dno""", lambda iid: absence)
-    _table(con, "absence_reread", again)
+    pairs = con.execute("SELECT dno, 0 FROM first_absence WHERE negated ORDER BY dno").fetchall()
+    _table(con, "absence_reread", _reread(ntext, pairs, lambda iid: absence))
     con.execute("""
     CREATE TABLE absence_mention AS
-    SELECT f.dno, d.eid, d.doc_type, d.doc_date, CASE WHEN f.negated THEN r.clause_no ELSE f.clause_no END AS clause_no
-    FROM first_absence_read f JOIN doc_text d USING (dno) LEFT JOIN absence_reread r ON r.dno = f.dno
+    SELECT f.dno, f.eid, f.doc_type, f.doc_date, CASE WHEN f.negated THEN r.clause_no ELSE f.clause_no END AS clause_no
+    FROM first_absence f LEFT JOIN absence_reread r ON f.negated AND r.dno = f.dno
     WHERE NOT f.negated OR r.clause_no IS NOT NULL
     """)
-

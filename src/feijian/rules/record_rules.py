@@ -60,13 +60,13 @@ def _missing_document_rule(ctx: Context, *, types_of: str, extra_where: str, lo:
       SELECT h.lid, {_type_names_sql('h.iid', types_of)} AS types,
              (SELECT count(*) FROM doc_text dm JOIN item_doc_type y ON y.iid = h.iid AND y.doc_type = dm.doc_type
               WHERE dm.eid = h.eid AND dm.doc_date BETWEEN h.fee_date + {lo} AND h.fee_date + {hi}) AS n_docs,
-             (SELECT arg_min(clause_of(dt.text, m.negated_clause_no), (m.dno, m.negated_clause_no))
-              FROM m JOIN doc_text dt ON dt.dno = m.dno
+             (SELECT min((m.dno, m.negated_clause_no)) FROM m
               WHERE m.eid = h.eid AND m.iid = h.iid AND m.negated_clause_no IS NOT NULL
-                AND m.doc_date BETWEEN h.fee_date + {lo} AND h.fee_date + {hi}) AS negated_raw
+                AND m.doc_date BETWEEN h.fee_date + {lo} AND h.fee_date + {hi}) AS negated_at
       FROM h
     ),
-    t AS (SELECT h.*, d.types, d.n_docs, d.negated_raw, {TEXT_COLS} FROM h JOIN d USING (lid) {TEXT_JOIN})
+    t AS (SELECT h.*, d.types, d.n_docs, doc_clause(d.negated_at[1], d.negated_at[2]) AS negated_raw, {TEXT_COLS}
+          FROM h JOIN d USING (lid) {TEXT_JOIN})
     SELECT {_KEYS}, net_amt AS amount_num,
            format('项目 {{}} 于 {{}} 收费，{{}} 至 {{}} 的{{}}中没有{what}{{}}', t_item, ymd(fee_date),
                   ymd(fee_date + {lo}), ymd(fee_date + {hi}), types,
@@ -99,12 +99,13 @@ def _document_counts(ctx: Context, loaded: dict) -> None:
     that mention a material; the counting is :func:`feijian.rules.record_text.count_after`."""
     con = ctx.con
     terms, units = loaded["terms"], loaded["unit_words"]
-    rows = con.execute("""
-        SELECT m.dno, m.iid, d.ntext FROM doc_mention m JOIN doc_text d USING (dno)
-        JOIN item_doc_type y ON y.iid = m.iid AND y.doc_type = m.doc_type
+    pairs = con.execute("""
+        SELECT m.dno, m.iid, m.eid FROM doc_mention m JOIN item_doc_type y ON y.iid = m.iid AND y.doc_type = m.doc_type
         WHERE m.iid IN (SELECT iid FROM r26_items) AND m.mentioned ORDER BY m.dno, m.iid""").fetchall()
-    out: dict[str, list] = {"dno": [], "iid": [], "cnt": [], "clause_no": []}
-    for dno, iid, ntext in rows:
+    # the few documents' normal texts taken from the Arrow table by dno (its row), not joined in DuckDB
+    texts = loaded["documents"].column("ntext").take(pa.array([p[0] for p in pairs], pa.int64())).to_pylist()
+    out: dict[str, list] = {"dno": [], "iid": [], "eid": [], "cnt": [], "clause_no": []}
+    for (dno, iid, eid), ntext in zip(pairs, texts):
         words = units.get(iid) or normal_terms(DEFAULT_UNIT_WORDS)
         best = None
         for no, clause in enumerate(ntext.split("\n")):
@@ -114,9 +115,10 @@ def _document_counts(ctx: Context, loaded: dict) -> None:
                     if best is None or n > best[0]:
                         best = (n, no)
         if best is not None:
-            for k, v in zip(out, (dno, iid, *best)):
+            for k, v in zip(out, (dno, iid, eid, *best)):
                 out[k].append(v)
     con.register("doc_count_src", pa.table({"dno": pa.array(out["dno"], pa.int64()), "iid": pa.array(out["iid"], pa.int32()),
+                                            "eid": pa.array(out["eid"], pa.int32()),
                                             "cnt": pa.array(out["cnt"], pa.int64()),
                                             "clause_no": pa.array(out["clause_no"], pa.int64())}))
     con.execute("CREATE OR REPLACE TABLE doc_count AS SELECT * FROM doc_count_src")
@@ -133,11 +135,9 @@ def r26_material_above_record(ctx: Context) -> str:
     return f"""
     WITH g AS (SELECT eid, iid, sum(cnt) AS s, sum(amt) AS a FROM agg_lines
                WHERE iid IN (SELECT iid FROM r26_items) GROUP BY eid, iid),
-    dc AS (SELECT d.eid, c.iid, sum(c.cnt) AS documented, count(*) AS n_docs,
-                  arg_max(clause_of(d.text, c.clause_no), (c.cnt, -c.dno)) AS raw
-           FROM doc_count c JOIN doc_text d USING (dno)
-           GROUP BY d.eid, c.iid),
-    h AS (SELECT g.*, coalesce(dc.documented, 0) AS documented, dc.n_docs, dc.raw
+    dc AS (SELECT eid, iid, sum(cnt) AS documented, count(*) AS n_docs, arg_max((dno, clause_no), (cnt, -dno)) AS best
+           FROM doc_count GROUP BY eid, iid),
+    h AS (SELECT g.*, coalesce(dc.documented, 0) AS documented, dc.n_docs, doc_clause(dc.best[1], dc.best[2]) AS raw
           FROM g LEFT JOIN dc USING (eid, iid) WHERE g.s > coalesce(dc.documented, 0))
     SELECT e.mdtrt_id, i.med_list_codg, (h.s - h.documented) * h.a AS amount_num, h.s AS amount_den,
            format('项目 {{}} 本次就诊计费 {{}} 个单位，{{}}记载 {{}} 个{{}}', i.med_list_codg, qty(h.s),
@@ -160,7 +160,7 @@ def _type_names_sql(iid: str, types_of: str = "") -> str:
 def r27_nursing_level(ctx: Context) -> str:
     _documents(ctx)
     core = """
-    WITH nm AS (SELECT eid, doc_date, iid, min((dno, clause_no)) AS first FROM doc_mention
+    WITH nm AS (SELECT eid, doc_date, iid, min((dno, pos)) AS first FROM doc_mention
                 WHERE doc_type = 'nursing' AND mentioned AND iid IN (SELECT iid FROM nursing_term_item)
                 GROUP BY eid, doc_date, iid),
     l AS (SELECT n.lid, n.eid, n.iid, n.fee_date, n.net_amt FROM net_lines n
@@ -170,10 +170,10 @@ def r27_nursing_level(ctx: Context) -> str:
           WHERE NOT EXISTS (SELECT 1 FROM nm s WHERE s.eid = l.eid AND s.doc_date = l.fee_date AND s.iid = l.iid)
           GROUP BY l.lid)
     SELECT l.*, i.med_list_codg || coalesce('（' || k.name || '）', '') AS other_item,
-           clause_of(d.text, x.first[2]) AS raw
+           doc_clause(m.dno, coalesce(m.clause_no, doc_clause_no(m.dno, m.pos))) AS raw
     FROM l JOIN x USING (lid) JOIN (SELECT DISTINCT iid, med_list_codg FROM item_term) i ON i.iid = x.other
     LEFT JOIN kb_items k ON k.med_list_codg = i.med_list_codg
-    JOIN doc_text d ON d.dno = x.first[1]
+    JOIN doc_mention m ON m.dno = x.first[1] AND m.iid = x.other
     """
     return _hit_lines_first(ctx, "r27_h", core, f"""{_KEYS}, net_amt AS amount_num,
            format('项目 {{}} 于 {{}} 收费，当日护理记录记载 {{}}：{{}}，未记载本项目', t_item, ymd(fee_date),
@@ -224,11 +224,10 @@ def r28_treatment_sessions(ctx: Context) -> str:
 def r29_billed_while_away(ctx: Context) -> str:
     _documents(ctx, needs_terms=False)
     core = """
-    WITH ab AS (SELECT eid, doc_date, min((dno, clause_no)) AS first FROM absence_mention GROUP BY eid, doc_date)
-    SELECT n.lid, n.net_amt, n.fee_date, clause_of(c.text, ab.first[2]) AS raw, c.doc_type
+    WITH ab AS (SELECT eid, doc_date, min((dno, clause_no, doc_type)) AS first FROM absence_mention GROUP BY eid, doc_date)
+    SELECT n.lid, n.net_amt, n.fee_date, doc_clause(ab.first[1], ab.first[2]) AS raw, ab.first[3] AS doc_type
     FROM net_lines n JOIN enc v ON v.eid = n.eid JOIN kb_items k ON k.iid = n.iid
     JOIN ab ON ab.eid = n.eid AND ab.doc_date = n.fee_date
-    JOIN doc_text c ON c.dno = ab.first[1]
     WHERE v.is_inp AND v.D IS NOT NULL AND n.fee_date > v.A AND n.fee_date < v.D
       AND k.category IN ('bed', 'nursing', 'diet')
     """

@@ -294,9 +294,10 @@ class CaseStore:
         from feijian.domain.progress import check_cancelled, report
 
         pieces = columnar.split_by_month(table, data)
+        compression = columnar.compression_for(table)
 
         def encode(piece: pa.Table) -> tuple[memoryview, str]:
-            blob = memoryview(columnar.encode(piece))
+            blob = memoryview(columnar.encode(piece, compression))
             return blob, hashlib.sha256(blob).hexdigest()
 
         # compress the next chunks on a second thread while SQLCipher encrypts and writes this one
