@@ -183,6 +183,8 @@ class CaseWindow(QMainWindow):
         menu.addAction(undo)
         menu.addAction(redo)
         self.undo_action, self.redo_action = undo, redo
+        undo.setProperty("keyHelp", self.tr("撤销"))  # the ? overlay: not the last decision's name
+        redo.setProperty("keyHelp", self.tr("重做"))
         screen = QAction(self.tr("运行全部规则"), self)
         screen.setShortcut(QKeySequence("Ctrl+R"))
         screen.triggered.connect(self.run_screening)
@@ -198,6 +200,10 @@ class CaseWindow(QMainWindow):
 
         self_inspection_menu.install(self)
         font_size.install(self, self.settings)
+        from feijian.gui import key_overlay
+
+        key_overlay.install(self, self.stack.currentWidget,
+                            lambda: self.tr(PAGES[self.stack.currentIndex()][1]) + " — " + self.tr("快捷键"))
 
     def _show_page(self, row: int) -> None:
         if row < 0:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QMainWindow
 
 from feijian.domain.errors import FeijianError
 from feijian.domain.records import TeamMember
-from feijian.gui import dialogs, font_size
+from feijian.gui import dialogs, font_size, key_overlay
 from feijian.gui.ui_settings import app_settings
 from feijian.gui.cases_home import CasesHome
 from feijian.gui.new_case_wizard import NewCaseWizard
@@ -58,6 +58,7 @@ class Workbench(QMainWindow):
         menu.addAction(act)
         font_size.restore(self.settings)
         font_size.install(self, self.settings)
+        key_overlay.install(self, lambda: self.home_page, lambda: self.tr("案件 — 快捷键"))
         self.resize(1100, 700)
         geometry = self.settings.value("home/geometry")
         if isinstance(geometry, QByteArray):

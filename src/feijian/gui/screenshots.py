@@ -152,6 +152,10 @@ def main(argv=None) -> int:
                     window.ctx.open_record.emit(str(r06["mdtrt_id"].iat[0]), str(r06["hit_id"].iat[0]))
                 shot(window, f"{prefix}-{page}")
         font_size.set_point_size(font_size.DEFAULT_POINT_SIZE)
+        window.show_page("hits").view.table.setFocus()
+        window.key_overlay.open(window.tr("疑点") + " — " + window.tr("快捷键"), window.pages["hits"])  # ? / F1
+        shot(window, "laptop-keys")
+        window.key_overlay.close_overlay()
         window.close()
         wb.show()
         wb.home_page.refresh()

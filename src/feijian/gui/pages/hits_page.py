@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
@@ -146,23 +146,31 @@ class HitsView(QWidget):
         self.reopen_button.clicked.connect(lambda: self.decide_requested.emit("open"))
         self.record_button.clicked.connect(self._open_current)
         self.table.doubleClicked.connect(lambda _i: self._open_current())
-        self.table.installEventFilter(self)  # keyboard triage keys, handled before the view's own search
-        self._keys = {
-            Qt.Key.Key_J: self.next_row, Qt.Key.Key_K: self.previous_row,
-            Qt.Key.Key_C: lambda: self.decide_requested.emit("confirmed"),
-            Qt.Key.Key_D: lambda: self.decide_requested.emit("dismissed"),
-            Qt.Key.Key_O: lambda: self.decide_requested.emit("open"),
-            Qt.Key.Key_Return: self._open_current, Qt.Key.Key_Enter: self._open_current,
-        }
+        # the keyboard triage keys: actions on the table (so the ? overlay lists them), taken before the
+        # view's own type-to-search
+        self.key_actions: list[QAction] = []
+        for keys, text, slot in ((("J",), "下一条疑点", self.next_row), (("K",), "上一条疑点", self.previous_row),
+                                 (("C",), "确认所选疑点（须填理由）", lambda: self.decide_requested.emit("confirmed")),
+                                 (("D",), "排除所选疑点（须填理由）", lambda: self.decide_requested.emit("dismissed")),
+                                 (("O",), "重新打开所选疑点", lambda: self.decide_requested.emit("open")),
+                                 (("Return", "Enter"), "打开病历费用对照", self._open_current)):
+            act = QAction(self.tr(text), self.table)
+            act.setShortcuts([QKeySequence(k) for k in keys])
+            act.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            act.triggered.connect(slot)
+            self.table.addAction(act)
+            self.key_actions.append(act)
+        self.table.installEventFilter(self)  # the same actions for key presses the shortcut map let through
         self._amount_key: Optional[np.ndarray] = None
 
     def eventFilter(self, obj, event) -> bool:
-        if obj is self.table and event.type() == QEvent.Type.KeyPress \
-                and not (event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)):
-            action = self._keys.get(Qt.Key(event.key()))
-            if action is not None:
-                action()
-                return True
+        if obj is self.table and event.type() == QEvent.Type.KeyPress:
+            pressed = QKeySequence(event.keyCombination())
+            for act in self.key_actions:
+                if act.isEnabled() and any(k.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch
+                                           for k in act.shortcuts()):
+                    act.trigger()
+                    return True
         return super().eventFilter(obj, event)
 
     # --- data ----------------------------------------------------------------------------------------
