@@ -196,17 +196,19 @@ def r28_treatment_sessions(ctx: Context) -> str:
     h AS (SELECT g.*, coalesce(r.recorded, 0) AS recorded FROM g
           LEFT JOIN r ON r.eid = g.eid AND r.iid = g.iid AND r.doc_date = g.fee_date
           WHERE g.s > coalesce(r.recorded, 0)),
-    q AS (
+    q0 AS (
       SELECT h.eid, h.iid, h.fee_date,
              (SELECT count(*) FROM doc_text d WHERE d.eid = h.eid AND d.doc_type = 'treatment'
               AND d.doc_date = h.fee_date) AS n_docs,
-             (SELECT arg_min(clause_of(d.text, m.clause_no), m.dno) FROM m JOIN doc_text d ON d.dno = m.dno
-              WHERE m.eid = h.eid AND m.iid = h.iid AND m.doc_date = h.fee_date AND m.mentioned) AS recorded_raw,
-             (SELECT arg_min(clause_of(d.text, m.negated_clause_no), m.dno) FROM m JOIN doc_text d ON d.dno = m.dno
+             (SELECT min((m.dno, m.clause_no, m.pos)) FROM m
+              WHERE m.eid = h.eid AND m.iid = h.iid AND m.doc_date = h.fee_date AND m.mentioned) AS rec,
+             (SELECT min((m.dno, m.negated_clause_no)) FROM m
               WHERE m.eid = h.eid AND m.iid = h.iid AND m.doc_date = h.fee_date AND NOT m.mentioned
-                AND m.negated_clause_no IS NOT NULL) AS negated_raw
+                AND m.negated_clause_no IS NOT NULL) AS neg
       FROM h
-    )
+    ),
+    q AS (SELECT eid, iid, fee_date, n_docs, doc_clause(neg[1], neg[2]) AS negated_raw,
+                 doc_clause(rec[1], coalesce(rec[2], doc_clause_no(rec[1], rec[3]))) AS recorded_raw FROM q0)
     SELECT e.mdtrt_id, i.med_list_codg, h.fee_date AS date, (h.s - h.recorded) * h.a AS amount_num,
            h.s AS amount_den,
            format('项目 {{}} 在 {{}} 计费 {{}} 次，当日治疗记录提及该项目 {{}} 份{{}}', i.med_list_codg,
