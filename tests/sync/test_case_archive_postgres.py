@@ -98,7 +98,7 @@ def _reltuples(url: str, province) -> dict[tuple[str, str], float]:
 
 
 def test_intake_analyzes_what_it_loaded(archived, province):
-    """Every partition an intake loaded has planner statistics when the intake commits (reltuples is -1 on a
+    """Every partition an intake loaded has planner statistics when the intake returns (reltuples is -1 on a
     table never analyzed); small partitions are counted exactly."""
     want = expected_counts(province)
     for (t, code), n in _reltuples(archived, province).items():
@@ -107,8 +107,7 @@ def test_intake_analyzes_what_it_loaded(archived, province):
         if rows <= 30_000:  # ANALYZE's sample covers the whole table
             assert n == rows, (t, code)
     with Archive.open(archived) as a:
-        assert a.cases.stale_partitions() == []
-        assert a.cases.stale_parents() == []  # the batch ended with ANALYZE of the partitioned tables
+        assert a.cases.stale_statistics() == ([], [])  # the batch ended with ANALYZE
     with psycopg.connect(archived) as conn:
         for t in case_table_names():
             parent = conn.execute("SELECT reltuples FROM pg_class WHERE relname = %s", (f"archive_{t}",)).fetchone()[0]
@@ -122,11 +121,10 @@ def test_models_analyze_partitions_loaded_without(pg_server, province, province_
     from feijian.sync.bureau_models import run_models
 
     with Archive.open(url) as a:
-        stale = a.cases.stale_partitions()
-        assert len(stale) == len(case_table_names()) * len(province.institutions)
-        assert a.cases.stale_parents() == sorted(f"archive_{t}" for t in case_table_names())
+        parents, parts = a.cases.stale_statistics()
+        assert parents == sorted(f"archive_{t}" for t in case_table_names()) and parts == []
         run_models(a, models=("M01",))
-        assert a.cases.stale_partitions() == [] and a.cases.stale_parents() == []
+        assert a.cases.stale_statistics() == ([], [])
     assert all(n >= 0 for n in _reltuples(url, province).values())
 
 

@@ -395,8 +395,8 @@ def run_models(archive, *, period_from: Optional[dt.date] = None, period_to: Opt
                cfg: Optional[ModelConfig] = None, models: tuple[str, ...] = MODELS,
                analyze: bool | str = True) -> ModelRun:
     """Run the models over the archive and store the run with its hits (one transaction). On PostgreSQL
-    first ``ANALYZE`` what is stale (``analyze=True``: partitions never analyzed, partitioned tables whose
-    statistics are off, see ``CaseTables.stale_parents``), every archive table (``"all"``), or nothing
+    first ``ANALYZE`` what is stale (``analyze=True``: tables and partitions never analyzed or whose rows
+    changed by a tenth, ``CaseTables.stale_statistics``), every archive table (``"all"``), or nothing
     (``False``)."""
     cfg = cfg or load_config()
     if period_from and period_to and period_from > period_to:
@@ -405,9 +405,8 @@ def run_models(archive, *, period_from: Optional[dt.date] = None, period_to: Opt
     hi = day_number(period_to) if period_to else NO_UPPER
     ensure_schema(archive)
     if archive.postgres and analyze:
-        # intake ANALYZEs the partitions it loads and the stale parents after each batch; what is still
-        # unanalyzed or stale (an older archive, an intake killed before its batch ended) is analyzed here,
-        # or every table when ``analyze="all"``
+        # intake ANALYZEs what went stale after each batch; what is still stale (an older archive, an
+        # intake killed before its batch ended) is analyzed here, or every table when ``analyze="all"``
         if analyze == "all":
             for t in case_table_names():
                 archive._exec(f"ANALYZE archive_{t}")

@@ -41,9 +41,9 @@ INDEXES = {"visits": (("psn_no",), ("medins_code", "case_id", "mdtrt_id")),
            "fees": (("medins_code", "case_id", "mdtrt_id"),), "trace_codes": (("trac_codg",),)}
 REGION = re.compile(r"^H(\d{6})")
 COPY_BATCH = 1 << 16
-# a partitioned table's own statistics are gathered again when its partitions' rows differ from what they
-# record by more than this share (as autovacuum_analyze_scale_factor does for a plain table)
-PARENT_REANALYZE_CHANGE = 0.1
+# a table's planner statistics are gathered again when its archived rows differ from the count they record
+# by more than this share (as autovacuum_analyze_scale_factor does for a plain table)
+REANALYZE_CHANGE = 0.1
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,6 @@ class CaseTables:
 
     def __init__(self, archive) -> None:
         self.a = archive
-        self.analyze = True  # PostgreSQL: ANALYZE the partitions a load touched (the benchmark turns it off)
         for t in case_table_names():
             for stmt in ddl(t, archive.postgres):
                 archive._exec(stmt)
@@ -204,59 +203,61 @@ class CaseTables:
             self._ensure_partition(t, medins_code)
             self._load(t, frame)
             counts[t] = frame.num_rows
-        if self.a.postgres and self.analyze:
-            touched = {(t, medins_code) for t in tables}
-            if before is not None:
-                touched |= {(t, before["medins_code"]) for t in before["rows"] if t in case_table_names()}
-            self.analyze_partitions(sorted(touched))
         self.a._exec("INSERT INTO archive_cases VALUES (?,?,?,?,?,?,?)",
                      (case_id, medins_code, name, region_of(medins_code), package_id, package_created,
                       json.dumps(counts, sort_keys=True)))
         return counts
 
-    def analyze_partitions(self, touched) -> None:
-        """``ANALYZE`` each (table, institution) partition, inside the caller's transaction (its statistics
-        commit or roll back with the rows). Autovacuum would get to a fresh partition only later and never
-        analyzes the partitioned parent; a model run right after an intake would plan on no statistics
-        (docs/models.md: M03 150 s instead of 0.2 s)."""
-        for t, code in touched:
-            self.a._exec(f"ANALYZE {partition_name(t, code)}")
+    def _row_counts_by_partition(self) -> dict[tuple[str, str], int]:
+        """(table, institution) -> rows, exactly, from ``archive_cases`` (each case's loaded counts)."""
+        out: dict[tuple[str, str], int] = {}
+        for code, rows in self.a._query("SELECT medins_code, rows FROM archive_cases"):
+            for t, n in json.loads(rows).items():
+                out[(t, code)] = out.get((t, code), 0) + int(n)
+        return out
 
-    def stale_parents(self) -> list[str]:
-        """PostgreSQL: the partitioned ``archive_*`` tables whose own (inherited) statistics are missing or
-        off by more than :data:`PARENT_REANALYZE_CHANGE` of their rows, judged by the rows their partitions
-        hold by their own statistics. The planner estimates joins over a partitioned table from these, and
-        autovacuum never gathers them: with partition statistics only, M03 took 455 s instead of 0.3 s on the
-        three-institution demo (benchmarks/archive_bench.py)."""
-        rows = self.a._query(
-            "SELECT p.relname, p.reltuples, SUM(CASE WHEN c.reltuples > 0 THEN c.reltuples ELSE 0 END) "
-            "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent "
-            "WHERE c.relkind = 'r' AND p.relkind = 'p' AND substr(p.relname, 1, 8) = 'archive_' "
-            "GROUP BY p.relname, p.reltuples ORDER BY p.relname")
-        return [name for name, parent, parts in rows
-                if parent < 0 or abs(float(parts) - parent) > PARENT_REANALYZE_CHANGE * max(parent, 1.0)]
+    def _reltuples(self) -> tuple[dict[str, float], dict[tuple[str, str], tuple[str, float]]]:
+        """The planner's row counts: per parent table, and per (table, institution) partition (its name)."""
+        parents, parts = {}, {}
+        for parent, p_tuples, child, c_tuples, bound in self.a._query(
+                "SELECT p.relname, p.reltuples, c.relname, c.reltuples, pg_get_expr(c.relpartbound, c.oid) "
+                "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent "
+                "WHERE c.relkind = 'r' AND p.relkind = 'p' AND substr(p.relname, 1, 8) = 'archive_'"):
+            t = parent[len("archive_"):]
+            parents[t] = float(p_tuples)
+            code = bound.split("('", 1)[1].rsplit("')", 1)[0].replace("''", "'")  # FOR VALUES IN ('H…')
+            parts[(t, code)] = (child, float(c_tuples))
+        return parents, parts
+
+    @staticmethod
+    def _off(recorded: float, actual: int) -> bool:
+        return recorded < 0 or abs(actual - recorded) > REANALYZE_CHANGE * max(recorded, 1.0)
+
+    def stale_statistics(self) -> tuple[list[str], list[str]]:
+        """PostgreSQL: ``(parents, partitions)`` whose planner statistics are missing (never analyzed) or
+        whose row count is off from the archived rows by more than :data:`REANALYZE_CHANGE`; the
+        partitions listed are those of parents not listed (an ANALYZE of a parent recurses into its
+        partitions). The planner estimates joins over a partitioned table from the parent's own statistics,
+        which autovacuum never gathers: with partition statistics only, M03 took 455 s instead of 0.4 s on
+        the three-institution demo (benchmarks/archive_bench.py)."""
+        actual = self._row_counts_by_partition()
+        parents, parts = self._reltuples()
+        totals: dict[str, int] = {}
+        for (t, _), n in actual.items():
+            totals[t] = totals.get(t, 0) + n
+        stale_parents = sorted(f"archive_{t}" for t, rec in parents.items() if self._off(rec, totals.get(t, 0)))
+        stale_parts = sorted(name for (t, code), (name, rec) in parts.items()
+                             if f"archive_{t}" not in stale_parents and self._off(rec, actual.get((t, code), 0)))
+        return stale_parents, stale_parts
 
     def analyze_stale(self) -> list[str]:
-        """``ANALYZE`` the partitions never analyzed, then the stale parents (:meth:`stale_parents`; an
-        ANALYZE of a parent samples every partition, so it costs with the archive's size, and runs once per
-        intake batch, not per package). The caller commits. Returns what was analyzed."""
-        done = []
-        for name in self.stale_partitions():
+        """``ANALYZE`` what :meth:`stale_statistics` lists (intake once per batch, after its packages
+        committed; a model run before it starts). An ANALYZE of a parent samples every partition, so its cost
+        grows with the archive; it runs only when the parent's rows changed by a tenth. Returns the tables."""
+        parents, parts = self.stale_statistics()
+        for name in (*parents, *parts):
             self.a._exec(f"ANALYZE {name}")
-            done.append(name)
-        for name in self.stale_parents():
-            self.a._exec(f"ANALYZE {name}")
-            done.append(name)
-        return done
-
-    def stale_partitions(self) -> list[str]:
-        """PostgreSQL: the archive's partitions never analyzed (loaded before intake analyzed them, or with
-        ``analyze`` off), by name."""
-        rows = self.a._query("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-                             "JOIN pg_class p ON p.oid = i.inhparent LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid "
-                             "WHERE c.relkind = 'r' AND substr(p.relname, 1, 8) = 'archive_' AND s.last_analyze IS NULL "
-                             "AND s.last_autoanalyze IS NULL ORDER BY c.relname")
-        return [r[0] for r in rows]
+        return [*parents, *parts]
 
     def _load(self, table: str, frame: pa.Table) -> None:
         cols = ", ".join(f'"{c}"' for c in frame.column_names)

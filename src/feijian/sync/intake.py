@@ -142,18 +142,17 @@ def _archived_events(archive: Archive, case_id: str):
 def intake(paths: Iterable[Path], archive: str | Path, *, bureau_keys, trust, progress: ProgressFn | None = None,
            cancelled: CancelledFn | None = None, analyze: bool = True) -> list[Receipt]:
     """Import packages into the archive (a SQLite path or a PostgreSQL URL); stops at the first rejection
-    (earlier packages stay imported, each was its own transaction). On PostgreSQL each load ends with
-    ``ANALYZE`` of the partitions it touched, in its transaction, and the batch with ``ANALYZE`` of the
-    partitioned tables whose statistics went stale (``analyze=False``: neither, for the benchmark)."""
+    (earlier packages stay imported, each was its own transaction). On PostgreSQL the batch ends with
+    ``ANALYZE`` of the archive tables and partitions whose statistics went stale
+    (``CaseTables.stale_statistics``; ``analyze=False``: not, for the benchmark)."""
     paths = [Path(p) for p in paths]
     receipts = []
     with Archive.open(archive, bureau_keys=bureau_keys) as a:
-        a.cases.analyze = analyze
         for i, p in enumerate(paths):
             check_cancelled(cancelled)
             receipts.append(intake_one(p, a, bureau_keys=bureau_keys, trust=trust))
             report(progress, i + 1, len(paths), p.name)
         if a.postgres and analyze and receipts:
-            a.cases.analyze_stale()  # the partitioned parents, once per batch (each package did its partitions)
+            a.cases.analyze_stale()  # once per batch: the tables whose rows changed by a tenth, or never analyzed
             a.commit()
     return receipts
