@@ -336,7 +336,7 @@ def bench_heartbeat(scale: float, data: Path | None = None, home: Path | None = 
                   f"load average {load0:.1f} before, {os.getloadavg()[0]:.1f} after", flush=True)
             print(lateness_summary(f"  {name}", mine, cpu_wait), flush=True)
             for gap, start, _ph in sorted(mine, reverse=True)[:6]:
-                if gap > 150:
+                if gap > 150 or (stacks and gap > 100):
                     waited = cpu_wait.get(start)
                     cpu = (f" (UI thread waiting for a CPU {waited:.0f} ms of it, {min(waited, gap) / gap:.0%})"
                            if waited is not None else "")

@@ -345,7 +345,8 @@ class DataPage(QWidget):
         importer = ident.public.name if ident is not None else ""
         task = run_with_progress(self.window(), self.ctx.runner, self.tr("导入数据"), import_folder,
                                  self.ctx.store, Path(folder), mapping=mapping, importer=importer,
-                                 on_finished=self._imported)
+                                 on_finished=self._imported,
+                                 in_process=True)
         task.case_path = self.ctx.path
         self.last_task = task
         return task
@@ -405,7 +406,8 @@ class DataPage(QWidget):
         from feijian.casework.screening import screen_case
 
         task = run_with_progress(self.window(), self.ctx.runner, self.tr("运行筛查规则"), screen_case,
-                                 self.ctx.store, on_finished=lambda _r: self.ctx.data_changed.emit())
+                                 self.ctx.store, on_finished=lambda _r: self.ctx.data_changed.emit(),
+                                 in_process=True)
         task.case_path = self.ctx.path
         self.last_task = task
         return task
