@@ -8,6 +8,8 @@ import uuid
 import pandas as pd
 import pytest
 
+from test_gui_canary_documents import isolated_disk  # noqa: F401 - the fixture
+
 from feijian.domain.errors import Cancelled, InputError
 from feijian.domain.progress import check_cancelled, report
 from feijian.gui.tasks import run_with_progress, wait_for
@@ -145,3 +147,38 @@ def test_a_lambda_is_refused_before_any_child_starts(qtbot, runner, tmp_path):
         assert task.process is None and task.error is not None
     finally:
         store.close()
+
+
+def test_the_child_leaves_no_plaintext_on_disk(qtbot, runner, tmp_path, demo_folder, isolated_disk):
+    """The canary's documents imported and screened through the child process: nothing outside the store
+    (temp, user caches, logs, the data folder) holds the canary, while the case is open and after."""
+    import shutil
+
+    from canary_scan import CANARY_NAME, scan
+    from test_gui_canary_documents import _write_documents
+
+    from feijian.casework.importing import import_folder
+    from feijian.casework.screening import screen_case
+
+    fees = pd.read_csv(next(demo_folder.glob("费用明细.csv")), dtype=str, encoding="gb18030")
+    mdtrt, day = fees["就诊ID"].iat[0], fees["费用发生时间"].iat[0][:10]
+    inputs = tmp_path / "input"
+    data = inputs / "data"
+    shutil.copytree(demo_folder, data, ignore=shutil.ignore_patterns("病历文书*"))
+    docs = inputs / "docs"
+    docs.mkdir()
+    _write_documents(docs, mdtrt, day)
+    home = tmp_path / "home"
+    _session, _path, store = _new_case(home)
+    try:
+        _run(runner, import_folder, store, data, in_process=True)
+        summary = _run(runner, import_folder, store, docs, in_process=True).result
+        assert summary.tables["emr_docs"] == 4
+        _run(runner, screen_case, store, in_process=True)
+        texts = store.read_table("emr_docs").column("text").to_pylist()
+        assert any(CANARY_NAME in t for t in texts)  # it was imported (by the child), so the scan means something
+        assert scan([tmp_path], skip=[inputs]) == []
+    finally:
+        store.close()
+    assert scan([tmp_path], skip=[inputs]) == []
+    assert scan([inputs])

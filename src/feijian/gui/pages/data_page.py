@@ -241,6 +241,10 @@ class TableBrowser(QWidget):
 
 
 class DataPage(QWidget):
+    # the import and the screening run in a child process (gui.tasks.ProcessTask): the UI thread never waits
+    # for the GIL. Tests that patch the library in this process turn it off.
+    IN_PROCESS = True
+
     def __init__(self, ctx, parent=None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -346,7 +350,7 @@ class DataPage(QWidget):
         task = run_with_progress(self.window(), self.ctx.runner, self.tr("导入数据"), import_folder,
                                  self.ctx.store, Path(folder), mapping=mapping, importer=importer,
                                  on_finished=self._imported,
-                                 in_process=True)
+                                 in_process=self.IN_PROCESS)
         task.case_path = self.ctx.path
         self.last_task = task
         return task
@@ -407,7 +411,7 @@ class DataPage(QWidget):
 
         task = run_with_progress(self.window(), self.ctx.runner, self.tr("运行筛查规则"), screen_case,
                                  self.ctx.store, on_finished=lambda _r: self.ctx.data_changed.emit(),
-                                 in_process=True)
+                                 in_process=self.IN_PROCESS)
         task.case_path = self.ctx.path
         self.last_task = task
         return task
