@@ -84,6 +84,102 @@ class Task(QRunnable):
         self.signals.finished.emit(self.result)
 
 
+class ProcessTask(Task):
+    """``fn(store, *args, progress=…, cancelled=…, **kwargs)`` in a child process (feijian.casework.background):
+    the pool thread only waits on the pipe and turns the child's messages into the same signals as Task's,
+    so the UI thread never competes with the work for the GIL. ``fn`` must be a module-level function;
+    the child opens the case itself with the key handed over through the pipe. On cancel the child's
+    function undoes its partial work; a child that does not stop within ``KILL_AFTER`` seconds of the
+    cancel, or that dies, is reported as failed (SQLite rolls back its open transaction)."""
+
+    KILL_AFTER = 30.0
+
+    def __init__(self, fn: Callable[..., Any], store: Any, *args: Any, name: str = "", **kwargs: Any) -> None:
+        super().__init__(fn, store, *args, name=name, **kwargs)
+        self.process = None
+
+    def _call(self, started: float) -> None:
+        from feijian.casework import background
+
+        fn, store, *args = (self.fn, *self.args)
+        ctx = background.context()
+        parent, child = ctx.Pipe()
+        try:
+            job = background.Job(background.target_name(fn), background.StoreHandle.of(store), tuple(args),
+                                 dict(self.kwargs))
+            self.process = ctx.Process(target=background.child_main, args=(child,), daemon=True,
+                                       name=f"feijian-{self.name}")
+            self.process.start()
+            child.close()
+            parent.send(job)
+            kind, payload = self._relay(parent)
+        except BaseException as exc:  # noqa: BLE001 - could not start, or the pipe broke
+            kind, payload = "failed", (None, scrubbed_traceback(type(exc), exc, exc.__traceback__))
+        finally:
+            parent.close()
+            if self.process is not None:
+                self.process.join(5)
+                if self.process.is_alive():
+                    self.process.kill()
+                    self.process.join(5)
+        if kind == "done":
+            self.result = payload
+            log.info("task %s finished in a child process in %.1f s", self.name, time.monotonic() - started)
+            self.signals.finished.emit(self.result)
+        elif kind == "cancelled":
+            self.error = Cancelled()
+            log.info("task %s cancelled after %.1f s", self.name, time.monotonic() - started)
+            self.signals.cancelled.emit()
+        else:
+            error, trace = payload
+            if error is None:
+                log.error("task %s failed in its child process\n%s", self.name, trace)
+                error = background.WorkerFailed(
+                    QApplication.translate("tasks", "后台进程出错，未完成（详情见日志）") + f" / the background process "
+                    f"failed: {trace.rsplit(chr(10), 1)[-1]}")
+            self.error = error
+            self.signals.failed.emit(error)
+
+    def _relay(self, conn) -> tuple[str, Any]:
+        """Pass the child's progress on until it ends; send the cancel when asked."""
+        cancel_sent = 0.0
+        while True:
+            if self._cancel.is_set() and not cancel_sent:
+                cancel_sent = time.monotonic()
+                try:
+                    conn.send("cancel")
+                except OSError:
+                    pass
+            if cancel_sent and time.monotonic() - cancel_sent > self.KILL_AFTER:
+                self.process.kill()
+                return "cancelled", None
+            try:
+                ready = conn.poll(0.1)
+                message = conn.recv() if ready else None
+            except (EOFError, OSError):
+                message = None
+                ready = True
+            if message is None:
+                if ready or not self.process.is_alive():
+                    self.process.join(1)
+                    code = self.process.exitcode
+                    return "failed", (background_died(code), "")
+                continue
+            if message[0] == "progress":
+                _kind, done, total, text = message
+                self._progress(done, total, text)
+                continue
+            return message[0], message[1]
+
+
+def background_died(code: Optional[int]) -> BaseException:
+    from feijian.casework.background import WorkerFailed
+
+    how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+    return WorkerFailed(QApplication.translate("tasks", "后台进程意外退出，未完成的部分已撤回")
+                        + f" / the background process died ({how})")
+
+
 class TaskRunner(QObject):
     """Starts tasks on a thread pool and keeps them alive until they end."""
 
@@ -102,11 +198,13 @@ class TaskRunner(QObject):
         on_progress: Optional[Callable[[int, int, str], None]] = None,
         name: str = "",
         launch: bool = True,
+        in_process: bool = False,
         **kwargs: Any,
     ) -> Task:
         """Make the task, connect the callbacks, and (unless ``launch=False``) start it. Connect anything
-        else before it starts: a signal emitted from the pool thread reaches only receivers connected then."""
-        task = Task(fn, *args, name=name, **kwargs)
+        else before it starts: a signal emitted from the pool thread reaches only receivers connected then.
+        ``in_process``: ``fn(store, …)`` runs in a child process (:class:`ProcessTask`)."""
+        task = (ProcessTask if in_process else Task)(fn, *args, name=name, **kwargs)
         self._running.add(task)
         sig = task.signals
         if on_progress:
@@ -185,10 +283,12 @@ def run_with_progress(
     on_finished: Optional[Callable[[Any], None]] = None,
     on_failed: Optional[Callable[[BaseException], None]] = None,
     on_cancelled: Optional[Callable[[], None]] = None,
+    in_process: bool = False,
     **kwargs: Any,
 ) -> Task:
     """Start ``fn`` on the pool behind a window-modal progress dialog. Failures default to a dialog:
-    a FeijianError shows its one-line message; anything else goes to the unexpected-error dialog."""
+    a FeijianError shows its one-line message; anything else goes to the unexpected-error dialog.
+    ``in_process``: ``fn(store, …)`` runs in a child process (:class:`ProcessTask`)."""
 
     def failed(exc: BaseException) -> None:
         if on_failed is not None:
@@ -197,7 +297,7 @@ def run_with_progress(
             show_failure(parent, title, exc)
 
     task = runner.start(fn, *args, on_finished=on_finished, on_failed=failed, on_cancelled=on_cancelled,
-                        name=title, launch=False, **kwargs)
+                        name=title, launch=False, in_process=in_process, **kwargs)
     dialog = ProgressDialog(parent, title, task)
     task.progress_dialog = dialog  # type: ignore[attr-defined]
     runner.launch(task)

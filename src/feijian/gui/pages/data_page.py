@@ -241,6 +241,10 @@ class TableBrowser(QWidget):
 
 
 class DataPage(QWidget):
+    # the import and the screening run in a child process (gui.tasks.ProcessTask): the UI thread never waits
+    # for the GIL. Tests that patch the library in this process turn it off.
+    IN_PROCESS = True
+
     def __init__(self, ctx, parent=None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -345,7 +349,8 @@ class DataPage(QWidget):
         importer = ident.public.name if ident is not None else ""
         task = run_with_progress(self.window(), self.ctx.runner, self.tr("导入数据"), import_folder,
                                  self.ctx.store, Path(folder), mapping=mapping, importer=importer,
-                                 on_finished=self._imported)
+                                 on_finished=self._imported,
+                                 in_process=self.IN_PROCESS)
         task.case_path = self.ctx.path
         self.last_task = task
         return task
@@ -405,7 +410,8 @@ class DataPage(QWidget):
         from feijian.casework.screening import screen_case
 
         task = run_with_progress(self.window(), self.ctx.runner, self.tr("运行筛查规则"), screen_case,
-                                 self.ctx.store, on_finished=lambda _r: self.ctx.data_changed.emit())
+                                 self.ctx.store, on_finished=lambda _r: self.ctx.data_changed.emit(),
+                                 in_process=self.IN_PROCESS)
         task.case_path = self.ctx.path
         self.last_task = task
         return task

@@ -432,6 +432,7 @@ class DocumentPanel(QWidget):
         from feijian.gui.tasks import run_with_progress
 
         task = run_with_progress(self.window(), self.ctx.runner, self.tr("运行筛查规则"), screen_case,
-                                 self.ctx.store, on_finished=lambda _r: self.ctx.data_changed.emit())
+                                 self.ctx.store, on_finished=lambda _r: self.ctx.data_changed.emit(),
+                                 in_process=True)
         self.last_task = task
         return task
