@@ -134,13 +134,27 @@ def _encounter_numbers(chunks: list, universe: pa.Array) -> list:
     return out
 
 
+def texts_of(column: pa.ChunkedArray, dnos: Iterable[Optional[int]]) -> list[Optional[str]]:
+    """The values of a documents' column at rows ``dnos`` (None for None), each from its own chunk:
+    ``ChunkedArray.take`` would first concatenate every chunk, i.e. copy all the documents' texts."""
+    starts = np.cumsum([0] + [len(c) for c in column.chunks])
+    out = []
+    for dno in dnos:
+        if dno is None:
+            out.append(None)
+            continue
+        k = int(np.searchsorted(starts, dno, side="right")) - 1
+        out.append(column.chunk(k)[dno - int(starts[k])].as_py())
+    return out
+
+
 def _text_functions(con: duckdb.DuckDBPyConnection, text: pa.ChunkedArray, ntext: pa.ChunkedArray) -> None:
     """SQL functions over the documents' texts by ``dno``, evaluated in Python for the few rows a rule quotes
     (no scan of every document's text): ``doc_clause(dno, n)`` clause ``n`` of the text as written
     (:func:`feijian.rules.record_text.clauses`), ``doc_clause_no(dno, pos)`` the clause of a position
     (1-based) in the normal text, ``doc_original(dno)`` the text as written."""
     def texts(column: pa.ChunkedArray, dno: pa.Array) -> list:
-        return column.take(dno.cast(pa.int64())).to_pylist()
+        return texts_of(column, dno.to_pylist())
 
     def doc_clause(dno: pa.Array, n: pa.Array) -> pa.Array:
         out = []
@@ -251,7 +265,7 @@ def _reread(ntext: pa.Array, pairs: list, terms_of: Callable[[int], list[str]]) 
     reference module: the first non-negated mention (its clause, null: none, and its position in the
     normal text, 1-based) and the first negated clause. ``ntext``: the documents' normal texts by ``dno``."""
     dnos, iids, found, pos, negated = [], [], [], [], []
-    texts = ntext.take(pa.array([dno for dno, _ in pairs], pa.int64())).to_pylist() if pairs else []
+    texts = texts_of(ntext, [dno for dno, _ in pairs])
     for (dno, iid), text in zip(pairs, texts):
         first = first_at = first_negated = None
         start = 1
