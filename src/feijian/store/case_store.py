@@ -324,11 +324,13 @@ class CaseStore:
             pieces = [f.result() for f in futures]
         return columnar.concat(pieces) if pieces else None
 
-    def iter_table(self, table: str, columns: list[str] | None = None) -> Iterator[pa.Table]:
+    def iter_table(self, table: str, columns: list[str] | None = None,
+                   positions: Iterable[int] | None = None) -> Iterator[pa.Table]:
         """The table's chunks one by one, in storage order (the order :meth:`read_table` concatenates): a
         consumer that copies each chunk elsewhere (screening into DuckDB) never holds the whole table. The
         next chunk is read, decrypted and decompressed on a worker thread while the consumer works on this
-        one (SQLCipher, Arrow and DuckDB all release the GIL)."""
+        one (SQLCipher, Arrow and DuckDB all release the GIL). ``positions``: only the chunks at these
+        places of the storage order (0-based; in that order, each once)."""
         def load(chunk_id: int) -> pa.Table:
             with _damage_as_error(self.path):
                 blob = self.conn.execute("SELECT data FROM chunks WHERE chunk_id = ?", (chunk_id,)).fetchone()[0]
@@ -337,6 +339,8 @@ class CaseStore:
         with _damage_as_error(self.path):
             ids = [r[0] for r in self.conn.execute("SELECT chunk_id FROM chunks WHERE tbl = ? ORDER BY chunk_id",
                                                    (table,))]
+        if positions is not None:
+            ids = [ids[i] for i in sorted(set(positions)) if 0 <= i < len(ids)]
         if not ids:
             return
         with ThreadPoolExecutor(max_workers=1) as pool:
