@@ -287,13 +287,17 @@ SELECT iid, doc_type FROM item_doc_type
 UNION SELECT iid, 'nursing' FROM nursing_term_item
 UNION SELECT iid, 'treatment' FROM item_doc_type WHERE doc_type = 'treatment';
 
+-- each (encounter, document type, item) once with the item's terms as a list: a document meets each of its
+-- candidate items once, the first occurrence of any term is the least positive position, no grouping
 CREATE TABLE first_mention AS
-SELECT dno, iid, eid, doc_type, doc_date, min(p) AS p, arg_min(negated, p) AS negated FROM (
-  SELECT d.dno, s.iid, d.eid, d.doc_type, d.doc_date, instr(d.ntext, t.term) AS p,
-         p > 0 AND {negated} AS negated
-  FROM doc_item_cand b JOIN item_scan_type s ON s.iid = b.iid JOIN item_term t ON t.iid = b.iid
-  JOIN doc_text d ON d.eid = b.eid AND d.doc_type = s.doc_type
-) WHERE p > 0 GROUP BY dno, iid, eid, doc_type, doc_date;
+WITH it AS (SELECT iid, list(term) AS terms FROM item_term GROUP BY iid),
+cand AS (SELECT b.eid, s.doc_type, b.iid, it.terms FROM doc_item_cand b
+         JOIN item_scan_type s ON s.iid = b.iid JOIN it ON it.iid = b.iid)
+SELECT dno, iid, eid, doc_type, doc_date, p, {negated_n} AS negated FROM (
+  SELECT d.dno, c.iid, d.eid, d.doc_type, d.doc_date, d.ntext,
+         list_min(list_filter(list_transform(c.terms, lambda t: instr(d.ntext, t)), lambda x: x > 0)) AS p
+  FROM cand c JOIN doc_text d ON d.eid = c.eid AND d.doc_type = c.doc_type
+) WHERE p IS NOT NULL;
 
 CREATE TABLE first_absence AS
 SELECT dno, eid, doc_type, doc_date, min(p) AS p, arg_min(negated, p) AS negated, arg_min(clause_no, p) AS clause_no
@@ -303,7 +307,7 @@ FROM (
   FROM doc_text d, absence_term a
   WHERE d.doc_type IN ('nursing', 'progress')
 ) WHERE p > 0 GROUP BY dno, eid, doc_type, doc_date;
-""".format(negated=_NEGATED.format(p="p"))
+""".format(negated=_NEGATED.format(p="p"), negated_n=_NEGATED.format(p="p").replace("d.ntext", "ntext"))
 
 
 def _reread(ntext: pa.Array, pairs: list, terms_of: Callable[[int], list[str]]) -> pa.Table:
