@@ -357,8 +357,9 @@ def bench(scale: float, pandas_max: float, data: Path | None = None) -> None:
         print("  hits per rule:", dict(sorted(per_rule.items())))
         if child["without_documents"]:
             print(f"with {child['documents']:,} medical record documents (R24-R29): {t_all:.2f} s vs "
-                  f"{child['without_documents']:.2f} s without them: ratio {t_all / child['without_documents']:.2f}x "
-                  f"(target <= 1.3x at scale 10)", flush=True)
+                  f"{child['without_documents']:.2f} s without them (best of {REPEAT}, alternating): ratio "
+                  f"{t_all / child['without_documents']:.2f}x (target <= 1.3x at scale 10; load average now "
+                  f"{os.getloadavg()[0]:.1f})", flush=True)
         else:
             print("  no emr_docs in the demo data: the documents' ratio is not measured")
         store = CaseStore.open(work / "bench.fjcase", IDENTITY)
@@ -393,9 +394,19 @@ def screen_in_this_process(case: Path) -> None:
     t_plain = None
     store_docs = store.table_row_counts().get("emr_docs", 0)
     try:
-        t_all, res = best_of(lambda: screen(case_sources(store), kb))
-        if store.has_table("emr_docs"):  # issue 14: the documents' rules within 1.3x of the screening without them
-            t_plain, _ = best_of(lambda: screen({k: v for k, v in case_sources(store).items() if k != "emr_docs"}, kb))
+        if store.has_table("emr_docs"):
+            # issue 14: the documents' rules within 1.3x of the screening without them; the two alternate
+            # (with, without, with, ...) so that a load which comes and goes on the shared machine meets both
+            t_all = t_plain = None
+            for _ in range(max(1, REPEAT)):
+                t, res_docs = timed(lambda: screen(case_sources(store), kb))
+                if t_all is None or t < t_all:
+                    t_all, res = t, res_docs
+                del res_docs
+                t, _ = timed(lambda: screen({k: v for k, v in case_sources(store).items() if k != "emr_docs"}, kb))
+                t_plain = t if t_plain is None else min(t_plain, t)
+        else:
+            t_all, res = best_of(lambda: screen(case_sources(store), kb))
     finally:
         store.close()
     per_rule = res.hits.groupby("rule_code").size().to_dict() if len(res.hits) else {}

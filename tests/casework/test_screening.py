@@ -93,3 +93,41 @@ def test_case_tables_reads_only_the_columns_rules_use(store):
     assert "_batch" not in lean["fees"].column_names and "bilg_dept_codg" not in lean["fees"].column_names
     assert {"mdtrt_id", "feedetl_sn", "cnt", "det_item_fee_sumamt"} <= set(lean["fees"].column_names)
     assert "_batch" in case_tables(store, columns={})["fees"].column_names
+
+
+def test_quotes_of_documents_in_the_store_are_read_from_their_chunk_only(tmp_path, monkeypatch):
+    """The screening reads every document's normal text but the texts as written only of the chunks it
+    quotes (here the March chunk of two months); a case whose documents have no stored normal text (imported
+    before it was kept) is read from the texts and quotes the same."""
+    import pyarrow.compute as pc
+
+    from rule_tables import doc
+    from feijian.rules.record_prep import NORMAL_TEXT, with_normal_text
+
+    monkeypatch.setenv("FEIJIAN_KDF_FAST", "1")
+    items = [{"med_list_codg": "BED", "category": "bed"}]
+    tables = case([fee("V1", "1", "BED", "2024-03-05 00:00", 1, 50), fee("V2", "1", "BED", "2024-04-05 00:00", 1, 50)],
+                  [visit("V1", "2024-03-01 09:00", "2024-03-10 10:00"), visit("V2", "2024-04-01 09:00", "2024-04-10 10:00")],
+                  emr_docs=[doc("N1", "V1", "nursing", "2024-03-05 20:00", "体温正常。患者 请假 离院，ＡＢ"),
+                            doc("N2", "V2", "nursing", "2024-04-05 20:00", "夜间平稳。")])
+    for with_norm in (True, False):
+        info = CaseInfo(case_id=f"q{with_norm}", name="引文", medins_code="H1", medins_name="测试医院", medins_lv="3",
+                        data_period_start=dt.date(2024, 1, 1), data_period_end=dt.date(2024, 12, 31))
+        s = CaseStore.create(tmp_path / f"q{with_norm}.fjcase", info, create_identity("张检查", "J-001"))
+        for name, t in tables.items():
+            s.write_table("b1", name, with_normal_text(t) if name == "emr_docs" and with_norm else t)
+        assert len(s.table_chunks("emr_docs")) == 2
+        read = []
+        iter_table = s.iter_table
+        monkeypatch.setattr(s, "iter_table", lambda table, columns=None, positions=None:
+                            read.append((table, tuple(columns or ()), positions)) or iter_table(table, columns, positions))
+        hits = screen_case(s, kb=kb(items), rules=["R29"], save=False).hits
+        assert list(hits["mdtrt_id"]) == ["V1"] and "「患者 请假 离院」" in hits["detail"][0]
+        doc_reads = [r for r in read if r[0] == "emr_docs"]
+        assert (NORMAL_TEXT in doc_reads[0][1]) and "text" not in doc_reads[0][1]
+        if with_norm:  # the first pass without the texts, then the March chunk's texts only
+            assert doc_reads[1:] == [("emr_docs", ("text",), [0])]
+        else:  # no normal text stored: both chunks' texts are read to make it
+            assert doc_reads[1:] == [("emr_docs", ("text",), [0, 1])]
+        assert pc.sum(pc.utf8_length(s.read_table("emr_docs", ["text"]).column("text"))).as_py() > 0
+        s.close()

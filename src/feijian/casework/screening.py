@@ -65,8 +65,9 @@ class StoredTable:
     def __init__(self, store, name: str):
         self.store, self.name = store, name
 
-    def chunks(self, columns: Optional[list] = None):
-        return self.store.iter_table(self.name, columns)
+    def chunks(self, columns: Optional[list] = None, positions: Optional[list] = None):
+        """The chunks (only those at ``positions`` of the storage order, when given)."""
+        return self.store.iter_table(self.name, columns, positions)
 
 
 def case_sources(store) -> dict:

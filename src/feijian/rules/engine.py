@@ -254,6 +254,22 @@ def _chunks(source, name: str, columns: Optional[tuple] = None, extra: tuple = (
         yield out
 
 
+def _chunks_at(source, name: str, columns: tuple, positions: list) -> Iterator[tuple[int, pa.Table]]:
+    """``(position, chunk)`` for the chunks at ``positions`` (the order of :func:`_chunks`), conformed, with
+    ``columns`` only: an Arrow table's slices, a source's chunks read only there where it can
+    (``chunks(columns, positions)``, e.g. the case store's), else picked from all of them."""
+    wanted = sorted(set(positions))
+    if isinstance(source, pa.Table):
+        pieces = ((i, source.slice(i * CHUNK_ROWS, CHUNK_ROWS)) for i in wanted)
+    else:
+        try:
+            pieces = zip(wanted, source.chunks(list(columns), positions=wanted))
+        except TypeError:  # a source without positions: every chunk, the wanted ones kept
+            pieces = ((i, c) for i, c in enumerate(source.chunks(list(columns))) if i in set(wanted))
+    for i, piece in pieces:
+        yield i, conform(name, piece, columns)
+
+
 def _empty(name: str) -> pa.Table:
     spec = load_contract().table(name)
     return conform(name, pa.table({f.name: pa.array([], _ARROW[f.type]) for f in spec.fields}), RULE_COLUMNS.get(name))
@@ -434,10 +450,14 @@ def prepare(tables: Mapping[str, object], kb: KnowledgeBase, con: Optional[duckd
     ctx = Context(con=con, kb=kb, present=present, medins_lv=lv if lv in ("1", "2", "3") else None)
     if "emr_docs" in present:
         def documents() -> dict:
+            source = tables["emr_docs"]
+            # the texts as written are read later, only for the chunks of the few documents quoted; an Arrow
+            # table's are at hand (a slice is no copy)
+            columns = record_prep.DOC_COLUMNS if isinstance(source, pa.Table) else record_prep.META_COLUMNS
             loaded = record_prep.load_documents(
-                con, _chunks(tables["emr_docs"], "emr_docs", record_prep.DOC_COLUMNS,
-                             (record_prep.NORMAL_TEXT, record_prep.OCR_CONFIDENCE)),
-                kb, universes, cancelled, note or (lambda message: None))
+                con, _chunks(source, "emr_docs", columns, (record_prep.NORMAL_TEXT, record_prep.OCR_CONFIDENCE)),
+                kb, universes, cancelled, note or (lambda message: None),
+                texts=lambda positions: _chunks_at(source, "emr_docs", ("text",), positions))
             record_prep.build_mentions(con, loaded)
             return loaded
 

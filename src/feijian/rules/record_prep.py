@@ -38,6 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from feijian.domain.codes import canonical_code, code_names
+from feijian.domain.errors import InputError
 from feijian.domain.progress import CancelledFn, check_cancelled
 from feijian.rules.knowledge_base import KnowledgeBase
 from feijian.rules.record_text import (NEGATION_CUES, SEPARATOR_CHARS, WHITESPACE, clauses, mentions, normal_terms,
@@ -46,6 +47,7 @@ from feijian.rules.record_text import (NEGATION_CUES, SEPARATOR_CHARS, WHITESPAC
 NORMAL_TEXT = "_text_norm"  # the column of emr_docs in which the import keeps each document's normal text
 OCR_CONFIDENCE = "_ocr_confidence"  # emr_docs: lowest confidence of a line read with OCR (null: not read with OCR)
 DOC_COLUMNS = ("doc_id", "mdtrt_id", "doc_type", "doc_time", "text")
+META_COLUMNS = ("mdtrt_id", "doc_type", "doc_time")  # what the screening reads of every document (and its normal text)
 BREAK_RE2 = r"\r\n|[\r\n" + re.escape(SEPARATOR_CHARS) + "]"
 WHITESPACE_RE2 = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE if c != "\n") + "]+"
 CUES_RE2 = "|".join(NEGATION_CUES)
@@ -97,25 +99,57 @@ def _table(con: duckdb.DuckDBPyConnection, name: str, data: pa.Table, distinct: 
     con.unregister(name + "_src")
 
 
-def _doc_chunk(chunk: pa.Table, start: int, eid: pa.Array) -> tuple[pa.Table, pa.ChunkedArray]:
-    """One chunk of documents as ``doc_text`` holds them (``eid`` given), and their texts as written."""
+def _doc_chunk(chunk: pa.Table, start: int, eid: pa.Array) -> pa.Table:
+    """One chunk of documents as ``doc_text`` holds them (``eid`` given); its normal text from the chunk's
+    ``text`` where the chunk comes without it."""
     n = chunk.num_rows
     types = chunk.column("doc_type")
     uniq = pc.unique(types)
     canon = pa.array([canonical_code("doc_type", v) or v for v in uniq.to_pylist()], pa.string())
-    text = chunk.column("text")
-    ntext = chunk.column(NORMAL_TEXT) if NORMAL_TEXT in chunk.column_names else \
-        pa.chunked_array([normal_text(c) for c in text.chunks], text.type)
+    if NORMAL_TEXT in chunk.column_names:
+        ntext = chunk.column(NORMAL_TEXT)
+    else:
+        text = chunk.column("text")
+        ntext = pa.chunked_array([normal_text(c) for c in text.chunks], text.type)
     return pa.table({
         "dno": pa.array(np.arange(start, start + n, dtype=np.int64)),
         "eid": eid,
-        "doc_id": chunk.column("doc_id"),
         "doc_type": pc.take(canon, pc.index_in(types, value_set=uniq)),
         "doc_date": pc.cast(chunk.column("doc_time"), pa.date32()),
         "ntext": ntext.cast(pa.large_string()),
         "ocr_conf": chunk.column(OCR_CONFIDENCE).cast(pa.float64()) if OCR_CONFIDENCE in chunk.column_names
         else pa.nulls(n, pa.float64()),
-    }), text.cast(pa.large_string())
+    })
+
+
+class OriginalTexts:
+    """The documents' texts as written, by ``dno``: a chunk's are read from the case (``fetch(positions)``
+    yielding ``(position, table with "text")``) the first time one of its documents is asked for, since a
+    screening quotes a few documents and reading every text would decode and hold them all."""
+
+    def __init__(self, sizes: list[int], fetch: Optional[Callable]):
+        self.sizes = sizes
+        self.starts = np.cumsum([0] + sizes)
+        self.fetch = fetch
+        self.chunks: dict[int, pa.ChunkedArray] = {}
+
+    def add(self, position: int, text: pa.ChunkedArray) -> None:
+        if len(text) != self.sizes[position]:
+            raise InputError("筛查期间病历文书发生了变化 / the record documents changed while they were screened")
+        self.chunks[position] = text
+
+    def values(self, dnos: Iterable[Optional[int]]) -> list[Optional[str]]:
+        dnos = list(dnos)
+        at = [None if d is None else int(np.searchsorted(self.starts, d, side="right")) - 1 for d in dnos]
+        missing = sorted({k for k in at if k is not None and k not in self.chunks})
+        if missing:
+            got = set()
+            for k, chunk in self.fetch(missing) if self.fetch else ():
+                self.add(k, chunk.column("text"))
+                got.add(k)
+            if got != set(missing):
+                raise InputError("筛查期间病历文书发生了变化 / the record documents changed while they were screened")
+        return [None if k is None else self.chunks[k][d - int(self.starts[k])].as_py() for d, k in zip(dnos, at)]
 
 
 def _encounter_numbers(chunks: list, universe: pa.Array) -> list:
@@ -134,13 +168,27 @@ def _encounter_numbers(chunks: list, universe: pa.Array) -> list:
     return out
 
 
-def _text_functions(con: duckdb.DuckDBPyConnection, text: pa.ChunkedArray, ntext: pa.ChunkedArray) -> None:
+def texts_of(column: pa.ChunkedArray, dnos: Iterable[Optional[int]]) -> list[Optional[str]]:
+    """The values of a documents' column at rows ``dnos`` (None for None), each from its own chunk:
+    ``ChunkedArray.take`` would first concatenate every chunk, i.e. copy all the documents' texts."""
+    starts = np.cumsum([0] + [len(c) for c in column.chunks])
+    out = []
+    for dno in dnos:
+        if dno is None:
+            out.append(None)
+            continue
+        k = int(np.searchsorted(starts, dno, side="right")) - 1
+        out.append(column.chunk(k)[dno - int(starts[k])].as_py())
+    return out
+
+
+def _text_functions(con: duckdb.DuckDBPyConnection, text: OriginalTexts, ntext: pa.ChunkedArray) -> None:
     """SQL functions over the documents' texts by ``dno``, evaluated in Python for the few rows a rule quotes
     (no scan of every document's text): ``doc_clause(dno, n)`` clause ``n`` of the text as written
     (:func:`feijian.rules.record_text.clauses`), ``doc_clause_no(dno, pos)`` the clause of a position
     (1-based) in the normal text, ``doc_original(dno)`` the text as written."""
-    def texts(column: pa.ChunkedArray, dno: pa.Array) -> list:
-        return column.take(dno.cast(pa.int64())).to_pylist()
+    def texts(column, dno: pa.Array) -> list:
+        return column.values(dno.to_pylist()) if isinstance(column, OriginalTexts) else texts_of(column, dno.to_pylist())
 
     def doc_clause(dno: pa.Array, n: pa.Array) -> pa.Array:
         out = []
@@ -164,10 +212,14 @@ def _text_functions(con: duckdb.DuckDBPyConnection, text: pa.ChunkedArray, ntext
 
 def load_documents(con: duckdb.DuckDBPyConnection, chunks: Iterable[pa.Table], kb: KnowledgeBase,
                    universes: dict, cancelled: Optional[CancelledFn] = None,
-                   note: Callable[[str], None] = lambda message: None) -> dict:
+                   note: Callable[[str], None] = lambda message: None, *,
+                   texts: Optional[Callable] = None) -> dict:
     """Register the documents (``doc_text``, the texts as written reached through :func:`_text_functions`)
-    and the knowledge base's terms. Returns what the rules read in Python: ``{"unit_words": {iid: (words
-    …)}, "terms": {iid: (terms …)}, "documents": pa.Table}`` (``doc_text``'s table, row ``dno``)."""
+    and the knowledge base's terms. ``chunks`` need not hold the texts as written: ``texts(positions)``
+    yields ``(position, chunk with "text")`` for the chunks (by their order in ``chunks``) whose texts are
+    asked for (:class:`OriginalTexts`), and for a chunk without its normal text. Returns what the rules read
+    in Python: ``{"unit_words": {iid: (words …)}, "terms": {iid: (terms …)}, "documents": pa.Table}``
+    (``doc_text``'s table, row ``dno``)."""
     term_t, type_t, units = _kb_terms(kb, universes["items"])
     _table(con, "item_term", term_t)
     _table(con, "item_doc_type", type_t, distinct=True)
@@ -183,16 +235,24 @@ def load_documents(con: duckdb.DuckDBPyConnection, chunks: Iterable[pa.Table], k
         start += chunk.num_rows
     if not read:
         read = [pa.table({c: pa.array([], pa.timestamp("s") if c == "doc_time" else pa.string()) for c in DOC_COLUMNS})]
-    parts, texts, start = [], [], 0
-    for chunk, eid in zip(read, _encounter_numbers(read, universes["enc"])):
-        part, text = _doc_chunk(chunk, start, eid)
-        parts.append(part)
-        texts += text.chunks
+    originals = OriginalTexts([c.num_rows for c in read], texts)
+    for i, chunk in enumerate(read):
+        if "text" in chunk.column_names:
+            originals.add(i, chunk.column("text"))
+    without_normal = [i for i, c in enumerate(read) if NORMAL_TEXT not in c.column_names and "text" not in c.column_names]
+    if without_normal:  # a case imported before the normal text was kept: its texts, now
+        originals.values([int(originals.starts[i]) for i in without_normal if read[i].num_rows])
+    parts, start = [], 0
+    for i, (chunk, eid) in enumerate(zip(read, _encounter_numbers(read, universes["enc"]))):
+        if NORMAL_TEXT not in chunk.column_names and "text" not in chunk.column_names:
+            chunk = chunk.append_column("text", originals.chunks[i] if i in originals.chunks
+                                        else pa.chunked_array([], pa.string()))
+        parts.append(_doc_chunk(chunk, start, eid))
         start += chunk.num_rows
     del read
     docs = pa.concat_tables(parts)
     con.register("doc_text", docs)
-    _text_functions(con, pa.chunked_array(texts, pa.large_string()), docs.column("ntext"))
+    _text_functions(con, originals, docs.column("ntext"))
     terms: dict[int, list[str]] = {}
     for iid, term in zip(term_t.column("iid").to_pylist(), term_t.column("term").to_pylist()):
         terms.setdefault(iid, []).append(term)
@@ -227,13 +287,17 @@ SELECT iid, doc_type FROM item_doc_type
 UNION SELECT iid, 'nursing' FROM nursing_term_item
 UNION SELECT iid, 'treatment' FROM item_doc_type WHERE doc_type = 'treatment';
 
+-- each (encounter, document type, item) once with the item's terms as a list: a document meets each of its
+-- candidate items once, the first occurrence of any term is the least positive position, no grouping
 CREATE TABLE first_mention AS
-SELECT dno, iid, eid, doc_type, doc_date, min(p) AS p, arg_min(negated, p) AS negated FROM (
-  SELECT d.dno, s.iid, d.eid, d.doc_type, d.doc_date, instr(d.ntext, t.term) AS p,
-         p > 0 AND {negated} AS negated
-  FROM doc_item_cand b JOIN item_scan_type s ON s.iid = b.iid JOIN item_term t ON t.iid = b.iid
-  JOIN doc_text d ON d.eid = b.eid AND d.doc_type = s.doc_type
-) WHERE p > 0 GROUP BY dno, iid, eid, doc_type, doc_date;
+WITH it AS (SELECT iid, list(term) AS terms FROM item_term GROUP BY iid),
+cand AS (SELECT b.eid, s.doc_type, b.iid, it.terms FROM doc_item_cand b
+         JOIN item_scan_type s ON s.iid = b.iid JOIN it ON it.iid = b.iid)
+SELECT dno, iid, eid, doc_type, doc_date, p, {negated_n} AS negated FROM (
+  SELECT d.dno, c.iid, d.eid, d.doc_type, d.doc_date, d.ntext,
+         list_min(list_filter(list_transform(c.terms, lambda t: instr(d.ntext, t)), lambda x: x > 0)) AS p
+  FROM cand c JOIN doc_text d ON d.eid = c.eid AND d.doc_type = c.doc_type
+) WHERE p IS NOT NULL;
 
 CREATE TABLE first_absence AS
 SELECT dno, eid, doc_type, doc_date, min(p) AS p, arg_min(negated, p) AS negated, arg_min(clause_no, p) AS clause_no
@@ -243,7 +307,7 @@ FROM (
   FROM doc_text d, absence_term a
   WHERE d.doc_type IN ('nursing', 'progress')
 ) WHERE p > 0 GROUP BY dno, eid, doc_type, doc_date;
-""".format(negated=_NEGATED.format(p="p"))
+""".format(negated=_NEGATED.format(p="p"), negated_n=_NEGATED.format(p="p").replace("d.ntext", "ntext"))
 
 
 def _reread(ntext: pa.Array, pairs: list, terms_of: Callable[[int], list[str]]) -> pa.Table:
@@ -251,7 +315,7 @@ def _reread(ntext: pa.Array, pairs: list, terms_of: Callable[[int], list[str]]) 
     reference module: the first non-negated mention (its clause, null: none, and its position in the
     normal text, 1-based) and the first negated clause. ``ntext``: the documents' normal texts by ``dno``."""
     dnos, iids, found, pos, negated = [], [], [], [], []
-    texts = ntext.take(pa.array([dno for dno, _ in pairs], pa.int64())).to_pylist() if pairs else []
+    texts = texts_of(ntext, [dno for dno, _ in pairs])
     for (dno, iid), text in zip(pairs, texts):
         first = first_at = first_negated = None
         start = 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from feijian.rules.engine import TEXT_COLS, TEXT_JOIN, Context
+from feijian.rules.record_prep import texts_of
 from feijian.rules.record_text import DEFAULT_UNIT_WORDS, count_after, mentions, normal_terms
 from feijian.rules.registry import NotRunnable, rule
 
@@ -103,7 +104,7 @@ def _document_counts(ctx: Context, loaded: dict) -> None:
         SELECT m.dno, m.iid, m.eid FROM doc_mention m JOIN item_doc_type y ON y.iid = m.iid AND y.doc_type = m.doc_type
         WHERE m.iid IN (SELECT iid FROM r26_items) AND m.mentioned ORDER BY m.dno, m.iid""").fetchall()
     # the few documents' normal texts taken from the Arrow table by dno (its row), not joined in DuckDB
-    texts = loaded["documents"].column("ntext").take(pa.array([p[0] for p in pairs], pa.int64())).to_pylist()
+    texts = texts_of(loaded["documents"].column("ntext"), [p[0] for p in pairs])
     out: dict[str, list] = {"dno": [], "iid": [], "eid": [], "cnt": [], "clause_no": []}
     for (dno, iid, eid), ntext in zip(pairs, texts):
         words = units.get(iid) or normal_terms(DEFAULT_UNIT_WORDS)

@@ -15,6 +15,7 @@ import io
 import logging
 import os
 import threading
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 
 SUFFIX = ".fjcase"
 PAGE_SIZE = 4096
+READ_AHEAD = 2  # chunks iter_table reads and decompresses ahead of its consumer (on two threads)
 SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
 KEY_ROTATED = "key.rotated"
 @dataclass
@@ -324,26 +326,38 @@ class CaseStore:
             pieces = [f.result() for f in futures]
         return columnar.concat(pieces) if pieces else None
 
-    def iter_table(self, table: str, columns: list[str] | None = None) -> Iterator[pa.Table]:
+    def iter_table(self, table: str, columns: list[str] | None = None,
+                   positions: Iterable[int] | None = None) -> Iterator[pa.Table]:
         """The table's chunks one by one, in storage order (the order :meth:`read_table` concatenates): a
         consumer that copies each chunk elsewhere (screening into DuckDB) never holds the whole table. The
         next chunk is read, decrypted and decompressed on a worker thread while the consumer works on this
-        one (SQLCipher, Arrow and DuckDB all release the GIL)."""
-        def load(chunk_id: int) -> pa.Table:
+        one (SQLCipher, Arrow and DuckDB all release the GIL). ``positions``: only the chunks at these
+        places of the storage order (0-based; in that order, each once)."""
+        def fetch(chunk_id: int) -> bytes:
             with _damage_as_error(self.path):
-                blob = self.conn.execute("SELECT data FROM chunks WHERE chunk_id = ?", (chunk_id,)).fetchone()[0]
-            return self._decode_chunk(table, blob, columns)
+                return self.conn.execute("SELECT data FROM chunks WHERE chunk_id = ?", (chunk_id,)).fetchone()[0]
 
         with _damage_as_error(self.path):
             ids = [r[0] for r in self.conn.execute("SELECT chunk_id FROM chunks WHERE tbl = ? ORDER BY chunk_id",
                                                    (table,))]
+        if positions is not None:
+            ids = [ids[i] for i in sorted(set(positions)) if 0 <= i < len(ids)]
         if not ids:
             return
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            ahead = pool.submit(load, ids[0])
-            for next_id in ids[1:] + [None]:
-                chunk = ahead.result()
-                ahead = pool.submit(load, next_id) if next_id is not None else None
+        # one thread reads and decrypts the blobs in order (the connection is used by one thread at a time),
+        # two decompress them: READ_AHEAD chunks are on their way while the consumer works on one
+        with ThreadPoolExecutor(max_workers=1) as reader, ThreadPoolExecutor(max_workers=2) as decoder:
+            def submit(chunk_id: int):
+                blob = reader.submit(fetch, chunk_id)
+                return decoder.submit(lambda: self._decode_chunk(table, blob.result(), columns))
+
+            window = deque(submit(c) for c in ids[:READ_AHEAD])
+            rest = iter(ids[READ_AHEAD:])
+            while window:
+                chunk = window.popleft().result()
+                following = next(rest, None)
+                if following is not None:
+                    window.append(submit(following))
                 yield chunk
                 del chunk
 
