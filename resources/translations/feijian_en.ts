@@ -36,34 +36,356 @@
 <context>
     <name>AnalysisPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="313" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="349" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="682" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="311" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="348" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="723" />
         <source>分析</source>
         <translation>Analysis</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="314" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="55" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="312" />
         <source>SQL 查询</source>
         <translation>SQL query</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="315" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="53" />
+        <source>字段统计</source>
+        <translation>Field statistics</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="53" />
+        <source>分层</source>
+        <translation>Stratification</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="53" />
+        <source>序号缺失</source>
+        <translation>Gaps in a sequence</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="53" />
+        <source>序号重复</source>
+        <translation>Duplicate numbers</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="54" />
+        <source>重复项</source>
+        <translation>Duplicates</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="54" />
+        <source>本福特检验</source>
+        <translation>Benford's test</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="54" />
+        <source>前 N 名</source>
+        <translation>Top N</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="54" />
+        <source>交叉表</source>
+        <translation>Cross tabulation</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="68" />
+        <source>字段</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="68" />
+        <source>常见值个数</source>
+        <translation>Frequent values</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="69" />
+        <source>分层字段</source>
+        <translation>Field to stratify</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="69" />
+        <source>等宽分层数</source>
+        <translation>Equal-width bands</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="70" />
+        <source>自定边界</source>
+        <translation>Own band edges</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="70" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="73" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="76" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="80" />
+        <source>合计字段</source>
+        <translation>Field to sum</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="71" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="72" />
+        <source>序号字段</source>
+        <translation>Number field</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="71" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="72" />
+        <source>分组字段</source>
+        <translation>Group by</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="73" />
+        <source>比对字段</source>
+        <translation>Fields to compare</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="74" />
+        <source>金额字段</source>
+        <translation>Amount field</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="75" />
+        <source>检验</source>
+        <translation>Test</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="76" />
+        <source>按字段</source>
+        <translation>By field</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="77" />
+        <source>个数</source>
+        <translation>How many</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="77" />
+        <source>排序</source>
+        <translation>Order</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="78" />
+        <source>按金额</source>
+        <translation>by amount</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="78" />
+        <source>按行数</source>
+        <translation>by rows</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="79" />
+        <source>行字段</source>
+        <translation>Row field</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="79" />
+        <source>列字段</source>
+        <translation>Column field</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="83" />
+        <source>统计量</source>
+        <translation>Statistic</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="83" />
+        <source>值</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="83" />
+        <source>行数</source>
+        <translation>Rows</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="83" />
+        <source>区间</source>
+        <translation>Band</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="83" />
+        <source>下限</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="84" />
+        <source>上限</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="84" />
+        <source>行数占比（%）</source>
+        <translation>Rows (%)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="84" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="88" />
+        <source>合计</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="84" />
+        <source>金额占比（%）</source>
+        <translation>Amount (%)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="85" />
+        <source>数字</source>
+        <translation>Digits</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="85" />
+        <source>实际占比（%）</source>
+        <translation>Actual (%)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="85" />
+        <source>期望占比（%）</source>
+        <translation>Expected (%)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="85" />
+        <source>差（百分点）</source>
+        <translation>Difference (points)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="85" />
+        <source>Z 值</source>
+        <translation>Z</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="86" />
+        <source>前缀</source>
+        <translation>Prefix</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="86" />
+        <source>缺失前序号</source>
+        <translation>Last before the gap</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="86" />
+        <source>缺失后序号</source>
+        <translation>First after the gap</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="86" />
+        <source>缺失个数</source>
+        <translation>Missing</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="87" />
+        <source>总行数</source>
+        <translation>Rows</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="87" />
+        <source>非空值</source>
+        <translation>Values</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="87" />
+        <source>空值</source>
+        <translation>Empty</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="87" />
+        <source>不同值</source>
+        <translation>Distinct</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="87" />
+        <source>最小值</source>
+        <translation>Minimum</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="88" />
+        <source>最大值</source>
+        <translation>Maximum</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="88" />
+        <source>均值</source>
+        <translation>Mean</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="88" />
+        <source>标准差</source>
+        <translation>Standard deviation</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="88" />
+        <source>1% 分位数</source>
+        <translation>1st percentile</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="89" />
+        <source>5% 分位数</source>
+        <translation>5th percentile</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="89" />
+        <source>25% 分位数</source>
+        <translation>25th percentile</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="89" />
+        <source>中位数</source>
+        <translation>Median</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="89" />
+        <source>75% 分位数</source>
+        <translation>75th percentile</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="89" />
+        <source>95% 分位数</source>
+        <translation>95th percentile</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="90" />
+        <source>99% 分位数</source>
+        <translation>99th percentile</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="92" />
+        <source>紧密符合</source>
+        <translation>close conformity</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="92" />
+        <source>可接受符合</source>
+        <translation>acceptable conformity</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="92" />
+        <source>勉强符合</source>
+        <translation>marginal conformity</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="92" />
+        <source>不符合</source>
+        <translation>nonconformity</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="313" />
         <source>命令记录</source>
         <translation>Command log</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="347" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="346" />
         <source>运行 (Ctrl+Enter)</source>
         <translation>Run (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="352" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="351" />
         <source>表</source>
         <translation>Table</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="381" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="380" />
         <source>只读 SELECT 查询，例如：
 SELECT bilg_dept_codg, count(*) AS n, sum(det_item_fee_sumamt) AS total
 FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</source>
@@ -72,209 +394,262 @@ SELECT bilg_dept_codg, count(*) AS n, sum(det_item_fee_sumamt) AS total
 FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="385" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="384" />
         <source>运行查询 (Ctrl+Enter)</source>
         <translation>Run query (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="388" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="387" />
         <source>本案件的表和字段（双击插入）</source>
         <translation>This case's tables and fields (double-click to insert)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="402" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="657" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="401" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="679" />
         <source>重新运行</source>
         <translation>Run again</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="403" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="402" />
         <source>载入到表单</source>
         <translation>Load into the form</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="404" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="403" />
         <source>每次分析和查询都记入案件：何人、何时、问了什么、结果行数和 SHA-256</source>
         <translation>Every analysis and query is logged in the case: who, when, what was asked, the result's row count and SHA-256</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="422" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="421" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="422" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="421" />
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="423" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="422" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="423" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="422" />
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="424" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="423" />
         <source>结果行数</source>
         <translation>Result rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="424" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="423" />
         <source>结果 SHA-256</source>
         <translation>Result SHA-256</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="452" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="451" />
         <source>导出 CSV…</source>
         <translation>Export CSV…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="454" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="455" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="901" />
+        <source>附为问题证据</source>
+        <translation>Attach to a finding as evidence</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="457" />
         <source>页</source>
         <translation>Page</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="504" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="510" />
         <source>尚无数据 — 先在“数据”页导入数据文件夹 (Ctrl+2)</source>
         <translation>No data yet — import a data folder on the Data page first (Ctrl+2)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="543" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="526" />
+        <source>（尚无问题）</source>
+        <translation>(no finding yet)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="557" />
+        <source>留空“自定边界”时按最小值到最大值等宽分层；边界如 0, 100, 500, 1000</source>
+        <translation>With no own band edges, equal-width bands from the minimum to the maximum; edges e.g. 0, 100, 500, 1000</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="558" />
+        <source>序号读作前缀加末尾数字（如 INV-000123），在每个分组内找缺号</source>
+        <translation>A number reads as a prefix and trailing digits (e.g. INV-000123); gaps are found within each group</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="559" />
+        <source>同一分组内出现不止一次的序号</source>
+        <translation>Numbers that occur more than once within a group</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="560" />
+        <source>所选字段全部相同的行（空值与空值相同），大组在前</source>
+        <translation>Rows equal in every chosen field (empty equals empty), largest groups first</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="561" />
+        <source>只计金额不小于 10 的值（Nigrini）；MAD 符合度按 Nigrini 的阈值</source>
+        <translation>Only amounts of at least 10 count (Nigrini); MAD conformity by Nigrini's thresholds</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="562" />
+        <source>列字段最多 60 个取值</source>
+        <translation>At most 60 values of the column field</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="565" />
         <source>此表没有数值字段，请换一张表</source>
         <translation>This table has no numeric field; choose another table</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="550" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="572" />
         <source>（不选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="576" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="598" />
         <source>如 0, 100, 500, 1000（留空为等宽分层）</source>
         <translation>e.g. 0, 100, 500, 1000 (empty for equal-width bands)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="636" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="658" />
         <source>分析：%1</source>
         <translation>Analysis: %1</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="649" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="671" />
         <source>运行查询</source>
         <translation>Run query</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="685" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="726" />
         <source>已取消：没有记录结果</source>
         <translation>Cancelled: no result was logged</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="706" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="747" />
         <source>/ %1 页</source>
         <translation>/ %1 pages</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="715" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="757" />
         <source>共 %1 行</source>
         <translation>%1 rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="717" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="759" />
         <source>（显示前 %1 行）</source>
         <translation>(first %1 rows shown)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="718" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="760" />
         <source>不到 0.1 秒</source>
         <translation>under 0.1 s</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="719" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="761" />
         <source>用时 %1</source>
         <translation>took %1</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="728" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="770" />
         <source>参与 %1 个值（排除 %2 个小于 %3 的值）；MAD = %4，%5（紧密 ≤ %6，可接受 ≤ %7，勉强 ≤ %8）；χ² = %9，p %10</source>
         <translation>%1 values tested (%2 values below %3 left out); MAD = %4, %5 (close ≤ %6, acceptable ≤ %7, marginal ≤ %8); χ² = %9, p %10</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="739" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="781" />
         <source>没有不小于 %1 的值可检验</source>
         <translation>No value of at least %1 to test</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="741" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="783" />
         <source>缺号 %1 处，共缺 %2 个序号；%3 个序号无末尾数字，未计入</source>
         <translation>%1 gaps, %2 numbers missing; %3 numbers without trailing digits not counted</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="745" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="787" />
         <source>重复 %1 组，涉及 %2 行</source>
         <translation>%1 duplicate groups, %2 rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="750" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="792" />
         <source>%1 行，%2 合计 %3</source>
         <translation>%1 rows, %2 total %3</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="757" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="799" />
         <source>与命令记录中的结果一致（%1 行，SHA-256 相同）</source>
         <translation>Same as the logged result (%1 rows, same SHA-256)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="758" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="800" />
         <source>与命令记录中的结果不同：记录为 %1 行，SHA-256 %2</source>
         <translation>Differs from the logged result: logged %1 rows, SHA-256 %2</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="778" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="803" />
+        <source>（行数相同：若 ORDER BY 未定下每一行的次序，行序可能不同）</source>
+        <translation>(same row count: unless ORDER BY fixes the order of every row, rows may come in another order)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="822" />
         <source>本福特检验（%1）：%2</source>
         <translation>Benford's test (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="779" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="75" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="823" />
         <source>首位数字</source>
         <translation>first digit</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="779" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="75" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="823" />
         <source>前两位数字</source>
         <translation>first two digits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="781" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="825" />
         <source> — MAD %1，%2</source>
         <translation> — MAD %1, %2</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="788" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="832" />
         <source>分层：%1 各区间行数</source>
         <translation>Strata: rows per band of %1</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="798" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="842" />
         <source>前 %1 名：%2</source>
         <translation>Top %1: %2</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="804" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="848" />
         <source>%1 最常见的值</source>
         <translation>Most frequent values of %1</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="860" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="863" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="906" />
+        <source>已附为问题“%1”的证据：%2 行，结果 SHA-256 %3</source>
+        <translation>Attached as evidence to the finding "%1": %2 rows, result SHA-256 %3</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="933" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="936" />
         <source>导出 CSV</source>
         <translation>Export CSV</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="865" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="940" />
         <source>已导出：%1</source>
         <translation>Exported: %1</translation>
     </message>
@@ -293,36 +668,43 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
     </message>
     <message>
         <location filename="../../src/feijian/gui/case_window.py" line="179" />
+        <location filename="../../src/feijian/gui/case_window.py" line="186" />
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
         <location filename="../../src/feijian/gui/case_window.py" line="181" />
+        <location filename="../../src/feijian/gui/case_window.py" line="187" />
         <source>重做</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="186" />
+        <location filename="../../src/feijian/gui/case_window.py" line="188" />
         <source>运行全部规则</source>
         <translation>Run all rules</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="189" />
+        <location filename="../../src/feijian/gui/case_window.py" line="191" />
         <source>筛查(&amp;R)</source>
         <translation>&amp;Screen</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="191" />
+        <location filename="../../src/feijian/gui/case_window.py" line="193" />
         <source>转到(&amp;G)</source>
         <translation>&amp;Go</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="230" />
+        <location filename="../../src/feijian/gui/case_window.py" line="206" />
+        <source>快捷键</source>
+        <translation>Keys</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/case_window.py" line="236" />
         <source>疑点 %1 条 · 待核查 %2 · 已确认 %3 · 已排除 %4</source>
         <translation>%1 hits · %2 open · %3 confirmed · %4 dismissed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="235" />
+        <location filename="../../src/feijian/gui/case_window.py" line="241" />
         <source>尚未筛查</source>
         <translation>Not screened yet</translation>
     </message>
@@ -470,90 +852,90 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
 <context>
     <name>DataPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="272" />
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="372" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="276" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="377" />
         <source>选择一个导入批次，查看其拒收与待核对的行</source>
         <translation>Select an import batch to see the rows it refused or noted</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="273" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="277" />
         <source>导出拒收行报告（CSV）…</source>
         <translation>Export refused rows (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="374" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="379" />
         <source>此批次没有拒收或待核对的行</source>
         <translation>This batch refused or noted no rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="376" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="381" />
         <source>拒收 %1 行</source>
         <translation>%1 rows refused</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="378" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="383" />
         <source>；已导入但待核对 %1 类，涉及 %2 行（每类列出至多 20 例）</source>
         <translation>; imported but to check: %1 kinds, %2 rows (up to 20 examples each)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="392" />
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="400" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="397" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="405" />
         <source>导出拒收行报告</source>
         <translation>Export refused rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="249" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="253" />
         <source>导入数据文件夹…</source>
         <translation>Import data folder…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="250" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="254" />
         <source>导入助手（字段映射）…</source>
         <translation>Import assistant (column mapping)…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="251" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="255" />
         <source>运行筛查</source>
         <translation>Run screening</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="262" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="266" />
         <source>导入批次（文件哈希与行数核对）</source>
         <translation>Import batches (file hashes and row counts)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="288" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="292" />
         <source>数据浏览</source>
         <translation>Browse data</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="316" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="320" />
         <source>批次 %1 · 文件 %2</source>
         <translation>Batch %1 · file %2</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="318" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="322" />
         <source> · 最近筛查 %1：疑点 %2 条</source>
         <translation> · last screening %1: %2 hits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="322" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="326" />
         <source>尚未导入数据 — 点击“导入数据文件夹…”，选择医院提供的数据文件夹；字段名不同时用“导入助手”</source>
         <translation>No data imported yet — click "Import data folder…" and choose the hospital's data folder; use the "Import assistant" when the column names differ</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="327" />
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="334" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="331" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="338" />
         <source>选择数据文件夹</source>
         <translation>Choose the data folder</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="346" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="350" />
         <source>导入数据</source>
         <translation>Import data</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="407" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="412" />
         <source>运行筛查规则</source>
         <translation>Run the screening rules</translation>
     </message>
@@ -1176,7 +1558,7 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
 <context>
     <name>FieldsPicker</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="296" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="294" />
         <source>（不选）</source>
         <translation>(none)</translation>
     </message>
@@ -1288,37 +1670,37 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
 <context>
     <name>HitsPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="408" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="416" />
         <source>尚无数据 — 先在“数据”页导入医院数据 (Ctrl+2)，再运行全部规则 (Ctrl+R)</source>
         <translation>No data yet — import the hospital's data on the Data page (Ctrl+2), then run all rules (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="410" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="418" />
         <source>尚未筛查 — 运行全部规则 (Ctrl+R)</source>
         <translation>Not screened yet — run all rules (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="411" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="419" />
         <source>筛查已完成，未发现疑点 — 可在“数据”页核对导入情况，或导入更多数据后重新筛查 (Ctrl+R)</source>
         <translation>Screening found no hits — check the import on the Data page, or import more data and screen again (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="435" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="443" />
         <source>核查理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="435" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="443" />
         <source>将 %1 条疑点标记为“%2”的理由：</source>
         <translation>Reason for marking %1 hit(s) “%2”:</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="441" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="449" />
         <source>将 %1 条疑点标记为“%2”</source>
         <translation>Mark %1 hit(s) “%2”</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="445" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="453" />
         <source>核查</source>
         <translation>Review</translation>
     </message>
@@ -1376,37 +1758,37 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="173" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="181" />
         <source>全部规则</source>
         <translation>All rules</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="174" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="182" />
         <source>全部科室</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="175" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="183" />
         <source>全部医生</source>
         <translation>All doctors</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="306" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="314" />
         <source>疑点</source>
         <translation>Hits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="307" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="315" />
         <source>已确认</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="307" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="315" />
         <source>金额（元）</source>
         <translation>Amount (CNY)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="320" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="328" />
         <source>显示 %1 / %2 条，金额 %3 元</source>
         <translation>Showing %1 / %2, amount %3 CNY</translation>
     </message>
@@ -1652,12 +2034,12 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
 <context>
     <name>ProgressDialog</name>
     <message>
-        <location filename="../../src/feijian/gui/tasks.py" line="147" />
+        <location filename="../../src/feijian/gui/tasks.py" line="245" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/tasks.py" line="171" />
+        <location filename="../../src/feijian/gui/tasks.py" line="269" />
         <source>正在取消，撤回已做的部分……</source>
         <translation>Cancelling, rolling back the partial work…</translation>
     </message>
@@ -2337,22 +2719,27 @@ Not declared: {2} hits, {3:,.2f} yuan</translation>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/main_window.py" line="82" />
+        <location filename="../../src/feijian/gui/main_window.py" line="61" />
+        <source>案件 — 快捷键</source>
+        <translation>Case — keys</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/main_window.py" line="83" />
         <source>因长时间未操作已自动锁定，请重新输入口令。</source>
         <translation>Locked after a period of inactivity; enter your passphrase again.</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/main_window.py" line="103" />
+        <location filename="../../src/feijian/gui/main_window.py" line="104" />
         <source>新建案件</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/main_window.py" line="114" />
+        <location filename="../../src/feijian/gui/main_window.py" line="115" />
         <source>创建演示案件</source>
         <translation>Create demo case</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/main_window.py" line="142" />
+        <location filename="../../src/feijian/gui/main_window.py" line="143" />
         <source>打开案件</source>
         <translation>Open case</translation>
     </message>
@@ -2382,6 +2769,32 @@ An unexpected error occurred; your decisions are saved.</source>
         <location filename="../../src/feijian/gui/widgets/charts.py" line="46" />
         <source>暂无数据</source>
         <translation>No data yet</translation>
+    </message>
+</context>
+<context>
+    <name>tasks</name>
+    <message>
+        <location filename="../../src/feijian/gui/tasks.py" line="138" />
+        <source>后台进程出错，未完成（详情见日志）</source>
+        <translation>The background process failed and did not finish (see the log)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/tasks.py" line="179" />
+        <source>后台进程意外退出，未完成的部分已撤回</source>
+        <translation>The background process ended unexpectedly; the unfinished part was rolled back</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <location filename="../../src/feijian/gui/screenshots.py" line="156" />
+        <source>疑点</source>
+        <translation>Hits</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/screenshots.py" line="156" />
+        <source>快捷键</source>
+        <translation>Keys</translation>
     </message>
 </context>
 </TS>

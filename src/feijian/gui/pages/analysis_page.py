@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 import pandas as pd
 import pyarrow as pa
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QMenu, QPlainTextEdit,
                                QPushButton, QSpinBox, QSplitter, QStackedWidget, QTableView, QTabWidget, QToolButton,
@@ -50,9 +50,9 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("AnalysisPage", text)
 
 
-KINDS = [("stats", "字段统计"), ("stratify", "分层"), ("gaps", "序号缺失"), ("key_duplicates", "序号重复"),
-         ("duplicates", "重复项"), ("benford", "本福特检验"), ("top", "前 N 名"), ("crosstab", "交叉表")]
-KIND_NAMES = dict(KINDS) | {"query": "SQL 查询"}
+KINDS = [("stats", QT_TRANSLATE_NOOP("AnalysisPage", "字段统计")), ("stratify", QT_TRANSLATE_NOOP("AnalysisPage", "分层")), ("gaps", QT_TRANSLATE_NOOP("AnalysisPage", "序号缺失")), ("key_duplicates", QT_TRANSLATE_NOOP("AnalysisPage", "序号重复")),
+         ("duplicates", QT_TRANSLATE_NOOP("AnalysisPage", "重复项")), ("benford", QT_TRANSLATE_NOOP("AnalysisPage", "本福特检验")), ("top", QT_TRANSLATE_NOOP("AnalysisPage", "前 N 名")), ("crosstab", QT_TRANSLATE_NOOP("AnalysisPage", "交叉表"))]
+KIND_NAMES = dict(KINDS) | {"query": QT_TRANSLATE_NOOP("AnalysisPage", "SQL 查询")}
 
 
 @dataclass(frozen=True)
@@ -65,31 +65,31 @@ class Param:
 
 
 FORMS: dict[str, list[Param]] = {
-    "stats": [Param("field", "字段", "field", "amount"), Param("top", "常见值个数", "int", 10, (1, 1000))],
-    "stratify": [Param("field", "分层字段", "number", "amount"), Param("bands", "等宽分层数", "int", 10, (1, 200)),
-                 Param("edges", "自定边界", "edges"), Param("value", "合计字段", "number?", None)],
-    "gaps": [Param("key", "序号字段", "field", "key"), Param("groups", "分组字段", "fields?", "groups")],
-    "key_duplicates": [Param("key", "序号字段", "field", "key"), Param("groups", "分组字段", "fields?", "groups")],
-    "duplicates": [Param("fields", "比对字段", "fields", "fields"), Param("value", "合计字段", "number?", "amount")],
-    "benford": [Param("field", "金额字段", "number", "amount"),
-                Param("digits", "检验", "choice", 1, ((1, "首位数字"), (2, "前两位数字")))],
-    "top": [Param("by", "按字段", "field", "by"), Param("value", "合计字段", "number?", "amount"),
-            Param("n", "个数", "int", 10, (1, 1000)), Param("order", "排序", "choice", "sum",
-                                                           (("sum", "按金额"), ("count", "按行数")))],
-    "crosstab": [Param("rows", "行字段", "field", "rows"), Param("cols", "列字段", "field", "cols"),
-                 Param("value", "合计字段", "number?", None)],
+    "stats": [Param("field", QT_TRANSLATE_NOOP("AnalysisPage", "字段"), "field", "amount"), Param("top", QT_TRANSLATE_NOOP("AnalysisPage", "常见值个数"), "int", 10, (1, 1000))],
+    "stratify": [Param("field", QT_TRANSLATE_NOOP("AnalysisPage", "分层字段"), "number", "amount"), Param("bands", QT_TRANSLATE_NOOP("AnalysisPage", "等宽分层数"), "int", 10, (1, 200)),
+                 Param("edges", QT_TRANSLATE_NOOP("AnalysisPage", "自定边界"), "edges"), Param("value", QT_TRANSLATE_NOOP("AnalysisPage", "合计字段"), "number?", None)],
+    "gaps": [Param("key", QT_TRANSLATE_NOOP("AnalysisPage", "序号字段"), "field", "key"), Param("groups", QT_TRANSLATE_NOOP("AnalysisPage", "分组字段"), "fields?", "groups")],
+    "key_duplicates": [Param("key", QT_TRANSLATE_NOOP("AnalysisPage", "序号字段"), "field", "key"), Param("groups", QT_TRANSLATE_NOOP("AnalysisPage", "分组字段"), "fields?", "groups")],
+    "duplicates": [Param("fields", QT_TRANSLATE_NOOP("AnalysisPage", "比对字段"), "fields", "fields"), Param("value", QT_TRANSLATE_NOOP("AnalysisPage", "合计字段"), "number?", "amount")],
+    "benford": [Param("field", QT_TRANSLATE_NOOP("AnalysisPage", "金额字段"), "number", "amount"),
+                Param("digits", QT_TRANSLATE_NOOP("AnalysisPage", "检验"), "choice", 1, ((1, QT_TRANSLATE_NOOP("AnalysisPage", "首位数字")), (2, QT_TRANSLATE_NOOP("AnalysisPage", "前两位数字"))))],
+    "top": [Param("by", QT_TRANSLATE_NOOP("AnalysisPage", "按字段"), "field", "by"), Param("value", QT_TRANSLATE_NOOP("AnalysisPage", "合计字段"), "number?", "amount"),
+            Param("n", QT_TRANSLATE_NOOP("AnalysisPage", "个数"), "int", 10, (1, 1000)), Param("order", QT_TRANSLATE_NOOP("AnalysisPage", "排序"), "choice", "sum",
+                                                           (("sum", QT_TRANSLATE_NOOP("AnalysisPage", "按金额")), ("count", QT_TRANSLATE_NOOP("AnalysisPage", "按行数"))))],
+    "crosstab": [Param("rows", QT_TRANSLATE_NOOP("AnalysisPage", "行字段"), "field", "rows"), Param("cols", QT_TRANSLATE_NOOP("AnalysisPage", "列字段"), "field", "cols"),
+                 Param("value", QT_TRANSLATE_NOOP("AnalysisPage", "合计字段"), "number?", None)],
 }
 
-TITLES = {"statistic": "统计量", "value": "值", "count": "行数", "n": "行数", "band": "区间", "lower": "下限",
-          "upper": "上限", "count_share": "行数占比（%）", "sum": "合计", "sum_share": "金额占比（%）", "total": "合计",
-          "digit": "数字", "actual": "实际占比（%）", "expected": "期望占比（%）", "difference": "差（百分点）", "z": "Z 值",
-          "prefix": "前缀", "after_number": "缺失前序号", "before_number": "缺失后序号", "missing": "缺失个数"}
-STATISTICS = {"rows": "总行数", "count": "非空值", "nulls": "空值", "distinct": "不同值", "min": "最小值",
-              "max": "最大值", "sum": "合计", "mean": "均值", "stddev": "标准差", "p01": "1% 分位数",
-              "p05": "5% 分位数", "p25": "25% 分位数", "p50": "中位数", "p75": "75% 分位数", "p95": "95% 分位数",
-              "p99": "99% 分位数"}
+TITLES = {"statistic": QT_TRANSLATE_NOOP("AnalysisPage", "统计量"), "value": QT_TRANSLATE_NOOP("AnalysisPage", "值"), "count": QT_TRANSLATE_NOOP("AnalysisPage", "行数"), "n": QT_TRANSLATE_NOOP("AnalysisPage", "行数"), "band": QT_TRANSLATE_NOOP("AnalysisPage", "区间"), "lower": QT_TRANSLATE_NOOP("AnalysisPage", "下限"),
+          "upper": QT_TRANSLATE_NOOP("AnalysisPage", "上限"), "count_share": QT_TRANSLATE_NOOP("AnalysisPage", "行数占比（%）"), "sum": QT_TRANSLATE_NOOP("AnalysisPage", "合计"), "sum_share": QT_TRANSLATE_NOOP("AnalysisPage", "金额占比（%）"), "total": QT_TRANSLATE_NOOP("AnalysisPage", "合计"),
+          "digit": QT_TRANSLATE_NOOP("AnalysisPage", "数字"), "actual": QT_TRANSLATE_NOOP("AnalysisPage", "实际占比（%）"), "expected": QT_TRANSLATE_NOOP("AnalysisPage", "期望占比（%）"), "difference": QT_TRANSLATE_NOOP("AnalysisPage", "差（百分点）"), "z": QT_TRANSLATE_NOOP("AnalysisPage", "Z 值"),
+          "prefix": QT_TRANSLATE_NOOP("AnalysisPage", "前缀"), "after_number": QT_TRANSLATE_NOOP("AnalysisPage", "缺失前序号"), "before_number": QT_TRANSLATE_NOOP("AnalysisPage", "缺失后序号"), "missing": QT_TRANSLATE_NOOP("AnalysisPage", "缺失个数")}
+STATISTICS = {"rows": QT_TRANSLATE_NOOP("AnalysisPage", "总行数"), "count": QT_TRANSLATE_NOOP("AnalysisPage", "非空值"), "nulls": QT_TRANSLATE_NOOP("AnalysisPage", "空值"), "distinct": QT_TRANSLATE_NOOP("AnalysisPage", "不同值"), "min": QT_TRANSLATE_NOOP("AnalysisPage", "最小值"),
+              "max": QT_TRANSLATE_NOOP("AnalysisPage", "最大值"), "sum": QT_TRANSLATE_NOOP("AnalysisPage", "合计"), "mean": QT_TRANSLATE_NOOP("AnalysisPage", "均值"), "stddev": QT_TRANSLATE_NOOP("AnalysisPage", "标准差"), "p01": QT_TRANSLATE_NOOP("AnalysisPage", "1% 分位数"),
+              "p05": QT_TRANSLATE_NOOP("AnalysisPage", "5% 分位数"), "p25": QT_TRANSLATE_NOOP("AnalysisPage", "25% 分位数"), "p50": QT_TRANSLATE_NOOP("AnalysisPage", "中位数"), "p75": QT_TRANSLATE_NOOP("AnalysisPage", "75% 分位数"), "p95": QT_TRANSLATE_NOOP("AnalysisPage", "95% 分位数"),
+              "p99": QT_TRANSLATE_NOOP("AnalysisPage", "99% 分位数")}
 PROPORTIONS = ("actual", "expected", "difference")
-CONFORMITY = {"close": "紧密符合", "acceptable": "可接受符合", "marginal": "勉强符合", "nonconformity": "不符合"}
+CONFORMITY = {"close": QT_TRANSLATE_NOOP("AnalysisPage", "紧密符合"), "acceptable": QT_TRANSLATE_NOOP("AnalysisPage", "可接受符合"), "marginal": QT_TRANSLATE_NOOP("AnalysisPage", "勉强符合"), "nonconformity": QT_TRANSLATE_NOOP("AnalysisPage", "不符合")}
 
 
 @lru_cache(maxsize=1)
@@ -554,12 +554,12 @@ class AnalysisPage(QWidget):
             self.inputs[param.key] = (param, widget)
         self.form.setColumnStretch(1, 1)
         self.form.setColumnStretch(3, 1)
-        notes = {"stratify": "留空“自定边界”时按最小值到最大值等宽分层；边界如 0, 100, 500, 1000",
-                 "gaps": "序号读作前缀加末尾数字（如 INV-000123），在每个分组内找缺号",
-                 "key_duplicates": "同一分组内出现不止一次的序号",
-                 "duplicates": "所选字段全部相同的行（空值与空值相同），大组在前",
-                 "benford": "只计金额不小于 10 的值（Nigrini）；MAD 符合度按 Nigrini 的阈值",
-                 "crosstab": "列字段最多 60 个取值"}
+        notes = {"stratify": QT_TRANSLATE_NOOP("AnalysisPage", "留空“自定边界”时按最小值到最大值等宽分层；边界如 0, 100, 500, 1000"),
+                 "gaps": QT_TRANSLATE_NOOP("AnalysisPage", "序号读作前缀加末尾数字（如 INV-000123），在每个分组内找缺号"),
+                 "key_duplicates": QT_TRANSLATE_NOOP("AnalysisPage", "同一分组内出现不止一次的序号"),
+                 "duplicates": QT_TRANSLATE_NOOP("AnalysisPage", "所选字段全部相同的行（空值与空值相同），大组在前"),
+                 "benford": QT_TRANSLATE_NOOP("AnalysisPage", "只计金额不小于 10 的值（Nigrini）；MAD 符合度按 Nigrini 的阈值"),
+                 "crosstab": QT_TRANSLATE_NOOP("AnalysisPage", "列字段最多 60 个取值")}
         self.form_note.setText(self.tr(notes[kind]) if kind in notes else "")
         if not numbers and any(p.widget == "number" for p in FORMS[kind]):
             self.form_note.setText(self.tr("此表没有数值字段，请换一张表"))
