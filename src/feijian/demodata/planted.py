@@ -735,7 +735,8 @@ class Planter:
         self.miss_line("R27", e, nur, "当日护理记录未写护理级别：没有其他级别的记载")
         nur = self.find(e, "NUR1", 7)
         self.rewrite(e, "nursing", nur.date, "护理级别：一级护理", "护理级别：I级护理")
-        self.miss_line("R27", e, nur, "记录写拉丁字母「I级护理」：规范化（NFKC、小写）后与用语「Ⅰ级护理」相同，即本项目")
+        self.miss_line("R27", e, nur, "记录写「I级护理」：不是知识库用语（一级护理无罗马数字用语，因「Ⅱ级护理」规范化后含「i级护理」），"
+                                      "当日没有其他级别的记载")
         e = self.stay("0501", 0, self.d(6, 21), 5)
         nur = self.find(e, "NUR1", 3)
         self.rewrite(e, "nursing", nur.date, "护理级别：一级护理", "护理级别：二级护理")
@@ -743,8 +744,12 @@ class Planter:
         self.miss_line("R27", e, nur, "白班记录二级护理、夜班记录一级护理：当日有一份记录提及本项目")
         e = self.stay("0304", 0, self.d(9, 12), 8)
         nur = self.find(e, "NUR2", 2)
-        self.rewrite(e, "nursing", nur.date, "护理级别：二级护理", "护理级别：Ⅰ级护理")
-        self.hit_line("R27", e, nur, "收二级护理，当日护理记录「护理级别：Ⅰ级护理」（罗马数字，知识库用语 Ⅰ级护理）")
+        self.rewrite(e, "nursing", nur.date, "护理级别：二级护理", "护理级别：Ⅱ级护理")
+        self.miss_line("R27", e, nur, "记录写罗马数字「Ⅱ级护理」：知识库用语，即本项目")
+        e = self.stay("0501", 0, self.d(7, 8), 5)
+        nur = self.find(e, "NUR1", 2)
+        self.rewrite(e, "nursing", nur.date, "护理级别：一级护理", "护理级别：Ⅱ级护理")
+        self.hit_line("R27", e, nur, "收一级护理，当日护理记录「护理级别：Ⅱ级护理」（罗马数字，知识库用语 Ⅱ级护理）")
 
     # R28 treatment sessions billed above those recorded -------------------------------------------
     def r28(self) -> None:
