@@ -40,7 +40,7 @@ def test_queries_and_result_evidence_leave_no_plaintext(tmp_path, monkeypatch, c
             "psn_name": [CANARY_NAME if i % 100 == 7 else f"患者{i}" for i in range(n)],
             "certno": [CANARY_ID if i % 100 == 7 else f"1101051949123{i:05d}" for i in range(n)]}))
         fid = create_finding(store, title="冒名就医", amount="10").finding_id
-    sql = "SELECT psn_name, certno, count(*) AS n FROM visits GROUP BY psn_name, certno ORDER BY n DESC"
+    sql = "SELECT psn_name, certno, count(*) AS n FROM visits GROUP BY psn_name, certno ORDER BY n DESC, psn_name, certno"
     assert run(home, "query", "k", sql, "--limit", "5", "--evidence-for", fid) == 0
     assert CANARY_NAME in capsys.readouterr().out  # shown on screen, as asked
     assert run(home, "analyse", "k", "top", "--table", "visits", "--by", "psn_name", "--evidence-for", fid) == 0

@@ -88,6 +88,9 @@ def test_one_partition_per_institution(archived, province):
             assert parts == {partition_name(t, inst.medins_code) for inst in province.institutions}, t
             kind = conn.execute("SELECT relkind FROM pg_class WHERE relname = %s", (f"archive_{t}",)).fetchone()[0]
             assert kind == "p", t  # the parent is partitioned and holds no rows itself
+        names = {r[0] for r in conn.execute("SELECT column_name FROM information_schema.columns "
+                                            "WHERE table_name = 'archive_visits'")}
+        assert "psn_no" in names and not names & {"psn_name", "certno"}  # no patient name, no ID number
 
 
 def _reltuples(url: str, province) -> dict[tuple[str, str], float]:

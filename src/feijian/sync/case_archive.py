@@ -7,8 +7,8 @@ a CSV and an index). On PostgreSQL each table is ``PARTITION BY LIST (medins_cod
 institution, and rows go in with ``COPY … FROM STDIN`` (CSV written by Arrow), never row by row; a
 distributed PostgreSQL (Citus) can shard the same tables by ``medins_code``. On SQLite the same columns
 (``executemany`` of whole batches). Text compares by code point on both engines (``COLLATE "C"`` on
-PostgreSQL, SQLite's ``BINARY``), so the models order and pair rows the same way everywhere. Fields the contract marks ``sensitive`` (the ID number) are not archived:
-no model needs them. Derived integer columns make the models' date arithmetic the same SQL on both engines:
+PostgreSQL, SQLite's ``BINARY``), so the models order and pair rows the same way everywhere. Fields the contract marks ``sensitive`` (the ID number) are not archived,
+nor the fields ``resources/bureau/archive.toml`` lists (the patient's name): no model needs them. Derived integer columns make the models' date arithmetic the same SQL on both engines:
 ``visits.begin_day``/``end_day`` (days since 1970-01-01 of the calendar dates), ``fees.fee_day`` and
 ``fees.fee_min`` (minutes since 1970-01-01 00:00).
 
@@ -23,7 +23,9 @@ import hashlib
 import io
 import json
 import re
+import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Mapping, Optional
 
 import pyarrow as pa
@@ -31,6 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from feijian.domain.contract import load_contract
+from feijian.paths import resource
 from feijian.sync.reasons import Rejected
 
 PG_TYPES = {"str": 'TEXT COLLATE "C"', "decimal": "NUMERIC(18,4)", "datetime": "TIMESTAMP", "date": "DATE", "bool": "BOOLEAN"}
@@ -56,10 +59,20 @@ def case_table_names() -> tuple[str, ...]:
     return load_contract().case_tables
 
 
+@lru_cache(maxsize=1)
+def not_archived() -> dict[str, frozenset[str]]:
+    """``{table: fields}`` the archive leaves out beyond the contract's sensitive fields
+    (``resources/bureau/archive.toml``: the patient's name, which no model reads)."""
+    raw = tomllib.loads(resource("bureau", "archive.toml").read_text(encoding="utf-8"))
+    return {t: frozenset(fields) for t, fields in raw.get("not_archived", {}).items()}
+
+
 def columns(table: str) -> list[Column]:
     spec = load_contract().tables[table]
+    left_out = not_archived().get(table, frozenset())
     cols = [Column("medins_code", "str"), Column("case_id", "str"), Column("package_id", "str")]
-    cols += [Column(f.name, f.type) for f in spec.fields if not f.sensitive and f.name not in ("medins_code",)]
+    cols += [Column(f.name, f.type) for f in spec.fields
+             if not f.sensitive and f.name not in left_out and f.name not in ("medins_code",)]
     cols += [Column("_batch", "str"), Column("_line", "int"), Column("_seq", "int")]
     cols += [Column(name, "int") for name, _, _ in DERIVED.get(table, ())]
     return cols
