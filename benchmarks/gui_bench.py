@@ -523,6 +523,10 @@ def main() -> int:
             ok &= ok_route or not in_process  # the target is the app's route (the process)
         if len(tables) > 1:
             print_side_by_side(tables)
+        if data is not None and data != args.data:
+            import shutil
+
+            shutil.rmtree(data.parent, ignore_errors=True)
     if args.browse is not None:
         ok &= bench_browser(args.browse)
     return 0 if ok else 1
