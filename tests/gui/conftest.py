@@ -83,3 +83,12 @@ def case_window(qtbot, tmp_path, screened_home):
     if window in wb.case_windows:
         window.close()
     wb.shutdown()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The keyboard walkthrough's counts (test_gui_keyboard_walkthrough), shown without ``-s``."""
+    for report in terminalreporter.stats.get("passed", []):
+        text = dict(getattr(report, "user_properties", ())).get("walkthrough")
+        if text:
+            terminalreporter.write_sep("-", "keyboard walkthrough")
+            terminalreporter.write_line(text)

@@ -194,7 +194,7 @@ class CaseWindow(QMainWindow):
         for i, (key, title) in enumerate(PAGES):
             act = QAction(self.tr(title), self)
             act.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
-            act.triggered.connect(lambda _=False, k=key: self.show_page(k))
+            act.triggered.connect(lambda _=False, k=key: self.show_page(k).setFocus(Qt.FocusReason.ShortcutFocusReason))
             go.addAction(act)
         from feijian.gui import self_inspection_menu
 

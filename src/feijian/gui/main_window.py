@@ -146,6 +146,7 @@ class Workbench(QMainWindow):
         window.closed.connect(lambda w=window: self._case_closed(w))
         self.case_windows.append(window)
         window.show()
+        window.activateWindow()  # the keyboard goes on in the case just opened
         return window
 
     def _case_closed(self, window) -> None:

@@ -270,8 +270,11 @@ class ProgressDialog(QProgressDialog):
         self.task.cancel()
 
     def _end(self, *_args) -> None:
+        owner = self.parentWidget().window() if self.parentWidget() is not None else None
         self.close()
         self.deleteLater()
+        if owner is not None and owner.isVisible():
+            owner.activateWindow()  # the keyboard back where it was (not every window manager does it)
 
 
 def run_with_progress(

@@ -250,7 +250,7 @@ class DataPage(QWidget):
         self.ctx = ctx
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.import_button = QPushButton(self.tr("导入数据文件夹…"), self)
+        self.import_button = QPushButton(self.tr("导入数据文件夹(&I)…"), self)
         self.assistant_button = QPushButton(self.tr("导入助手（字段映射）…"), self)
         self.screen_button = QPushButton(self.tr("运行筛查"), self)
         self.screen_button.setStyleSheet("QPushButton{font-weight:bold}")
@@ -297,6 +297,7 @@ class DataPage(QWidget):
         splitter.addWidget(browser_box)
         splitter.setSizes([260, 500])
         layout.addWidget(splitter, 1)
+        self.setFocusProxy(self.import_button)  # Ctrl+2: Enter imports a folder
         self.import_button.clicked.connect(self.choose_and_import)
         self.assistant_button.clicked.connect(self.open_assistant)
         self.screen_button.clicked.connect(self.start_screening)
@@ -323,7 +324,7 @@ class DataPage(QWidget):
                 .replace("%2", formatting.count(run.hit_count))
         self.summary.setText(text)
         self.hint.show_hint("" if batches else self.tr(
-            "尚未导入数据 — 点击“导入数据文件夹…”，选择医院提供的数据文件夹；字段名不同时用“导入助手”"))
+            "尚未导入数据 — 点击“导入数据文件夹…” (Alt+I)，选择医院提供的数据文件夹；字段名不同时用“导入助手”"))
         self.browser.refresh_tables()
 
     # --- import ------------------------------------------------------------------------------------

@@ -61,8 +61,8 @@ class DocumentsPage(QWidget):
             self.docs.addItem(item)
         if self.docs.count():
             self.docs.setCurrentRow(0)
-        self.render_button = QPushButton(self.tr("生成 PDF…"), left)
-        self.open_after = QCheckBox(self.tr("生成后打开"), left)
+        self.render_button = QPushButton(self.tr("生成 PDF(&P)…"), left)
+        self.open_after = QCheckBox(self.tr("生成后打开(&A)"), left)
         self.open_after.setChecked(True)
         note = QLabel(self.tr("生成的 PDF 是导出文件，含被检机构数据，请妥善保管。"), left)
         note.setWordWrap(True)
@@ -81,6 +81,8 @@ class DocumentsPage(QWidget):
         splitter.addWidget(right)
         splitter.setSizes([320, 900])
         layout.addWidget(splitter)
+        self.setFocusProxy(self.docs)  # Ctrl+7: the list of documents, ↑↓ to choose, Alt+P to render
+        self.docs.itemActivated.connect(lambda _item: self.choose_and_render())  # Enter renders the chosen one
         self.render_button.clicked.connect(self.choose_and_render)
 
     def columns(self):
@@ -100,7 +102,7 @@ class DocumentsPage(QWidget):
                          "file_name": d.get("file_name", ""), "sha256": d.get("sha256", "")})
         self.model.set_frame(pd.DataFrame(rows, columns=["doc_no", "title", "time", "file_name", "sha256"]), self.columns())
         self.hint.show_hint("" if rows else self.tr(
-            "尚未出具文书 — 在左侧选择一种文书，点击“生成 PDF…”；文号与哈希记入案件"))
+            "尚未出具文书 — 在左侧选择一种文书，点击“生成 PDF…” (Alt+P)；文号与哈希记入案件"))
 
     def choose_and_render(self) -> None:
         item = self.docs.currentItem()

@@ -89,6 +89,7 @@ class EvidencePage(QWidget):
         splitter.addWidget(right)
         splitter.setSizes([800, 420])
         layout.addWidget(splitter, 1)
+        self.setFocusProxy(self.table)
         self.add_button.clicked.connect(self.choose_files)
         self.interview_button.clicked.connect(lambda: self.new_record("interview"))
         self.onsite_button.clicked.connect(lambda: self.new_record("onsite_record"))

@@ -99,6 +99,7 @@ class FindingsPage(QWidget):
         splitter.addWidget(editor)
         splitter.setSizes([400, 300])
         layout.addWidget(splitter, 1)
+        self.setFocusProxy(self.table)
         stack = ctx.undo_stack
         self.undo_button.clicked.connect(stack.undo)
         self.redo_button.clicked.connect(stack.redo)

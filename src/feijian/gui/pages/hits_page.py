@@ -382,6 +382,7 @@ class HitsPage(QWidget):
         layout.addWidget(self.hint)
         self.view = HitsView(self)
         layout.addWidget(self.view)
+        self.setFocusProxy(self.view.table)  # Ctrl+3: straight into the table, J/K/C/D
         self.view.decide_requested.connect(self.decide)
         self.view.open_requested.connect(self._open)
         ctx.data_changed.connect(self.reload)

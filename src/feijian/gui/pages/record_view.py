@@ -187,6 +187,7 @@ class RecordPage(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([380, 1000])
         layout.addWidget(splitter, 1)
+        self.setFocusProxy(self.hit_list)  # the encounter's hits: ↑↓, then the reason and 确认/排除
         self.hit_list.currentRowChanged.connect(self._hit_selected)
         self.confirm_button.clicked.connect(lambda: self.decide("confirmed"))
         self.dismiss_button.clicked.connect(lambda: self.decide("dismissed"))

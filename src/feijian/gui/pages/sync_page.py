@@ -41,10 +41,10 @@ class SyncPage(QWidget):
         self.conflicts: list = []
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.export_lead = QPushButton(self.tr("导出给组长…"), self)
-        self.export_bureau = QPushButton(self.tr("导出给医保局…"), self)
-        self.verify_button = QPushButton(self.tr("校验数据包…"), self)
-        self.merge_button = QPushButton(self.tr("合并数据包…"), self)
+        self.export_lead = QPushButton(self.tr("导出给组长(&L)…"), self)
+        self.export_bureau = QPushButton(self.tr("导出给医保局(&B)…"), self)
+        self.verify_button = QPushButton(self.tr("校验数据包(&Y)…"), self)
+        self.merge_button = QPushButton(self.tr("合并数据包(&M)…"), self)
         for b in (self.export_lead, self.export_bureau, self.verify_button, self.merge_button):
             bar.addWidget(b)
         bar.addStretch(1)
@@ -73,6 +73,7 @@ class SyncPage(QWidget):
         cl.addLayout(row)
         self.message = QLabel(self)
         layout.addWidget(splitter, 1)
+        self.setFocusProxy(self.export_lead)  # Ctrl+8: Enter exports the package for the lead
         layout.addWidget(self.message)
         self.export_lead.clicked.connect(lambda: self.choose_export("lead"))
         self.export_bureau.clicked.connect(lambda: self.choose_export("bureau"))
