@@ -147,3 +147,11 @@ def test_wrapped_lines_join_without_a_break_and_clause_ends_keep_it():
     lines = [TextLine(1, (100, 0, 1000, 30), 0.99, "术中经右桡动"), TextLine(1, (100, 40, 1005, 70), 0.99, "脉穿刺。"),
              TextLine(1, (100, 80, 400, 110), 0.99, "一级护理"), TextLine(1, (100, 120, 998, 150), 0.99, "病情平稳")]
     assert join_lines(lines) == "术中经右桡动脉穿刺。\n一级护理\n病情平稳"
+    assert join_lines(lines, {1: 1100}) == "术中经右桡动脉穿刺。\n一级护理\n病情平稳"
+
+
+def test_short_lines_of_a_sparse_page_are_not_joined():
+    lines = [TextLine(1, (100, 0, 560, 30), 0.99, "今日查房，患者精神可，饮食睡眠可"),
+             TextLine(1, (100, 40, 600, 70), 0.99, "患者下午请假外出，当日18时返回病房")]
+    assert join_lines(lines) == "今日查房，患者精神可，饮食睡眠可患者下午请假外出，当日18时返回病房"  # no width known
+    assert join_lines(lines, {1: 1240}) == "今日查房，患者精神可，饮食睡眠可\n患者下午请假外出，当日18时返回病房"

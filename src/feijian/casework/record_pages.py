@@ -39,13 +39,13 @@ def low_confidence() -> float:
     return limits().low_confidence
 
 
-def straightened(doc: Document) -> bool:
-    """Whether the page was straightened before it was read (its boxes are in the straightened page)."""
+def straightened(doc: Document, page: int) -> bool:
+    """Whether ``page`` was straightened before it was read (its boxes are in the straightened page)."""
     if not doc.ocr_lines:
         return False
     try:
-        return bool(json.loads(doc.ocr_lines).get("straightened"))
-    except (ValueError, AttributeError):
+        return page in (json.loads(doc.ocr_lines).get("straightened") or ())
+    except (ValueError, AttributeError, TypeError):
         return False
 
 
@@ -122,4 +122,4 @@ def page_image(store, doc: Document, page: int, *, max_side: int = 2000):
     if not doc.page_evidence:
         raise InputError(f"文书 {doc.doc_id} 没有原件图像 / document {doc.doc_id} has no page original")
     data = store.read_evidence(doc.page_evidence)
-    return display_page(data, original_suffix(doc), page, straightened=straightened(doc), max_side=max_side)
+    return display_page(data, original_suffix(doc), page, straightened=straightened(doc, page), max_side=max_side)

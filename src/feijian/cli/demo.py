@@ -76,8 +76,9 @@ def run_demo(ctx: Context, *, scale: float = 0.2, seed: int = 7) -> int:
     given = ctx.given_passphrase()
     passphrase = DEMO_PASSPHRASE if given is None else given
 
-    manifest = generate(paths.data, seed=seed, scale=scale)
+    manifest = generate(paths.data, seed=seed, scale=scale, paper=True)
     steps.say("演示数据 demo data", f"{paths.data} — {manifest.summary()}")
+    steps.say("纸质病历 paper records", manifest.paper)
 
     store, identity, bureau = _identities_and_case(ctx, paths, passphrase, steps)
     with store:

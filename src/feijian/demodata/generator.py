@@ -45,8 +45,10 @@ def file_form_encounters(planter: Planter) -> set:
 
 
 def generate(out_dir, *, seed: int = 7, scale: float = 1.0, progress: Optional[ProgressFn] = None,
-             cancelled: Optional[CancelledFn] = None) -> DemoManifest:
-    """Write one synthetic level-3 hospital's extracts to ``out_dir`` (see the package docstring)."""
+             cancelled: Optional[CancelledFn] = None, paper: bool = False) -> DemoManifest:
+    """Write one synthetic level-3 hospital's extracts to ``out_dir`` (see the package docstring). With
+    ``paper``, a handful of record documents are photos and scans (demodata/paper_pages.py; only when the
+    OCR extra is installed, else ``manifest.paper`` says why not)."""
     try:
         scale = float(scale)
         seed = int(seed)
@@ -60,11 +62,20 @@ def generate(out_dir, *, seed: int = 7, scale: float = 1.0, progress: Optional[P
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     try:
-        return _Generation(out, seed, scale, progress, cancelled, written).run()
+        manifest = _Generation(out, seed, scale, progress, cancelled, written).run()
     except Cancelled:
         for p in written:
             p.unlink(missing_ok=True)
         raise
+    if paper:
+        from feijian.demodata.paper_pages import write_paper_pages
+
+        pages = write_paper_pages(out, manifest.hits, seed=seed)
+        manifest.paper = pages.summary()
+        manifest.paper_documents = {k: {"kind": v[0], "file": v[1], "rule_code": v[2]}
+                                    for k, v in pages.documents.items()}
+        manifest.write(out / "meta" / "planted.json")
+    return manifest
 
 
 class _Generation:

@@ -60,6 +60,8 @@ class DemoManifest:
     files: dict  # file name -> {"table", "rows", "encoding"}
     counts: dict  # table -> rows
     clues: list = field(default_factory=list)  # [{"clue_id", "founded": bool}] for meta/clues.csv
+    paper: str = ""  # what demodata/paper_pages.py wrote (or why it did not)
+    paper_documents: dict = field(default_factory=dict)  # doc_id -> {"kind", "file", "rule_code"}
 
     @property
     def rules_planted(self) -> set:
@@ -83,6 +85,7 @@ class DemoManifest:
             "clues": self.clues,
             "files": self.files,
             "counts": self.counts,
+            **({"paper": self.paper, "paper_documents": self.paper_documents} if self.paper else {}),
         }
 
     def write(self, path: Path) -> None:
@@ -93,4 +96,4 @@ class DemoManifest:
     def load(cls, out_dir: Path) -> "DemoManifest":
         d = json.loads((Path(out_dir) / "meta" / "planted.json").read_text(encoding="utf-8"))
         return cls(Path(out_dir), d["seed"], d["scale"], d["hits"], d["near_misses"], d["statistical"],
-                   d["files"], d["counts"], d.get("clues", []))
+                   d["files"], d["counts"], d.get("clues", []), d.get("paper", ""), d.get("paper_documents", {}))

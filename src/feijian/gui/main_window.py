@@ -182,7 +182,7 @@ def build_demo_case(session: Session, *, scale: float = 0.2, progress=None, canc
     data = session.home / "demo-data"
     report(progress, 0, 4, "生成演示医院数据（合成数据）……")
     if not data.exists():
-        demodata.generate(data, scale=scale)
+        demodata.generate(data, scale=scale, paper=True)  # a few documents as photos and scans (issue 20)
     check_cancelled(cancelled)
     name = "演示医院"
     n = 1

@@ -46,7 +46,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         data = tmp / "data"
-        demodata.generate(data, scale=args.scale)
+        manifest = demodata.generate(data, scale=args.scale, paper=True)
         wb = Workbench(tmp / "home")
         first = UnlockDialog(wb.session)
         first.name.setText("李检查")
@@ -116,6 +116,18 @@ def main(argv=None) -> int:
         if len(r26):
             window.ctx.open_record.emit(str(r26["mdtrt_id"].iat[0]), str(r26["hit_id"].iat[0]))
             shot(window, "record-documents")
+        # issue 20: a planted hit on a photographed page (the first paper document is the mild photo)
+        paper = [(doc_id, d) for doc_id, d in manifest.paper_documents.items() if d["kind"] == "photo"]
+        if paper:
+            docs = window.ctx.store.read_table("emr_docs", columns=["doc_id", "mdtrt_id"]).to_pylist()
+            enc = {r["doc_id"]: r["mdtrt_id"] for r in docs}
+            for doc_id, d in paper:
+                on = frame.loc[(frame["mdtrt_id"].astype(str) == enc.get(doc_id, "")) &
+                               (frame["rule_code"] == d["rule_code"])]
+                if len(on):
+                    window.ctx.open_record.emit(str(on["mdtrt_id"].iat[0]), str(on["hit_id"].iat[0]))
+                    shot(window, "record-page")
+                    break
         for page in ("findings", "evidence", "documents", "sync"):
             shown = window.show_page(page)
             if page == "evidence" and shown.model.rowCount():

@@ -49,6 +49,7 @@ class DocumentText:
     text: str
     lines: tuple[TextLine, ...] = ()
     source: str = ""
+    straightened: tuple[int, ...] = ()  # pages straightened before they were read (their boxes are in that page)
 
 
 @dataclass(frozen=True)

@@ -38,13 +38,16 @@ def page_confidence(doc: DocumentText) -> dict[int, float]:
 
 def lines_json(doc: DocumentText) -> Optional[str]:
     """The recognised lines as stored beside the document (None when none was recognised): a JSON object
-    ``{"pages": {page: lowest confidence}, "lines": [[page, [x0, y0, x1, y1], confidence, text], …]}``."""
+    ``{"pages": {page: lowest confidence}, "lines": [[page, [x0, y0, x1, y1], confidence, text], …]}`` and, when
+    some were straightened before reading, ``"straightened": [page, …]``."""
     lines = ocr_lines(doc)
     if not lines:
         return None
-    return json.dumps({"pages": {str(k): v for k, v in sorted(page_confidence(doc).items())},
-                       "lines": [[x.page, [round(float(v), 1) for v in x.box], x.confidence, x.text] for x in lines]},
-                      ensure_ascii=False, separators=(",", ":"))
+    out = {"pages": {str(k): v for k, v in sorted(page_confidence(doc).items())},
+           "lines": [[x.page, [round(float(v), 1) for v in x.box], x.confidence, x.text] for x in lines]}
+    if doc.straightened:  # pages photographed at an angle, straightened before reading: the boxes are in them
+        out["straightened"] = list(doc.straightened)
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
 
 
 def lines_from_json(value: Optional[str]) -> tuple[TextLine, ...]:

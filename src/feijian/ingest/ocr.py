@@ -90,10 +90,15 @@ def read_image(page: PageImage, threads: int = 0) -> list[TextLine]:
 CLAUSE_ENDS = "，。；;！？!?：:"
 
 
-def join_lines(lines: Iterable[TextLine]) -> str:
+WRAP_REACH = 0.7  # a wrapped line reaches at least this share of the page's width
+
+
+def join_lines(lines: Iterable[TextLine], widths: Optional[dict] = None) -> str:
     """A document's text from its recognised lines. A line that fills the page's width and does not end a
     clause continues on the next one (the printed line wrapped), so it is joined without a break; others end
-    with a line break, like the elements of a text file (records.md, reading the text)."""
+    with a line break, like the elements of a text file (records.md, reading the text). ``widths`` (page →
+    the page's width in the boxes' units), when known, keeps short lines of a sparse page apart: a line ends
+    short of the right margin when it ends before :data:`WRAP_REACH` of the page."""
     lines = list(lines)
     if not lines:
         return ""
@@ -107,7 +112,9 @@ def join_lines(lines: Iterable[TextLine]) -> str:
         if i == len(lines) - 1:
             break
         right = by_page.get(line.page, 0.0)
+        wide = widths.get(line.page) if widths else None
         wrapped = (line.box is not None and right > 0 and line.box[2] >= 0.9 * right
+                   and (not wide or line.box[2] >= WRAP_REACH * wide)
                    and line.text and line.text[-1] not in CLAUSE_ENDS and lines[i + 1].page == line.page)
         parts.append("" if wrapped else "\n")
     return "".join(parts)
@@ -293,12 +300,12 @@ def _page_no(page) -> int:
     return page.page if isinstance(page, PageImage) else 0
 
 
-def document_from_pages(results: Iterable[PageResult]) -> DocumentText:
+def document_from_pages(results: Iterable[PageResult], widths: Optional[dict] = None) -> DocumentText:
     """One document's text from its pages' results (raises with the reason when a page was not read: a
-    document read in part would make the absence rules wrong)."""
+    document read in part would make the absence rules wrong); ``widths`` as :func:`join_lines` reads it."""
     lines: list[TextLine] = []
     for result in results:
         if result.error:
             raise InputError(result.error)
         lines.extend(result.lines)
-    return DocumentText(text=join_lines(lines), lines=tuple(lines))
+    return DocumentText(text=join_lines(lines, widths), lines=tuple(lines))

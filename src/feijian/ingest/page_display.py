@@ -29,39 +29,16 @@ def display_page(data: bytes, suffix: str, page: int = 1, *, straightened: bool 
     again when it was read straightened), scaled down to ``max_side`` for the screen. In memory only; the
     same limits as the import (an image bomb is refused from its header)."""
     lim = limits()
-    suffix = suffix.lower()
-    if suffix == ".pdf":
-        pdfium = require_pdfium()
-        try:
-            pdf = pdfium.PdfDocument(data)
-        except Exception as exc:
-            raise PageImageError(f"PDF 无法打开（{exc}） / PDF cannot be opened: {exc}") from None
-        try:
-            n = len(pdf)
-            if not 1 <= page <= n:
-                raise PageImageError(f"PDF 没有第 {page} 页（共 {n} 页） / no page {page} (of {n})")
-            p = pdf[page - 1]
-            try:
-                width, height = p.get_size()
-                render = lim.pdf_render_dpi / 72.0
-                side = max(width, height) * render
-                fit = min(1.0, max_side / side) if side > 0 else 1.0
-                _check_pixels(round(width * render * fit), round(height * render * fit), page, lim)
-                import numpy as np
-
-                im = p.render(scale=render * fit).to_pil().convert("RGB")
-                return DisplayPage(page, np.asarray(im), fit, n)
-            finally:
-                p.close()
-        finally:
-            pdf.close()
-    n = count_image_pages(data)
-    if not 1 <= page <= min(n, lim.max_pages):
-        raise PageImageError(f"图像没有第 {page} 页（共 {n} 页） / no page {page} (of {n})")
-    im = _open(data)
-    if page > 1:
-        im.seek(page - 1)
-    read = _to_array(im, page, lim)  # the pixels the recogniser saw (scaled down to ocr_max_side)
+    if suffix.lower() == ".pdf":
+        read, n = _pdf_page(data, page, lim)
+    else:
+        n = count_image_pages(data)
+        if not 1 <= page <= min(n, lim.max_pages):
+            raise PageImageError(f"图像没有第 {page} 页（共 {n} 页） / no page {page} (of {n})")
+        im = _open(data)
+        if page > 1:
+            im.seek(page - 1)
+        read = _to_array(im, page, lim)  # the pixels the recogniser saw (scaled down to ocr_max_side)
     image, unit = read.image, read.scale  # box unit -> pixels of ``image``
     if straightened:
         straight = straighten_image(image)
@@ -69,11 +46,34 @@ def display_page(data: bytes, suffix: str, page: int = 1, *, straightened: bool 
             image, unit = straight, 1.0  # boxes of a straightened page are in its own pixels
     side = max(image.shape[0], image.shape[1])
     if side > max_side:
-        from PIL import Image
         import numpy as np
+        from PIL import Image
 
         fit = max_side / side
         small = Image.fromarray(image).resize((max(1, round(image.shape[1] * fit)), max(1, round(image.shape[0] * fit))),
                                               Image.Resampling.LANCZOS)
         image, unit = np.asarray(small), unit * fit
     return DisplayPage(page, image, unit, n)
+
+
+def _pdf_page(data: bytes, page: int, lim):
+    """A PDF page rendered as the import rendered it (pdf_render_dpi)."""
+    pdfium = require_pdfium()
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except Exception as exc:
+        raise PageImageError(f"PDF 无法打开（{exc}） / PDF cannot be opened: {exc}") from None
+    try:
+        n = len(pdf)
+        if not 1 <= page <= n:
+            raise PageImageError(f"PDF 没有第 {page} 页（共 {n} 页） / no page {page} (of {n})")
+        p = pdf[page - 1]
+        try:
+            width, height = p.get_size()
+            render = lim.pdf_render_dpi / 72.0
+            _check_pixels(round(width * render), round(height * render), page, lim)
+            return _to_array(p.render(scale=render).to_pil(), page, lim), n
+        finally:
+            p.close()
+    finally:
+        pdf.close()

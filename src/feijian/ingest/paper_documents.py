@@ -39,7 +39,9 @@ def read_paper_document(data: bytes, suffix: str, name: str = "", *, pool: Optio
         scanned = [(p.page, p.image) for p in pages if p.image is not None]
         if scanned:
             require_engine_module()
-        read = _read_images(scanned, pool, straighten, progress, cancelled) if scanned else {}
+        turned: set[int] = set()
+        widths: dict[int, float] = {}
+        read = _read_images(scanned, pool, straighten, progress, cancelled, turned, widths) if scanned else {}
         lines: list[TextLine] = []
         for p in pages:
             if p.image is None:
@@ -48,25 +50,35 @@ def read_paper_document(data: bytes, suffix: str, name: str = "", *, pool: Optio
                 lines.extend(read[p.page])
         text_parts = []
         for p in pages:  # text-layer pages keep their line breaks; read pages join as join_lines says
-            text_parts.append("\n".join(p.text_lines) if p.image is None else join_lines(read[p.page]))
+            text_parts.append("\n".join(p.text_lines) if p.image is None else join_lines(read[p.page], widths))
         return DocumentText(text="\n".join(part for part in text_parts if part), lines=tuple(lines),
-                            source="pdf+ocr" if scanned else "pdf")
+                            source="pdf+ocr" if scanned else "pdf", straightened=tuple(sorted(turned)))
     if suffix in IMAGE_SUFFIXES:
         require_engine_module()
-        read = _read_images(((p.page, p) for p in image_pages(data, name)), pool, straighten, progress, cancelled)
+        turned, widths = set(), {}
+        read = _read_images(((p.page, p) for p in image_pages(data, name)), pool, straighten, progress, cancelled,
+                            turned, widths)
         lines = [line for page in sorted(read) for line in read[page]]
         kind = {".jpg": "jpeg", ".tif": "tiff"}.get(suffix, suffix[1:])
-        return DocumentText(text=join_lines(lines), lines=tuple(lines), source=f"ocr/{kind}")
+        return DocumentText(text=join_lines(lines, widths), lines=tuple(lines), source=f"ocr/{kind}",
+                            straightened=tuple(sorted(turned)))
     raise ValueError(f"not a paper document suffix: {suffix}")
 
 
-def _read_images(pages, pool, straighten, progress, cancelled) -> dict[int, list[TextLine]]:
+def _read_images(pages, pool, straighten, progress, cancelled, turned=None, widths=None) -> dict[int, list[TextLine]]:
+    """The lines of each page read; ``turned`` collects the pages that were straightened, ``widths`` each
+    page's width in the boxes' units (the source image's pixels)."""
     def prepared():
         for number, page in pages:
             if straighten:
                 from feijian.ingest.page_straighten import straighten_page
 
-                page = straighten_page(page)
+                straight = straighten_page(page)
+                if straight is not page and turned is not None:
+                    turned.add(number)
+                page = straight
+            if widths is not None:
+                widths[number] = page.image.shape[1] / (page.scale or 1.0)
             yield number, page
 
     own = pool is None
@@ -76,7 +88,7 @@ def _read_images(pages, pool, straighten, progress, cancelled) -> dict[int, list
     finally:
         if own:
             pool.close()
-    document = document_from_pages(results)  # raises with the reason of a page not read
+    document = document_from_pages(results, widths)  # raises with the reason of a page not read
     out: dict[int, list[TextLine]] = {r.key: [] for r in results}
     for line in document.lines:
         out.setdefault(line.page, []).append(line)
@@ -91,7 +103,7 @@ class OcrSession:
     import's other files, the import's cancel, and a note per page read (``note(message)``)."""
 
     def __init__(self, *, note: Optional[Callable[[str], None]] = None, cancelled: Optional[CancelledFn] = None,
-                 straighten: bool = False, workers: int = 0) -> None:
+                 straighten: bool = True, workers: int = 0) -> None:
         self.note = note
         self.cancelled = cancelled
         self.straighten = straighten

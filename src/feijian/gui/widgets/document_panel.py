@@ -126,14 +126,15 @@ class DocumentPanel(QWidget):
         page_bar.addWidget(QLabel(self.tr("原件"), self.page_pane))
         self.page_choice = QComboBox(self.page_pane)
         page_bar.addWidget(self.page_choice)
+        page_bar.addStretch(1)
         self.page_note = QLabel(self.page_pane)
         self.page_note.setWordWrap(True)
-        page_bar.addWidget(self.page_note, 1)
         self.correct_button = QPushButton(self.tr("更正此行…"), self.page_pane)
         self.correct_button.setToolTip(self.tr("更正识别有误的一行（记入日志，原识别结果保留）"))
         self.correct_button.setEnabled(False)
         page_bar.addWidget(self.correct_button)
         page_layout.addLayout(page_bar)
+        page_layout.addWidget(self.page_note)
         self.page_view = PageViewer(self.page_pane)
         page_layout.addWidget(self.page_view, 1)
         self.page_pane.hide()
@@ -316,8 +317,8 @@ class DocumentPanel(QWidget):
         self.page_choice.blockSignals(False)
         if self.page_pane.isHidden():
             self.page_pane.show()
-            half = max(200, self.middle.width() // 2)
-            self.middle.setSizes([half, half])
+            total = max(500, self.middle.width())
+            self.middle.setSizes([total * 2 // 5, total - total * 2 // 5])  # the page gets the larger part
         self._draw_page(doc, start)
 
     def current_page(self) -> int:
