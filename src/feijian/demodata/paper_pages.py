@@ -2,7 +2,8 @@
 and scans instead of text — phone photos (rotated ±3°, blurred, noisy, JPEG quality 50–90), one photographed
 at an angle on a dark desk, a flat PNG scan and PDFs of scanned pages without a text layer — drawn in the
 bundled CJK font on A4 at 150 dpi. They sit in ``病历文书/`` beside an index ``病历文书索引.csv``; the other
-documents stay in ``病历文书.csv``. The documents chosen are those in which a planted R24–R29 hit quotes its
+documents keep their text in the same index (one
+emr_docs file, so the rows' line numbers stay unique in the batch). The documents chosen are those in which a planted R24–R29 hit quotes its
 clause (the operation note of an R26 hit, the nursing record of an R27 hit …), so the record view of those
 hits shows the page.
 
@@ -229,10 +230,10 @@ def write_paper_pages(folder, hits: list[dict], *, seed: int = 7, limit: int = 6
     files.mkdir(parents=True, exist_ok=True)
     out = PaperPages(index=folder / INDEX_NAME)
     wanted = {doc_id: (KINDS[i % len(KINDS)], rule) for i, (doc_id, rule) in enumerate(chosen)}
-    kept, index_rows = [], []
+    index_rows = []
     for row, r in zip(body, rows):
-        if r["doc_id"] not in wanted:
-            kept.append(row)
+        if r["doc_id"] not in wanted:  # kept with its text, in the same index (one emr_docs file per folder)
+            index_rows.append(list(row) + ([] if file_at is not None else [""]))
             continue
         kind, rule = wanted[r["doc_id"]]
         data = render(r["text"], kind, rng, mild=len(out.documents) == 0)  # the first: the record view's showcase
@@ -249,10 +250,7 @@ def write_paper_pages(folder, hits: list[dict], *, seed: int = 7, limit: int = 6
         w = csv.writer(fh, lineterminator="\r\n")
         w.writerow(index_header)
         w.writerows(index_rows)
-    with open(source, "w", encoding=spec.encoding, newline="") as fh:
-        w = csv.writer(fh, delimiter=spec.delimiter, lineterminator="\r\n")
-        w.writerow(header)
-        w.writerows(kept)
+    source.unlink()  # one emr_docs file: the bureau archive numbers a batch's rows per table (_batch, _line)
     return out
 
 
