@@ -129,10 +129,6 @@ class DocumentPanel(QWidget):
         page_bar.addStretch(1)
         self.page_note = QLabel(self.page_pane)
         self.page_note.setWordWrap(True)
-        self.correct_button = QPushButton(self.tr("更正此行…"), self.page_pane)
-        self.correct_button.setToolTip(self.tr("更正识别有误的一行（记入日志，原识别结果保留）"))
-        self.correct_button.setEnabled(False)
-        page_bar.addWidget(self.correct_button)
         page_layout.addLayout(page_bar)
         page_layout.addWidget(self.page_note)
         self.page_view = PageViewer(self.page_pane)
@@ -167,8 +163,6 @@ class DocumentPanel(QWidget):
         self.rescreen_button.clicked.connect(self.rescreen)
         self.page_choice.currentIndexChanged.connect(self._page_chosen)
         self.page_view.canvas.line_clicked.connect(self.pick_line)
-        self.page_view.canvas.line_activated.connect(self.correct_line)
-        self.correct_button.clicked.connect(lambda: self.correct_line(self._picked))
         self.show_documents([], [], "", "", "")
 
     # --- knowledge base -----------------------------------------------------------------------------
@@ -354,18 +348,14 @@ class DocumentPanel(QWidget):
         self.page_view.set_page(shown.image, shown.scale, lines, self._page_mentions, self._picked)
 
     def pick_line(self, index: int) -> None:
-        """A line picked on the page: shaded in the text too, and the one the correction applies to."""
+        """A line picked on the page: shaded in the text too."""
         self._picked = index
-        self.correct_button.setEnabled(index is not None)
         doc = self.document(self._current_doc)
         if doc is not None:
             self._show_text(doc)
             self.text.scrollToAnchor("picked")
         self.page_view.canvas.selected = index
         self.page_view.canvas.update()
-
-    def correct_line(self, index) -> bool:  # replaced by the correction of recognised lines
-        return False
 
     def _fill_similar(self) -> None:
         self.similar.clear()

@@ -2,8 +2,8 @@
 (issue 20, the record view). A line read with low confidence is boxed in orange with a dashed line; the lines
 holding a mention of the selected item are boxed in red with the mention's characters shaded yellow; the line
 picked in the text is outlined in blue. The image arrives decoded in memory (casework.record_pages.page_image)
-and is never written anywhere. Clicking a box selects its line (``line_clicked``), a double click asks to
-correct it (``line_activated``).
+and is never written anywhere. Clicking a box selects its line (``line_clicked``); a double click emits ``line_activated`` (correcting a
+line is not built yet).
 """
 
 from __future__ import annotations
