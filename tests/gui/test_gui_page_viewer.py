@@ -65,10 +65,16 @@ def test_the_page_is_shown_with_its_boxes_and_the_mention_line_highlighted(qtbot
     stored = json.loads(rows[0]["_ocr_lines"])["lines"]
     drawn = canvas.drawn_boxes()
     assert len(drawn) == len(stored)
-    k = canvas.width() / size[0]
+    # shown: the lines' extent with a margin of 4 % of the page's width, scaled to the pane's width
+    margin = 0.04 * size[0]
+    ox = max(0.0, min(b[1][0] for b in stored) - margin)
+    oy = max(0.0, min(b[1][1] for b in stored) - margin)
+    right = min(float(size[0]), max(b[1][2] for b in stored) + margin)
+    k = canvas.width() / (right - ox)
+    assert canvas.view.width() < size[0] or ox == 0  # cropped to the text unless it fills the page
     for box, (_page, (x0, y0, x1, y1), _conf, _text) in zip(drawn, stored):
-        assert abs(box.rect.left() - x0 * k) < 1 and abs(box.rect.top() - y0 * k) < 1
-        assert abs(box.rect.right() - x1 * k) < 1 and abs(box.rect.bottom() - y1 * k) < 1
+        assert abs(box.rect.left() - (x0 - ox) * k) < 1 and abs(box.rect.top() - (y0 - oy) * k) < 1
+        assert abs(box.rect.right() - (x1 - ox) * k) < 1 and abs(box.rect.bottom() - (y1 - oy) * k) < 1
     mentions = [b for b in drawn if b.kind == "mention"]
     assert [stored[b.index][3] for b in mentions] == [t for *_x, t in stored if "支架" in t]
     assert len(mentions) == 1

@@ -40,6 +40,7 @@ class PageCanvas(QWidget):
         super().__init__(parent)
         self.image: Optional[QImage] = None
         self.unit = 1.0  # image pixels per box unit
+        self.view = QRectF()  # the part of the image shown (image pixels): the text's extent with a margin
         self.lines: list[PageLine] = []
         self.mentions: dict[int, list[tuple[int, int]]] = {}
         self.selected: Optional[int] = None
@@ -56,25 +57,44 @@ class PageCanvas(QWidget):
             self.image = QImage(buf.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()  # owns its pixels
         self.unit = unit
         self.lines = list(lines)
+        self.view = self._text_extent()
         self.mentions = dict(mentions)
         self.selected = selected
         self.fit(self.width() or 600)
         self.update()
 
-    def fit(self, width: int) -> None:
+    def _text_extent(self) -> QRectF:
+        """The recognised lines' extent on the image with a margin, so that a page photographed or scanned
+        whole is shown at the size of its text, not as a small page in a wide margin."""
         if self.image is None or self.image.width() == 0:
+            return QRectF()
+        full = QRectF(0, 0, self.image.width(), self.image.height())
+        if not self.lines:
+            return full
+        u = self.unit
+        x0 = min(line.box[0] for line in self.lines) * u
+        y0 = min(line.box[1] for line in self.lines) * u
+        x1 = max(line.box[2] for line in self.lines) * u
+        y1 = max(line.box[3] for line in self.lines) * u
+        margin = 0.04 * self.image.width()
+        return QRectF(QPointF(x0 - margin, y0 - margin), QPointF(x1 + margin, y1 + margin)).intersected(full)
+
+    def fit(self, width: int) -> None:
+        if self.image is None or self.view.width() <= 0:
             self.setFixedHeight(40)
             return
-        self.setFixedHeight(max(40, round(self.image.height() * width / self.image.width())))
+        self.setFixedHeight(max(40, round(self.view.height() * width / self.view.width())))
 
     def zoom(self) -> float:
         """Widget pixels per image pixel."""
-        return self.width() / self.image.width() if self.image is not None and self.image.width() else 1.0
+        return self.width() / self.view.width() if self.image is not None and self.view.width() > 0 else 1.0
 
     def to_widget(self, box) -> QRectF:
-        k = self.unit * self.zoom()
+        k = self.zoom()
+        u = self.unit
         x0, y0, x1, y1 = box
-        return QRectF(QPointF(x0 * k, y0 * k), QPointF(x1 * k, y1 * k))
+        ox, oy = self.view.left(), self.view.top()
+        return QRectF(QPointF((x0 * u - ox) * k, (y0 * u - oy) * k), QPointF((x1 * u - ox) * k, (y1 * u - oy) * k))
 
     def drawn_boxes(self) -> list[DrawnBox]:
         """What the canvas draws, in widget pixels (the tests read it)."""
@@ -105,7 +125,7 @@ class PageCanvas(QWidget):
             p.end()
             return
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        p.drawImage(QRectF(0, 0, self.width(), self.height()), self.image)
+        p.drawImage(QRectF(0, 0, self.width(), self.height()), self.image, self.view)
         for drawn in self.drawn_boxes():
             line = next(x for x in self.lines if x.index == drawn.index)
             if drawn.kind == "mention":
