@@ -852,8 +852,13 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
 <context>
     <name>DataPage</name>
     <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="253" />
+        <source>导入数据文件夹(&amp;I)…</source>
+        <translation>&amp;Import a data folder…</translation>
+    </message>
+    <message>
         <location filename="../../src/feijian/gui/pages/data_page.py" line="276" />
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="377" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="378" />
         <source>选择一个导入批次，查看其拒收与待核对的行</source>
         <translation>Select an import batch to see the rows it refused or noted</translation>
     </message>
@@ -863,28 +868,32 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
         <translation>Export refused rows (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="379" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="327" />
+        <source>尚未导入数据 — 点击“导入数据文件夹…” (Alt+I)，选择医院提供的数据文件夹；字段名不同时用“导入助手”</source>
+        <translation>No data imported yet — click "Import a data folder…" (Alt+I) and choose the folder the hospital gave you; use the import assistant when the field names differ</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="380" />
         <source>此批次没有拒收或待核对的行</source>
         <translation>This batch refused or noted no rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="381" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="382" />
         <source>拒收 %1 行</source>
         <translation>%1 rows refused</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="383" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="384" />
         <source>；已导入但待核对 %1 类，涉及 %2 行（每类列出至多 20 例）</source>
         <translation>; imported but to check: %1 kinds, %2 rows (up to 20 examples each)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="397" />
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="405" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="398" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="406" />
         <source>导出拒收行报告</source>
         <translation>Export refused rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="253" />
         <source>导入数据文件夹…</source>
         <translation>Import data folder…</translation>
     </message>
@@ -909,33 +918,32 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
         <translation>Browse data</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="320" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="321" />
         <source>批次 %1 · 文件 %2</source>
         <translation>Batch %1 · file %2</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="322" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="323" />
         <source> · 最近筛查 %1：疑点 %2 条</source>
         <translation> · last screening %1: %2 hits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="326" />
         <source>尚未导入数据 — 点击“导入数据文件夹…”，选择医院提供的数据文件夹；字段名不同时用“导入助手”</source>
         <translation>No data imported yet — click "Import data folder…" and choose the hospital's data folder; use the "Import assistant" when the column names differ</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="331" />
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="338" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="332" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="339" />
         <source>选择数据文件夹</source>
         <translation>Choose the data folder</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="350" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="351" />
         <source>导入数据</source>
         <translation>Import data</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="412" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="413" />
         <source>运行筛查规则</source>
         <translation>Run the screening rules</translation>
     </message>
@@ -968,101 +976,99 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
         <translation>Original</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="132" />
         <source>更正此行…</source>
         <translation>Correct this line…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="133" />
         <source>更正识别有误的一行（记入日志，原识别结果保留）</source>
         <translation>Correct a misread line (logged; the original reading is kept)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="149" />
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="373" />
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="377" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="146" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="364" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="368" />
         <source>相近语句</source>
         <translation>Similar clauses</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="158" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="155" />
         <source>本次就诊没有导入病历文书（病历文书.csv 或文书索引）</source>
         <translation>No record documents imported for this encounter (病历文书.csv or a document index)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="199" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="194" />
         <source>不在院用语（R29）</source>
         <translation>Off-ward phrases (R29)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="264" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="259" />
         <source>知识库没有该项目的文书用语</source>
         <translation>The knowledge base has no document phrases for this item</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="266" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="261" />
         <source>用语：</source>
         <translation>Phrases: </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="267" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="262" />
         <source>提及 %1 处</source>
         <translation>%1 mention(s)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="268" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="263" />
         <source>（否定 %1）</source>
         <translation> (%1 negated)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="314" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="309" />
         <source>第 %1 页</source>
         <translation>Page %1</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="350" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="345" />
         <source>识别 %1 行</source>
         <translation>%1 lines read</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="351" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="346" />
         <source>，低置信度 %1 行（橙色虚线框）</source>
         <translation>, %1 low-confidence lines (orange dashed boxes)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="352" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="347" />
         <source>；红框为所选项目的提及</source>
         <translation>; red boxes are mentions of the selected item</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="376" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="367" />
         <source>相近语句（文书中没有该项目用语的提及）</source>
         <translation>Similar clauses (the documents never mention this item's phrases)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="403" />
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="407" />
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="417" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="394" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="398" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="408" />
         <source>添加用语</source>
         <translation>Add phrase</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="403" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="394" />
         <source>请先选择一个收费项目</source>
         <translation>Select a billed item first</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="408" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="399" />
         <source>项目 %1 在本院病历中的写法：</source>
         <translation>How item %1 is written in this hospital's records:</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="413" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="404" />
         <source>添加用语“%1”</source>
         <translation>Add phrase "%1"</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="434" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="425" />
         <source>运行筛查规则</source>
         <translation>Run the screening rules</translation>
     </message>
@@ -1071,19 +1077,27 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
     <name>DocumentsPage</name>
     <message>
         <location filename="../../src/feijian/gui/pages/documents_page.py" line="55" />
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="123" />
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="125" />
         <source>生成文书</source>
         <translation>Render document</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="64" />
         <source>生成 PDF…</source>
         <translation>Render PDF…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="65" />
         <source>生成后打开</source>
         <translation>Open after rendering</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="64" />
+        <source>生成 PDF(&amp;P)…</source>
+        <translation>Print &amp;PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="65" />
+        <source>生成后打开(&amp;A)</source>
+        <translation>Open &amp;after printing</translation>
     </message>
     <message>
         <location filename="../../src/feijian/gui/pages/documents_page.py" line="67" />
@@ -1096,12 +1110,16 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
         <translation>Documents issued</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="103" />
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="105" />
+        <source>尚未出具文书 — 在左侧选择一种文书，点击“生成 PDF…” (Alt+P)；文号与哈希记入案件</source>
+        <translation>No document issued yet — choose a document on the left and click "Print PDF…" (Alt+P); its number and hash are logged in the case</translation>
+    </message>
+    <message>
         <source>尚未出具文书 — 在左侧选择一种文书，点击“生成 PDF…”；文号与哈希记入案件</source>
         <translation>No document issued yet — choose a document on the left and click "Render PDF…"; its number and hash are recorded in the case</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/documents_page.py" line="118" />
+        <location filename="../../src/feijian/gui/pages/documents_page.py" line="120" />
         <source>保存文书</source>
         <translation>Save document</translation>
     </message>
@@ -1519,38 +1537,38 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
         <translation>Finding</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="112" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="113" />
         <source>（不关联）</source>
         <translation>(not linked)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="119" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="120" />
         <source>尚无证据 — 点击“添加文件…”或把照片、扫描件拖到此处；询问与现场检查用“新建…笔录”</source>
         <translation>No evidence yet — click "Add file…" or drop photos and scans here; use "New … record" for interviews and on-site inspections</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="137" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="138" />
         <source>文件较大，不在此预览。</source>
         <translation>The file is large and is not previewed here.</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="153" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="154" />
         <source>选择证据文件</source>
         <translation>Choose evidence files</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="158" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="159" />
         <source>加入证据</source>
         <translation>Add evidence</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="173" />
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="190" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="174" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="191" />
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="187" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="188" />
         <source>关联证据“%1”</source>
         <translation>Link evidence "%1"</translation>
     </message>
@@ -1626,43 +1644,43 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="125" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="126" />
         <source>问题 %1 个，金额合计 %2 元</source>
         <translation>%1 finding(s), %2 yuan in total</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="128" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="129" />
         <source>尚无问题 — 在“疑点”页核查疑点，按 C 确认，确认的疑点按规则归为问题 (Ctrl+3)</source>
         <translation>No findings yet — review the hits on the Hits page and press C to confirm; confirmed hits become findings by rule (Ctrl+3)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="162" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="163" />
         <source>%1 条已确认疑点</source>
         <translation>%1 confirmed hit(s)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="163" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="164" />
         <source>尚无证据（在“证据”页关联）</source>
         <translation>No evidence yet (link it on the Evidence page)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="184" />
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="193" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="185" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="194" />
         <source>问题</source>
         <translation>Finding</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="184" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="185" />
         <source>金额不是数字 / the amount is not a number</source>
         <translation>The amount is not a number</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="190" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="191" />
         <source>修改问题“%1”</source>
         <translation>Edit finding "%1"</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="204" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="205" />
         <source>删除问题“%1”</source>
         <translation>Delete finding "%1"</translation>
     </message>
@@ -1670,37 +1688,37 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
 <context>
     <name>HitsPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="416" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="417" />
         <source>尚无数据 — 先在“数据”页导入医院数据 (Ctrl+2)，再运行全部规则 (Ctrl+R)</source>
         <translation>No data yet — import the hospital's data on the Data page (Ctrl+2), then run all rules (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="418" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="419" />
         <source>尚未筛查 — 运行全部规则 (Ctrl+R)</source>
         <translation>Not screened yet — run all rules (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="419" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="420" />
         <source>筛查已完成，未发现疑点 — 可在“数据”页核对导入情况，或导入更多数据后重新筛查 (Ctrl+R)</source>
         <translation>Screening found no hits — check the import on the Data page, or import more data and screen again (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="443" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="444" />
         <source>核查理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="443" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="444" />
         <source>将 %1 条疑点标记为“%2”的理由：</source>
         <translation>Reason for marking %1 hit(s) “%2”:</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="449" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="450" />
         <source>将 %1 条疑点标记为“%2”</source>
         <translation>Mark %1 hit(s) “%2”</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="453" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="454" />
         <source>核查</source>
         <translation>Review</translation>
     </message>
@@ -2228,7 +2246,7 @@ A: …</translation>
         <translation>Reopen</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="200" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="201" />
         <source>尚未选择就诊 — 在“疑点”页选中一条疑点按 Enter (Ctrl+3)，或在上方输入就诊ID</source>
         <translation>No encounter selected — select a hit on the Hits page and press Enter (Ctrl+3), or type an encounter ID above</translation>
     </message>
@@ -2237,27 +2255,27 @@ A: …</translation>
         <translation>Choose a hit on the Hits page and press Enter to see its record vs billing</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="242" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="243" />
         <source>没有这个就诊：</source>
         <translation>No such encounter: </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="386" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="387" />
         <source>核查理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="386" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="387" />
         <source>请填写核查理由：</source>
         <translation>Please give a reason:</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="390" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="391" />
         <source>将 1 条疑点标记为“%1”</source>
         <translation>Mark 1 hit “%1”</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="394" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="395" />
         <source>核查</source>
         <translation>Review</translation>
     </message>
@@ -2356,24 +2374,40 @@ Not declared: {2} hits, {3:,.2f} yuan</translation>
 <context>
     <name>SyncPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="44" />
         <source>导出给组长…</source>
         <translation>Export for the team lead…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="45" />
         <source>导出给医保局…</source>
         <translation>Export for the bureau…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="46" />
         <source>校验数据包…</source>
         <translation>Verify package…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="47" />
         <source>合并数据包…</source>
         <translation>Merge packages…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="44" />
+        <source>导出给组长(&amp;L)…</source>
+        <translation>Export for the team &amp;lead…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="45" />
+        <source>导出给医保局(&amp;B)…</source>
+        <translation>Export for the &amp;bureau…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="46" />
+        <source>校验数据包(&amp;Y)…</source>
+        <translation>Verif&amp;y a package…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="47" />
+        <source>合并数据包(&amp;M)…</source>
+        <translation>&amp;Merge packages…</translation>
     </message>
     <message>
         <location filename="../../src/feijian/gui/pages/sync_page.py" line="55" />
@@ -2416,83 +2450,83 @@ Not declared: {2} hits, {3:,.2f} yuan</translation>
         <translation>Take the other side</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="110" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="111" />
         <source>尚未收发数据包 — 组员核查后“导出给组长…”；组长“校验数据包…”后“合并数据包…”</source>
         <translation>No packages yet — members "Export for the team lead…" after review; the lead "Verify package…", then "Merge packages…"</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="111" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="112" />
         <source>有 %1 处冲突，解决后才能导出。</source>
         <translation>%1 conflict(s): settle them before exporting.</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="112" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="113" />
         <source>没有冲突。</source>
         <translation>No conflicts.</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="121" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="122" />
         <source>解决冲突 %1</source>
         <translation>Settle conflict %1</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="123" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="124" />
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="130" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="131" />
         <source>保存数据包</source>
         <translation>Save package</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="145" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="146" />
         <source>导出数据包</source>
         <translation>Export package</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="147" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="148" />
         <source>已导出：</source>
         <translation>Exported: </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="152" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="153" />
         <source>选择数据包</source>
         <translation>Choose a package</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="161" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="162" />
         <source>校验</source>
         <translation>Verify</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="161" />
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="186" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="162" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="187" />
         <source>尚未导入医保局信任列表（feijian trust import）</source>
         <translation>The bureau's trust list has not been imported (feijian trust import)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="169" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="170" />
         <source>通过</source>
         <translation>Passed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="169" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="170" />
         <source>不通过</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="177" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="178" />
         <source>选择要合并的数据包</source>
         <translation>Choose the packages to merge</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="186" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="187" />
         <source>合并</source>
         <translation>Merge</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/sync_page.py" line="188" />
+        <location filename="../../src/feijian/gui/pages/sync_page.py" line="189" />
         <source>合并数据包</source>
         <translation>Merge packages</translation>
     </message>
@@ -2787,12 +2821,12 @@ An unexpected error occurred; your decisions are saved.</source>
 <context>
     <name>window</name>
     <message>
-        <location filename="../../src/feijian/gui/screenshots.py" line="156" />
+        <location filename="../../src/feijian/gui/screenshots.py" line="168" />
         <source>疑点</source>
         <translation>Hits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/screenshots.py" line="156" />
+        <location filename="../../src/feijian/gui/screenshots.py" line="168" />
         <source>快捷键</source>
         <translation>Keys</translation>
     </message>
