@@ -29,12 +29,15 @@ def test_photos_and_scans_stand_beside_an_index_and_leave_the_csv(paper_demo):
     kinds = {d["kind"] for d in docs.values()}
     assert {"photo", "perspective", "scan_pdf"} <= kinds
     assert {d["rule_code"] for d in docs.values()} <= set(paper_pages.RULES)
-    index = _rows(out / paper_pages.INDEX_NAME)
-    paper = [r for r in index if r["文件"]]
+    index = _rows(out / paper_pages.INDEX_NAME)  # the demo's index of document files, the pages added to it
+    paper = [r for r in index if r["文件"].endswith((".jpg", ".png")) or r["文书ID"] in docs]
     assert {r["文书ID"] for r in paper} == set(docs)
-    assert all(r["内容"] == "" and (out / r["文件"]).is_file() for r in paper)
-    assert all(r["内容"] for r in index if not r["文件"]) and len(index) > len(paper)
-    assert not (out / "病历文书.csv").exists()
+    assert all(r["内容"] == "" and (out / r["文件"]).is_file() for r in index)
+    assert len(index) > len(paper) == manifest.files[paper_pages.INDEX_NAME]["rows"] - sum(
+        n for k, n in manifest.files[paper_pages.INDEX_NAME]["formats"].items() if k in ("pdf", "docx", "txt"))
+    text_rows = _rows(out / "病历文书.csv")
+    assert text_rows and not {r["文书ID"] for r in text_rows} & set(docs)  # moved, not copied
+    assert len(text_rows) == manifest.files["病历文书.csv"]["rows"]
     for d in docs.values():
         data = (out / d["file"]).read_bytes()
         assert data[:4] in (b"\xff\xd8\xff\xe0", b"\x89PNG", b"%PDF") or data[:3] == b"\xff\xd8\xff"
@@ -51,4 +54,5 @@ def test_without_the_ocr_extra_the_demo_says_it_skipped_them(tmp_path, monkeypat
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "rapidocr_onnxruntime" else real(name, *a))
     manifest = demodata.generate(tmp_path / "d", scale=0.01, seed=3, paper=True)
     assert not manifest.paper_documents and "rapidocr_onnxruntime" in manifest.paper
-    assert not (tmp_path / "d" / paper_pages.INDEX_NAME).exists()
+    index = _rows(tmp_path / "d" / paper_pages.INDEX_NAME)  # only the demo's PDF/DOCX/TXT files
+    assert index and not any(r["文件"].endswith((".jpg", ".png")) for r in index)

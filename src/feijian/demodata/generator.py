@@ -74,6 +74,16 @@ def generate(out_dir, *, seed: int = 7, scale: float = 1.0, progress: Optional[P
         manifest.paper = pages.summary()
         manifest.paper_documents = {k: {"kind": v[0], "file": v[1], "rule_code": v[2]}
                                     for k, v in pages.documents.items()}
+        moved = len(pages.documents)  # from 病历文书.csv into the index, as page images
+        if moved:
+            text_csv = manifest.files[spec_for("emr_docs").file_name]
+            text_csv["rows"] -= moved
+            index = manifest.files.setdefault(document_files.INDEX_NAME, {
+                "table": "emr_docs", "rows": 0, "encoding": document_files.INDEX_SPEC.encoding,
+                "folder": document_files.FILES_DIR, "formats": {}})
+            index["rows"] += moved
+            for kind, _file, _rule in pages.documents.values():
+                index["formats"][kind] = index["formats"].get(kind, 0) + 1
         manifest.write(out / "meta" / "planted.json")
     return manifest
 

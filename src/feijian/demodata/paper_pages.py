@@ -1,9 +1,8 @@
 """The demo hospital's paper records (issue 20): a handful of its record documents handed over as photographs
 and scans instead of text — phone photos (rotated ±3°, blurred, noisy, JPEG quality 50–90), one photographed
 at an angle on a dark desk, a flat PNG scan and PDFs of scanned pages without a text layer — drawn in the
-bundled CJK font on A4 at 150 dpi. They sit in ``病历文书/`` beside an index ``病历文书索引.csv``; the other
-documents keep their text in the same index (one
-emr_docs file, so the rows' line numbers stay unique in the batch). The documents chosen are those in which a planted R24–R29 hit quotes its
+bundled CJK font on A4 at 150 dpi. They sit in ``病历文书/`` and join the demo's index ``病历文书索引.csv``
+(the documents written as PDF/DOCX/TXT files); the other documents keep their text in ``病历文书.csv``. The documents chosen are those in which a planted R24–R29 hit quotes its
 clause (the operation note of an R26 hit, the nursing record of an R27 hit …), so the record view of those
 hits shows the page.
 
@@ -219,8 +218,6 @@ def write_paper_pages(folder, hits: list[dict], *, seed: int = 7, limit: int = 6
     header, body = table[0], table[1:]
     names = {"doc_id": "文书ID", "mdtrt_id": "就诊ID", "text": "内容"}
     at = {k: _column(header, v, k) for k, v in names.items()}
-    file_at = next((i for i, h in enumerate(header) if h in ("文件", "file")), None)
-    index_header = header if file_at is not None else header + ["文件"]
     rows = [{k: row[i] for k, i in at.items()} for row in body]
     chosen = choose(rows, hits, limit)
     if not chosen:
@@ -230,10 +227,10 @@ def write_paper_pages(folder, hits: list[dict], *, seed: int = 7, limit: int = 6
     files.mkdir(parents=True, exist_ok=True)
     out = PaperPages(index=folder / INDEX_NAME)
     wanted = {doc_id: (KINDS[i % len(KINDS)], rule) for i, (doc_id, rule) in enumerate(chosen)}
-    index_rows = []
+    kept, paper_rows = [], []
     for row, r in zip(body, rows):
-        if r["doc_id"] not in wanted:  # kept with its text, in the same index (one emr_docs file per folder)
-            index_rows.append(list(row) + ([] if file_at is not None else [""]))
+        if r["doc_id"] not in wanted:  # stays in 病历文书.csv with its text
+            kept.append(row)
             continue
         kind, rule = wanted[r["doc_id"]]
         data = render(r["text"], kind, rng, mild=len(out.documents) == 0)  # the first: the record view's showcase
@@ -242,15 +239,23 @@ def write_paper_pages(folder, hits: list[dict], *, seed: int = 7, limit: int = 6
         name = f"{_SAFE.sub('_', r['doc_id'])}{SUFFIX[kind]}"
         (files / name).write_bytes(data)
         out.documents[r["doc_id"]] = (kind, f"{FILES_DIR}/{name}", rule)
-        index = list(row) + ([] if file_at is not None else [""])
-        index[at["text"]] = ""
-        index[file_at if file_at is not None else len(header)] = f"{FILES_DIR}/{name}"
-        index_rows.append(index)
+        paper_rows.append({**dict(zip(header, row)), names["text"]: "", "文件": f"{FILES_DIR}/{name}"})
+    # the pages join the demo's index of document files (病历文书索引.csv, written by the generator), or start one
+    if out.index.exists():
+        with open(out.index, encoding="utf-8-sig", newline="") as fh:
+            existing = list(csv.reader(fh))
+        index_header, index_body = existing[0], existing[1:]
+    else:
+        index_header, index_body = [h for h in header if h not in ("文件", "file")] + ["文件"], []
+    index_body += [[r.get(h, "") for h in index_header] for r in paper_rows]
     with open(out.index, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh, lineterminator="\r\n")
         w.writerow(index_header)
-        w.writerows(index_rows)
-    source.unlink()  # one emr_docs file: the bureau archive numbers a batch's rows per table (_batch, _line)
+        w.writerows(index_body)
+    with open(source, "w", encoding=spec.encoding, newline="") as fh:  # without the documents now on paper
+        w = csv.writer(fh, delimiter=spec.delimiter, lineterminator="\r\n")
+        w.writerow(header)
+        w.writerows(kept)
     return out
 
 

@@ -107,7 +107,9 @@ class ProcessTask(Task):
         try:
             job = background.Job(background.target_name(fn), background.StoreHandle.of(store), tuple(args),
                                  dict(self.kwargs))
-            self.process = ctx.Process(target=background.child_main, args=(child,), daemon=True,
+            # not a daemon: the import reads photographed pages in a pool of OCR processes of its own, and a
+            # daemonic process may not have children; this thread joins (or kills) it below
+            self.process = ctx.Process(target=background.child_main, args=(child,), daemon=False,
                                        name=f"feijian-{self.name}")
             self.process.start()
             child.close()
