@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from feijian.ingest.page_images import (PageImageError, _check_pixels, _open, _to_array, count_image_pages, limits,
-                                        require_pdfium)
+                                        open_pdf)
 from feijian.ingest.page_straighten import straighten_image
 
 
@@ -58,11 +58,7 @@ def display_page(data: bytes, suffix: str, page: int = 1, *, straightened: bool 
 
 def _pdf_page(data: bytes, page: int, lim):
     """A PDF page rendered as the import rendered it (pdf_render_dpi)."""
-    pdfium = require_pdfium()
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except Exception as exc:
-        raise PageImageError(f"PDF 无法打开（{exc}） / PDF cannot be opened: {exc}") from None
+    pdf = open_pdf(data)
     try:
         n = len(pdf)
         if not 1 <= page <= n:

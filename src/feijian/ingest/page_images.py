@@ -151,16 +151,21 @@ def image_pages(data: bytes, name: str = "") -> Iterator[PageImage]:
         yield _to_array(im, index + 1, lim)
 
 
+def open_pdf(data: bytes, name: str = ""):
+    """The PDF as pypdfium2 opens it; a file it cannot open is a PageImageError with the reason."""
+    pdfium = require_pdfium()
+    try:
+        return pdfium.PdfDocument(data)
+    except Exception as exc:
+        raise PageImageError(f"PDF 文件 {name} 无法打开（{exc}） / PDF {name} cannot be opened: {exc}") from None
+
+
 def pdf_pages(data: bytes, name: str = "") -> Iterator[PdfPage]:
     """The pages of a PDF: a page with a text layer gives its text lines, a page without one is rendered."""
     lim = limits()
     if len(data) > lim.max_file_bytes:
         raise PageImageError(f"文件 {name} 超过 {lim.max_file_bytes:,} 字节 / file {name} too large")
-    pdfium = require_pdfium()
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except Exception as exc:
-        raise PageImageError(f"PDF 文件 {name} 无法打开（{exc}） / PDF {name} cannot be opened: {exc}") from None
+    pdf = open_pdf(data, name)
     try:
         n = len(pdf)
         if n > lim.max_pages:
