@@ -50,7 +50,7 @@ class Institution:
 def unlock_task(home: Path, passphrase: str, archive: str, *, progress=None, cancelled=None):
     """The bureau's keys and trust list; the archive opened once to check the key fits (or the server answers)."""
     from feijian.store.identities import BureauStore
-    from feijian.sync.archive import Archive, is_postgres_url
+    from feijian.sync.archive import Archive
 
     if not archive:
         raise InputError("请先选择归档文件或填写 PostgreSQL 地址 / choose an archive first")
@@ -60,8 +60,6 @@ def unlock_task(home: Path, passphrase: str, archive: str, *, progress=None, can
     report(progress, 0, 2, "解锁医保局密钥……")
     keys = store.unlock(passphrase)
     report(progress, 1, 2, "打开归档……")
-    if is_postgres_url(archive) is False:
-        Path(archive).parent.mkdir(parents=True, exist_ok=True)
     with Archive.open(archive, bureau_keys=keys):
         pass
     report(progress, 2, 2, "")
