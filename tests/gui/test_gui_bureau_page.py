@@ -77,9 +77,12 @@ def test_bureau_window_intake_models_clues(bureau, shown):
     m = w.model_table
     counts = {m.item(r, 0).text(): int(m.item(r, 2).text().replace(",", "")) for r in range(m.rowCount())}
     assert counts["M01"] > 0 and counts["M02"] > 0 and counts["M03"] > 0 and counts["M04"] == 0  # one city
-    assert w.hit_table.rowCount() == sum(counts.values()) == len(w.run.hits)
+    hits = w.hits
+    assert hits.rowCount() == sum(counts.values()) == len(w.run.hits)
+    assert hits.data(hits.index(0, 6)) == "300.00"  # an M01 stay's amount, as formatting.amount writes it
     m.selectRow(0)
-    assert {w.hit_table.item(r, 0).text() for r in range(w.hit_table.rowCount())} == {"M01"}
+    assert hits.rowCount() == counts["M01"]
+    assert {hits.data(hits.index(r, 0)) for r in range(hits.rowCount())} == {"M01"}
     reg = w.region_table
     assert reg.rowCount() >= 1
     assert sum(int(reg.item(r, 3).text().replace(",", "")) for r in range(reg.rowCount())) == sum(counts.values())

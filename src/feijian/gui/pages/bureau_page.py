@@ -17,11 +17,14 @@ from typing import Optional
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateEdit, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter, QTableWidget,
-                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+                               QTableView, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+
+import pandas as pd
 
 from feijian.domain import formatting as fmt
 from feijian.domain.errors import FeijianError, InputError
 from feijian.domain.progress import check_cancelled, report
+from feijian.gui.models import Column, FrameModel, configure_table_view
 from feijian.gui.tasks import run_with_progress
 
 
@@ -273,11 +276,19 @@ class BureauWindow(QWidget):
         self.model_table.itemSelectionChanged.connect(self._show_model_hits)
         self.region_table = _table(top, [self.tr("地区码"), self.tr("机构数"), self.tr("案件数"), self.tr("命中数"),
                                          self.tr("按模型")])
-        self.hit_table = _table(split, [self.tr("模型"), self.tr("机构"), self.tr("人员编号"), self.tr("就诊编号"),
-                                        self.tr("项目编码"), self.tr("期间"), self.tr("金额（元）"), self.tr("说明")])
+        self.hits = FrameModel(pd.DataFrame(), self._hit_columns(), split)
+        self.hit_table = QTableView(split)  # a province's run has thousands of hits: the model, not items
+        configure_table_view(self.hit_table, self.hits)
         split.setStretchFactor(1, 2)
         v.addWidget(split, 1)
         return w
+
+    def _hit_columns(self) -> list[Column]:
+        return [Column("model", self.tr("模型"), width=50), Column("medins", self.tr("机构"), width=110),
+                Column("psn_no", self.tr("人员编号"), width=130), Column("mdtrt_id", self.tr("就诊编号"), width=100),
+                Column("med_list_codg", self.tr("项目编码"), width=170), Column("period", self.tr("期间"), width=200),
+                Column("amount", self.tr("金额（元）"), kind="money", width=90),
+                Column("description", self.tr("说明"), width=520)]
 
     def _clues_tab(self) -> QWidget:
         w = QWidget(self)
@@ -415,9 +426,12 @@ class BureauWindow(QWidget):
 
     def _show_hits(self, hits) -> None:
         names = {i.medins_code: i.medins_name for i in self.institutions}
-        _fill(self.hit_table, [[h.model, names.get(h.medins_code) or h.medins_code, h.psn_no, h.mdtrt_id,
-                                h.med_list_codg, fmt.period_zh(h.period_start, h.period_end) if h.period_start else "",
-                                fmt.amount(h.amount), h.description] for h in hits], {6})
+        frame = pd.DataFrame([{"model": h.model, "medins": names.get(h.medins_code) or h.medins_code,
+                               "psn_no": h.psn_no, "mdtrt_id": h.mdtrt_id, "med_list_codg": h.med_list_codg,
+                               "period": fmt.period_zh(h.period_start, h.period_end) if h.period_start else "",
+                               "amount": h.amount, "description": h.description} for h in hits],
+                             columns=[c.key for c in self._hit_columns()])
+        self.hits.set_frame(frame, self._hit_columns())
 
     def _show_regions(self) -> None:
         _fill(self.region_table, [[code, fmt.count(n), fmt.count(cases), fmt.count(sum(by.values())),
