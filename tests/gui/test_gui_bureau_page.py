@@ -100,3 +100,20 @@ def test_bureau_window_intake_models_clues(bureau, shown):
     assert sent == {k: v for k, v in counts.items() if v}
     assert all(fb.item(r, 9).text() == "—" for r in range(fb.rowCount()))
     w.close()
+
+
+def test_cancelled_intake_keeps_what_came_in_and_says_so(bureau):
+    """A cancel after the first package: it stays archived and shows accepted, the rest show not received,
+    and a later intake of the rest goes through (nothing half-loaded)."""
+    from feijian.gui.pages.bureau_page import intake_task
+
+    wb, tmp, pkgs, _tampered, _odd, _province = bureau
+    store = BureauStore(wb.home)
+    keys = store.unlock("bureau-pass")
+    seen = []
+    archive = str(tmp / "cancel.sqlite")
+    verdicts = intake_task(pkgs, archive, keys, store.trust_list(), progress=lambda d, t, m="": seen.append(d),
+                           cancelled=lambda: len(seen) >= 1)  # reported before the 1st
+    assert [(v.accepted, v.message) for v in verdicts] == [(True, ""), (False, "已取消，未接收")]
+    again = intake_task(pkgs, archive, keys, store.trust_list())
+    assert [v.code for v in again] == ["REPLAY", ""] and again[1].accepted

@@ -23,7 +23,7 @@ import pandas as pd
 
 from feijian.domain import formatting as fmt
 from feijian.domain.errors import FeijianError, InputError
-from feijian.domain.progress import check_cancelled, report
+from feijian.domain.progress import report
 from feijian.gui.models import Column, FrameModel, configure_table_view
 from feijian.gui.tasks import run_with_progress
 
@@ -71,13 +71,17 @@ def unlock_task(home: Path, passphrase: str, archive: str, *, progress=None, can
 
 def intake_task(paths: list[Path], archive: str, keys, trust, *, progress=None, cancelled=None) -> list[Verdict]:
     """Each package on its own (``sync.intake.intake``, one transaction each), so a rejected one does not stop
-    the queue; returns every package's verdict in order."""
+    the queue; returns every package's verdict in order. A cancel stops before the next package: those
+    already archived are reported as such, the rest as not received."""
     from feijian.sync.intake import intake
     from feijian.sync.reasons import REASONS, Rejected
 
     out: list[Verdict] = []
     for i, p in enumerate(paths):
-        check_cancelled(cancelled)
+        if cancelled is not None and cancelled():
+            # the packages before stay archived (each was its own transaction): say which, and which not
+            out.extend(Verdict(q.name, False, "", "", "", "已取消，未接收") for q in paths[i:])
+            break
         report(progress, i, len(paths), p.name)
         try:
             receipt = intake([p], archive, bureau_keys=keys, trust=trust)[0]
