@@ -52,6 +52,9 @@ class Workbench(QMainWindow):
         act = QAction(self.tr("双随机抽查…"), self)
         act.triggered.connect(self.open_draw)
         menu.addAction(act)
+        act = QAction(self.tr("医保局…"), self)
+        act.triggered.connect(self.open_bureau)
+        menu.addAction(act)
         act = QAction(self.tr("退出"), self)
         act.setShortcut(QKeySequence.StandardKey.Quit)
         act.triggered.connect(self.close)
@@ -124,6 +127,14 @@ class Workbench(QMainWindow):
         dialog.case_created.connect(self._demo_ready)
         dialog.show()
         return dialog
+
+    def open_bureau(self):
+        """The 医保局 window: intake, archive, models and clue lists (bureau key in this data folder)."""
+        from feijian.gui.pages.bureau_page import BureauWindow
+
+        window = BureauWindow(self.home, self.runner, self)
+        window.show()
+        return window
 
     def _demo_ready(self, path) -> None:
         self.home_page.refresh()

@@ -62,6 +62,7 @@ def main(argv=None) -> int:
         shot(wb, "welcome")
         wb.hide()
         draw_dialog_shot(wb, tmp, shot)
+        bureau_shots(wb, tmp, shot)
         wizard = NewCaseWizard(wb, wb.me())
         wizard.fill(case_name="演示市第一人民医院-2026飞检", medins_code="H32010000001", medins_name="演示市第一人民医院",
                     period=(dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
@@ -201,6 +202,38 @@ def draw_dialog_shot(wb, tmp: Path, shot) -> None:
     dialog.resize(1366, 768)
     shot(dialog, "draw")
     dialog.close()
+
+
+def bureau_shots(wb, tmp: Path, shot) -> None:
+    """The 医保局 window at 1366×768: the intake queue (three demo institutions' packages, a tampered copy, a
+    replay) and the model run with its hits and regions (bureau keys from ``draw_dialog_shot``)."""
+    from feijian.cli.bureau_demo import build_province, write_packages
+    from feijian.crypto.identity import create_identity
+    from feijian.gui.tasks import wait_for
+    from feijian.store.identities import BureauStore
+
+    store = BureauStore(wb.home)
+    keys = store.unlock("bureau-passphrase")
+    inspector = create_identity("周检查", "YB-2026-011")
+    store.enroll(keys, inspector.public)
+    province = build_province(tmp / "province", 3, scale=0.02, seed=7)
+    pkgs = [p.path for p in write_packages(province, tmp / "pkgs", inspector, keys.public().intake_public)]
+    data = bytearray(pkgs[2].read_bytes())
+    data[data.find(b"age-encryption.org") + 200] ^= 1
+    tampered = tmp / "pkgs" / "篡改-副本.fjpkg"
+    tampered.write_bytes(bytes(data))
+    w = wb.open_bureau()
+    w.archive_edit.setText(str(tmp / "bureau-archive.sqlite"))
+    w.passphrase.setText("bureau-passphrase")
+    wait_for(w.connect_archive(), 120)
+    wait_for(w.intake([tampered, *pkgs, pkgs[0]]), 300)
+    wait_for(w.refresh(), 120)
+    w.resize(1366, 768)
+    shot(w, "bureau-intake")
+    w.tabs.setCurrentIndex(2)
+    wait_for(w.run_models(), 300)
+    shot(w, "bureau-models")
+    w.close()
 
 
 def analysis_shots(window, shot, wait_for) -> None:
