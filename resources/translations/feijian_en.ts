@@ -655,6 +655,376 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
     </message>
 </context>
 <context>
+    <name>BureauWindow</name>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="194" />
+        <source>医保局 — 接收、归档、跨机构模型与线索</source>
+        <translation>Bureau — intake, archive, cross-institution models and clues</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="197" />
+        <source>归档与密钥</source>
+        <translation>Archive and key</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="201" />
+        <source>SQLite 归档文件（加密），或 postgresql://… 地址</source>
+        <translation>An (encrypted) SQLite archive file, or a postgresql://… URL</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="202" />
+        <source>选择文件…</source>
+        <translation>Choose a file…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="206" />
+        <source>归档：</source>
+        <translation>Archive:</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="210" />
+        <source>解锁并打开</source>
+        <translation>Unlock and open</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="215" />
+        <source>医保局口令：</source>
+        <translation>Bureau passphrase:</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="216" />
+        <source>尚未打开归档</source>
+        <translation>No archive open</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="221" />
+        <source>接收</source>
+        <translation>Intake</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="222" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="291" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="315" />
+        <source>机构</source>
+        <translation>Institutions</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="223" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="278" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="291" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="318" />
+        <source>模型</source>
+        <translation>Models</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="224" />
+        <source>线索</source>
+        <translation>Clues</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="234" />
+        <source>选择数据包并接收…</source>
+        <translation>Choose packages and take them in…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="240" />
+        <source>数据包</source>
+        <translation>Package</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="240" />
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="240" />
+        <source>原因码</source>
+        <translation>Reason code</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="240" />
+        <source>案件</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="241" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="295" />
+        <source>说明</source>
+        <translation>Explanation</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="248" />
+        <source>机构编码</source>
+        <translation>Institution code</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="248" />
+        <source>机构名称</source>
+        <translation>Institution name</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="248" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="281" />
+        <source>地区码</source>
+        <translation>Region code</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="249" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="281" />
+        <source>案件数</source>
+        <translation>Cases</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="249" />
+        <source>数据行数</source>
+        <translation>Data rows</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="257" />
+        <source>限定期间</source>
+        <translation>Limit to a period</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="266" />
+        <source>运行模型</source>
+        <translation>Run the models</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="270" />
+        <source>至</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="278" />
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="278" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="281" />
+        <source>命中数</source>
+        <translation>Hits</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="278" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="294" />
+        <source>金额（元）</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="279" />
+        <source>耗时（秒）</source>
+        <translation>Time (s)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="281" />
+        <source>机构数</source>
+        <translation>Institutions</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="282" />
+        <source>按模型</source>
+        <translation>By model</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="292" />
+        <source>人员编号</source>
+        <translation>Person no.</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="292" />
+        <source>就诊编号</source>
+        <translation>Encounter no.</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="293" />
+        <source>项目编码</source>
+        <translation>Item code</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="293" />
+        <source>期间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="302" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="447" />
+        <source>线索清单写入的文件夹</source>
+        <translation>Folder for the clue lists</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="303" />
+        <source>选择文件夹…</source>
+        <translation>Choose a folder…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="305" />
+        <source>写出签名的线索清单</source>
+        <translation>Write the signed clue lists</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="307" />
+        <source>文件夹：</source>
+        <translation>Folder:</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="315" />
+        <source>清单文件</source>
+        <translation>List file</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="315" />
+        <source>线索数</source>
+        <translation>Clues</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="315" />
+        <source>签名文件</source>
+        <translation>Signature file</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="317" />
+        <source>各模型的核查反馈</source>
+        <translation>Feedback per model</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="318" />
+        <source>下发</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="318" />
+        <source>回收</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="318" />
+        <source>已反馈</source>
+        <translation>Answered</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="319" />
+        <source>属实</source>
+        <translation>Confirmed</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="319" />
+        <source>部分属实</source>
+        <translation>Partly confirmed</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="319" />
+        <source>不属实</source>
+        <translation>Not confirmed</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="319" />
+        <source>无法核实</source>
+        <translation>Could not verify</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="320" />
+        <source>核实金额（元）</source>
+        <translation>Verified amount (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="320" />
+        <source>准确率</source>
+        <translation>Precision</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="337" />
+        <source>选择或新建归档</source>
+        <translation>Choose or create an archive</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="338" />
+        <source>归档 (*.sqlite *.db);;所有文件 (*)</source>
+        <translation>Archives (*.sqlite *.db);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="345" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="348" />
+        <source>打开归档</source>
+        <translation>Open the archive</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="355" />
+        <source>已打开：%1</source>
+        <translation>Open: %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="362" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="363" />
+        <source>读取归档</source>
+        <translation>Reading the archive</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="374" />
+        <source>选择数据包</source>
+        <translation>Choose packages</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="375" />
+        <source>飞检数据包 (*.fjpkg);;所有文件 (*)</source>
+        <translation>feijian packages (*.fjpkg);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="380" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="382" />
+        <source>接收数据包</source>
+        <translation>Taking packages in</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="386" />
+        <source>已接收</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="386" />
+        <source>拒收</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="387" />
+        <source>已核验并归档，回执已写在数据包旁</source>
+        <translation>Verified and archived; the receipt is written beside the package</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="394" />
+        <source>本次 %1 个数据包：接收 %2，拒收 %3</source>
+        <translation>%1 packages: %2 accepted, %3 rejected</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="404" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="406" />
+        <source>运行跨机构模型</source>
+        <translation>Running the cross-institution models</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="419" />
+        <source>运行 %1：共 %2 条命中</source>
+        <translation>Run %1: %2 hits</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="454" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="457" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="459" />
+        <source>写出线索清单</source>
+        <translation>Write the clue lists</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="454" />
+        <source>请先选择写入的文件夹</source>
+        <translation>Choose the folder to write to first</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="465" />
+        <source>已写出 %1 份线索清单及医保局公钥 bureau.pub。清单含人员编号，请按涉密文件传递。</source>
+        <translation>%1 clue lists written, with the bureau's public key bureau.pub. The lists carry person numbers: hand them over as confidential documents.</translation>
+    </message>
+</context>
+<context>
     <name>CaseWindow</name>
     <message>
         <location filename="../../src/feijian/gui/case_window.py" line="125" />
@@ -2052,12 +2422,12 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
 <context>
     <name>ProgressDialog</name>
     <message>
-        <location filename="../../src/feijian/gui/tasks.py" line="245" />
+        <location filename="../../src/feijian/gui/tasks.py" line="247" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/tasks.py" line="269" />
+        <location filename="../../src/feijian/gui/tasks.py" line="271" />
         <source>正在取消，撤回已做的部分……</source>
         <translation>Cancelling, rolling back the partial work…</translation>
     </message>
@@ -2749,31 +3119,36 @@ Not declared: {2} hits, {3:,.2f} yuan</translation>
     </message>
     <message>
         <location filename="../../src/feijian/gui/main_window.py" line="55" />
+        <source>医保局…</source>
+        <translation>Bureau…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/main_window.py" line="58" />
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/main_window.py" line="61" />
+        <location filename="../../src/feijian/gui/main_window.py" line="64" />
         <source>案件 — 快捷键</source>
         <translation>Case — keys</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/main_window.py" line="83" />
+        <location filename="../../src/feijian/gui/main_window.py" line="86" />
         <source>因长时间未操作已自动锁定，请重新输入口令。</source>
         <translation>Locked after a period of inactivity; enter your passphrase again.</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/main_window.py" line="104" />
+        <location filename="../../src/feijian/gui/main_window.py" line="107" />
         <source>新建案件</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/main_window.py" line="115" />
+        <location filename="../../src/feijian/gui/main_window.py" line="118" />
         <source>创建演示案件</source>
         <translation>Create demo case</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/main_window.py" line="143" />
+        <location filename="../../src/feijian/gui/main_window.py" line="154" />
         <source>打开案件</source>
         <translation>Open case</translation>
     </message>
@@ -2808,12 +3183,12 @@ An unexpected error occurred; your decisions are saved.</source>
 <context>
     <name>tasks</name>
     <message>
-        <location filename="../../src/feijian/gui/tasks.py" line="138" />
+        <location filename="../../src/feijian/gui/tasks.py" line="140" />
         <source>后台进程出错，未完成（详情见日志）</source>
         <translation>The background process failed and did not finish (see the log)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/tasks.py" line="179" />
+        <location filename="../../src/feijian/gui/tasks.py" line="181" />
         <source>后台进程意外退出，未完成的部分已撤回</source>
         <translation>The background process ended unexpectedly; the unfinished part was rolled back</translation>
     </message>
@@ -2821,12 +3196,12 @@ An unexpected error occurred; your decisions are saved.</source>
 <context>
     <name>window</name>
     <message>
-        <location filename="../../src/feijian/gui/screenshots.py" line="168" />
+        <location filename="../../src/feijian/gui/screenshots.py" line="169" />
         <source>疑点</source>
         <translation>Hits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/screenshots.py" line="168" />
+        <location filename="../../src/feijian/gui/screenshots.py" line="169" />
         <source>快捷键</source>
         <translation>Keys</translation>
     </message>
