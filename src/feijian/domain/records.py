@@ -168,10 +168,16 @@ class Finding:
     status: str = "draft"  # draft / agreed / disputed (the institution's response)
 
 
+# evidence kinds as the documents and screens name them (analysis_result: a query's or analysis's result, issue 17)
+EVIDENCE_KIND_NAMES = {"file": "文件", "interview": "询问笔录", "onsite_record": "现场检查笔录",
+                       "analysis_result": "查询结果"}
+TYPED_RECORD_KINDS = ("interview", "onsite_record")  # evidence that is a typed record (JSON) filled in the app
+
+
 @dataclass(frozen=True)
 class EvidenceItem:
     evidence_id: str
-    kind: str  # file / interview / onsite_record
+    kind: str  # a key of EVIDENCE_KIND_NAMES
     original_name: str
     sha256: str
     size: int

@@ -9,7 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from feijian.domain import formatting
-from feijian.domain.records import Finding, Role, TeamMember
+from feijian.domain.records import EVIDENCE_KIND_NAMES, Finding, Role, TeamMember
 from feijian.reports.context import ReportContext, article_zh, fmt_money, money
 from feijian.reports.layout import data_table
 
@@ -89,7 +89,7 @@ def evidence_refs(ctx: ReportContext, f: Finding) -> str:
 def evidence_catalogue(ctx: ReportContext, width: float) -> Flowable:
     index = ctx.evidence_index()
     titles = {f.finding_id: f"问题{i}" for i, f in enumerate(ctx.findings, 1)}
-    kinds = {"file": "文件", "interview": "询问笔录", "onsite_record": "现场检查笔录", "analysis_result": "查询结果"}
+    kinds = EVIDENCE_KIND_NAMES
     rows = []
     for e in ctx.evidence:
         rows.append((index[e.evidence_id], e.original_name, kinds.get(e.kind, e.kind), f"{e.size:,}",

@@ -15,12 +15,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 
 from feijian.domain.errors import InputError
+from feijian.domain.records import EVIDENCE_KIND_NAMES
 from feijian.reports.context import ReportContext, article_zh, fmt_money, money
 from feijian.reports.layout import DocSpec, content_width, data_table, p, signature_block, styles, title_block
 from feijian.reports.parts import date_zh, period_text, sha_wrapped
 
 SPEC = DocSpec("transfer", "移送书")
-KINDS_ZH = {"file": "文件", "interview": "询问笔录", "onsite_record": "现场检查笔录"}
+KINDS_ZH = EVIDENCE_KIND_NAMES
 
 
 def spec_for(ctx: ReportContext) -> DocSpec:

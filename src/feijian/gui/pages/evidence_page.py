@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QLabel, QPushBut
 
 from feijian.domain.errors import FeijianError
 from feijian.domain.progress import check_cancelled, report
+from feijian.domain.records import EVIDENCE_KIND_NAMES, TYPED_RECORD_KINDS
 from feijian.domain.typed_records import record_lines
 from feijian.gui import case_data, dialogs
 from feijian.gui.models import Column, FrameModel, configure_table_view
@@ -21,7 +22,7 @@ from feijian.gui.record_dialog import RecordDialog
 from feijian.gui.tasks import run_with_progress
 from feijian.gui.widgets.empty_hint import EmptyHint
 
-KIND_LABELS = {"file": "文件", "interview": "询问笔录", "onsite_record": "现场检查笔录"}
+KIND_LABELS = EVIDENCE_KIND_NAMES
 PREVIEW_LIMIT = 30 * 1024 * 1024
 
 
@@ -143,7 +144,7 @@ class EvidencePage(QWidget):
             if not pix.isNull():
                 self.image.setPixmap(pix.scaled(self.image.size(), Qt.AspectRatioMode.KeepAspectRatio,
                                                 Qt.TransformationMode.SmoothTransformation))
-        elif item.kind in KIND_LABELS and item.kind != "file":
+        elif item.kind in TYPED_RECORD_KINDS:
             record = json.loads(self.ctx.store.read_evidence(item.evidence_id))
             self.text.setPlainText("\n".join(f"{label}：{text}" for label, text in record_lines(item.kind, record)))
         elif item.media_type.startswith("text/"):
