@@ -1877,68 +1877,68 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
 <context>
     <name>EvidencePage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="53" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="54" />
         <source>添加文件…</source>
         <translation>Add file…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="54" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="55" />
         <source>新建询问笔录…</source>
         <translation>New interview record…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="55" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="56" />
         <source>新建现场检查笔录…</source>
         <translation>New on-site inspection record…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="58" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="59" />
         <source>关联到问题</source>
         <translation>Link to finding</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="59" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="60" />
         <source>也可把文件拖到此处</source>
         <translation>Or drop files here</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="64" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="65" />
         <source>问题</source>
         <translation>Finding</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="113" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="114" />
         <source>（不关联）</source>
         <translation>(not linked)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="120" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="121" />
         <source>尚无证据 — 点击“添加文件…”或把照片、扫描件拖到此处；询问与现场检查用“新建…笔录”</source>
         <translation>No evidence yet — click "Add file…" or drop photos and scans here; use "New … record" for interviews and on-site inspections</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="138" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="139" />
         <source>文件较大，不在此预览。</source>
         <translation>The file is large and is not previewed here.</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="154" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="155" />
         <source>选择证据文件</source>
         <translation>Choose evidence files</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="159" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="160" />
         <source>加入证据</source>
         <translation>Add evidence</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="174" />
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="191" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="175" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="192" />
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="188" />
+        <location filename="../../src/feijian/gui/pages/evidence_page.py" line="189" />
         <source>关联证据“%1”</source>
         <translation>Link evidence "%1"</translation>
     </message>
@@ -1954,103 +1954,108 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
 <context>
     <name>FindingsPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="59" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="60" />
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="60" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="61" />
         <source>重做</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="61" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="62" />
         <source>删除问题</source>
         <translation>Delete finding</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="75" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="76" />
         <source>编辑问题</source>
         <translation>Edit finding</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="89" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="90" />
         <source>保存修改</source>
         <translation>Save changes</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="90" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="91" />
         <source>标题</source>
         <translation>Title</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="91" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="92" />
         <source>金额（元）</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="92" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="93" />
         <source>法律依据</source>
         <translation>Legal basis</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="93" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="94" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="94" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="95" />
         <source>问题描述</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="95" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="96" />
         <source>疑点</source>
         <translation>Hits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="96" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="97" />
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="126" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="127" />
         <source>问题 %1 个，金额合计 %2 元</source>
         <translation>%1 finding(s), %2 yuan in total</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="129" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="130" />
         <source>尚无问题 — 在“疑点”页核查疑点，按 C 确认，确认的疑点按规则归为问题 (Ctrl+3)</source>
         <translation>No findings yet — review the hits on the Hits page and press C to confirm; confirmed hits become findings by rule (Ctrl+3)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="163" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="164" />
         <source>%1 条已确认疑点</source>
         <translation>%1 confirmed hit(s)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="164" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="166" />
         <source>尚无证据（在“证据”页关联）</source>
         <translation>No evidence yet (link it on the Evidence page)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="185" />
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="194" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="175" />
+        <source>（已删除的证据）</source>
+        <translation>(deleted evidence)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="200" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="209" />
         <source>问题</source>
         <translation>Finding</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="185" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="200" />
         <source>金额不是数字 / the amount is not a number</source>
         <translation>The amount is not a number</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="191" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="206" />
         <source>修改问题“%1”</source>
         <translation>Edit finding "%1"</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/findings_page.py" line="205" />
+        <location filename="../../src/feijian/gui/pages/findings_page.py" line="220" />
         <source>删除问题“%1”</source>
         <translation>Delete finding "%1"</translation>
     </message>

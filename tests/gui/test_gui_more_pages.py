@@ -297,3 +297,21 @@ def test_data_page_shows_and_exports_what_an_import_refused(case_window, tmp_pat
     page.show_problems(batch)
     assert page.problem_model.rowCount() == n == len(case_window.ctx.store.import_problems(batch)) >= 3
     assert "referential" in shown  # M-NEW has no visit: reported, its lines kept
+
+
+# --- 问题: the finding's evidence by name ------------------------------------------------------------------
+def test_the_finding_editor_names_its_evidence_not_its_identifiers(case_window, tmp_path):
+    from feijian.casework.findings import create_finding, link_evidence
+
+    store = case_window.ctx.store
+    photo = tmp_path / "手术室登记本.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 not really a photo")
+    item = store.add_evidence(photo)
+    finding = create_finding(store, title="多收支架", amount="800")
+    link_evidence(store, item.evidence_id, finding.finding_id)
+    page = case_window.show_page("findings")
+    page.refresh()
+    row = next(r for r in range(page.model.rowCount()) if page.model.value(r, "title") == "多收支架")
+    page.table.selectRow(row)
+    shown = page.evidence.text()
+    assert "手术室登记本.jpg" in shown and item.evidence_id not in shown

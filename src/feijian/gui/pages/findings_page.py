@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, Q
                                QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from feijian.domain.errors import FeijianError
+from feijian.domain.records import EVIDENCE_KIND_NAMES
 from feijian.gui import case_data, dialogs
 from feijian.gui.models import Column, FrameModel, configure_table_view
 from feijian.gui.models.frame_model import format_money
@@ -161,7 +162,21 @@ class FindingsPage(QWidget):
         self.status.setCurrentIndex(max(0, self.status.findData(f.status)))
         self.description.setPlainText(f.description)
         self.hits_label.setText(self.tr("%1 条已确认疑点").replace("%1", str(len(f.hit_ids))))
-        self.evidence.setText("、".join(f.evidence_ids) if f.evidence_ids else self.tr("尚无证据（在“证据”页关联）"))
+        self.evidence.setText("、".join(self._evidence_names(f.evidence_ids)) if f.evidence_ids
+                              else self.tr("尚无证据（在“证据”页关联）"))
+
+    def _evidence_names(self, ids) -> list[str]:
+        """The finding's evidence as people know it: file name and kind, not its identifier."""
+        items = {e.evidence_id: e for e in self.ctx.store.evidence_items()}
+        out = []
+        for eid in ids:
+            e = items.get(eid)
+            if e is None:
+                out.append(self.tr("（已删除的证据）"))
+            else:
+                kind = EVIDENCE_KIND_NAMES.get(e.kind, e.kind)
+                out.append(f"{e.original_name}（{kind}）" if e.kind != "file" else e.original_name)
+        return out
 
     def save(self) -> bool:
         f = self.current_finding()
