@@ -249,3 +249,12 @@ def test_every_analysis_shows_no_raw_form(page, kind, table, params):
     assert page.result.sha256 == expected.sha256 and page.model.rowCount() == min(expected.rows, 1000)
     found = raw_forms(visible_texts(page, kind))
     assert not found, found[:10]
+
+
+def test_fields_are_listed_with_the_chinese_header_they_are_known_by():
+    from feijian.domain.contract import load_contract
+    from feijian.gui.pages.analysis_page import field_label
+
+    spec = next(f for f in load_contract().table("fees").fields if f.name == "det_item_fee_sumamt")
+    assert field_label("fees", "det_item_fee_sumamt") == f"det_item_fee_sumamt（{spec.aliases[0]}）"
+    assert field_label("fees", "no_such_field") == "no_such_field"

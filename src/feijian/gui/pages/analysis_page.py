@@ -98,6 +98,15 @@ def suggested_fields() -> dict:
         return tomllib.load(fh)
 
 
+def field_label(table: str, field: str) -> str:
+    """A field as the form lists it: its contract name with the Chinese header it is known by (the first alias)."""
+    spec = load_contract().tables.get(table)
+    for f in (spec.fields if spec else ()):
+        if f.name == field and f.aliases:
+            return f"{field}（{f.aliases[0]}）"
+    return field
+
+
 def table_fields(name: str) -> list[tuple[str, str]]:
     """(field, contract type) of a case table."""
     return [(f.name, f.type) for f in load_contract().table(name).fields]
@@ -503,7 +512,7 @@ class AnalysisPage(QWidget):
             top = QTreeWidgetItem([f"{name}（{formatting.count(counts.get(name, 0))} 行）"])
             top.setData(0, Qt.ItemDataRole.UserRole, name)
             for field, typ in table_fields(name):
-                child = QTreeWidgetItem([f"{field}  {typ}"])
+                child = QTreeWidgetItem([f"{field_label(name, field)}  {typ}"])
                 child.setData(0, Qt.ItemDataRole.UserRole, field)
                 top.addChild(child)
             self.schema.addTopLevelItem(top)
@@ -570,8 +579,9 @@ class AnalysisPage(QWidget):
             box = QComboBox(parent)
             if param.widget.endswith("?"):
                 box.addItem(self.tr("（不选）"), "")
+            table = self.table.currentData() or ""
             for f in (numbers if param.widget.startswith("number") else fields):
-                box.addItem(f, f)
+                box.addItem(field_label(table, f), f)
             want = hints.get(param.default) if isinstance(param.default, str) else None
             index = box.findData(want) if want else -1
             if index < 0 and param.widget == "number" and numbers:
