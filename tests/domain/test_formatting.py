@@ -127,3 +127,11 @@ def test_sql_age_range_matches_python(lo, hi):
     con.execute(fm.SQL_MACROS)
     got = con.execute("SELECT age_range(CAST(? AS DECIMAL(18, 4)), CAST(? AS DECIMAL(18, 4)))", [lo, hi]).fetchone()[0]
     assert got == fm.age_range(lo, hi)
+
+
+@pytest.mark.parametrize("value, shown", [
+    (0, "0"), (3500.4, "3,500"), (9999.5, "10,000"), (12500, "1.3 万"), (Decimal("43020.97"), "4.3 万"),
+    (120_000_000, "1.20 亿"), (-25_000, "-2.5 万"), (0.1 + 0.2, "0"),
+])
+def test_money_axis(value, shown):
+    assert fm.money_axis(value) == shown

@@ -135,6 +135,16 @@ def money_auto(value: Any, *, threshold: Decimal = Decimal(100000)) -> str:
     return money_wan(value) if abs(cents(value)) >= threshold else money(value)
 
 
+def money_axis(value: Any) -> str:
+    """A chart's axis or bar label: ``3,500`` / ``12.5 万`` / ``1.20 亿`` (short; the unit 元 is the axis title's)."""
+    d = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    if abs(d) >= Decimal("1e8"):
+        return f"{(d / Decimal('1e8')).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)} 亿"
+    if abs(d) >= Decimal("1e4"):
+        return f"{(d / Decimal('1e4')).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)} 万"
+    return f"{d.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
+
+
 # ---- dates and times -------------------------------------------------------------------------------------
 
 

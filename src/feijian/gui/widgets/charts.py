@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from feijian.domain import formatting
 from feijian.gui.font_size import DEFAULT_POINT_SIZE
 
 PALETTE = [QColor("#2f6db5"), QColor("#c0392b"), QColor("#16a085"), QColor("#d68910"), QColor("#7d3c98"),
@@ -15,12 +16,7 @@ PALETTE = [QColor("#2f6db5"), QColor("#c0392b"), QColor("#16a085"), QColor("#d68
 
 
 def short_money(value: float) -> str:
-    if abs(value) >= 1e8:
-        return f"{value / 1e8:.2f} 亿"
-    if abs(value) >= 1e4:
-        return f"{value / 1e4:.1f} 万"
-    return f"{value:,.0f}"
-
+    return formatting.money_axis(value)
 
 
 def _k(widget: QWidget) -> float:
