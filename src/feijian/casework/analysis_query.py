@@ -45,7 +45,8 @@ class QueryResult:
 
 
 class _Interrupter:
-    """Polls ``cancelled`` while DuckDB works and interrupts the connection when it turns true."""
+    """Polls ``cancelled`` while DuckDB works and interrupts the connection when it turns true. A DuckDB error
+    leaving the block becomes Cancelled when the interrupt (or the user) caused it, else its InputError."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, cancelled: Optional[CancelledFn]) -> None:
         self.con, self.cancelled = con, cancelled
@@ -65,10 +66,15 @@ class _Interrupter:
             self._thread.start()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, tb) -> bool:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join()
+        if isinstance(exc, duckdb.InterruptException) or (isinstance(exc, duckdb.Error) and self.fired):
+            raise Cancelled() from None
+        if isinstance(exc, duckdb.Error):
+            raise _engine_error(exc) from None
+        return False
 
 
 def _engine_error(exc: duckdb.Error) -> InputError:
@@ -78,7 +84,7 @@ def _engine_error(exc: duckdb.Error) -> InputError:
     if isinstance(exc, duckdb.InvalidInputException) and "configuration has been locked" in first:
         return QueryRefused(f"查询不能更改设置 / a query cannot change settings: {first}")
     if isinstance(exc, duckdb.CatalogException):
-        return InputError(f"查询出错 / query error: {first} (本案件的表 / the case's tables: see `feijian query --tables`)")
+        return InputError(f"查询出错 / query error: {first} (本案件的表 / the case's tables: see `feijian query CASE --tables`)")
     return InputError(f"查询出错 / query error: {first}")
 
 
@@ -91,23 +97,16 @@ def execute_select(con: duckdb.DuckDBPyConnection, sql: str, *, limit: int = DEF
     kept: list[pa.RecordBatch] = []
     kept_rows = 0
     with _Interrupter(con, cancelled) as guard:
-        try:
-            reader = con.sql(sql).to_arrow_reader(BATCH_ROWS)
-            hasher = ResultHasher(reader.schema)
-            for batch in reader:
-                check_cancelled(cancelled)
-                hasher.update(batch)
-                if kept_rows < limit:
-                    piece = batch.slice(0, limit - kept_rows)
-                    kept.append(piece)
-                    kept_rows += piece.num_rows
-                report(progress, hasher.rows, 0, f"{hasher.rows} 行 / rows")
-        except duckdb.InterruptException:
-            raise Cancelled() from None
-        except duckdb.Error as exc:
-            if guard.fired:
-                raise Cancelled() from None
-            raise _engine_error(exc) from None
+        reader = con.sql(sql).to_arrow_reader(BATCH_ROWS)
+        hasher = ResultHasher(reader.schema)
+        for batch in reader:
+            check_cancelled(cancelled)
+            hasher.update(batch)
+            if kept_rows < limit:
+                piece = batch.slice(0, limit - kept_rows)
+                kept.append(piece)
+                kept_rows += piece.num_rows
+            report(progress, hasher.rows, 0, f"{hasher.rows} 行 / rows")
         if guard.fired:
             raise Cancelled()
     return pa.Table.from_batches(kept, reader.schema), hasher.rows, hasher.hexdigest()
@@ -185,15 +184,8 @@ def run_analysis(store, kind: str, params: dict, *, cancelled: Optional[Cancelle
     report(progress, 0, 0, "读取案件数据 / reading the case tables")
     con = open_case_tables(store, {table: _fields(params)}, cancelled=cancelled)
     try:
-        with _Interrupter(con, cancelled) as guard:
-            try:
-                res = _call(kind, con, table, params)
-            except duckdb.InterruptException:
-                raise Cancelled() from None
-            except duckdb.Error as exc:
-                if guard.fired:
-                    raise Cancelled() from None
-                raise _engine_error(exc) from None
+        with _Interrupter(con, cancelled):
+            res = _call(kind, con, table, params)
     finally:
         con.close()
     digest = table_hash(res.table)
