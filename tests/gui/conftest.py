@@ -92,3 +92,14 @@ def pytest_terminal_summary(terminalreporter):
         if text:
             terminalreporter.write_sep("-", "keyboard walkthrough")
             terminalreporter.write_line(text)
+
+
+@pytest.fixture()
+def no_dialogs(monkeypatch):
+    """Message boxes would block offscreen: record them instead (a test fails if an error was shown)."""
+    from feijian.gui import dialogs
+
+    shown = []
+    monkeypatch.setattr(dialogs, "error", lambda parent, title, text: shown.append((title, text)))
+    monkeypatch.setattr(dialogs, "info", lambda parent, title, text: shown.append((title, text)))
+    return shown

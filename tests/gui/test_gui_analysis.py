@@ -19,14 +19,6 @@ from feijian.gui.tasks import wait_for
 
 
 @pytest.fixture()
-def no_dialogs(monkeypatch):
-    shown = []
-    monkeypatch.setattr(dialogs, "error", lambda parent, title, text: shown.append((title, text)))
-    monkeypatch.setattr(dialogs, "info", lambda parent, title, text: shown.append((title, text)))
-    return shown
-
-
-@pytest.fixture()
 def page(case_window, no_dialogs):
     case_window.show()
     p = case_window.show_page("analysis")

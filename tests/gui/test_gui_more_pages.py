@@ -24,15 +24,6 @@ def _wait(task, timeout=120.0):
     assert task.error is None, task.error
 
 
-@pytest.fixture()
-def no_dialogs(monkeypatch):
-    """Message boxes would block offscreen: record them instead (a test fails if an error was shown)."""
-    shown = []
-    monkeypatch.setattr(dialogs, "error", lambda parent, title, text: shown.append((title, text)))
-    monkeypatch.setattr(dialogs, "info", lambda parent, title, text: shown.append((title, text)))
-    return shown
-
-
 # --- 证据: drag and drop ---------------------------------------------------------------------------------
 def _drag_enter(widget, mime):
     with warnings.catch_warnings():  # PySide marks the QPoint constructor deprecated; Qt 6.12 has no other
