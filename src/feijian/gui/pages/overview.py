@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollA
 from feijian.domain import formatting
 from feijian.gui import case_data, font_size
 from feijian.gui.models.frame_model import format_money
-from feijian.gui.widgets.charts import BarChart, ColumnChart, short_money
+from feijian.gui.widgets.charts import BarChart, ColumnChart
 from feijian.gui.widgets.empty_hint import EmptyHint
 
 
@@ -94,7 +94,7 @@ class OverviewPage(QScrollArea):
                       .replace("%2", formatting.count(fig.rows.get('orders', 0))))
         self.evidence.set(formatting.count(fig.evidence))
         self.by_rule.set_items([(label, count, formatting.count(count)) for label, count, _ in fig.by_rule])
-        self.by_dept.set_items([(label, amount, short_money(amount)) for label, _, amount in fig.by_dept])
+        self.by_dept.set_items([(label, amount, formatting.money_axis(amount)) for label, _, amount in fig.by_dept])
         self.by_month.set_items([(label, amount) for label, _, amount in fig.by_month])
 
     def period_text(self) -> str:

@@ -15,10 +15,6 @@ PALETTE = [QColor("#2f6db5"), QColor("#c0392b"), QColor("#16a085"), QColor("#d68
            QColor("#2e4053"), QColor("#b03a2e"), QColor("#1e8449")]
 
 
-def short_money(value: float) -> str:
-    return formatting.money_axis(value)
-
-
 def _k(widget: QWidget) -> float:
     """The widget's font relative to the default 10 pt: the factor for the charts' pixel sizes."""
     size = widget.font().pointSizeF()
@@ -116,7 +112,7 @@ class ColumnChart(QWidget):
             y = bottom - (bottom - top) * frac
             p.drawLine(left, int(y), right, int(y))
             p.setPen(QColor("#666"))
-            p.drawText(QRectF(0, y - 10 * k, left - 6, 20 * k), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, short_money(max_v * frac))
+            p.drawText(QRectF(0, y - 10 * k, left - 6, 20 * k), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, formatting.money_axis(max_v * frac))
             p.setPen(QPen(QColor("#ccc")))
         n = len(self.items)
         slot = (right - left) / n
