@@ -221,7 +221,7 @@ class CaseTables:
                       json.dumps(counts, sort_keys=True)))
         return counts
 
-    def _row_counts_by_partition(self) -> dict[tuple[str, str], int]:
+    def row_counts_by_partition(self) -> dict[tuple[str, str], int]:
         """(table, institution) -> rows, exactly, from ``archive_cases`` (each case's loaded counts)."""
         out: dict[tuple[str, str], int] = {}
         for code, rows in self.a._query("SELECT medins_code, rows FROM archive_cases"):
@@ -253,7 +253,7 @@ class CaseTables:
         partitions). The planner estimates joins over a partitioned table from the parent's own statistics,
         which autovacuum never gathers: with partition statistics only, M03 took 455 s instead of 0.4 s on
         the three-institution demo (benchmarks/archive_bench.py)."""
-        actual = self._row_counts_by_partition()
+        actual = self.row_counts_by_partition()
         parents, parts = self._reltuples()
         totals: dict[str, int] = {}
         for (t, _), n in actual.items():

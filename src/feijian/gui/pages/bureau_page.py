@@ -109,7 +109,7 @@ def overview_task(archive: str, keys, *, progress=None, cancelled=None):
 
     with Archive.open(archive, bureau_keys=keys) as a:
         rows: dict[str, int] = {}
-        for (_table, code), n in a.cases._row_counts_by_partition().items():
+        for (_table, code), n in a.cases.row_counts_by_partition().items():
             rows[code] = rows.get(code, 0) + n
         insts = [Institution(i["medins_code"], i["medins_name"] or "", i["region_code"] or "", i["cases"],
                              rows.get(i["medins_code"], 0)) for i in a.cases.institutions()]
