@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from feijian.ingest.page_images import (PageImageError, _check_pixels, _open, _to_array, count_image_pages, limits,
-                                        open_pdf)
+from feijian.ingest.page_images import (PageImageError, check_pixels, count_image_pages, limits, open_image, open_pdf,
+                                        to_page_image)
 from feijian.ingest.page_straighten import straighten_image
 
 
@@ -35,10 +35,10 @@ def display_page(data: bytes, suffix: str, page: int = 1, *, straightened: bool 
         n = count_image_pages(data)
         if not 1 <= page <= min(n, lim.max_pages):
             raise PageImageError(f"图像没有第 {page} 页（共 {n} 页） / no page {page} (of {n})")
-        im = _open(data)
+        im = open_image(data)
         if page > 1:
             im.seek(page - 1)
-        read = _to_array(im, page, lim)  # the pixels the recogniser saw (scaled down to ocr_max_side)
+        read = to_page_image(im, page, lim)  # the pixels the recogniser saw (scaled down to ocr_max_side)
     image, unit = read.image, read.scale  # box unit -> pixels of ``image``
     if straightened:
         straight = straighten_image(image)
@@ -67,8 +67,8 @@ def _pdf_page(data: bytes, page: int, lim):
         try:
             width, height = p.get_size()
             render = lim.pdf_render_dpi / 72.0
-            _check_pixels(round(width * render), round(height * render), page, lim)
-            return _to_array(p.render(scale=render).to_pil(), page, lim), n
+            check_pixels(round(width * render), round(height * render), page, lim)
+            return to_page_image(p.render(scale=render).to_pil(), page, lim), n
         finally:
             p.close()
     finally:

@@ -69,7 +69,7 @@ def require_pdfium():
     return pypdfium2
 
 
-def _check_pixels(width: int, height: int, page: int, lim: OcrLimits) -> None:
+def check_pixels(width: int, height: int, page: int, lim: OcrLimits) -> None:
     if width <= 0 or height <= 0:
         raise PageImageError(f"第 {page} 页图像尺寸无效 {width}×{height} / page {page} has an invalid size")
     if width * height > lim.max_pixels:
@@ -78,11 +78,11 @@ def _check_pixels(width: int, height: int, page: int, lim: OcrLimits) -> None:
             f" / page {page} is {width}×{height} px, above the limit of {lim.max_pixels:,} px: not decoded")
 
 
-def _to_array(im, page: int, lim: OcrLimits) -> PageImage:
+def to_page_image(im, page: int, lim: OcrLimits) -> PageImage:
     import numpy as np
     from PIL import Image
 
-    _check_pixels(im.width, im.height, page, lim)
+    check_pixels(im.width, im.height, page, lim)
     try:
         im.load()
     except Exception as exc:  # truncated or corrupt data: Pillow raises OSError, SyntaxError, ValueError …
@@ -99,7 +99,7 @@ def _to_array(im, page: int, lim: OcrLimits) -> PageImage:
 
 def count_image_pages(data: bytes) -> int:
     """Number of frames of an image file, counted without decoding (a TIFF's IFD chain), at most max_pages+1."""
-    im = _open(data)
+    im = open_image(data)
     lim = limits()
     n = 1
     while n <= lim.max_pages:
@@ -114,7 +114,7 @@ def count_image_pages(data: bytes) -> int:
 _OPEN_LOCK = threading.Lock()
 
 
-def _open(data: bytes):
+def open_image(data: bytes):
     """Open an image file, reading only its header. Pillow's own bomb guard is held off for the header (so
     that our check can say the size) and stays on, at max_pixels, for every decode."""
     from PIL import Image, UnidentifiedImageError
@@ -130,7 +130,7 @@ def _open(data: bytes):
             raise PageImageError(f"图像文件头损坏（{exc}） / broken image header: {exc}") from None
         finally:
             Image.MAX_IMAGE_PIXELS = limits().max_pixels
-    _check_pixels(im.width, im.height, 1, limits())
+    check_pixels(im.width, im.height, 1, limits())
     return im
 
 
@@ -144,11 +144,11 @@ def image_pages(data: bytes, name: str = "") -> Iterator[PageImage]:
         raise PageImageError(
             f"文件 {name} 超过 {lim.max_pages} 页，整份拒绝（部分读取会使缺失类规则误判） / "
             f"{name} has more than {lim.max_pages} pages: refused whole")
-    im = _open(data)
+    im = open_image(data)
     for index in range(n):
         if index:
             im.seek(index)
-        yield _to_array(im, index + 1, lim)
+        yield to_page_image(im, index + 1, lim)
 
 
 def open_pdf(data: bytes, name: str = ""):
@@ -184,10 +184,10 @@ def pdf_pages(data: bytes, name: str = "") -> Iterator[PdfPage]:
                     yield PdfPage(page=index + 1, text_lines=lines, image=None)
                     continue
                 width, height = page.get_size()
-                _check_pixels(round(width * scale), round(height * scale), index + 1, lim)
+                check_pixels(round(width * scale), round(height * scale), index + 1, lim)
                 bitmap = page.render(scale=scale)
                 im = bitmap.to_pil()
-                yield PdfPage(page=index + 1, text_lines=(), image=_to_array(im, index + 1, lim))
+                yield PdfPage(page=index + 1, text_lines=(), image=to_page_image(im, index + 1, lim))
             finally:
                 page.close()
     finally:
