@@ -1,7 +1,10 @@
 """A query's or analysis's result as a finding's evidence: the whole result as CSV goes into the evidence vault
 (encrypted, hashed, linked to the finding like any evidence file), and an ``analysis.evidence`` event records
 what produced it — the SQL or the analysis and its parameters, the logged run, its row count and result
-SHA-256, and the CSV's SHA-256 — so a reviewer can rerun it and compare (:func:`check_result_evidence`).
+SHA-256, and the CSV's SHA-256 — so a reviewer can rerun it and compare (:func:`check_result_evidence`). The
+result hash is order-independent (:mod:`feijian.casework.analysis_log`); the CSV holds the rows in the order
+they came, so a rerun whose tied rows came in another order writes other bytes: it still matches when its CSV
+records are those of the stored file, in any order.
 """
 
 from __future__ import annotations
@@ -12,12 +15,12 @@ from dataclasses import dataclass
 from typing import Optional
 
 from feijian.casework.analysis_export import result_csv
-from feijian.casework.analysis_log import LoggedRun, get_run
+from feijian.casework.analysis_log import ORDERED, LoggedRun, get_run, scheme_of
 from feijian.casework.analysis_query import QueryResult, rerun, run_analysis, run_query
 from feijian.casework.findings import get_finding
 from feijian.domain.errors import InputError
 
-ANALYSIS_EVIDENCE = "analysis.evidence"  # [evidence_id, finding_id, run_event_id, kind, request, rows, sha256, csv_sha256, columns]
+ANALYSIS_EVIDENCE = "analysis.evidence"  # [evidence_id, finding_id, run_event_id, kind, request, rows, sha256, hash_scheme, csv_sha256, columns]
 RESULT_KIND = "analysis_result"
 
 
@@ -33,10 +36,11 @@ class ResultEvidence:
     csv_sha256: str  # of the CSV file in the vault
     columns: tuple[str, ...]
     time: str = ""
+    hash_scheme: str = ORDERED  # what sha256 is of (analysis_log.MULTISET, or ORDERED for older evidence)
 
     def as_run(self) -> LoggedRun:
         return LoggedRun(self.run_event_id, self.time, "", "", self.kind, dict(self.request), self.rows,
-                         self.sha256, self.columns)
+                         self.sha256, self.columns, self.hash_scheme)
 
 
 @dataclass(frozen=True)
@@ -44,10 +48,12 @@ class EvidenceCheck:
     ok: bool
     record: ResultEvidence
     rows: int  # of the rerun
-    sha256: str  # of the rerun's rows
+    sha256: str  # of the rerun's rows, in the record's hash scheme
     csv_sha256: str  # of the rerun's CSV
     stored_ok: bool  # the vault's bytes still hash to the recorded CSV SHA-256
     run_event_id: str  # the rerun's own log entry
+    result_ok: bool = True  # the rerun's rows are the evidence's (row count and hash, in the record's scheme)
+    csv_ok: bool = True  # the rerun's CSV records are the stored file's, in whatever order
 
     @property
     def message(self) -> str:
@@ -60,9 +66,9 @@ class EvidenceCheck:
             why.append("证据库中的文件与登记的哈希不符 / the stored file no longer matches its recorded hash")
         if self.rows != r.rows:
             why.append(f"行数 / rows: 证据 evidence {r.rows}, 重做 rerun {self.rows}")
-        if self.sha256 != r.sha256:
+        if not self.result_ok:
             why.append(f"结果哈希 / result SHA-256: 证据 evidence {r.sha256}, 重做 rerun {self.sha256}")
-        if self.csv_sha256 != r.csv_sha256:
+        if not self.csv_ok:
             why.append(f"CSV 哈希 / CSV SHA-256: 证据 evidence {r.csv_sha256}, 重做 rerun {self.csv_sha256}")
         return "重做结果与证据不一致 / the rerun DIFFERS from the evidence: " + "; ".join(why)
 
@@ -93,10 +99,10 @@ def attach_result(store, result: QueryResult, finding_id: str, *, note: str = ""
         ev = store.append_event(ANALYSIS_EVIDENCE, {
             "evidence_id": item.evidence_id, "finding_id": finding_id, "run_event_id": run.event_id,
             "kind": run.kind, "request": run.request, "rows": run.rows, "sha256": run.sha256,
-            "csv_sha256": item.sha256, "columns": list(run.columns)})
+            "hash_scheme": run.hash_scheme, "csv_sha256": item.sha256, "columns": list(run.columns)})
     assert item.sha256 == csv_sha
     return ResultEvidence(item.evidence_id, finding_id, run.event_id, run.kind, dict(run.request), run.rows,
-                          run.sha256, item.sha256, tuple(run.columns), ev.time)
+                          run.sha256, item.sha256, tuple(run.columns), ev.time, run.hash_scheme)
 
 
 def result_evidence(store) -> list[ResultEvidence]:
@@ -108,7 +114,7 @@ def result_evidence(store) -> list[ResultEvidence]:
         p = e.payload
         out.append(ResultEvidence(p["evidence_id"], p.get("finding_id", ""), p.get("run_event_id", ""), p["kind"],
                                   dict(p.get("request") or {}), int(p.get("rows", 0)), p.get("sha256", ""),
-                                  p.get("csv_sha256", ""), tuple(p.get("columns") or ()), e.time))
+                                  p.get("csv_sha256", ""), tuple(p.get("columns") or ()), e.time, scheme_of(p)))
     return out
 
 
@@ -149,17 +155,32 @@ def check_result_evidence(store, evidence_id: str, **kwargs) -> EvidenceCheck:
     """Rerun what produced the evidence (logged as a new run) and compare its rows, result hash and CSV hash
     with the evidence record; also check the vault's copy still hashes as recorded."""
     record = get_result_evidence(store, evidence_id)
-    stored_ok = True
+    stored = b""
     try:
-        store.read_evidence(record.evidence_id)  # checks the bytes against the recorded SHA-256
+        stored = store.read_evidence(record.evidence_id)  # checks the bytes against the recorded SHA-256
     except Exception:  # a damaged vault entry is a finding of the check, not a crash
         stored_ok = False
-    stored_sha = next((i.sha256 for i in store.evidence_items() if i.evidence_id == record.evidence_id), "")
-    stored_ok = stored_ok and stored_sha == record.csv_sha256
+    else:
+        stored_sha = next((i.sha256 for i in store.evidence_items() if i.evidence_id == record.evidence_id), "")
+        stored_ok = stored_sha == record.csv_sha256
     again = rerun(store, record.as_run(), **({"limit": sys.maxsize} if record.kind == "query" else {}), **kwargs)
-    _, csv_sha = _csv_sha256(again.table)
-    ok = stored_ok and again.rows == record.rows and again.sha256 == record.sha256 and csv_sha == record.csv_sha256
-    return EvidenceCheck(ok, record, again.rows, again.sha256, csv_sha, stored_ok, again.event_id)
+    data, csv_sha = _csv_sha256(again.table)
+    result_ok = again.matches(record.as_run())
+    csv_ok = csv_sha == record.csv_sha256 or (stored_ok and same_records(stored, data))
+    ok = stored_ok and result_ok and csv_ok
+    sha = again.ordered_sha256 if record.hash_scheme == ORDERED else again.sha256
+    return EvidenceCheck(ok, record, again.rows, sha, csv_sha, stored_ok, again.event_id, result_ok, csv_ok)
+
+
+def same_records(a: bytes, b: bytes) -> bool:
+    """Whether two result CSVs have the same header and the same records, in any order."""
+    import csv
+
+    def parsed(data: bytes) -> list[list[str]]:
+        return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+    ra, rb = parsed(a), parsed(b)
+    return bool(ra) and bool(rb) and ra[0] == rb[0] and sorted(ra[1:]) == sorted(rb[1:])
 
 
 __all__ = ["ANALYSIS_EVIDENCE", "RESULT_KIND", "ResultEvidence", "EvidenceCheck", "CommandLog", "command_log",

@@ -2,8 +2,14 @@
 case event saying what was asked (the SQL text, or the analysis and its parameters), when, by whom, how
 many rows the result had and the SHA-256 of the result, so the work can be reviewed and rerun.
 
-The result hash is over the result rows as Arrow IPC in fixed slices of ``HASH_SLICE`` rows, so the same
-rows in the same order hash the same however DuckDB happened to cut its batches.
+The result hash is of the result's rows as a multiset (:data:`MULTISET`): the rows are put in one canonical
+order — sorted on every column, floats on their bit patterns, so rows that sort equal are the same bytes — and
+hashed as Arrow IPC in fixed slices of ``HASH_SLICE`` rows. The same rows give the same hash in whatever order
+the query returned them (an ORDER BY with ties may return tied rows in any order) and however DuckDB cut its
+batches. Events written before it (no ``hash_scheme``) hold the older hash of the rows in the order returned
+(:data:`ORDERED`); a rerun is compared with a logged run by the logged run's scheme (:func:`same_result`), so
+the log of an older case still compares, as order-sensitively as it always did, and the rerun is logged with
+the multiset hash.
 """
 
 from __future__ import annotations
@@ -13,18 +19,22 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-ANALYSIS_QUERY = "analysis.query"  # [sql, rows, sha256, columns, by]
-ANALYSIS_RUN = "analysis.run"  # [kind, params, rows, sha256, columns, by]
+ANALYSIS_QUERY = "analysis.query"  # [sql, rows, sha256, hash_scheme, columns, by]
+ANALYSIS_RUN = "analysis.run"  # [kind, params, rows, sha256, hash_scheme, columns, by]
 HASH_SLICE = 65_536
+MULTISET = "rows-multiset-v1"  # the rows in canonical order (ResultHasher.hexdigest)
+ORDERED = "rows-ordered"  # the rows in the order returned (events without hash_scheme)
+_MULTISET_PREFIX = b"feijian result rows multiset v1\n"
 
 
-class ResultHasher:
-    """SHA-256 of a stream of record batches, independent of how the stream is chunked."""
+class _OrderedHasher:
+    """SHA-256 of a stream of record batches in their order, independent of how the stream is chunked."""
 
-    def __init__(self, schema: pa.Schema) -> None:
+    def __init__(self, schema: pa.Schema, prefix: bytes = b"") -> None:
         self.schema = schema
-        self._h = hashlib.sha256()
+        self._h = hashlib.sha256(prefix)
         self._pending: list[pa.RecordBatch] = []
         self._pending_rows = 0
         self.rows = 0
@@ -55,11 +65,96 @@ class ResultHasher:
         return self._h.hexdigest()
 
 
-def table_hash(table: pa.Table) -> str:
+def _bits(arr: pa.Array) -> pa.Array:
+    """A float array as the unsigned integers of its bit patterns (-0.0 and 0.0 differ, as their bytes do)."""
+    unsigned = {16: pa.uint16(), 32: pa.uint32(), 64: pa.uint64()}[arr.type.bit_width]
+    return pa.Array.from_buffers(unsigned, len(arr), [arr.buffers()[0], arr.buffers()[1]], offset=arr.offset)
+
+
+def _sortable(t: pa.DataType) -> bool:
+    return (pa.types.is_integer(t) or pa.types.is_decimal(t) or pa.types.is_temporal(t) or pa.types.is_boolean(t)
+            or pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_binary(t)
+            or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t)) and not pa.types.is_interval(t)
+
+
+def _sort_key(column: pa.ChunkedArray) -> Optional[pa.ChunkedArray]:
+    """What a column is sorted on in the canonical order: itself, the bits of a float, or for a type Arrow
+    cannot sort (lists, structs, maps, intervals) the text of each value; None for a column of nulls only."""
+    t = column.type
+    if pa.types.is_null(t):
+        return None
+    if pa.types.is_floating(t):
+        return pa.chunked_array([_bits(c) for c in column.chunks], {16: pa.uint16(), 32: pa.uint32(),
+                                                                     64: pa.uint64()}[t.bit_width])
+    if _sortable(t):
+        return column
+    return pa.chunked_array([pa.array([None if v is None else repr(v) for v in column.to_pylist()], pa.string())])
+
+
+def canonical(table: pa.Table) -> pa.Table:
+    """The rows in the canonical order: sorted on every column (nulls last), dictionary columns decoded; rows
+    that sort equal are equal byte for byte, so the order of the input does not show."""
+    columns = [c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in table.columns]
+    fields = [pa.field(f.name, c.type, f.nullable) for f, c in zip(table.schema, columns)]
+    plain = pa.Table.from_arrays(columns, schema=pa.schema(fields))
+    if plain.num_rows < 2:
+        return plain
+    keys = {f"k{i}": k for i, c in enumerate(columns) if (k := _sort_key(c)) is not None}
+    if not keys:
+        return plain
+    order = pc.sort_indices(pa.table(keys), sort_keys=[(k, "ascending", "at_end") for k in keys])
+    return plain.take(order)
+
+
+class ResultHasher:
+    """The multiset SHA-256 of a stream of record batches (:data:`MULTISET`), and beside it the older hash of the
+    rows in the order they came (:data:`ORDERED`, to compare with runs logged before). The multiset needs every
+    row: the batches are kept (in memory, never on disk) until :meth:`hexdigest`."""
+
+    def __init__(self, schema: pa.Schema) -> None:
+        self.schema = schema
+        self._ordered = _OrderedHasher(schema)
+        self._batches: list[pa.RecordBatch] = []
+        self._digest: Optional[str] = None
+        self.rows = 0
+
+    def update(self, batch: pa.RecordBatch) -> None:
+        if batch.num_rows == 0:
+            return
+        self._ordered.update(batch)
+        self._batches.append(batch)
+        self.rows += batch.num_rows
+
+    def hexdigest(self) -> str:
+        if self._digest is None:
+            table = canonical(pa.Table.from_batches(self._batches, self.schema))
+            self._batches = []
+            h = _OrderedHasher(table.schema, _MULTISET_PREFIX)
+            for batch in table.to_batches():
+                h.update(batch)
+            self._digest = h.hexdigest()
+        return self._digest
+
+    def ordered_hexdigest(self) -> str:
+        return self._ordered.hexdigest()
+
+
+def table_hashes(table: pa.Table) -> tuple[str, str]:
+    """(the multiset hash, the ordered hash) of a table."""
     h = ResultHasher(table.schema)
     for batch in table.to_batches():
         h.update(batch)
-    return h.hexdigest()
+    return h.hexdigest(), h.ordered_hexdigest()
+
+
+def table_hash(table: pa.Table) -> str:
+    """The multiset hash of a table's rows (:data:`MULTISET`)."""
+    return table_hashes(table)[0]
+
+
+def ordered_table_hash(table: pa.Table) -> str:
+    """The older hash of a table's rows in their order (:data:`ORDERED`)."""
+    return table_hashes(table)[1]
 
 
 @dataclass(frozen=True)
@@ -73,6 +168,7 @@ class LoggedRun:
     rows: int
     sha256: str
     columns: tuple[str, ...]
+    hash_scheme: str = MULTISET  # what sha256 is of: MULTISET, or ORDERED for runs logged before it
 
     @property
     def text(self) -> str:
@@ -92,13 +188,27 @@ def _by(store) -> dict:
 
 
 def record_query(store, sql: str, rows: int, sha256: str, columns: Iterable[str]):
+    """Logs a query whose result has the multiset hash ``sha256``."""
     return store.append_event(ANALYSIS_QUERY, {"sql": sql, "rows": int(rows), "sha256": sha256,
-                                               "columns": list(columns), "by": _by(store)})
+                                               "hash_scheme": MULTISET, "columns": list(columns), "by": _by(store)})
 
 
 def record_analysis(store, kind: str, params: dict, rows: int, sha256: str, columns: Iterable[str]):
+    """Logs an analysis whose result has the multiset hash ``sha256``."""
     return store.append_event(ANALYSIS_RUN, {"kind": kind, "params": params, "rows": int(rows), "sha256": sha256,
-                                             "columns": list(columns), "by": _by(store)})
+                                             "hash_scheme": MULTISET, "columns": list(columns), "by": _by(store)})
+
+
+def scheme_of(payload: dict) -> str:
+    """The hash scheme an event's ``sha256`` is in: events written before the multiset hash carry none."""
+    return payload.get("hash_scheme") or ORDERED
+
+
+def same_result(run: LoggedRun, rows: int, sha256: str, ordered_sha256: str) -> bool:
+    """Whether a result (its row count, multiset hash and ordered hash) is the logged run's result, compared
+    in the scheme the run was logged with."""
+    logged = ordered_sha256 if run.hash_scheme == ORDERED else sha256
+    return rows == run.rows and logged == run.sha256
 
 
 def history(store, *, kind: Optional[str] = None) -> list[LoggedRun]:
@@ -115,7 +225,7 @@ def history(store, *, kind: Optional[str] = None) -> list[LoggedRun]:
         who = f"{by.get('name', '')}（{by.get('staff_no', '')}）" if by else e.author
         request = {"sql": p.get("sql", "")} if e.type == ANALYSIS_QUERY else dict(p.get("params") or {})
         out.append(LoggedRun(e.event_id, e.time, e.author, who, k, request, int(p.get("rows", 0)),
-                             p.get("sha256", ""), tuple(p.get("columns") or ())))
+                             p.get("sha256", ""), tuple(p.get("columns") or ()), scheme_of(p)))
     return out
 
 

@@ -20,7 +20,8 @@ import pyarrow as pa
 from feijian.casework import analyses as A
 from feijian.casework.analysis_benford import benford
 from feijian.casework.analysis_guard import QueryRefused, check_select
-from feijian.casework.analysis_log import (LoggedRun, ResultHasher, record_analysis, record_query, table_hash)
+from feijian.casework.analysis_log import (LoggedRun, ResultHasher, record_analysis, record_query, same_result,
+                                           table_hashes)
 from feijian.casework.analysis_source import case_tables, open_case_tables, referenced
 from feijian.domain.errors import Cancelled, InputError
 from feijian.domain.progress import CancelledFn, ProgressFn, check_cancelled, report
@@ -34,14 +35,19 @@ class QueryResult:
     sql: str
     table: pa.Table  # the first ``limit`` rows
     rows: int  # every row of the result
-    sha256: str  # of every row (analysis_log.ResultHasher)
+    sha256: str  # of every row, in any order (analysis_log.ResultHasher: the multiset hash)
     seconds: float
     event_id: str = ""
     summary: dict = field(default_factory=dict)  # an analysis's summary
+    ordered_sha256: str = ""  # of every row in the order returned (to compare with runs logged before)
 
     @property
     def truncated(self) -> bool:
         return self.rows > self.table.num_rows
+
+    def matches(self, run: LoggedRun) -> bool:
+        """Whether this is the logged run's result (same rows, compared in the run's hash scheme)."""
+        return same_result(run, self.rows, self.sha256, self.ordered_sha256)
 
 
 class _Interrupter:
@@ -90,8 +96,9 @@ def _engine_error(exc: duckdb.Error) -> InputError:
 
 def execute_select(con: duckdb.DuckDBPyConnection, sql: str, *, limit: int = DEFAULT_LIMIT,
                    cancelled: Optional[CancelledFn] = None,
-                   progress: Optional[ProgressFn] = None) -> tuple[pa.Table, int, str]:
-    """Runs one already checked SELECT: (the first ``limit`` rows, all rows, the result's SHA-256)."""
+                   progress: Optional[ProgressFn] = None) -> tuple[pa.Table, int, str, str]:
+    """Runs one already checked SELECT: (the first ``limit`` rows, all rows, the result's multiset SHA-256, its
+    ordered SHA-256). Every row is held in memory until it is hashed."""
     if limit < 0:
         raise InputError("行数上限不能为负 / the row limit cannot be negative")
     kept: list[pa.RecordBatch] = []
@@ -109,7 +116,7 @@ def execute_select(con: duckdb.DuckDBPyConnection, sql: str, *, limit: int = DEF
             report(progress, hasher.rows, 0, f"{hasher.rows} 行 / rows")
         if guard.fired:
             raise Cancelled()
-    return pa.Table.from_batches(kept, reader.schema), hasher.rows, hasher.hexdigest()
+    return pa.Table.from_batches(kept, reader.schema), hasher.rows, hasher.hexdigest(), hasher.ordered_hexdigest()
 
 
 def run_query(store, sql: str, *, limit: int = DEFAULT_LIMIT, cancelled: Optional[CancelledFn] = None,
@@ -120,10 +127,10 @@ def run_query(store, sql: str, *, limit: int = DEFAULT_LIMIT, cancelled: Optiona
     report(progress, 0, 0, "读取案件数据 / reading the case tables")
     con = open_case_tables(store, referenced(store, text), cancelled=cancelled)
     try:
-        table, rows, digest = execute_select(con, text, limit=limit, cancelled=cancelled, progress=progress)
+        table, rows, digest, ordered = execute_select(con, text, limit=limit, cancelled=cancelled, progress=progress)
     finally:
         con.close()
-    result = QueryResult(text, table, rows, digest, time.perf_counter() - started)
+    result = QueryResult(text, table, rows, digest, time.perf_counter() - started, ordered_sha256=ordered)
     if log:
         result.event_id = record_query(store, text, rows, digest, table.column_names).event_id
     return result
@@ -188,15 +195,16 @@ def run_analysis(store, kind: str, params: dict, *, cancelled: Optional[Cancelle
             res = _call(kind, con, table, params)
     finally:
         con.close()
-    digest = table_hash(res.table)
-    out = QueryResult(kind, res.table, res.rows, digest, time.perf_counter() - started, summary=res.summary)
+    digest, ordered = table_hashes(res.table)
+    out = QueryResult(kind, res.table, res.rows, digest, time.perf_counter() - started, summary=res.summary,
+                      ordered_sha256=ordered)
     if log:
         out.event_id = record_analysis(store, kind, params, res.rows, digest, res.table.column_names).event_id
     return out
 
 
 def rerun(store, run: LoggedRun, **kwargs) -> QueryResult:
-    """A logged query or analysis run again (and logged again); compare ``sha256`` with the logged one."""
+    """A logged query or analysis run again (and logged again); ``result.matches(run)`` compares it."""
     if run.kind == "query":
         return run_query(store, run.request["sql"], **kwargs)
     return run_analysis(store, run.kind, run.request, **kwargs)

@@ -273,7 +273,7 @@ def cmd_analyse(ctx: Context, args) -> int:
             run = _logged(store, args.rerun)
             print(f"重做 / rerunning: {run.text}")
             result = Q.rerun(store, run, **({"limit": _keep(args)} if run.kind == "query" else {}))
-            same = result.rows == run.rows and result.sha256 == run.sha256
+            same = result.matches(run)
         else:
             result = Q.run_analysis(store, CLI_KINDS[args.analysis], params_from_args(args))
             run, same = None, True
@@ -287,7 +287,12 @@ def cmd_analyse(ctx: Context, args) -> int:
         if same:
             print(f"结果与日志一致 / same result as logged: {run.rows} rows, SHA-256 {run.sha256}")
         else:
+            legacy = run.hash_scheme == L.ORDERED
             print(f"结果与日志不一致 / DIFFERENT from the logged result: logged {run.rows} rows {run.sha256}, "
-                  f"now {result.rows} rows {result.sha256}")
+                  f"now {result.rows} rows {result.ordered_sha256 if legacy else result.sha256}")
+            if legacy and result.rows == run.rows:
+                print("（该记录早于与行序无关的哈希，按返回的行序比对：若 ORDER BY 未定下每一行的次序，行序可能不同 / "
+                      "logged before the order-independent hash, so compared in the order returned: rows tied "
+                      "in the ORDER BY may have come in another order）")
             return 4
     return 0

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QLin
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from feijian.casework.analysis_guard import check_select
-from feijian.casework.analysis_log import get_run, history
+from feijian.casework.analysis_log import ORDERED, get_run, history
 from feijian.casework.analysis_query import QueryResult, rerun, run_analysis, run_query
 from feijian.domain import formatting
 from feijian.domain.contract import load_contract
@@ -805,11 +805,11 @@ class AnalysisPage(QWidget):
         if extra:
             text += "\n" + extra
         if logged is not None:
-            same = logged.sha256 == result.sha256
+            same = result.matches(logged)
             text += "\n" + (self.tr("与命令记录中的结果一致（%1 行，SHA-256 相同）").replace("%1", formatting.count(logged.rows))
                             if same else self.tr("与命令记录中的结果不同：记录为 %1 行，SHA-256 %2")
                             .replace("%1", formatting.count(logged.rows)).replace("%2", logged.sha256[:16]))
-            if not same and kind == "query" and logged.rows == result.rows:
+            if not same and logged.hash_scheme == ORDERED and logged.rows == result.rows:
                 text += self.tr("（行数相同：若 ORDER BY 未定下每一行的次序，行序可能不同）")
         return text
 
