@@ -135,3 +135,42 @@ def test_sql_age_range_matches_python(lo, hi):
 ])
 def test_money_axis(value, shown):
     assert fm.money_axis(value) == shown
+
+
+@given(st.floats(allow_nan=False))
+def test_machine_number_reads_back_to_the_same_double(x):
+    text = fm.machine_number(x)
+    assert float(text) == x and (str(float(text)) == text)
+    assert "," not in text
+
+
+@given(st.floats(width=32, allow_nan=False))
+def test_machine_number_is_a_float32_s_own_shortest_text(x):
+    import struct
+
+    text = fm.machine_number(x, bits=32)
+    assert struct.unpack("f", struct.pack("f", float(text)))[0] == x
+    assert len(text) <= len(repr(x))  # never the longer widening to a double
+    # no shorter %g text reads back to the same float32
+    mantissa = text.split("e")[0].replace("-", "").replace(".", "").lstrip("0").rstrip("0") or "0"
+    if len(mantissa) > 1 and x == x and abs(x) != float("inf"):
+        shorter = f"{x:.{len(mantissa) - 1}g}"
+        assert struct.unpack("f", struct.pack("f", float(shorter)))[0] != x
+
+
+@pytest.mark.parametrize("value, bits, text", [
+    (0.1 + 0.2, 64, "0.30000000000000004"),  # that double's own shortest text (0.3 is another double)
+    (0.10000000149011612, 32, "0.1"), (0.0999755859375, 16, "0.1"), (5.0, 64, "5.0"), (-0.0, 64, "-0.0"),
+    (1e16, 64, "1e+16"), (float("nan"), 64, "nan"), (float("-inf"), 32, "-inf"), (None, 64, ""), (12, 64, "12"),
+    (Decimal("12.5000"), 64, "12.5000"), (Decimal("1E+3"), 64, "1000"), (Decimal("-0.00"), 64, "-0.00"),
+    (Decimal("12345678901234567890.1234567890"), 64, "12345678901234567890.1234567890"),
+    (Decimal("1E-12"), 64, "0.000000000001"),
+])
+def test_machine_number(value, bits, text):
+    assert fm.machine_number(value, bits=bits) == text
+
+
+def test_machine_number_refuses_what_is_not_a_number():
+    for bad in (True, "1.5", dt.date(2024, 1, 1)):
+        with pytest.raises(TypeError):
+            fm.machine_number(bad)

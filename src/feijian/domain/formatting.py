@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import struct
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Optional
 
@@ -67,6 +68,37 @@ def count(value: Any) -> str:
     if d == d.to_integral_value():
         return f"{int(d):,}"
     return quantity(d)
+
+
+def machine_number(value: Any, *, bits: int = 64) -> str:
+    """A number as a machine-readable file (CSV) writes it, read back to the same value: a Decimal exactly, in
+    positional notation with its scale (``Decimal("12.5000")`` → ``12.5000``, ``Decimal("1E+3")`` → ``1000``); a
+    float as the shortest text that reads back to the same ``bits``-wide binary float — Python's ``repr`` for
+    a double (``0.1 + 0.2`` → ``0.30000000000000004``, that double's own shortest text: ``0.3`` is another
+    double), the float32 or float16 value's own shortest text for a narrower column (``REAL 0.1`` → ``0.1``, not
+    its widening ``0.10000000149011612``); ``nan``, ``inf``, ``-inf`` as Python and pandas read them; None → ``""``.
+    No thousands separators, no rounding."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        raise TypeError(f"not a number: {value!r}")
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return str(value)
+        return format(value, "f")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")) or bits == 64:
+            return repr(value)
+        code = {32: "f", 16: "e"}[bits]
+        narrow = struct.unpack(code, struct.pack(code, value))[0]
+        for digits in range(1, 18):
+            text = f"{value:.{digits}g}"
+            if struct.unpack(code, struct.pack(code, float(text)))[0] == narrow:
+                return repr(float(text))
+        return repr(value)
+    raise TypeError(f"not a number: {value!r}")
 
 
 # ---- ages ------------------------------------------------------------------------------------------------
