@@ -282,3 +282,26 @@ def test_the_command_log_as_a_report_annex(home, tmp_path, capsys):
     with CaseStore.open(home / "cases" / "c.fjcase", IdentityStore(home).unlock(PASS)) as store:
         with pytest.raises(InputError, match="unknown annex 'nosuch'"):
             render("report", store, plain, record=False, annexes=["nosuch"])
+
+
+def test_benford_min_value_from_the_command_line(home, demo_home, capsys):
+    """``--min-value`` sets the smallest amount tested (default 10, Nigrini): n is the count of amounts of at
+    least it, counted independently from the extract; it is logged and a rerun uses it again."""
+    amounts = fees_csv(demo_home).det_item_fee_sumamt.map(Decimal).abs()
+    capsys.readouterr()
+    assert run(home, "analyse", "c", "benford", "--field", "det_item_fee_sumamt") == 0
+    default = capsys.readouterr().out
+    assert f"n = {int((amounts >= 10).sum())}（" in default and "小于 10 的值" in default
+    assert run(home, "analyse", "c", "benford", "--field", "det_item_fee_sumamt", "--min-value", "100") == 0
+    out = capsys.readouterr().out
+    n100 = int((amounts >= 100).sum())
+    assert 0 < n100 < int((amounts >= 10).sum())
+    assert f"n = {n100}（排除 {int(amounts.notna().sum()) - n100} 个小于 100 的值）" in out
+    assert logged(home)[-1].request["min_value"] == "100"
+    assert run(home, "analyse", "c", "--rerun", "2") == 0
+    assert f"n = {n100}（" in capsys.readouterr().out
+    for bad, why in (("0", "must be above 0"), ("-5", "must be above 0"), ("ten", "must be a number"),
+                     ("nan", "must be a number")):
+        assert run(home, "analyse", "c", "benford", "--field", "det_item_fee_sumamt", "--min-value", bad) == 2, bad
+        assert why in capsys.readouterr().err, bad
+    assert len(logged(home)) == 3

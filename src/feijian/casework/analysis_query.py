@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Optional
 
 import duckdb
@@ -168,8 +169,20 @@ def _call(kind: str, con, table: str, p: dict) -> A.AnalysisResult:
     if kind == "crosstab":
         return A.crosstab(con, table, p["rows"], p["cols"], value=p.get("value"))
     if kind == "benford":
-        return benford(con, table, p["field"], digits=int(p.get("digits") or 1))
+        return benford(con, table, p["field"], digits=int(p.get("digits") or 1), min_value=_amount(p.get("min_value")))
     raise InputError(f"没有这种分析 / no analysis {kind!r} (one of {', '.join(ANALYSIS_KINDS)})")
+
+
+def _amount(value) -> Optional[Decimal]:
+    if value is None:
+        return None
+    try:
+        out = Decimal(str(value))
+    except InvalidOperation:
+        raise InputError(f"最小金额须为数字 / the minimum amount must be a number, not {value!r}") from None
+    if not out.is_finite():
+        raise InputError(f"最小金额须为数字 / the minimum amount must be a number, not {value!r}")
+    return out
 
 
 ANALYSIS_KINDS = ("stats", "stratify", "gaps", "key_duplicates", "duplicates", "top", "crosstab", "benford")

@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from feijian.casework import analysis_log as L
 from feijian.casework import analysis_query as Q
+from feijian.casework.analysis_benford import thresholds as benford_thresholds
 from feijian.casework.analysis_export import cell, result_csv
 from feijian.cli.case import open_case
 from feijian.cli.context import Context
@@ -57,6 +58,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--rows", dest="row_field", help="交叉表的行字段 / crosstab rows")
     a.add_argument("--cols", dest="col_field", help="交叉表的列字段 / crosstab columns")
     a.add_argument("--digits", type=int, choices=(1, 2), help="本福特：首位 1 或前两位 2 / Benford: first 1 or first two 2")
+    floor = benford_thresholds()["min_value"]
+    a.add_argument("--min-value", metavar="AMOUNT", help=f"本福特：只检验绝对值不小于此数的金额（默认 {floor}，Nigrini）/ "
+                                                        f"Benford: test only amounts of at least this (default {floor})")
     a.add_argument("--history", action="store_true", help="列出命令日志 / list the logged queries and analyses")
     a.add_argument("--rerun", metavar="N", help="重做日志第 N 条（或事件编号）并比对哈希 / rerun log entry N (or an event id)")
     a.add_argument("--check-evidence", metavar="EVIDENCE_ID",
@@ -217,7 +221,7 @@ def _split(text: str) -> list[str]:
 def params_from_args(args) -> dict:
     p: dict = {"table": args.table, "field": args.field, "value": args.value, "key": args.key, "by": args.by,
                "rows": args.row_field, "cols": args.col_field, "bands": args.bands, "n": args.n,
-               "order": args.order, "top": args.top, "digits": args.digits,
+               "order": args.order, "top": args.top, "digits": args.digits, "min_value": args.min_value,
                "groups": _split(args.group), "fields": _split(args.fields)}
     if args.edges:
         try:
