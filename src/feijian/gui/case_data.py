@@ -136,8 +136,8 @@ def hits_frame(store, visits=None, names=None) -> pd.DataFrame:
     table = table.replace_schema_metadata(None)
     cat = rule_catalogue()
     codes = pc.unique(table["rule_code"])
-    names = pa.array([rule_name(c, cat) if c is not None else "" for c in codes.to_pylist()], pa.string())
-    rule = pc.take(names, pc.index_in(table["rule_code"], value_set=codes))
+    rule_names = pa.array([rule_name(c, cat) if c is not None else "" for c in codes.to_pylist()], pa.string())
+    rule = pc.take(rule_names, pc.index_in(table["rule_code"], value_set=codes))
     n = table.num_rows
     if visits is None:
         visits = visit_table(store)
