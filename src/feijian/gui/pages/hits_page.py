@@ -41,7 +41,7 @@ REASONS_DISMISS = ["病历记录完整，收费合理", "机构已提供合理�
 DETAIL_COLUMN = 7  # position of "detail" in hit_columns()
 
 
-def hit_columns() -> list[Column]:
+def hit_columns(names=None) -> list[Column]:
     return [
         Column("status", "状态", width=70, labels=STATUS_LABELS),
         Column("rule", "规则", width=190),
@@ -50,7 +50,7 @@ def hit_columns() -> list[Column]:
         Column("doctor", "医生", width=90),
         Column("day", "日期", "date", width=95),
         Column("amount", "金额（元）", "money", width=110),
-        Column("detail", "说明", "detail", width=520),
+        Column("detail", "说明", "detail", width=520, names=names),
         Column("reason", "核查理由", width=200),
     ]
 
@@ -174,9 +174,10 @@ class HitsView(QWidget):
         return super().eventFilter(obj, event)
 
     # --- data ----------------------------------------------------------------------------------------
-    def set_hits(self, frame: pd.DataFrame) -> None:
+    def set_hits(self, frame: pd.DataFrame, names=None) -> None:
+        """Show ``frame``; ``names`` (a NameDirectory) writes the codes in the details with their names."""
         self._amount_key = None
-        self.model.set_frame(frame, hit_columns(), keep_view=True)
+        self.model.set_frame(frame, hit_columns(names), keep_view=True)
         self.frame = self.model.frame
         self._fill_combo(self.rule, "rule", self.tr("全部规则"))
         self._fill_combo(self.dept, "dept", self.tr("全部科室"))
@@ -397,7 +398,7 @@ class HitsPage(QWidget):
     def reload(self) -> None:
         started = time.perf_counter()
         first = not self._loaded
-        self.view.set_hits(self.ctx.hits())
+        self.view.set_hits(self.ctx.hits(), self.ctx.names())
         self._loaded = True
         settings = getattr(self.ctx, "settings", None)
         if first and settings is not None:

@@ -252,6 +252,12 @@ class RecordPage(QWidget):
         self.chart.set_data(encounter_data(self._visit, self._fees, self._orders, self._operations, self._lines,
                                            self._rule_of, self.hit_id))
 
+    def _names(self):
+        """The case's names of codes (doctors, items, departments); an empty directory without a case context."""
+        from feijian.casework.name_directory import NameDirectory
+
+        return self.ctx.names() if hasattr(self.ctx, "names") else NameDirectory()
+
     def _patient_html(self, visit, diagnoses: pd.DataFrame, operations: pd.DataFrame) -> None:
         e = html.escape
         parts = []
@@ -269,7 +275,7 @@ class RecordPage(QWidget):
                          ("人员编号", mask_id(visit.get("psn_no"))),
                          ("医疗类别", formatting.code_with_name("med_type", visit.get("med_type"))),
                          ("科室", str(visit.get("adm_dept_name") or visit.get("adm_dept_codg") or "")),
-                         ("主治医生", str(visit.get("atddr_no") or "")),
+                         ("主治医生", self._names().doctor(visit.get("atddr_no") or "")),
                          ("入院", fmt(begin)), ("出院", fmt(end))):
                 parts.append(f"<tr><td style='color:#666;padding-right:10px'>{e(k)}</td><td>{e(str(v))}</td></tr>")
             if died:
@@ -305,7 +311,7 @@ class RecordPage(QWidget):
             meta = catalogue.get(str(h["rule_code"]))
             status = STATUS_LABELS.get(str(h.get("status") or "open"), "")
             text = (f"【{status}】{h.get('rule') or h['rule_code']}　{formatting.money(h['amount'])}\n"
-                    f"{formatting.tidy_detail(h.get('detail'))}")
+                    f"{self._names().detail(h.get('detail'))}")
             if meta is not None:
                 text += f"\n检查路径：{meta.check_path}\n依据：{meta.legal_basis}"
             if h.get("reason"):

@@ -33,11 +33,13 @@ ABSENCE_KEY = "__absence__"
 
 
 def document_html(doc: Document, found: Sequence[TextMention], clause_no: Optional[int] = None,
-                  low: Sequence[tuple[int, int]] = (), picked: Optional[tuple[int, int]] = None) -> str:
+                  low: Sequence[tuple[int, int]] = (), picked: Optional[tuple[int, int]] = None,
+                  author: str = "") -> str:
     """``doc``'s text as HTML with the mentions in ``found`` and the clause ``clause_no`` marked; anchors
     ``m0`` (the first mention not negated, else the first) and ``clause`` to scroll to. For a document read
     with OCR, ``low`` are the spans of the lines read with low confidence and ``picked`` the span of the line
-    picked on the page image (anchor ``picked``). Pure."""
+    picked on the page image (anchor ``picked``); ``author``: the author as people read it (``D0701001 李秀静``),
+    else ``doc.author``. Pure."""
     text = doc.text
     spans: list[tuple[int, int, str]] = []  # (start, end, kind): kinds nest clause ⊃ mention ⊃ count
     spans.extend((a, b, "low") for a, b in low if 0 <= a < b)
@@ -73,8 +75,9 @@ def document_html(doc: Document, found: Sequence[TextMention], clause_no: Option
         out.append(f'<span style="{style}">{piece}</span>' if style else piece)
     if len(text) in anchors:
         out.append(f'<a name="{anchors[len(text)]}"></a>')
+    author = author or doc.author
     head = (f"<p style='color:#555'>{html.escape(doc.type_name)}　{html.escape(doc.label)}"
-            f"{'　记录人：' + html.escape(doc.author) if doc.author else ''}</p>")
+            f"{'　记录人：' + html.escape(author) if author else ''}</p>")
     return head + "<div style='white-space:pre-wrap;line-height:150%'>" + "".join(out) + "</div>"
 
 
@@ -288,7 +291,9 @@ class DocumentPanel(QWidget):
     def _show_text(self, doc: Document) -> None:
         low = [(x.start, x.end) for x in self._page_lines if x.low and x.start >= 0]
         picked = next(((x.start, x.end) for x in self._page_lines if x.index == self._picked and x.start >= 0), None)
-        self.text.setHtml(document_html(doc, self._found, self._open_clause, low, picked))
+        names = self.ctx.names() if hasattr(self.ctx, "names") else None
+        author = names.doctor(doc.author) if names is not None and doc.author else ""
+        self.text.setHtml(document_html(doc, self._found, self._open_clause, low, picked, author))
 
     # --- the page image of a document read with OCR -------------------------------------------------
     def _show_pages(self, doc: Document, found) -> None:
