@@ -128,6 +128,7 @@ class RecordPage(QWidget):
         self.encounter_hits = pd.DataFrame()
         self._fees = self._lines = pd.DataFrame()
         self._docs: list[dict] = []
+        self._raw_docs: list[dict] = []  # the encounter's emr_docs rows as imported (corrections not applied)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.encounter = QLineEdit(self)
@@ -194,6 +195,8 @@ class RecordPage(QWidget):
         self.reopen_button.clicked.connect(lambda: self.decide("open"))
         ctx.decisions_changed.connect(self._refresh_hits)
         ctx.decisions_changed.connect(self.documents.refresh_terms)
+        ctx.decisions_changed.connect(self._reload_documents)  # a correction or capture undone / redone
+        self.documents.documents_changed.connect(self._reload_documents)
         self._show_empty()
 
     def _show_empty(self) -> None:
@@ -234,13 +237,28 @@ class RecordPage(QWidget):
         self._fees, self._orders, self._operations, self._lines, self._rule_of, self._visit = \
             fees, orders, operations, lines, rule_of, visit
         docs = self._rows("emr_docs", mdtrt_id, months)
-        self._docs = docs.astype(object).where(docs.notna(), None).to_dict("records") if len(docs) else []
+        self._raw_docs = docs.astype(object).where(docs.notna(), None).to_dict("records") if len(docs) else []
+        self._docs = self._case_documents()
         self._patient_html(visit, diagnoses, operations)
         self._fill_hits()
         self._redraw()
         self._show_documents()
         if visit is None and not len(fees):
             self.title.setText(self.tr("没有这个就诊：") + mdtrt_id)
+
+    def _case_documents(self) -> list[dict]:
+        """The encounter's documents with the inspectors' corrections and the documents captured on site."""
+        from feijian.casework.case_documents import encounter_rows
+
+        return encounter_rows(self.ctx.store, self.mdtrt_id, self._raw_docs)
+
+    def _reload_documents(self, select: str = "") -> None:
+        if not self.mdtrt_id:
+            return
+        docs = self._case_documents()
+        if docs != self._docs or select:
+            self._docs = docs
+            self.documents.reload_documents(docs, select or None)
 
     def _rows(self, name: str, mdtrt_id: str, months=None) -> pd.DataFrame:
         if hasattr(self.ctx, "encounter_rows"):
