@@ -14,6 +14,8 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 
 ECHO = "002206000010000"  # 彩色多普勒超声常规检查, kb_item_terms: 超声;彩超;B超 in 检查报告
+BED = "001109000010000"  # 普通病房床位费
+NURSING = ["护理记录", "2024年3月5日 20:30", "患者于今日请假离院，未在病房。"]
 # the report as the recogniser read it: 超声 misread as 超卢 in its second line
 LINES = [("检查报告", 0.98), ("腹部超卢检查：肝胆胰脾未见异常。", 0.62), ("报告医师：李明", 0.95)]
 
@@ -50,7 +52,7 @@ def build_case(store):
     text = "\n".join(t for t, _ in LINES)
     raw = {"pages": {"1": min(c for _, c in LINES)},
            "lines": [[1, box, c, t] for box, (t, c) in zip(boxes, LINES)]}
-    tables = case([fee("V1", "1", ECHO, "2024-03-02 10:00", 1, 150)],
+    tables = case([fee("V1", "1", ECHO, "2024-03-02 10:00", 1, 150), fee("V1", "2", BED, "2024-03-05 00:00", 1, 50)],
                   [visit("V1", "2024-03-01 09:00", "2024-03-08 10:00", psn_name="王某某")],
                   emr_docs=[doc("E1", "V1", "exam_report", "2024-03-02 12:00", text, title="超声检查报告")])
     docs = tables["emr_docs"]
@@ -178,3 +180,82 @@ def test_enter_on_the_selected_line_opens_the_correction(record, qtbot, monkeypa
     qtbot.keyClick(canvas, Qt.Key.Key_Return)
     assert opened == [LINES[1][0]]  # cancelled: nothing recorded
     assert not [e for e in window.ctx.store.events() if e.type == "ocr.line_corrected"]
+
+
+def _rule_hits(window, rule):
+    hits = window.ctx.hits()
+    return hits[(hits["rule_code"].astype(str) == rule) & (hits["mdtrt_id"].astype(str) == "V1")]
+
+
+def test_a_photo_dropped_on_the_encounter_is_read_and_captured(record, qtbot, monkeypatch, tmp_path, no_dialogs):
+    pytest.importorskip("rapidocr_onnxruntime", reason="OCR extra: make ocr")
+    from PySide6.QtCore import QMimeData, QPoint, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    from feijian.casework.captured_pages import captured_rows
+    from feijian.gui.capture_dialog import CaptureDialog
+    from feijian.gui.tasks import wait_for
+
+    window = record
+    photo = tmp_path / "IMG_2041.jpg"
+    png, _ = page_png(NURSING, size=(1240, 700))
+    from PIL import Image
+
+    Image.open(io.BytesIO(png)).convert("RGB").save(photo, "JPEG", quality=85)
+    assert not len(_rule_hits(window, "R29"))
+    window.ctx.open_record.emit("V1", "")
+    page = window.pages["record"]
+    seen = {}
+
+    def confirm(dialog):
+        seen["type"] = dialog.doc_type.currentData()
+        seen["when"] = dialog.chosen()[1]
+        seen["note"] = dialog.date_note.text()
+        seen["text"] = dialog.text.toPlainText()
+        if os.environ.get("FEIJIAN_SHOT_CAPTURE"):
+            dialog.show()
+            qtbot.waitExposed(dialog)
+            dialog.grab().save(os.environ["FEIJIAN_SHOT_CAPTURE"])
+        return CaptureDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(CaptureDialog, "exec", confirm)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(photo)), QUrl.fromLocalFile(str(tmp_path / "notes.txt"))])
+    at = QPoint(page.width() // 2, page.height() // 2)
+    enter = QDragEnterEvent(at, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(page, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(at), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(page, drop)
+    flow = page.capture_flow
+    assert [p.name for p in flow.paths] == ["IMG_2041.jpg"]  # the text file is not a page
+    wait_for(flow.last_task, 300)
+    qtbot.waitUntil(lambda: bool(flow.captured), timeout=10000)
+    assert seen["type"] == "nursing" and seen["when"] == dt.datetime(2024, 3, 5, 20, 30)
+    assert "2024-03-05 20:30" in seen["note"] and "请假离院" in seen["text"]
+    [row] = captured_rows(window.ctx.store.state())
+    panel = page.documents
+    assert panel._current_doc == row["doc_id"] and "请假离院" in panel.text.toPlainText()
+    assert panel.page_pane.isVisible() and panel.page_view.canvas.image is not None  # the photo from the vault
+    assert panel.rescreen_hint.isVisible()
+    assert no_dialogs == []
+    wait_for(panel.rescreen(), 300)
+    assert len(_rule_hits(window, "R29")) == 1  # the captured nursing record: away on a billed bed day
+    window.ctx.undo_stack.undo()
+    assert captured_rows(window.ctx.store.state()) == []
+    assert row["doc_id"] not in [d.doc_id for d in panel.docs]
+
+
+def test_a_drop_without_an_encounter_or_photo_is_refused(qtbot, record, tmp_path):
+    from PySide6.QtCore import QMimeData, QPoint, QUrl
+    from PySide6.QtGui import QDragEnterEvent
+    from PySide6.QtWidgets import QApplication
+
+    page = record.pages["record"]
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "IMG.jpg"))])
+    enter = QDragEnterEvent(QPoint(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(page, enter)
+    assert not enter.isAccepted() and not page.capture_button.isEnabled()  # no encounter open

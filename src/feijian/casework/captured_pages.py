@@ -97,6 +97,16 @@ def proposed_date(text: str, start: Optional[dt.date] = None, end: Optional[dt.d
     return None
 
 
+def proposed_doc_type(text: str) -> Optional[str]:
+    """The document type whose name the page's first lines carry (``护理记录`` → ``nursing``), or None."""
+    from feijian.domain.codes import code_names
+
+    head = "".join((text or "").splitlines()[:3])
+    found = [(head.find(name), code) for code, name in code_names("doc_type").items()
+             if code != "other" and name and name in head]
+    return min(found)[1] if found else None
+
+
 def capture_document(store, reading: PageReading, photo, *, mdtrt_id: str, doc_type: str, doc_time,
                      title: str = "") -> Change:
     """Capture the photo read as ``reading`` as a document of encounter ``mdtrt_id``: the photo (bytes or a
