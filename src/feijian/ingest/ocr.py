@@ -216,13 +216,18 @@ class PageResult:
 class OcrPool:
     """Worker processes reading pages. ``read(pages)`` returns one PageResult per page, in order.
 
-    Use as a context manager; the workers start once (each loads the models, ~1 s) and serve many documents."""
+    Use as a context manager; the workers start once (each loads the models, ~1 s) and serve many documents.
+
+    By default one worker whose onnxruntime threads use every core: the import hands over one file at a time
+    (mostly a one-page photo), so a second worker would idle while holding its own models and buffers
+    (benchmarks/ocr_bench.py, docs/ocr.md: 2 workers × 1 thread peaked at 935 MB against 593 MB, at the same
+    CPU seconds per page). ``workers`` > 1 serves documents of many pages; workers × threads = cores."""
 
     def __init__(self, workers: int = 0, threads_per_worker: int = 0,
                  page_timeout: Optional[float] = None) -> None:
         require_engine_module()
         cpus = os.cpu_count() or 1
-        self.workers = workers or max(1, min(cpus, 4))
+        self.workers = workers or 1
         self.threads = threads_per_worker or max(1, cpus // self.workers)
         self.page_timeout = page_timeout if page_timeout is not None else limits().page_timeout_seconds
         self._ctx = mp.get_context("spawn")  # never fork a process that may hold Qt or SQLCipher state
