@@ -374,13 +374,11 @@ def with_names(text: Any, *, items: Optional[Mapping[str, str]] = None, staff: O
     return _MED_TYPE.sub(lambda m: f"医疗类别 {code_with_name('med_type', m.group(1))}", s)
 
 
-# SQL mirrors of quantity(), money() and age_range() for the rule engine's DuckDB details (tests hold them equal).
+# SQL mirrors of quantity() and age_range() for the rule engine's DuckDB details (tests hold them equal).
 SQL_MACROS = r"""
 CREATE MACRO qty(x) AS CASE WHEN x IS NULL THEN NULL ELSE
     regexp_replace(regexp_replace(format('{}', CAST(round(CAST(x AS DECIMAL(38, 10)), 4) AS DECIMAL(38, 4))),
                                   '([.][0-9]*?)0+$', '\1'), '[.]$', '') END;
-CREATE MACRO yuan(x) AS CASE WHEN x IS NULL THEN NULL ELSE
-    format('{:,.2f}', round(CAST(x AS DECIMAL(38, 4)), 2)) || ' 元' END;
 CREATE MACRO age_range(lo, hi) AS CASE
     WHEN lo IS NOT NULL AND hi IS NOT NULL THEN qty(lo) || '–' || qty(hi) || ' 岁'
     WHEN hi IS NOT NULL THEN '≤ ' || qty(hi) || ' 岁'
