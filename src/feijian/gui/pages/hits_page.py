@@ -47,7 +47,7 @@ def hit_columns(names=None) -> list[Column]:
         Column("rule", "规则", width=190),
         Column("mdtrt_id", "就诊ID", width=130),
         Column("dept", "科室", width=110),
-        Column("doctor", "医生", width=90),
+        Column("doctor", "医生", width=140),
         Column("day", "日期", "date", width=95),
         Column("amount", "金额（元）", "money", width=110),
         Column("detail", "说明", "detail", width=520, names=names),
