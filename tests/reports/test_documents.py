@@ -202,9 +202,14 @@ def test_codes_in_the_documents_carry_their_names():
     c.batches = (*c.batches, ImportBatch("b-0002", "2026-03-02T03:10:00Z", "李晓梅", (index,)))
     confirmation = squash("".join(pages_text(render_bytes("data-confirmation", c))))
     assert "病历文书" in confirmation and squash("病历文书索引.csv 所列文书文件：Word 3 份、PDF 2 份、文本 1 份") in confirmation
+    import dataclasses
+
+    c.evidence = (dataclasses.replace(c.evidence[0], note="病历文书 WS1 原件（文字识别）/ original of record document WS1 (OCR)"),
+                  *c.evidence[1:])
     for doc in ("transfer", "report"):  # the data received, listed the same way
         text = squash("".join(pages_text(render_bytes(doc, c))))
         assert "documentfiles" not in text and squash("病历文书索引.csv 所列文书文件") in text, doc
+    assert "originalof" not in text and "病历文书WS1原件（文字识别）" in text  # the report's evidence catalogue
 
 
 

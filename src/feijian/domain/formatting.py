@@ -303,6 +303,19 @@ def code_with_name(field: str, code: Any) -> str:
     return coded(code, names.get(str(code)))
 
 
+_ENGLISH_HALF = re.compile(r"\s*/\s*[^\u4e00-\u9fff]*$")
+
+
+def chinese_part(text: Any) -> str:
+    """A bilingual note written by the program (``病历文书 X 原件（文字识别）/ original of record document X
+    (OCR)``) as its Chinese half; a text with Chinese after the last `` / `` or none before it stays whole."""
+    if _missing(text):
+        return ""
+    s = str(text)
+    head = _ENGLISH_HALF.sub("", s)
+    return head if head != s and re.search("[\u4e00-\u9fff]", head) and re.search("[A-Za-z]", s[len(head):]) else s
+
+
 # ---- details stored by older versions --------------------------------------------------------------------
 
 # a quantity written as 5.0 (a double) or 5.0000 (a DECIMAL(18, 4)); two decimals are money and stay
