@@ -202,6 +202,11 @@ def test_codes_are_shown_with_their_names(shown, qtbot):
     assert any(d.split(" ", 1)[-1] in names.staff.values() for d in doctors)
     depts = [d for d in cells("dept") if d]
     assert not [d for d in depts if d in names.depts or "/" in d or d in names.staff], sorted(set(depts))
+    page.view.group.setCurrentIndex(page.view.group.findData("dept"))
+    groups = page.view.group_model
+    labels = [str(groups.data(groups.index(r, 0))) for r in range(groups.rowCount())]
+    assert labels and "" not in labels and not [g for g in labels if g in names.depts or "/" in g], labels
+    page.view.group.setCurrentIndex(0)
     bare = [(text, m.group(1)) for text in cells("detail") for m in BARE_CODE.finditer(text)
             if m.group(1) in names.items or m.group(1) in names.staff]
     assert not bare, bare[:5]

@@ -5,6 +5,7 @@ detail, a doctor column or a department group can show ``D0301014（李秀静）
 
 from __future__ import annotations
 
+import re
 import weakref
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -21,10 +22,22 @@ class NameDirectory:
     staff: dict[str, str] = field(default_factory=dict)  # dr_codg -> dr_name
     depts: dict[str, str] = field(default_factory=dict)  # dept code -> name
     staff_depts: dict[str, str] = field(default_factory=dict)  # dr_codg -> dept code
+    diags: dict[str, str] = field(default_factory=dict)  # diag_code -> diag_name
 
     def detail(self, text: Any) -> str:
         """A stored hit detail as people read it: :func:`formatting.tidy_detail`, codes with their names."""
-        return formatting.with_names(formatting.tidy_detail(text), items=self.items, staff=self.staff, depts=self.depts)
+        s = formatting.with_names(formatting.tidy_detail(text), items=self.items, staff=self.staff, depts=self.depts)
+        return _SAME_DIAGNOSIS.sub(self._diagnosis, s) if self.diags else s
+
+    def diagnosis(self, code: str) -> str:
+        """A diagnosis code's name: its own, else that of the first code it is the category of (I63 → I63.900)."""
+        if code in self.diags:
+            return self.diags[code]
+        return next((n for c, n in sorted(self.diags.items()) if c.startswith(code)), "")
+
+    def _diagnosis(self, m: re.Match) -> str:
+        name = self.diagnosis(m.group(1))
+        return f"{m.group(0)}（{name}）" if name else m.group(0)
 
     def doctor(self, code: Any) -> str:
         """``D0301014 李秀静``; the code alone when the staff list does not name it."""
@@ -37,6 +50,8 @@ class NameDirectory:
         return self.depts.get(str(code), str(code))
 
 
+# R11's 主要诊断同为 I63: the category (ICD-10 three characters) or code both stays share
+_SAME_DIAGNOSIS = re.compile(r"诊断同为 ([A-Z]\d\d(?:\.[0-9A-Za-z]+)?)(?![0-9A-Za-z.（(])")
 _cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
@@ -52,7 +67,8 @@ def name_directory(store) -> NameDirectory:
     names = NameDirectory(items=_pairs(store, "fees", "med_list_codg", "med_list_name"),
                           staff=_pairs(store, "staff", "dr_codg", "dr_name"),
                           depts=_pairs(store, "visits", "adm_dept_codg", "adm_dept_name"),
-                          staff_depts=_pairs(store, "staff", "dr_codg", "dept_codg"))
+                          staff_depts=_pairs(store, "staff", "dr_codg", "dept_codg"),
+                          diags=_pairs(store, "diagnoses", "diag_code", "diag_name"))
     try:
         _cache[store] = (key, names)
     except TypeError:

@@ -335,6 +335,19 @@ def code_with_name(field: str, code: Any) -> str:
     return coded(code, names.get(str(code)))
 
 
+_ENGLISH_HALF = re.compile(r"\s*/\s*[^\u4e00-\u9fff]*$")
+
+
+def chinese_part(text: Any) -> str:
+    """A bilingual note written by the program (``病历文书 X 原件（文字识别）/ original of record document X
+    (OCR)``) as its Chinese half; a text with Chinese after the last `` / `` or none before it stays whole."""
+    if _missing(text):
+        return ""
+    s = str(text)
+    head = _ENGLISH_HALF.sub("", s)
+    return head if head != s and re.search("[\u4e00-\u9fff]", head) and re.search("[A-Za-z]", s[len(head):]) else s
+
+
 # ---- details stored by older versions --------------------------------------------------------------------
 
 # a quantity written as 5.0 (a double) or 5.0000 (a DECIMAL(18, 4)); two decimals are money and stay
@@ -406,13 +419,11 @@ def with_names(text: Any, *, items: Optional[Mapping[str, str]] = None, staff: O
     return _MED_TYPE.sub(lambda m: f"医疗类别 {code_with_name('med_type', m.group(1))}", s)
 
 
-# SQL mirrors of quantity(), money() and age_range() for the rule engine's DuckDB details (tests hold them equal).
+# SQL mirrors of quantity() and age_range() for the rule engine's DuckDB details (tests hold them equal).
 SQL_MACROS = r"""
 CREATE MACRO qty(x) AS CASE WHEN x IS NULL THEN NULL ELSE
     regexp_replace(regexp_replace(format('{}', CAST(round(CAST(x AS DECIMAL(38, 10)), 4) AS DECIMAL(38, 4))),
                                   '([.][0-9]*?)0+$', '\1'), '[.]$', '') END;
-CREATE MACRO yuan(x) AS CASE WHEN x IS NULL THEN NULL ELSE
-    format('{:,.2f}', round(CAST(x AS DECIMAL(38, 4)), 2)) || ' 元' END;
 CREATE MACRO age_range(lo, hi) AS CASE
     WHEN lo IS NOT NULL AND hi IS NOT NULL THEN qty(lo) || '–' || qty(hi) || ' 岁'
     WHEN hi IS NOT NULL THEN '≤ ' || qty(hi) || ' 岁'

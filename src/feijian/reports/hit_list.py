@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pandas as pd
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
@@ -19,12 +20,23 @@ SELF_ZH = {"declared": "已申报", "not_declared": "未申报"}
 
 
 def first_lines(lines) -> dict[str, dict]:
-    """hit_id -> the first fee line behind it (its item, name and time), for the columns a hit leaves empty."""
-    if lines is None or not len(lines):
+    """hit_id -> the item (code, name) and the day its fee lines share, for the columns a hit leaves empty: a
+    hit whose lines bill several items (a visit's dispersion) gets no item, several days no day."""
+    if lines is None or not len(lines) or "hit_id" not in lines.columns:
         return {}
-    cols = [c for c in ("hit_id", "med_list_codg", "med_list_name", "fee_ocur_time") if c in lines.columns]
-    first = lines[cols].drop_duplicates("hit_id")
-    return {r["hit_id"]: r for r in first.to_dict("records")}
+    out: dict[str, dict] = {}
+    frame = lines.assign(_day=pd.to_datetime(lines["fee_ocur_time"], errors="coerce").dt.date
+                         if "fee_ocur_time" in lines.columns else None)
+    for hid, sub in frame.groupby("hit_id", sort=False):
+        row: dict = {}
+        if "med_list_codg" in sub.columns and sub["med_list_codg"].nunique(dropna=True) == 1:
+            row["med_list_codg"] = sub["med_list_codg"].dropna().iat[0]
+            if "med_list_name" in sub.columns and sub["med_list_name"].notna().any():
+                row["med_list_name"] = sub["med_list_name"].dropna().iat[0]
+        if sub["_day"].nunique(dropna=True) == 1:
+            row["fee_ocur_time"] = sub["_day"].dropna().iat[0]
+        out[hid] = row
+    return out
 
 
 def hit_numbers(hits) -> dict[str, str]:
@@ -74,7 +86,8 @@ def build(ctx: ReportContext):
         status = STATUS_ZH.get(ctx.hit_reviews.get(h.hit_id, ("open", ""))[0], "待核查")
         line = first_line.get(h.hit_id, {})
         code = h.med_list_codg or line.get("med_list_codg") or ""
-        item = formatting.coded(code, names.items.get(str(code)) or line.get("med_list_name")) if code else ""
+        item = formatting.coded(code, names.items.get(str(code)) or line.get("med_list_name")).replace(" ", "\n", 1) \
+            if code else ""  # the code on its line, the name under it
         when = formatting.date_iso(h.date or h.period_start or line.get("fee_ocur_time"))
         who = h.mdtrt_id or " ".join(x for x in subject_names(h.subject, names) if x) or h.subject or ""
         row = [numbers[h.hit_id], h.rule_code, who, item, when, fmt_money(h.amount), status, names.detail(h.detail),

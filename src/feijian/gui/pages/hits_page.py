@@ -47,7 +47,7 @@ def hit_columns(names=None) -> list[Column]:
         Column("rule", "规则", width=190),
         Column("mdtrt_id", "就诊ID", width=130),
         Column("dept", "科室", width=110),
-        Column("doctor", "医生", width=90),
+        Column("doctor", "医生", width=140),
         Column("day", "日期", "date", width=95),
         Column("amount", "金额（元）", "money", width=110),
         Column("detail", "说明", "detail", width=520, names=names),
@@ -312,7 +312,8 @@ class HitsView(QWidget):
         agg = pa.table({"group": pa.array(labels, pa.string()), "count": pa.array(count), "amount": amounts,
                         "confirmed": pa.array(confirmed.astype(np.int64))}).filter(pa.array(present))
         agg = agg.sort_by([("amount", "descending")]).to_pandas(types_mapper=pd.ArrowDtype)
-        cols = [Column("group", dict(GROUPS)[key].replace("按", ""), width=180), Column("count", self.tr("疑点"), "int", width=60),
+        cols = [Column("group", dict(GROUPS)[key].replace("按", ""), width=180, labels={"": self.tr("（未知）")}),
+                Column("count", self.tr("疑点"), "int", width=60),
                 Column("confirmed", self.tr("已确认"), "int", width=60), Column("amount", self.tr("金额（元）"), "money", width=110)]
         self.group_model.set_frame(agg, cols)
         for i, c in enumerate(cols):
