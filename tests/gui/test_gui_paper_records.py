@@ -259,3 +259,15 @@ def test_a_drop_without_an_encounter_or_photo_is_refused(qtbot, record, tmp_path
                             Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(page, enter)
     assert not enter.isAccepted() and not page.capture_button.isEnabled()  # no encounter open
+
+
+def test_missing_visit_fields_read_blank_not_nan(record, qtbot):
+    """V1 has no department, doctor or age: the record view's title and patient panel leave them blank (issue 18:
+    no ``nan`` reaches a person)."""
+    window = record
+    assert _open_r24(window) is not None
+    page = window.pages["record"]
+    qtbot.wait(50)
+    shown = page.title.text() + "\n" + page.patient.toPlainText()
+    assert "王**" in shown and "主治医生" in shown
+    assert "nan" not in shown.lower() and "None" not in shown

@@ -41,6 +41,11 @@ def _missing(value: Any) -> bool:
         return True
 
 
+def text_or_blank(value: Any) -> str:
+    """A value as people read it in a field: ``""`` for None, NaN, NaT or pd.NA (never ``nan``), else its text."""
+    return "" if _missing(value) else str(value).strip()
+
+
 # ---- quantities ------------------------------------------------------------------------------------------
 
 

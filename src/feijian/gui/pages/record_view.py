@@ -348,20 +348,22 @@ class RecordPage(QWidget):
         e = html.escape
         parts = []
         if visit is not None:
-            name = str(visit.get("psn_name") or "")
+            name = formatting.text_or_blank(visit.get("psn_name"))
             masked_name = (name[0] + "*" * (len(name) - 1)) if name else "—"
             died = str(visit.get("dscg_way") or "") == "5"
             begin, end = visit.get("begntime"), visit.get("endtime")
             fmt = lambda v: formatting.date_time(v) or "—"  # noqa: E731
-            self.title.setText(f"{self.mdtrt_id}　{visit.get('adm_dept_name') or ''}　{masked_name}")
+            dept = formatting.text_or_blank(visit.get("adm_dept_name")) or self._names().dept(
+                formatting.text_or_blank(visit.get("adm_dept_codg")))
+            self.title.setText(f"{self.mdtrt_id}　{dept}　{masked_name}")
             parts.append("<h3>患者</h3><table>")
             for k, v in (("姓名", masked_name), ("身份证号", mask_id(visit.get("certno"))),
                          ("性别", GENDER.get(str(visit.get("gend") or ""), "未知")),
                          ("年龄", formatting.age(visit.get("age"))),
                          ("人员编号", mask_id(visit.get("psn_no"))),
                          ("医疗类别", formatting.code_with_name("med_type", visit.get("med_type"))),
-                         ("科室", str(visit.get("adm_dept_name") or visit.get("adm_dept_codg") or "")),
-                         ("主治医生", self._names().doctor(visit.get("atddr_no") or "")),
+                         ("科室", dept),
+                         ("主治医生", self._names().doctor(formatting.text_or_blank(visit.get("atddr_no")))),
                          ("入院", fmt(begin)), ("出院", fmt(end))):
                 parts.append(f"<tr><td style='color:#666;padding-right:10px'>{e(k)}</td><td>{e(str(v))}</td></tr>")
             if died:
@@ -375,13 +377,13 @@ class RecordPage(QWidget):
             parts.append("<h3>诊断</h3><ul>")
             for _, dg in diagnoses.sort_values("diag_type").iterrows() if "diag_type" in diagnoses else diagnoses.iterrows():
                 kind = "主要诊断" if str(dg.get("diag_type")) == "1" else "其他诊断"
-                parts.append(f"<li>{e(kind)}：{e(str(dg.get('diag_code')))} {e(str(dg.get('diag_name') or ''))}</li>")
+                parts.append(f"<li>{e(kind)}：{e(formatting.text_or_blank(dg.get('diag_code')))} {e(formatting.text_or_blank(dg.get('diag_name')))}</li>")
             parts.append("</ul>")
         if len(operations):
             parts.append("<h3>手术操作</h3><ul>")
             for _, op in operations.iterrows():
                 day = _day(op.get("oprn_date"))
-                parts.append(f"<li>{e(str(op.get('oprn_code')))} {e(str(op.get('oprn_name') or ''))}"
+                parts.append(f"<li>{e(formatting.text_or_blank(op.get('oprn_code')))} {e(formatting.text_or_blank(op.get('oprn_name')))}"
                              f"{'　' + formatting.date_iso(day) if day else ''}</li>")
             parts.append("</ul>")
         self.patient.setHtml("".join(parts))
