@@ -45,6 +45,11 @@ PAGE_SIZE = 4096
 READ_AHEAD = 2  # chunks iter_table reads and decompresses ahead of its consumer (on two threads)
 SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
 KEY_ROTATED = "key.rotated"
+class _NoColumns(list):
+    """The payload of a split chunk of which none of the columns asked for is stored: its first column,
+    to be dropped after decoding (the rows stay)."""
+
+
 @dataclass
 class VerifyReport:
     ok: bool
@@ -297,8 +302,12 @@ class CaseStore:
 
         pieces = columnar.split_by_month(table, data)
         compression = columnar.compression_for(table)
+        split = columnar.split_columns(table)
 
-        def encode(piece: pa.Table) -> tuple[memoryview, str]:
+        def encode(piece: pa.Table) -> tuple[object, str]:
+            if split:  # one blob per column (chunk_columns); the chunks row holds none
+                parts = [(name, memoryview(b)) for name, b in columnar.encode_columns(piece, compression)]
+                return parts, columnar.parts_sha256(parts)
             blob = memoryview(columnar.encode(piece, compression))
             return blob, hashlib.sha256(blob).hexdigest()
 
@@ -306,23 +315,58 @@ class CaseStore:
         with ThreadPoolExecutor(max_workers=2) as pool, self.transaction():
             for i, ((month, piece), (blob, sha)) in enumerate(zip(pieces, pool.map(encode, (p for _, p in pieces)))):
                 check_cancelled(cancelled)
-                self.conn.execute("INSERT INTO chunks (tbl, batch_id, month, rows, sha256, data) VALUES (?,?,?,?,?,?)",
-                                  (table, batch_id, month, piece.num_rows, sha, blob))
+                cur = self.conn.execute("INSERT INTO chunks (tbl, batch_id, month, rows, sha256, data) VALUES (?,?,?,?,?,?)",
+                                        (table, batch_id, month, piece.num_rows, sha, b"" if split else blob))
+                if split:
+                    self.conn.executemany("INSERT INTO chunk_columns (chunk_id, ord, name, data) VALUES (?,?,?,?)",
+                                          [(cur.lastrowid, k, name, b) for k, (name, b) in enumerate(blob)])
                 report(progress, i + 1, len(pieces), table)
         return len(pieces)
 
     @staticmethod
-    def _decode_chunk(table: str, blob: bytes, columns: list[str] | None) -> pa.Table:
+    def _decode_chunk(table: str, payload, columns: list[str] | None) -> pa.Table:
+        """A chunk's rows from :meth:`_fetch_chunk`'s payload (one blob, or a list of (column, blob))."""
         try:
-            return columnar.decode(blob, columns)
+            if isinstance(payload, _NoColumns):
+                return columnar.decode_columns(payload).select([])
+            if isinstance(payload, list):
+                return columnar.decode_columns(payload, columns)
+            return columnar.decode(payload, columns)
         except pa.ArrowInvalid as exc:
             raise DamagedStore(f"表 {table} 的数据块已损坏 / damaged chunk of table {table}: {exc}") from None
 
+    def _chunk_ids(self, table: str) -> list[tuple[int, bool]]:
+        """(chunk_id, stored one blob per column) of ``table``'s chunks in storage order."""
+        with _damage_as_error(self.path):
+            return [(int(i), bool(split)) for i, split in self.conn.execute(
+                "SELECT c.chunk_id, EXISTS (SELECT 1 FROM chunk_columns k WHERE k.chunk_id = c.chunk_id) "
+                "FROM chunks c WHERE c.tbl = ? ORDER BY c.chunk_id", (table,))]
+
+    def _fetch_chunk(self, chunk_id: int, split: bool, columns: list[str] | None = None):
+        """A chunk's stored bytes, decrypted: its blob, or for a chunk stored one blob per column the list
+        of (column, blob) in stored order — only the ``columns`` asked for (those present; if none is,
+        the first column, for the chunk's row count)."""
+        with _damage_as_error(self.path):
+            if not split:
+                return self.conn.execute("SELECT data FROM chunks WHERE chunk_id = ?", (chunk_id,)).fetchone()[0]
+            sql, args = "SELECT name, data FROM chunk_columns WHERE chunk_id = ?", [chunk_id]
+            if columns is not None:
+                sql += f" AND name IN ({', '.join('?' * len(columns))})"
+                args += list(columns)
+            parts = self.conn.execute(sql + " ORDER BY ord", args).fetchall()
+            if not parts:
+                parts = self.conn.execute("SELECT name, data FROM chunk_columns WHERE chunk_id = ? ORDER BY ord "
+                                          "LIMIT 1", (chunk_id,)).fetchall()
+                if not parts:
+                    raise DamagedStore(f"数据块 {chunk_id} 没有列 / chunk {chunk_id} has no stored column")
+                return _NoColumns(parts)
+            return [(name, blob) for name, blob in parts]
+
     def read_table(self, table: str, columns: list[str] | None = None) -> pa.Table | None:
         # decompress chunks on worker threads while SQLCipher reads and decrypts the next blobs
-        with _damage_as_error(self.path), ThreadPoolExecutor(max_workers=2) as pool:
-            futures = [pool.submit(self._decode_chunk, table, row[0], columns) for row in
-                       self.conn.execute("SELECT data FROM chunks WHERE tbl = ? ORDER BY chunk_id", (table,))]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            futures = [pool.submit(self._decode_chunk, table, self._fetch_chunk(cid, split, columns), columns)
+                       for cid, split in self._chunk_ids(table)]
             pieces = [f.result() for f in futures]
         return columnar.concat(pieces) if pieces else None
 
@@ -333,13 +377,7 @@ class CaseStore:
         next chunk is read, decrypted and decompressed on a worker thread while the consumer works on this
         one (SQLCipher, Arrow and DuckDB all release the GIL). ``positions``: only the chunks at these
         places of the storage order (0-based; in that order, each once)."""
-        def fetch(chunk_id: int) -> bytes:
-            with _damage_as_error(self.path):
-                return self.conn.execute("SELECT data FROM chunks WHERE chunk_id = ?", (chunk_id,)).fetchone()[0]
-
-        with _damage_as_error(self.path):
-            ids = [r[0] for r in self.conn.execute("SELECT chunk_id FROM chunks WHERE tbl = ? ORDER BY chunk_id",
-                                                   (table,))]
+        ids = self._chunk_ids(table)
         if positions is not None:
             ids = [ids[i] for i in sorted(set(positions)) if 0 <= i < len(ids)]
         if not ids:
@@ -347,8 +385,8 @@ class CaseStore:
         # one thread reads and decrypts the blobs in order (the connection is used by one thread at a time),
         # two decompress them: READ_AHEAD chunks are on their way while the consumer works on one
         with ThreadPoolExecutor(max_workers=1) as reader, ThreadPoolExecutor(max_workers=2) as decoder:
-            def submit(chunk_id: int):
-                blob = reader.submit(fetch, chunk_id)
+            def submit(chunk: tuple[int, bool]):
+                blob = reader.submit(self._fetch_chunk, chunk[0], chunk[1], columns)
                 return decoder.submit(lambda: self._decode_chunk(table, blob.result(), columns))
 
             window = deque(submit(c) for c in ids[:READ_AHEAD])
@@ -470,11 +508,15 @@ class CaseStore:
         """One stored chunk as an Arrow IPC file reader: its record batches are decompressed only when
         read (``get_batch(i)``), so a page of a 13M-row table costs one chunk's decryption, not the table's."""
         with _damage_as_error(self.path):
-            row = self.conn.execute("SELECT data FROM chunks WHERE chunk_id = ?", (int(chunk_id),)).fetchone()
+            row = self.conn.execute("SELECT EXISTS (SELECT 1 FROM chunk_columns k WHERE k.chunk_id = c.chunk_id) "
+                                    "FROM chunks c WHERE c.chunk_id = ?", (int(chunk_id),)).fetchone()
         if row is None:
             raise InputError(f"没有数据块 {chunk_id} / no chunk {chunk_id}")
+        payload = self._fetch_chunk(int(chunk_id), bool(row[0]))
         try:
-            return pa.ipc.open_file(pa.py_buffer(row[0]))
+            if isinstance(payload, list):  # one blob per column: read like one IPC file
+                return columnar.ColumnsReader(payload)
+            return pa.ipc.open_file(pa.py_buffer(payload))
         except pa.ArrowInvalid as exc:
             raise DamagedStore(f"数据块 {chunk_id} 已损坏 / damaged chunk {chunk_id}: {exc}") from None
 
@@ -685,10 +727,14 @@ class CaseStore:
                 if e.type == ev_types.IMPORT_BATCH:
                     for c in e.payload.get("chunks", ()):
                         chunk_events.setdefault(c["sha256"], c)
-            for cid, tbl, batch, month, sha, blob in self.conn.execute(
-                    "SELECT chunk_id, tbl, batch_id, month, sha256, data FROM chunks ORDER BY chunk_id"):
+            for cid, tbl, batch, month, sha, blob, split in self.conn.execute(
+                    "SELECT chunk_id, tbl, batch_id, month, sha256, data, EXISTS (SELECT 1 FROM chunk_columns k "
+                    "WHERE k.chunk_id = c.chunk_id) FROM chunks c ORDER BY chunk_id").fetchall():
                 report.chunks += 1
-                if hashlib.sha256(blob).hexdigest() != sha:
+                actual = columnar.parts_sha256(self.conn.execute(
+                    "SELECT name, data FROM chunk_columns WHERE chunk_id = ? ORDER BY ord", (cid,)).fetchall()) \
+                    if split else hashlib.sha256(blob).hexdigest()
+                if actual != sha:
                     problems.append(f"数据块 {cid}（{tbl} {batch} {month}）哈希不符 / chunk {cid} ({tbl}, batch {batch}, "
                                     f"month {month or '-'}): SHA-256 mismatch")
                 elif batch in batches and sha not in chunk_events:

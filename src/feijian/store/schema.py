@@ -81,6 +81,15 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX import_problems_batch ON import_problems (batch_id);
     """ + _APPEND_ONLY.format(t="import_problems"),
+    # 3: the chunks of tables stored one blob per column (store.columnar.SPLIT_TABLES): ``chunks.data`` is
+    # empty for them, ``ord`` keeps the columns' order. Chunks written before keep their one blob.
+    """
+    CREATE TABLE chunk_columns (
+        chunk_id INTEGER NOT NULL REFERENCES chunks (chunk_id), ord INTEGER NOT NULL, name TEXT NOT NULL,
+        data BLOB NOT NULL, PRIMARY KEY (chunk_id, ord)
+    );
+    CREATE UNIQUE INDEX chunk_columns_name ON chunk_columns (chunk_id, name);
+    """ + _APPEND_ONLY.format(t="chunk_columns"),
 ]
 
 VERSION = len(MIGRATIONS)
