@@ -465,7 +465,7 @@ def rules(quick: bool, scale: float) -> None:
             return (tp / len(exp) if exp else 1.0), (tp / len(got) if got else 1.0)
 
         print(f"{'rule':6}{'planted':>8}{'text R':>8}{'text P':>8}{'read R':>8}{'read P':>8}{'ΔR':>7}{'ΔP':>7}"
-              f"{'shared':>8}{'only text':>10}{'only read':>10}{'OCR 待核':>10}")
+              f"{'shared':>8}{'only text':>10}{'only read':>10}   OCR 待核 (share of read hits)")
         worst = 0.0
         all_t, all_p, all_e, all_m = set(), set(), set(), set()
         for rule in RECORD_RULES:
@@ -475,7 +475,7 @@ def rules(quick: bool, scale: float) -> None:
             worst = max(worst, abs(rr - rt), abs(pr - pt))
             share = len(marked_p[rule]) / len(gp) if gp else 0.0
             print(f"{rule:6}{len(exp):>8}{rt:>8.2f}{pt:>8.2f}{rr:>8.2f}{pr:>8.2f}{rr - rt:>+7.2f}{pr - pt:>+7.2f}"
-                  f"{len(gt & gp):>8}{len(gt - gp):>10}{len(gp - gt):>10}{f'{len(marked_p[rule])}/{len(gp)} {share:.2f}':>10}")
+                  f"{len(gt & gp):>8}{len(gt - gp):>10}{len(gp - gt):>10}   {len(marked_p[rule])}/{len(gp)} {share:.2f}")
             all_t |= gt
             all_p |= gp
             all_e |= exp
@@ -484,7 +484,7 @@ def rules(quick: bool, scale: float) -> None:
         rr, pr = rp(all_p, all_e)
         print(f"{'all':6}{len(all_e):>8}{rt:>8.2f}{pt:>8.2f}{rr:>8.2f}{pr:>8.2f}{rr - rt:>+7.2f}{pr - pt:>+7.2f}"
               f"{len(all_t & all_p):>8}{len(all_t - all_p):>10}{len(all_p - all_t):>10}"
-              f"{f'{len(all_m)}/{len(all_p)} {len(all_m) / max(1, len(all_p)):.2f}':>10}")
+              f"   {len(all_m)}/{len(all_p)} {len(all_m) / max(1, len(all_p)):.2f}")
         text_marked = sum(len(v) for v in marked_t.values())
         print(f"largest gap read / text in recall or precision: {worst:.2f} (target ≤ 0.05); hits of the text run "
               f"marked OCR 待核: {text_marked}")
