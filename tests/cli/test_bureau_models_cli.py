@@ -35,6 +35,29 @@ def test_bureau_models_command(tmp_path, capsys, monkeypatch):
         rows = list(csv.DictReader(f))
     assert {r["model"] for r in rows} == {"M01", "M02", "M03", "M05"}  # two institutions in one city: no M04
     assert {r["medins_code"] for r in rows} == {i.medins_code for i in province.institutions}
+    # signed by the bureau: the stock minisign accepts it under the bureau's key; a case refuses it as a clue list
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from feijian.casework.signed_clues import verify_clue_list
+    from feijian.domain.errors import InputError
+    from feijian.sync.clue_lists import public_key_file
+
+    sig = out.with_name(out.name + ".minisig")
+    assert sig.exists() and "signed" in text
+    if shutil.which("minisign"):
+        (tmp_path / "bureau.pub").write_text(public_key_file(keys.public()), encoding="ascii")
+        checked = subprocess.run(["minisign", "-V", "-p", str(tmp_path / "bureau.pub"), "-m", str(out)],
+                                 capture_output=True, text=True)
+        assert checked.returncode == 0 and "feijian-model-run/1 run=" in checked.stdout, checked.stderr
+        assert f"rows={len(rows)}" in checked.stdout
+    with pytest.raises(InputError, match="not for a clue list"):
+        verify_clue_list(out.read_bytes(), sig.read_bytes(), store.trust_list())
+    altered = out.read_bytes().replace(b"M01", b"M02", 1)
+    with pytest.raises(InputError, match="altered"):
+        verify_clue_list(altered, sig.read_bytes(), store.trust_list())
 
     assert run(home, "bureau", "models", "--archive", str(archive), "--models", "M03", "--from", "2024-13-01") == 2
     err = capsys.readouterr().err

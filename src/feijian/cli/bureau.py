@@ -43,7 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     models.add_argument("--from", dest="period_from", metavar="DATE", help="起始日期 / first day (YYYY-MM-DD)")
     models.add_argument("--to", dest="period_to", metavar="DATE", help="结束日期 / last day (YYYY-MM-DD)")
     models.add_argument("--models", metavar="M01,M02", help="只运行这些模型 / run only these models")
-    models.add_argument("--out", metavar="FILE.csv", help="线索清单 CSV / write the clue list here (UTF-8 with BOM)")
+    models.add_argument("--out", metavar="FILE.csv",
+                        help="线索清单 CSV，附医保局签名 FILE.minisig / write the clue list here (UTF-8 with BOM), "
+                             "signed by the bureau (FILE.minisig)")
     models.set_defaults(func=cmd_models)
 
     clues = s.add_parser("clues", help="按机构写出签名的线索清单 / write one signed clue list per institution")
@@ -173,9 +175,9 @@ def cmd_models(ctx: Context, args) -> int:
                              f"choose from {', '.join(MODELS)}")
     lo, hi = _date_arg(args.period_from, "--from"), _date_arg(args.period_to, "--to")
     keys = None
-    if not is_postgres_url(args.archive):
-        if not Path(args.archive).exists():
-            raise InputError(f"找不到归档 / no such archive: {args.archive}")
+    if not is_postgres_url(args.archive) and not Path(args.archive).exists():
+        raise InputError(f"找不到归档 / no such archive: {args.archive}")
+    if not is_postgres_url(args.archive) or args.out:  # the SQLite archive's key; the list's signature
         keys = BureauStore(ctx.home).unlock(ctx.passphrase("医保局口令 / bureau passphrase: "))
     cfg = load_config()
     with Archive.open(args.archive, bureau_keys=keys) as archive:
@@ -185,6 +187,6 @@ def cmd_models(ctx: Context, args) -> int:
     for m in models:
         print(f"  {m} {cfg.m(m)['name']}: {run.count(m)} 条 / rows, {run.seconds[m]:.2f} s")
     if args.out:
-        out = write_clue_csv(run, Path(args.out), cfg, names)
-        print(f"线索清单 / clue list: {out} ({len(run.hits)} 条 / rows)")
+        out = write_clue_csv(run, Path(args.out), cfg, names, bureau_keys=keys)
+        print(f"线索清单 / clue list: {out} ({len(run.hits)} 条 / rows), 医保局签名 / signed: {out}.minisig")
     return 0

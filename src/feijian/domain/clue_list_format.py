@@ -6,6 +6,11 @@ their Chinese headers, then the model, the institution and the run. Beside it, `
 signature by the bureau's signing key whose trusted comment is
 ``feijian-clue-list/1 run=<run id> medins=<institution code> clues=<n>`` — so a signature the bureau made for
 another file (a receipt, another institution's list) does not pass for this one.
+
+The province-wide list of one model run (``feijian bureau models --out``: every institution's hits in one
+CSV, for the bureau's own desk) is signed the same way with the trusted comment
+``feijian-model-run/1 run=<run id> rows=<n>``: ``minisign -V`` checks it, and a case refuses it as a clue
+list (it is addressed to no one institution).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 from typing import Optional
 
 LIST_FORMAT = "feijian-clue-list/1"
+RUN_LIST_FORMAT = "feijian-model-run/1"
 SUFFIX = ".clues.csv"
 SIGNATURE_SUFFIX = ".minisig"
 HEADERS = ("线索编号", "线索类型", "人员编号", "就诊ID", "医保目录编码", "开始日期", "结束日期", "线索描述", "疑似金额",
@@ -24,6 +30,12 @@ def trusted_comment(run_id: str, medins_code: str, clues: int) -> str:
         if not v or any(c.isspace() or c == "=" for c in v):
             raise ValueError(f"not usable in a trusted comment: {v!r}")
     return f"{LIST_FORMAT} run={run_id} medins={medins_code} clues={clues}"
+
+
+def run_list_comment(run_id: str, rows: int) -> str:
+    if not run_id or any(c.isspace() or c == "=" for c in run_id):
+        raise ValueError(f"not usable in a trusted comment: {run_id!r}")
+    return f"{RUN_LIST_FORMAT} run={run_id} rows={rows}"
 
 
 def parse_trusted_comment(text: str) -> Optional[dict]:

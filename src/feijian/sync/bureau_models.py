@@ -470,25 +470,41 @@ def run_models(archive, *, period_from: Optional[dt.date] = None, period_to: Opt
 
 
 def write_clue_csv(run: ModelRun, out: Path, cfg: Optional[ModelConfig] = None,
-                   names: Optional[dict[str, str]] = None) -> Path:
-    """The run's cross-institution clue list: the clue-list columns of ``casework/clues.py`` first (a case
-    imports it as is), then the model, the institution and case, and the key; UTF-8 with BOM."""
+                   names: Optional[dict[str, str]] = None, *, bureau_keys=None) -> Path:
+    """The run's cross-institution clue list: the clue-list columns of ``casework/clues.py`` first, then the
+    model, the institution and case, and the key; UTF-8 with BOM. With ``bureau_keys``, ``OUT.minisig``
+    beside it: a minisign signature by the bureau's signing key over exactly these bytes, trusted comment
+    ``feijian-model-run/1 run=… rows=…`` (``domain/clue_list_format.py``). The lists a case imports are the
+    per-institution ones (``sync/clue_lists.py``)."""
+    from feijian.crypto import minisign
+    from feijian.domain.clue_list_format import SIGNATURE_SUFFIX, run_list_comment
+
     cfg = cfg or load_config()
     names = names or {}
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf)
+    w.writerow(CSV_FIELDS)
+    for h in run.hits:
+        w.writerow([h.clue_id, f"{h.model} {cfg.m(h.model)['name']}", h.psn_no or "", h.mdtrt_id or "",
+                    h.med_list_codg or "", h.period_start or "", h.period_end or "", h.description,
+                    f"{h.amount.quantize(Decimal('0.01'))}", h.model, h.medins_code,
+                    names.get(h.medins_code, ""), h.case_id, h.hit_key])
+    data = buf.getvalue().encode("utf-8-sig")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part")
-    try:
-        with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(CSV_FIELDS)
-            for h in run.hits:
-                w.writerow([h.clue_id, f"{h.model} {cfg.m(h.model)['name']}", h.psn_no or "", h.mdtrt_id or "",
-                            h.med_list_codg or "", h.period_start or "", h.period_end or "", h.description,
-                            f"{h.amount.quantize(Decimal('0.01'))}", h.model, h.medins_code,
-                            names.get(h.medins_code, ""), h.case_id, h.hit_key])
-        tmp.replace(out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    files = [(out, data)]
+    if bureau_keys is not None:
+        key_id = bureau_keys.public().key_id
+        sig = minisign.sign(data, bureau_keys.signing_key, bytes.fromhex(key_id),
+                            run_list_comment(run.run_id, len(run.hits)),
+                            untrusted_comment="feijian bureau model run, all institutions")
+        files.append((out.with_name(out.name + SIGNATURE_SUFFIX), sig.encode("ascii")))
+    for path, content in files:
+        tmp = path.with_name(path.name + ".part")
+        try:
+            tmp.write_bytes(content)
+            tmp.replace(path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
     return out
