@@ -206,6 +206,22 @@ def test_table_browser_pages_and_filters_the_fee_table(case_window, no_dialogs):
     assert not no_dialogs
 
 
+def test_table_browser_heads_columns_in_chinese_and_names_codes(case_window, no_dialogs):
+    """Issue 18: the browser's headers read 诊断类别 over diag_type, a coded value 1 reads 1 主要诊断."""
+    from PySide6.QtCore import Qt
+
+    page = case_window.show_page("data")
+    browser = page.browser
+    browser.table_combo.setCurrentIndex(browser.table_combo.findData("diagnoses"))
+    model = browser.model
+    titles = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+    assert "诊断类别\ndiag_type" in titles, titles
+    col = model.column_of("diag_type")
+    shown = {model.data(model.index(r, col)) for r in range(min(model.rowCount(), 200))}
+    assert shown <= {"1 主要诊断", "2 其他诊断"} and shown, shown
+    assert not no_dialogs
+
+
 def test_table_browser_hides_the_internal_columns(case_window, no_dialogs):
     """The inspector sees the documents' contract columns and the source line, not _text_norm, _batch,
     _file_sha256 …, in the grid and in the filter's column list."""
@@ -219,7 +235,7 @@ def test_table_browser_hides_the_internal_columns(case_window, no_dialogs):
     model = browser.model
     titles = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
     assert titles and not [t for t in titles if t.startswith("_")], titles
-    assert {"doc_id", "mdtrt_id", "text", "源文件行号"} <= set(titles)
+    assert {"doc_id", "mdtrt_id", "text", "源文件行号"} <= {t.splitlines()[-1] for t in titles}  # Chinese header over it
     assert not [c for c in model.frame.columns if c.startswith("_") and c != "_line"]
     combo = [browser.column_combo.itemText(i) for i in range(browser.column_combo.count())]
     assert "text" in combo and not [c for c in combo if c.startswith("_")]

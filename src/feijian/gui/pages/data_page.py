@@ -44,6 +44,23 @@ def batch_rows(batches) -> pd.DataFrame:
                                        "read", "refused", "sha256", "size"])
 
 
+def browse_header(spec) -> str:
+    """A column of the data browser: its Chinese header over the contract name (``诊断类别`` / ``diag_type``)."""
+    zh = next((a for a in spec.aliases if any("\u4e00" <= ch <= "\u9fff" for ch in a)), "")
+    return f"{zh}\n{spec.name}" if zh else spec.name
+
+
+def code_labels(field: str):
+    """A coded field's values with their names (``1`` → ``1 主要诊断``), None for a field without a code table."""
+    from feijian.domain.codes import code_names
+
+    try:
+        names = code_names(field)
+    except KeyError:
+        return None
+    return {code: formatting.coded(code, name) for code, name in names.items()}
+
+
 def batch_columns() -> list[Column]:
     return [Column("imported_at", "导入时间", "datetime", width=170), Column("file", "文件", width=180),
             Column("table", "表", width=90), Column("encoding", "编码", width=70),
@@ -233,10 +250,12 @@ class TableBrowser(QWidget):
                     kind = "qty"
                 if c == "certno" or c == "psn_no":
                     kind = "masked"
-            title = c
+            title, labels = c, None
+            if spec is not None and c in spec.field_names:
+                title, labels = browse_header(spec.field(c)), code_labels(c)
             if c == LINE_COLUMN:
                 kind, title = "int", self.tr("源文件行号")
-            cols.append(Column(c, title, kind, width=110))
+            cols.append(Column(c, title, kind if labels is None else "text", width=110, labels=labels))
         self.model.set_frame(chunk, cols)
 
 
