@@ -1,7 +1,7 @@
 """The bureau's archive on a real PostgreSQL (issue 15): loading case tables with COPY against a plain pandas
 ``to_sql`` baseline, whole-package intake, and the models M01–M05; the encrypted SQLite archive beside it.
 
-Starts its own PostgreSQL server (``tests/sync/pg_server.py``: initdb in a temporary folder, fsync on), builds
+Starts its own PostgreSQL server (``tests/pg_server.py``: initdb in a temporary folder, fsync on), builds
 a demo province (``feijian/demoprovince``: N institutions, shared persons planted), writes one signed package
 per institution, then measures:
 
@@ -21,25 +21,29 @@ per institution, then measures:
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests" / "sync"))
+sys.path.insert(0, str(HERE.parent / "tests"))
 os.environ.setdefault("FEIJIAN_KDF_FAST", "1")
 
 from pg_server import available, create_database, postgres_server  # noqa: E402
 
-from feijian.demoprovince import build_province, case_id_of, write_packages  # noqa: E402
+from feijian.demoprovince import build_province, write_packages  # noqa: E402
 from feijian.crypto.identity import create_identity  # noqa: E402
 from feijian.crypto.trust import BureauKeys, TrustList  # noqa: E402
 from feijian.sync.archive import Archive  # noqa: E402
 from feijian.sync.bureau_models import MODELS, load_config, run_models, run_statement  # noqa: E402
 from feijian.sync.case_archive import load_frame  # noqa: E402
 from feijian.sync.intake import intake  # noqa: E402
+
+CACHE_PASSPHRASE = "feijian archive benchmark cache"  # demo keys of synthetic data, kept between runs
 
 
 def timed(fn):
@@ -48,9 +52,67 @@ def timed(fn):
     return time.perf_counter() - t0, out
 
 
-def frames_of(inst) -> dict:
-    return {t: load_frame(t, data, medins_code=inst.medins_code, case_id=case_id_of(inst), package_id="bench")
-            for t, data in inst.tables.items()}
+class _First:
+    """What the load comparison needs of the first institution: its code (its partitions)."""
+
+    def __init__(self, frames: dict) -> None:
+        self.medins_code = frames["institution"].column("medins_code")[0].as_py()
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:  # pragma: no cover - no getloadavg on this platform
+        return "-"
+
+
+def packages_for(n: int, scale: float, work: Path, cache: Path | None):
+    """The bureau's keys, the inspector, n signed packages, each package's case rows and the first
+    institution's archive frames. Generating a province at scale 1 takes minutes per ten institutions and is
+    not what the benchmark measures: with ``cache`` the packages (encrypted to the bureau, as they travel)
+    and the keys (sealed, a fixed passphrase) are kept there and the first n of them reused. The first n
+    institutions of a larger demo province are the n-institution province: the generator's seeds are per
+    institution and every planted pair lies among the first seven (``feijian/demoprovince``)."""
+    from feijian.crypto.identity import seal_identity, unseal_identity
+    from feijian.sync.verify import open_verified
+
+    meta_path = cache / "meta.json" if cache else None
+    if meta_path and meta_path.exists() and json.loads(meta_path.read_text())["institutions"] >= n:
+        meta = json.loads(meta_path.read_text())
+        bureau = BureauKeys.unseal((cache / "bureau.sealed").read_bytes(), CACHE_PASSPHRASE)
+        inspector = unseal_identity((cache / "inspector.sealed").read_bytes(), CACHE_PASSPHRASE)
+        pkgs = [cache / f for f in meta["packages"][:n]]
+        rows = meta["rows"][:n]
+        how = f"packages from the cache {cache}"
+    else:
+        bureau = BureauKeys.generate("基准医保局")
+        inspector = create_identity("检查员", "B-1")
+        out = cache or work
+        if cache:
+            shutil.rmtree(cache / "packages", ignore_errors=True)
+            cache.mkdir(parents=True, exist_ok=True)
+        t_build, province = timed(lambda: build_province(work / "province", n, scale=scale, seed=1))
+        t_pack, infos = timed(lambda: write_packages(province, out / "packages", inspector,
+                                                     bureau.public().intake_public))
+        pkgs = [i.path for i in infos]
+        rows = [sum(t.num_rows for t in inst.tables.values()) for inst in province.institutions]
+        how = f"built {t_build:.0f} s, packed {t_pack:.0f} s"
+        del province
+        shutil.rmtree(work / "province", ignore_errors=True)  # the generator's plaintext extracts
+        if cache:
+            (cache / "bureau.sealed").write_bytes(bureau.seal(CACHE_PASSPHRASE, fast=True))
+            (cache / "inspector.sealed").write_bytes(seal_identity(inspector, CACHE_PASSPHRASE, fast=True))
+            meta_path.write_text(json.dumps({"institutions": n, "scale": scale, "rows": rows,
+                                             "packages": [str(p.relative_to(cache)) for p in pkgs]}))
+            how += f", cached in {cache}"
+    trust = TrustList(bureau=bureau.public()).add(inspector.public).sign(bureau)
+    key = bureau.intake_key
+    with open_verified(pkgs[0], trust, recipient_public=bureau.public().intake_public, decrypt_key=key) as pkg:
+        data = {t: pkg.table(t, key) for t in pkg.table_names()}
+        medins = data["institution"].column("medins_code")[0].as_py()
+        frames = {t: load_frame(t, d, medins_code=medins, case_id=pkg.manifest["case_id"], package_id="bench")
+                  for t, d in data.items()}
+    return bureau, inspector, pkgs, rows, frames, how
 
 
 def load_copy(url: str, inst, frames: dict) -> float:
@@ -109,6 +171,9 @@ def main() -> int:
     ap.add_argument("--institutions", type=int, default=None)
     ap.add_argument("--scale", type=float, default=0.02, help="demo generator scale per institution")
     ap.add_argument("--no-sqlite", action="store_true", help="skip the SQLite comparison")
+    ap.add_argument("--cache", default=None, metavar="DIR",
+                    help="keep the generated packages here between runs (default: the temp folder, per scale)")
+    ap.add_argument("--no-cache", action="store_true", help="generate the packages afresh in a temporary folder")
     ap.add_argument("--no-stats-compare", action="store_true",
                     help="skip the second PostgreSQL archive loaded without ANALYZE")
     ap.add_argument("--no-stats-timeout", type=float, default=60.0, metavar="S",
@@ -125,18 +190,17 @@ def main() -> int:
         have_sqlalchemy = False
 
     work = Path(tempfile.mkdtemp(prefix="feijian-archive-bench-"))
-    bureau = BureauKeys.generate("基准医保局")
-    inspector = create_identity("检查员", "B-1")
+    cache = None if args.no_cache else Path(args.cache or Path(tempfile.gettempdir()) /
+                                            f"feijian-archive-bench-cache-s{args.scale:g}")
+    bureau, inspector, pkgs, rows, frames, how = packages_for(n, args.scale, work, cache)
     trust = TrustList(bureau=bureau.public()).add(inspector.public).sign(bureau)
-    t_build, province = timed(lambda: build_province(work / "province", n, scale=args.scale, seed=1))
-    t_pack, pkgs = timed(lambda: write_packages(province, work / "packages", inspector, bureau.public().intake_public))
-    rows_total = sum(t.num_rows for inst in province.institutions for t in inst.tables.values())
-    print(f"province: {n} institutions, {rows_total:,} case rows (built {t_build:.1f} s, packed {t_pack:.1f} s)")
+    rows_total = sum(rows)
+    print(f"province: {n} institutions x scale {args.scale:g}, {rows_total:,} case rows ({how}; not measured)")
+    print(f"load average at start: {load_average()}")
 
     with postgres_server(fsync=True) as server:
         # --- load: COPY vs to_sql, the same rows of one institution ---
-        inst = province.institutions[0]
-        frames = frames_of(inst)
+        inst = _First(frames)
         rows_one = sum(f.num_rows for f in frames.values())
         t_copy = load_copy(create_database(server, "bench_copy_load"), inst, frames)
         print(f"\nload of one institution ({rows_one:,} rows, {len(frames)} tables):")
@@ -150,7 +214,7 @@ def main() -> int:
 
         # --- intake: every package, verified and archived, then ANALYZE of what went stale ---
         url = create_database(server, "bench_archive")
-        t_intake, _ = timed(lambda: intake([p.path for p in pkgs], url, bureau_keys=bureau, trust=trust))
+        t_intake, _ = timed(lambda: intake(pkgs, url, bureau_keys=bureau, trust=trust))
         print(f"\nintake into PostgreSQL: {n} packages in {t_intake:.1f} s = {n / t_intake * 60:.1f} packages/min, "
               f"{rows_total / t_intake:,.0f} rows/s (verify + decrypt + COPY + ANALYZE)")
 
@@ -171,7 +235,7 @@ def main() -> int:
         t_plain = None
         if not args.no_stats_compare:
             url2 = create_database(server, "bench_archive_no_analyze")
-            t_plain, _ = timed(lambda: intake([p.path for p in pkgs], url2, bureau_keys=bureau, trust=trust,
+            t_plain, _ = timed(lambda: intake(pkgs, url2, bureau_keys=bureau, trust=trust,
                                               analyze=False))
             print(f"intake without ANALYZE: {t_plain:.1f} s (ANALYZE at intake costs {t_intake - t_plain:+.1f} s, "
                   f"{(t_intake - t_plain) / n:+.2f} s per package)")
@@ -189,7 +253,7 @@ def main() -> int:
     lite_counts: dict = {}
     if not args.no_sqlite:
         path = work / "archive.sqlite"
-        t_lite, _ = timed(lambda: intake([p.path for p in pkgs], path, bureau_keys=bureau, trust=trust))
+        t_lite, _ = timed(lambda: intake(pkgs, path, bureau_keys=bureau, trust=trust))
         print(f"intake into SQLite (SQLCipher): {t_lite:.1f} s = {n / t_lite * 60:.1f} packages/min, "
               f"{rows_total / t_lite:,.0f} rows/s; PostgreSQL/SQLite time ratio {t_intake / t_lite:.2f}")
         with Archive.open(path, bureau_keys=bureau) as a:

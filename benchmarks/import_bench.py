@@ -2,7 +2,7 @@
 bare ``pyarrow.csv.read_csv`` of the same files in the same run, twice: the files as the generator writes
 them (fees and visits in GBK) and the same files transcoded to UTF-8.
 
-    .venv/bin/python benchmarks/import_bench.py --scale 10 [--scale 100] [--data DIR] [--keep]
+    .venv/bin/python benchmarks/import_bench.py --scale 10 [--scale 100] [--data DIR] [--keep | --cache DIR]
 
 Each measurement runs in its own process, so its peak memory (max RSS) is its own. Prints rows/s, seconds,
 peak memory and the ratio import / bare read for GBK and UTF-8. Targets: ratio ≤ 3, peak < 3 GB at scale 100.
@@ -142,7 +142,7 @@ def data_only(folder: Path, dest: Path) -> Path:
     """The table files of a demo folder (not its kb/ and meta/ subfolders)."""
     dest.mkdir(parents=True, exist_ok=True)
     for p in folder.iterdir():
-        if p.is_file():
+        if p.is_file() and not p.name.startswith("."):
             target = dest / p.name
             if not target.exists():
                 os.link(p, target) if p.stat().st_dev == dest.stat().st_dev else shutil.copy2(p, target)
@@ -209,6 +209,8 @@ def main() -> None:
     ap.add_argument("--scale", type=float, action="append", help="demo scale (repeatable), default 10")
     ap.add_argument("--data", type=Path, help="use this folder of extracts instead of generating")
     ap.add_argument("--keep", action="store_true", help="keep generated data in ./bench-data-<scale>")
+    ap.add_argument("--cache", type=Path,
+                    help="keep generated data in DIR/scale-<scale> and reuse it on the next run (e.g. /tmp/feijian-bench)")
     ap.add_argument("--replicate", type=int, default=1,
                     help="repeat the fee lines K times (prefixed serial numbers): scale ×K without the generator")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each phase; the fastest counts (default 3)")
@@ -222,10 +224,15 @@ def main() -> None:
     for scale, folder in targets:
         tmp = None
         if folder is None:
-            base = Path(f"bench-data-{scale:g}") if args.keep else Path(tempfile.mkdtemp(prefix="feijian-demo-"))
-            tmp = None if args.keep else base
-            if not (base / "raw").exists():
+            if args.cache:
+                base = args.cache / f"scale-{scale:g}"
+            else:
+                base = Path(f"bench-data-{scale:g}") if args.keep else Path(tempfile.mkdtemp(prefix="feijian-demo-"))
+            tmp = None if (args.keep or args.cache) else base
+            if not (base / "raw" / ".complete").exists():  # a generation cut short is made again
+                shutil.rmtree(base, ignore_errors=True)
                 generate(scale, base / "raw")
+                (base / "raw" / ".complete").touch()
             folder = data_only(base / "raw", base / "tables")
         if args.replicate > 1:
             target = folder.parent / f"tables-x{args.replicate}"

@@ -8,6 +8,8 @@ No text leaves the process: the file holds hashes only.
 
     .venv/bin/python benchmarks/record_equivalence.py --scale 10 --digests /tmp/before.json   # old commit
     .venv/bin/python benchmarks/record_equivalence.py --scale 10 --digests /tmp/before.json   # new: SAME?
+
+``--data FOLDER`` imports an already generated demo folder instead (the same data for both runs, faster).
 """
 
 from __future__ import annotations
@@ -84,10 +86,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=float, default=10.0)
     ap.add_argument("--digests", type=Path, required=True)
+    ap.add_argument("--data", type=Path, help="an already generated demo folder (feijian demo-data) to import "
+                                               "instead of generating one")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="record_equivalence_"))
     try:
-        store, _ = load_case(args.scale, work)
+        store, _ = load_case(args.scale, work, args.data)
         kb = load_kb()
         now = {}
         for name in ("demo", "mutated"):

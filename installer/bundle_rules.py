@@ -24,7 +24,8 @@ QT_LANGUAGES = ("_zh_CN.qm", "_en.qm")
 # - Qt platform plugins for embedded/framebuffer/VNC targets and their input plugins (we keep xcb and wayland
 #   for Linux desktops, windows on Windows, offscreen for the self-test and headless runs);
 # - Pillow codecs reportlab never needs: reportlab imports `PIL.Image` (so `_imaging` stays), our charts are
-#   vector drawings, and evidence images are previewed by Qt, not Pillow;
+#   vector drawings, and evidence images are previewed by Qt, not Pillow; WebP stays: the OCR import reads
+#   phone photos saved as WebP with Pillow (feijian.ingest.page_images.IMAGE_SUFFIXES);
 # - readline (pulls libreadline/libtinfo; the frozen app has no interactive prompt);
 # - the Japanese, Korean, Traditional-Chinese and ISO-2022 codecs: extracts are read as UTF-8, GBK or GB18030 only
 #   (`feijian.ingest.encoding.ENCODINGS`), whose codecs (`_codecs_cn`, `_multibytecodec`) stay.
@@ -37,7 +38,7 @@ DROP_PARTS = (
     "plugins/platforms/libqeglfs", "plugins/platforms/libqlinuxfb", "plugins/platforms/libqvnc",
     "plugins/platforms/libqvkkhrdisplay", "plugins/platforms/libqminimalegl", "plugins/platforms/libqminimal.",
     "plugins/platforms/qminimal.", "plugins/egldeviceintegrations/", "plugins/generic/",
-    "PIL/_avif.", "PIL/_webp.", "PIL/_imagingcms.", "PIL/_imagingtk.",
+    "PIL/_avif.", "PIL/_imagingcms.", "PIL/_imagingtk.",
     "lib-dynload/readline.",
     "lib-dynload/_codecs_jp.", "lib-dynload/_codecs_kr.", "lib-dynload/_codecs_tw.", "lib-dynload/_codecs_hk.",
     "lib-dynload/_codecs_iso2022.",

@@ -19,3 +19,15 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("FEIJIAN_HOME", str(home))
     monkeypatch.delenv("FEIJIAN_PASSPHRASE", raising=False)
     yield home
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server for the session (``tests/pg_server.py``), for the archive tests and the 医保局
+    window's; each module makes its own database (``pg_server.create_database``)."""
+    from pg_server import available, postgres_server
+
+    if not available():
+        pytest.skip("no PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb, runuser when root)")
+    with postgres_server() as url:
+        yield url

@@ -100,6 +100,9 @@ def test_codes_with_names():
     ("于 2026-12-06T02:42:05Z 收费", None),
     ("于 2024-03-02T08:15:00 收费", "于 2024-03-02 08:15 收费"),
     ("项目 Y 限 18–65 岁", "项目 Y 限 18–65 岁"),
+    ("科室 0303 住院次均费用 3029.0 元（4 人次），前 3 个月次均 1871.25 元", "科室 0303 住院次均费用 3,029.00 元（4 人次），前 3 个月次均 1,871.25 元"),
+    ("相差 -50.00 元，合计 12,952.00 元", "相差 -50.00 元，合计 12,952.00 元"),
+    ("次均费用 9110.2 元，均值 3668.88", "次均费用 9,110.20 元，均值 3668.88"),
     (None, ""),
 ])
 def test_tidy_detail(stored, shown):
@@ -174,3 +177,31 @@ def test_machine_number_refuses_what_is_not_a_number():
     for bad in (True, "1.5", dt.date(2024, 1, 1)):
         with pytest.raises(TypeError):
             fm.machine_number(bad)
+
+
+def test_no_negative_zero():
+    assert fm.money("-0.004") == "0.00 元" and fm.amount(-0.001) == "0.00"
+
+
+def test_codes_in_a_detail_get_their_names():
+    items = {"001203000010000": "诊查费", "C0301010100000100001": "药物洗脱冠状动脉支架系统"}
+    staff = {"D0301014": "李秀静"}
+    depts = {"0301": "心血管内科", "0303": "消化内科"}
+    w = lambda t: fm.with_names(t, items=items, staff=staff, depts=depts)  # noqa: E731
+    assert w("项目 001203000010000 在 2024-02-21 共 5 个单位") == "项目 001203000010000（诊查费） 在 2024-02-21 共 5 个单位"
+    assert w("医生 D0301014（科室 0301）次均费用") == "医生 D0301014（李秀静）（科室 0301 心血管内科）次均费用"
+    assert w("科室 0303 2024-10 住院次均费用") == "科室 0303 消化内科 2024-10 住院次均费用"
+    # already named, unknown, or part of a longer token: unchanged
+    assert w("项目 001203000010000（诊查费） 与明细 000032") == "项目 001203000010000（诊查费） 与明细 000032"
+    assert w("追溯码 X001203000010000 与 0301") == "追溯码 X001203000010000 与 0301"
+    assert fm.with_names("项目 001203000010000") == "项目 001203000010000" and fm.with_names(None) == ""
+    assert fm.with_names("在门诊就诊（医疗类别 11）中收费") == "在门诊就诊（医疗类别 11 普通门诊）中收费"
+    assert fm.with_names("医疗类别 11 普通门诊") == "医疗类别 11 普通门诊"
+    assert fm.code_with_name("med_type", "21") == "21 普通住院" and fm.code_with_name("med_type", "2101") == "2101"
+
+
+def test_chinese_part_of_a_bilingual_note():
+    assert fm.chinese_part("病历文书 WSZY1 原件（文字识别）/ original of record document WSZY1 (OCR)") == "病历文书 WSZY1 原件（文字识别）"
+    for whole in ("经核对与原件一致", "甲 / 乙", "1/2 份 / 共 3 份", "A / B"):
+        assert fm.chinese_part(whole) == whole
+    assert fm.chinese_part(None) == ""

@@ -250,3 +250,17 @@ def test_fields_are_listed_with_the_chinese_header_they_are_known_by():
     spec = next(f for f in load_contract().table("fees").fields if f.name == "det_item_fee_sumamt")
     assert field_label("fees", "det_item_fee_sumamt") == f"det_item_fee_sumamt（{spec.aliases[0]}）"
     assert field_label("fees", "no_such_field") == "no_such_field"
+
+
+def test_the_multi_field_picker_lists_fields_with_their_chinese_headers(qtbot):
+    """Like the single pickers: the menu and the button read det_item_fee_sumamt（明细项目费用总额）."""
+    from feijian.gui.pages.analysis_page import FieldsPicker, field_label
+
+    picker = FieldsPicker(["med_list_codg", "det_item_fee_sumamt"], ["det_item_fee_sumamt"], table="fees")
+    qtbot.addWidget(picker)
+    menu = [a.text() for a in picker.menu().actions()]
+    assert menu == [field_label("fees", "med_list_codg"), field_label("fees", "det_item_fee_sumamt")]
+    assert all("（" in t for t in menu)
+    assert picker.text() == field_label("fees", "det_item_fee_sumamt") and picker.selected() == ["det_item_fee_sumamt"]
+    picker.set_selected(["med_list_codg", "det_item_fee_sumamt"])
+    assert picker.text() == "、".join(menu)

@@ -1,4 +1,5 @@
-"""The 医保局 window on the bureau's encrypted SQLite archive: intake of the demo province's packages shows each
+"""The 医保局 window on the bureau's encrypted SQLite archive and on a real PostgreSQL server (``tests/pg_server.py``,
+the archive tests' server): intake of the demo province's packages shows each
 verdict (accepted; a tampered, a replayed and an unknown signer's package rejected with the reason code), the
 archive's institutions, the models' hits and regions, and the signed clue lists written to a folder."""
 
@@ -17,6 +18,16 @@ def shown(monkeypatch):
     out = []
     monkeypatch.setattr(dialogs, "error", lambda parent, title, text: out.append(("error", text)))
     return out
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def archive_target(request, tmp_path):
+    """Where the window's archive lives: a SQLite file, or a fresh database on the session's PostgreSQL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "archive.sqlite")
+    from pg_server import create_database
+
+    return create_database(request.getfixturevalue("pg_server"), f"gui_{tmp_path.name.lower()}"[:60])
 
 
 @pytest.fixture()
@@ -42,11 +53,11 @@ def bureau(qtbot, tmp_path, monkeypatch):
     wb.shutdown()
 
 
-def test_bureau_window_intake_models_clues(bureau, shown):
+def test_bureau_window_intake_models_clues(bureau, shown, archive_target):
     wb, tmp, pkgs, tampered, odd, province = bureau
     w = wb.open_bureau()
     assert not w.intake_button.isEnabled()
-    w.archive_edit.setText(str(tmp / "archive.sqlite"))
+    w.archive_edit.setText(archive_target)
     w.passphrase.setText("wrong")
     wait_for(w.connect_archive(), 60)
     assert shown and w.keys is None and not w.intake_button.isEnabled()

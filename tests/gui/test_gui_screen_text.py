@@ -183,3 +183,44 @@ def test_no_raw_form_in_the_hits_csv(case_window, tmp_path):
     assert all(re.fullmatch(r"-?\d+\.\d\d", a) for a in amounts)  # rules.md: two decimals, machine-readable
     assert rows[1][header.index("detail")] == "项目 X 限 ≤ 14 岁"
     assert pd.Series(amounts).astype(float).sum() > 0
+
+
+BARE_CODE = re.compile(r"(?<![A-Za-z0-9_.])([A-Za-z0-9]{4,})(?![A-Za-z0-9_（(])")
+
+
+def test_codes_are_shown_with_their_names(shown, qtbot):
+    """Issue 18: no bare code reaches a person — doctors, departments and the items and doctors named in a hit's
+    detail are shown with the names the imported fees, staff and visits give them."""
+    window = shown
+    names = window.ctx.names()
+    assert names.items and names.staff and names.depts
+    page = window.show_page("hits")
+    model = page.view.model
+    cells = lambda key: [str(model.data(model.index(r, model.column_of(key))) or "") for r in range(model.rowCount())]  # noqa: E731
+    doctors = [d for d in cells("doctor") if d]
+    assert doctors and not [d for d in doctors if d in names.staff], doctors[:5]
+    assert any(d.split(" ", 1)[-1] in names.staff.values() for d in doctors)
+    depts = [d for d in cells("dept") if d]
+    assert not [d for d in depts if d in names.depts or "/" in d or d in names.staff], sorted(set(depts))
+    page.view.group.setCurrentIndex(page.view.group.findData("dept"))
+    groups = page.view.group_model
+    labels = [str(groups.data(groups.index(r, 0))) for r in range(groups.rowCount())]
+    assert labels and "" not in labels and not [g for g in labels if g in names.depts or "/" in g], labels
+    page.view.group.setCurrentIndex(0)
+    bare = [(text, m.group(1)) for text in cells("detail") for m in BARE_CODE.finditer(text)
+            if m.group(1) in names.items or m.group(1) in names.staff]
+    assert not bare, bare[:5]
+    # the record view: 医疗类别 and 主治医生 with their names, the document's author too
+    hits = window.ctx.hits()
+    inpatient = hits[hits["mdtrt_id"].astype(str).str.startswith("ZY")]
+    window.ctx.open_record.emit(str(inpatient["mdtrt_id"].iat[0]), str(inpatient["hit_id"].iat[0]))
+    qtbot.wait(20)
+    record = window.pages["record"]
+    patient = record.patient.toPlainText()
+    assert "21 普通住院" in patient
+    doctor_cell = patient.split("主治医生", 1)[1][:30]
+    assert any(name in doctor_cell for name in names.staff.values()), doctor_cell
+    shown_doc = record.documents.text.toPlainText()
+    if "记录人：" in shown_doc:
+        author = shown_doc.split("记录人：", 1)[1].split("\n", 1)[0].strip()
+        assert author not in names.staff, author

@@ -176,3 +176,37 @@ def test_a_reader_can_be_added_for_another_suffix():
     finally:
         READERS.clear()
         READERS.update(saved)
+
+
+def test_an_index_mixing_texts_and_files_keeps_each_row_with_its_own_text_and_custody(write, tmp_path, monkeypatch):
+    """Rows with their text in the index are found in bulk, rows naming a file are read one by one: with a
+    chunk of one file each, every row keeps its own text, SHA-256 and line; a missing file and a row with
+    neither are refused at their lines; a blank text (whitespace only, U+3000) with a file reads the file."""
+    import hashlib
+
+    from feijian.ingest import documents as ingest_documents
+    from feijian.ingest.doc_readers import DocumentLimits
+
+    monkeypatch.setattr(ingest_documents, "load_limits", lambda: DocumentLimits(batch_rows=1))
+    (tmp_path / "a.txt").write_text("甲文件", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("乙文件", encoding="utf-8")
+    p = write("病历文书.csv", DOC_HEADER + ",file\n"
+              "D1,M1,nursing,2024-01-05 10:00,t,一级护理,\n"
+              "D2,M1,nursing,2024-01-05 11:00,t,,a.txt\n"
+              "D3,M1,nursing,2024-01-05 12:00,t,二级护理,b.txt\n"
+              "D4,M1,nursing,2024-01-05 13:00,t,,gone.txt\n"
+              "D5,M1,nursing,2024-01-05 14:00,t,,\n"
+              "D6,M1,nursing,2024-01-05 15:00,t,\u3000 ,b.txt\n"
+              "D7,M1,nursing,2024-01-05 16:00,t,三级护理, \n")
+    r = read_file(p)
+    d = r.data
+    assert d.column("doc_id").to_pylist() == ["D1", "D2", "D3", "D6", "D7"]
+    assert d.column("text").to_pylist() == ["一级护理", "甲文件", "二级护理", "乙文件", "三级护理"]
+    sha = {n: hashlib.sha256((tmp_path / n).read_bytes()).hexdigest() for n in ("a.txt", "b.txt")}
+    assert d.column("_file_sha256").to_pylist() == [None, sha["a.txt"], None, sha["b.txt"], None]
+    assert d.column("_file_size").to_pylist() == [None, 9, None, 9, None]
+    assert d.column("_line").to_pylist() == [2, 3, 4, 7, 8]
+    assert [(x.line, x.field) for x in r.rejected] == [(5, "file"), (6, "text/file")]
+    assert "file not found" in r.rejected[0].reason
+    assert r.file.rows == 7 and r.file.read == 5 and r.file.refused == 2
+    assert r.document_file.rows == 3 and r.document_file.refused == 1

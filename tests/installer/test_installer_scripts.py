@@ -66,6 +66,9 @@ def test_spec_bundles_resources_and_filters_qt_translations():
     assert keep("resources/translations/feijian_en.qm")
     assert keep("numpy-2.4.6.dist-info/licenses/numpy/_core/include/numpy/libdivide/LICENSE.txt")  # licences stay
     assert not keep("pyarrow/include/arrow/api.h") and not keep("pyarrow/table.pxi")
+    # the OCR extra's models and config ride along when it is installed (no PyInstaller hook collects them)
+    assert 'collect_data_files(OCR_PACKAGE)' in spec and 'OCR_PACKAGE = "rapidocr_onnxruntime"' in spec
+    assert "+ OCR_DATAS" in spec and "+ OCR_IMPORTS" in spec
 
 
 @pytest.mark.parametrize("dest, kept", [
@@ -87,6 +90,7 @@ def test_spec_bundles_resources_and_filters_qt_translations():
     ("pyarrow/libarrow_flight.so.2600", False),
     ("PIL/_imaging.cpython-311-x86_64-linux-gnu.so", True),  # reportlab imports PIL.Image
     ("PIL/_avif.cpython-311-x86_64-linux-gnu.so", False),
+    ("PIL/_webp.cpython-311-x86_64-linux-gnu.so", True),  # the OCR import reads WebP photos
     ("python3.11/lib-dynload/_codecs_cn.cpython-311-x86_64-linux-gnu.so", True),  # GBK extracts
     ("python3.11/lib-dynload/readline.cpython-311-x86_64-linux-gnu.so", False),
     ("python3.11/lib-dynload/_codecs_tw.cpython-311-x86_64-linux-gnu.so", False),

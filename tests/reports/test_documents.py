@@ -4,6 +4,7 @@ text, every font embedded, page x of y, headers repeated, signature lines on eve
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -167,3 +168,68 @@ def test_record_documents_without_records_are_blank_forms_and_unknown_record_ids
         assert "_" * 40 in pages[0] and "记录人：" in pages[0]
     with pytest.raises(InputError, match="no interview record"):
         render_bytes("interview", make_context(options={"record_id": "nope"}))
+
+
+RAW_TEXT = re.compile(r"T\d\d:|\d\.0(?:\s|$)|−\d|未设定|\bNone\b|\bnan\b|document files")
+
+
+@pytest.mark.parametrize("doc", sorted(DOCUMENTS))
+def test_no_document_writes_a_raw_form(pdfs, doc):
+    """Issue 18: no ISO timestamp, float artefact, minus sign or unset marker in any document (the sample's
+    self-inspection package was exported at 2026-02-10T08:00:00Z)."""
+    text = "\n".join(pages_text(pdfs[doc]))
+    found = [text[max(0, m.start() - 30):m.end() + 30] for m in RAW_TEXT.finditer(text)]
+    assert not found, found[:5]
+
+
+def test_codes_in_the_documents_carry_their_names():
+    """Items, doctors and tables are named: the hit list's 项目 column from the fee lines behind a hit (the hit
+    itself leaves it empty), codes in a detail and the report's doctors from the case's names, the data
+    confirmation's document files by their formats."""
+    from feijian.casework.name_directory import NameDirectory
+    from feijian.domain.records import ImportBatch, ImportedFile
+
+    c = make_context()
+    first = c.hit_lines.iloc[0]
+    c.hits.loc[1, "detail"] = f"项目 {first.med_list_codg} 本次就诊共 5 个单位"
+    c.names = NameDirectory(items={first.med_list_codg: first.med_list_name}, staff={"D00017": "赵医生"})
+    hit_list = squash("".join(pages_text(render_bytes("hit-list", c))))
+    assert squash(f"项目 {first.med_list_codg}（{first.med_list_name}） 本次就诊共 5 个单位") in hit_list
+    assert first.fee_ocur_time.date().isoformat() in hit_list
+    report = squash("".join(pages_text(render_bytes("report", c))))
+    assert "D00017赵医生" in report and "D00102" in report
+    index = ImportedFile("病历文书索引.csv（文书文件 / document files）", "emr_docs", "ab" * 32, 1000, "docx:3 pdf:2 txt/gbk:1", 6, 6, 0)
+    c.batches = (*c.batches, ImportBatch("b-0002", "2026-03-02T03:10:00Z", "李晓梅", (index,)))
+    confirmation = squash("".join(pages_text(render_bytes("data-confirmation", c))))
+    assert "病历文书" in confirmation and squash("病历文书索引.csv 所列文书文件：Word 3 份、PDF 2 份、文本 1 份") in confirmation
+    import dataclasses
+
+    c.evidence = (dataclasses.replace(c.evidence[0], note="病历文书 WS1 原件（文字识别）/ original of record document WS1 (OCR)"),
+                  *c.evidence[1:])
+    for doc in ("transfer", "report"):  # the data received, listed the same way
+        text = squash("".join(pages_text(render_bytes(doc, c))))
+        assert "documentfiles" not in text and squash("病历文书索引.csv 所列文书文件") in text, doc
+    assert "originalof" not in text and "病历文书WS1原件（文字识别）" in text  # the report's evidence catalogue
+
+
+
+def test_hit_list_fills_item_and_day_from_the_lines_only_when_they_share_them():
+    import pandas as pd
+
+    from feijian.reports.hit_list import first_lines
+
+    lines = pd.DataFrame([
+        ("A", "X1", "甲药", dt.datetime(2025, 3, 1, 8)), ("A", "X1", "甲药", dt.datetime(2025, 3, 1, 9)),
+        ("B", "X1", "甲药", dt.datetime(2025, 3, 1, 8)), ("B", "Y2", "乙药", dt.datetime(2025, 3, 2, 8)),
+    ], columns=["hit_id", "med_list_codg", "med_list_name", "fee_ocur_time"])
+    got = first_lines(lines)
+    assert got["A"] == {"med_list_codg": "X1", "med_list_name": "甲药", "fee_ocur_time": dt.date(2025, 3, 1)}
+    assert got["B"] == {}  # a visit's lines of several items and days: no one item or day to show
+    c = make_context()
+    c.hit_lines = pd.concat([c.hit_lines[c.hit_lines["hit_id"] != c.hits["hit_id"].iat[0]],
+                             c.hit_lines[c.hit_lines["hit_id"] == c.hits["hit_id"].iat[0]].head(1)])
+    one = c.hit_lines[c.hit_lines["hit_id"] == c.hits["hit_id"].iat[0]].iloc[0]
+    c.hits.loc[0, "date"] = None
+    text = squash("".join(pages_text(render_bytes("hit-list", c))))
+    row = text[text.index("Y00001", text.index("二、疑点明细")):text.index("Y00002", text.index("二、疑点明细"))]
+    assert one.fee_ocur_time.date().isoformat() in row and squash(f"{one.med_list_codg}{one.med_list_name}") in row, row

@@ -27,6 +27,8 @@ def test_s01_growth_above_ratio_flags_the_department_month():
     h = r.hits.iloc[0]
     assert h["subject"] == "K1" and str(h["period_start"]) == "2024-04-01" and h["amount"] == 0
     assert h["grain"] == "department-month"
+    # money as people write it (issue 18): not 131.0 元
+    assert h["detail"] == "科室 K1 2024-04 住院次均费用 131.00 元（1 人次），前 3 个月次均 100.00 元，增长 31.0%"
 
 
 def test_s01_growth_at_the_ratio_or_without_three_previous_months_is_no_hit():
@@ -74,6 +76,7 @@ def _s03(n_doctors, n_high=1):
 def test_s03_doctor_outlier_in_a_department_of_five():
     r = _s03(5)  # mean 280, sd 402.5: 1000 > 280 + 1.5 × 402.5
     assert list(r.hits["subject"]) == ["K1/D0"] and r.hits.iloc[0]["grain"] == "doctor"
+    assert "次均费用 1,000.00 元（1 人次），科室 5 名医生均值 280.00 元、标准差 402.49 元" in r.hits.iloc[0]["detail"]
 
 
 def test_s03_needs_five_doctors_and_a_real_outlier():
@@ -96,6 +99,7 @@ def test_s04_material_uses_per_operation_above_peers():
     r = _s04(10)  # rates 10,1,1,1,1: mean 2.8, sd 4.02 → 10 > 8.84
     assert [(h["subject"], h["med_list_codg"]) for _, h in r.hits.iterrows()] == [("S0", "M1")]
     assert r.hits.iloc[0]["grain"] == "doctor-item" and r.hits.iloc[0]["amount"] == 0
+    assert r.hits.iloc[0]["detail"] == "医生 S0 每台手术使用高值耗材 M1 10 个，5 名术者均值 2.8、标准差 4.02"  # not 10.0 个
 
 
 def test_s04_equal_use_is_no_hit():

@@ -13,17 +13,6 @@ def world() -> World:
 
 
 @pytest.fixture(scope="session")
-def pg_server():
-    """A real PostgreSQL server for the session (``pg_server.py``); each module makes its own database."""
-    from pg_server import available, postgres_server
-
-    if not available():
-        pytest.skip("no PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb, runuser when root)")
-    with postgres_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
 def province(tmp_path_factory):
     """The demo province of feijian/demoprovince: three institutions in two cities, every model planted."""
     from feijian.demoprovince import build_province

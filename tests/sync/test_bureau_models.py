@@ -109,3 +109,18 @@ def test_clue_lists_out_feedback_in(archive_url, world, tmp_path):
     from clue_roundtrip import check_feedback, round_trip
 
     check_feedback(*round_trip(archive_url, world, tmp_path))
+
+
+def test_planner_settings_are_the_statement_s_only(archive_url):
+    """M03 runs with nested loops off (bureau_models.PG_PLANNER); the models after it in the same transaction,
+    and the session after the run, plan with the server's settings again."""
+    from feijian.sync.bureau_models import PG_PLANNER, run_statement
+
+    assert PG_PLANNER["M03"] == {"enable_nestloop": "off"}
+    cfg = load_config()
+    with Archive.open(archive_url) as a:
+        a._exec("SET enable_nestloop = on")
+        assert run_statement(a, "M03", cfg)
+        assert a._query("SELECT current_setting('enable_nestloop')")[0][0] == "on"  # same transaction
+        run_models(a, cfg=cfg, models=("M03",))
+        assert a._query("SELECT current_setting('enable_nestloop')")[0][0] == "on"

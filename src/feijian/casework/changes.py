@@ -24,6 +24,8 @@ ABSENT_DEFAULTS: dict[tuple[str, str], Any] = {
     ("hit", "review"): {"status": "open", "reason": ""},
     ("finding", "deleted"): True,
     ("item_term", "deleted"): True,  # a phrase the case added (casework.case_terms): undone, it is withdrawn
+    ("ocr_correction", "deleted"): True,  # a correction of an OCR line (casework.ocr_corrections)
+    ("captured_doc", "deleted"): True,  # a document captured on site (casework.captured_pages)
     ("clue", "result"): {"result": "", "verified_amount": "0", "explanation": "", "evidence_ids": []},
     ("evidence", "finding_id"): "",
     ("case", "stage"): {"stage": "initiation", "override_reason": ""},

@@ -101,7 +101,7 @@ def store_page_originals(store, stream, chunk: pa.Table, originals: dict, cancel
             path = stream.documents.resolve(name)
             with open(path, "rb") as fh:
                 item = store.add_evidence(fh, original_name=Path(path).name, cancelled=cancelled,
-                                          note=f"病历文书 {doc_id} 原件（文字识别）/ original of record document {doc_id} (OCR)")
+                                          note=f"病历文书 {doc_id} 原件（文字识别）")
             if item.sha256 != sha:
                 raise InputError(f"{name} 在导入过程中被修改（SHA-256 不符）/ {name} changed during the import "
                                  "(SHA-256 differs)")

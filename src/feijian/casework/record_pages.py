@@ -27,6 +27,11 @@ class PageLine:
     text: str
     start: int = -1
     end: int = -1
+    original: Optional[str] = None  # the recogniser's reading of a line an inspector corrected (or confirmed)
+
+    @property
+    def corrected(self) -> bool:
+        return self.original is not None
 
     @property
     def low(self) -> bool:
@@ -63,11 +68,22 @@ def line_spans(text: str, lines: Sequence[TextLine]) -> list[tuple[int, int]]:
     return out
 
 
+def corrected_originals(doc: Document) -> dict[int, str]:
+    """Line index → the recogniser's reading, for the lines corrected in the document as shown
+    (casework.ocr_corrections.corrected_row keeps them under ``"corrected"``)."""
+    try:
+        kept = json.loads(doc.ocr_lines).get("corrected") if doc.ocr_lines else None
+    except (ValueError, AttributeError):
+        return {}
+    return {int(k): str(v[0]) for k, v in (kept or {}).items()}
+
+
 def page_lines(doc: Document) -> list[PageLine]:
     """The document's recognised lines (empty for a document with a text layer)."""
     lines = lines_from_json(doc.ocr_lines) if doc.ocr_lines else ()
     spans = line_spans(doc.text, lines)
-    return [PageLine(i, x.page, tuple(float(v) for v in x.box), float(x.confidence), x.text, s, e)
+    originals = corrected_originals(doc)
+    return [PageLine(i, x.page, tuple(float(v) for v in x.box), float(x.confidence), x.text, s, e, originals.get(i))
             for i, (x, (s, e)) in enumerate(zip(lines, spans))]
 
 

@@ -71,8 +71,16 @@ class StoredTable:
 
 
 def case_sources(store) -> dict:
-    """The case's imported tables as chunked sources (absent ones left out, so rules report "not run")."""
-    return {name: StoredTable(store, name) for name in load_contract().case_tables if store.has_table(name)}
+    """The case's imported tables as chunked sources (absent ones left out, so rules report "not run"); the
+    record documents with the inspectors' corrections of OCR lines and the documents captured on site
+    (:mod:`feijian.casework.case_documents`)."""
+    from feijian.casework.case_documents import document_source
+
+    out = {name: StoredTable(store, name) for name in load_contract().case_tables if store.has_table(name)}
+    documents = document_source(store)
+    if documents is not None:
+        out["emr_docs"] = documents
+    return out
 
 
 def screen_case(store, *, kb: Optional[KnowledgeBase] = None, rules: Optional[Iterable[str]] = None,

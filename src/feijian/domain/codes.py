@@ -31,8 +31,18 @@ def canonical_code(field: str, value: Optional[str]) -> Optional[str]:
     return spellings(field).get(normalise_name(value))
 
 
+@lru_cache(maxsize=1)
+def display_names() -> dict:
+    """``resources/contract/code_names.toml``: names of codes the importer keeps as written (``med_type``)."""
+    with open(resource("contract", "code_names.toml"), "rb") as fh:
+        return tomllib.load(fh)
+
+
 def code_names(field: str) -> dict[str, str]:
-    """Canonical code → its first Chinese spelling (for people: ``operation`` → 手术记录)."""
+    """Canonical code → its first Chinese spelling (for people: ``operation`` → 手术记录); for a field only
+    named for display (``med_type``: ``21`` → 普通住院), its names. KeyError for a field with neither."""
+    if field not in code_tables():
+        return dict(display_names()[field]["names"])
     out = {}
     for code, names in code_tables()[field]["codes"].items():
         zh = [n for n in names if any("\u4e00" <= ch <= "\u9fff" for ch in n)]

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 import struct
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 CENT = Decimal("0.01")
 EN_DASH = "–"
@@ -39,6 +39,11 @@ def _missing(value: Any) -> bool:
         return bool(value != value)  # NaN, NaT
     except (TypeError, ValueError):  # pd.NA
         return True
+
+
+def text_or_blank(value: Any) -> str:
+    """A value as people read it in a field: ``""`` for None, NaN, NaT or pd.NA (never ``nan``), else its text."""
+    return "" if _missing(value) else str(value).strip()
 
 
 # ---- quantities ------------------------------------------------------------------------------------------
@@ -133,7 +138,8 @@ def cents(value: Any) -> Decimal:
         if _missing(value):
             return Decimal("0.00")
         raise ValueError(f"not an amount: {value!r}")
-    return d.quantize(CENT, rounding=ROUND_HALF_UP)
+    d = d.quantize(CENT, rounding=ROUND_HALF_UP)
+    return d if d else Decimal("0.00")  # -0.004 rounds to 0.00, not -0.00
 
 
 def amount(value: Any) -> str:
@@ -334,6 +340,19 @@ def code_with_name(field: str, code: Any) -> str:
     return coded(code, names.get(str(code)))
 
 
+_ENGLISH_HALF = re.compile(r"\s*/\s*[^\u4e00-\u9fff]*$")
+
+
+def chinese_part(text: Any) -> str:
+    """A bilingual note written by the program (``病历文书 X 原件（文字识别）/ original of record document X
+    (OCR)``) as its Chinese half; a text with Chinese after the last `` / `` or none before it stays whole."""
+    if _missing(text):
+        return ""
+    s = str(text)
+    head = _ENGLISH_HALF.sub("", s)
+    return head if head != s and re.search("[\u4e00-\u9fff]", head) and re.search("[A-Za-z]", s[len(head):]) else s
+
+
 # ---- details stored by older versions --------------------------------------------------------------------
 
 # a quantity written as 5.0 (a double) or 5.0000 (a DECIMAL(18, 4)); two decimals are money and stay
@@ -343,6 +362,8 @@ _UNIT_QTY = re.compile(r"(?<![\d.])(\d+\.\d+)(?= ?(?:个|岁|天|次))")
 _OPEN_LOW = re.compile(r"限 ?[–−-] ?(\d+(?:\.\d+)?) ?岁")
 _OPEN_HIGH = re.compile(r"限 ?(\d+(?:\.\d+)?) ?[–−-] ?岁")
 _ISO_TIME = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(?::\d\d(?:\.\d+)?)?(Z|[+-]\d\d:?\d\d)?")
+# an amount before 元 written without grouping or cents (``3029.0 元``, ``3668.88 元``): written as money
+_YUAN = re.compile(r"(?<![\d.,])(-?\d[\d,]*(?:\.\d+)?) ?元")
 
 
 def tidy_detail(text: Any) -> str:
@@ -363,7 +384,44 @@ def tidy_detail(text: Any) -> str:
             return date_time(m.group(0))
         return f"{m.group(1)} {m.group(2)}"
 
-    return _ISO_TIME.sub(_iso, s)
+    s = _ISO_TIME.sub(_iso, s)
+    return _YUAN.sub(lambda m: money(m.group(1)), s)
+
+
+# a code in a detail: letters and digits (``001203000010000``, ``D0301014``), not part of a longer token
+_CODE_TOKEN = re.compile(r"(?<![A-Za-z0-9_.])([A-Za-z0-9]{4,})(?![A-Za-z0-9_])")
+_DEPT_TOKEN = re.compile(r"科室 ?([A-Za-z0-9]{2,})(?![A-Za-z0-9_（(])")
+_MED_TYPE = re.compile(r"医疗类别 ?(\d+)(?![\d\u4e00-\u9fff]| [\u4e00-\u9fff])")
+
+
+def with_names(text: Any, *, items: Optional[Mapping[str, str]] = None, staff: Optional[Mapping[str, str]] = None,
+               depts: Optional[Mapping[str, str]] = None) -> str:
+    """A detail with each known code followed by its name: items and staff as ``001203000010000（诊查费）``,
+    ``D0301014（李秀静）``, a department after 科室 as ``科室 0303 心血管内科``. An item code already followed by
+    a bracket (the rule named it), a staff code already followed by its name and codes not in the maps stay as
+    they are; a 医疗类别 gets its name (``医疗类别 11 普通门诊``). The text is not otherwise changed."""
+    if _missing(text):
+        return ""
+    s = str(text)
+    if items or staff:
+        def _code(m: re.Match) -> str:
+            code, after = m.group(1), s[m.end():m.end() + 1]
+            item = (items or {}).get(code)
+            if item:  # a rule that names an item writes the name in brackets right after the code
+                return code if (after and after in "（(") or item == code else f"{code}（{item}）"
+            name = (staff or {}).get(code)
+            if not name or name == code or s.startswith((f"（{name}", f"({name}"), m.end()):
+                return code
+            return f"{code}（{name}）"
+
+        s = _CODE_TOKEN.sub(_code, s)
+    if depts:
+        def _dept(m: re.Match) -> str:
+            name = depts.get(m.group(1))
+            return f"{m.group(0)} {name}" if name and name != m.group(1) else m.group(0)
+
+        s = _DEPT_TOKEN.sub(_dept, s)
+    return _MED_TYPE.sub(lambda m: f"医疗类别 {code_with_name('med_type', m.group(1))}", s)
 
 
 # SQL mirrors of quantity() and age_range() for the rule engine's DuckDB details (tests hold them equal).

@@ -107,13 +107,26 @@ def _hits_arrow(store):
     return None if hits is None or not len(hits) else pa.Table.from_pandas(hits, preserve_index=False)
 
 
-def hits_frame(store, visits=None) -> pd.DataFrame:
+def _named(values, label) -> "pa.Array":
+    """Each value of an Arrow string column through ``label``, computed once per distinct value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    distinct = pc.unique(values)
+    labels = pa.array([label(v) if v else v for v in distinct.to_pylist()], pa.string())
+    return pc.take(labels, pc.index_in(values, value_set=distinct))
+
+
+def hits_frame(store, visits=None, names=None) -> pd.DataFrame:
     """The latest run's hits with rule name, department, doctor, day, status and reason.
 
     Built in Arrow and returned as an Arrow-backed frame (``pd.ArrowDtype``): amounts stay exact
     decimal128 and no column holds a Python object per row (1M hits: tens of ms, not seconds);
     ``status``/``reason`` are categoricals, replaced in place on decisions (:func:`apply_reviews`).
-    ``visits``: the visits' context (Arrow or pandas); read from the store when not given."""
+    ``visits``: the visits' context (Arrow or pandas); read from the store when not given. Doctors are shown
+    with their names (``D0301014 李秀静``) and a statistical hit's subject as its department and doctor, from
+    ``names`` (:func:`feijian.casework.name_directory.name_directory` when not given)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -123,8 +136,8 @@ def hits_frame(store, visits=None) -> pd.DataFrame:
     table = table.replace_schema_metadata(None)
     cat = rule_catalogue()
     codes = pc.unique(table["rule_code"])
-    names = pa.array([rule_name(c, cat) if c is not None else "" for c in codes.to_pylist()], pa.string())
-    rule = pc.take(names, pc.index_in(table["rule_code"], value_set=codes))
+    rule_names = pa.array([rule_name(c, cat) if c is not None else "" for c in codes.to_pylist()], pa.string())
+    rule = pc.take(rule_names, pc.index_in(table["rule_code"], value_set=codes))
     n = table.num_rows
     if visits is None:
         visits = visit_table(store)
@@ -145,9 +158,20 @@ def hits_frame(store, visits=None) -> pd.DataFrame:
             doctor = pc.take(_arrow(visits["atddr_no"], pa.string()), at)
         if "begntime" in vcols:
             begin = pc.take(_arrow(visits["begntime"]), at)
+    if names is None:
+        from feijian.casework.name_directory import name_directory
+
+        names = name_directory(store)
     if "subject" in table.column_names:  # statistical grains name their department/doctor in `subject`
+        from feijian.casework.name_directory import subject_names
+
+        subject = _arrow(table["subject"], pa.string())
         has_dept = pc.fill_null(pc.not_equal(dept, ""), False)
-        dept = pc.if_else(has_dept, dept, _arrow(table["subject"], pa.string()))
+        dept = pc.if_else(has_dept, dept, _named(subject, lambda v: subject_names(v, names)[0]))
+        has_doctor = pc.fill_null(pc.not_equal(doctor, ""), False)
+        doctor = pc.if_else(has_doctor, doctor, _named(subject, lambda v: subject_names(v, names)[1] or None))
+    if names.staff:
+        doctor = _named(doctor, names.doctor)
     frame = table.to_pandas(types_mapper=pd.ArrowDtype)
     frame["rule"] = pd.Series(pd.arrays.ArrowExtensionArray(pa.chunked_array([rule]) if isinstance(rule, pa.Array) else rule))
     frame["dept"] = pd.Series(pd.arrays.ArrowExtensionArray(_chunked(dept)))

@@ -36,12 +36,14 @@ class CaseContext(QObject):
         self.undo_stack.changed.connect(self._decided)
         self._hits: Optional[pd.DataFrame] = None
         self._visits = None
+        self._names = None
         self._tables: dict[str, Any] = {}
         self.data_changed.connect(self._drop_caches)
 
     def _drop_caches(self) -> None:
         self._hits = None
         self._visits = None
+        self._names = None
         self._tables = {}
 
     def _decided(self) -> None:
@@ -81,10 +83,18 @@ class CaseContext(QObject):
             self._visits = case_data.visit_table(self.store)
         return self._visits
 
+    def names(self):
+        """The names of the case's item, doctor and department codes (a NameDirectory), cached."""
+        if self._names is None:
+            from feijian.casework.name_directory import name_directory
+
+            self._names = name_directory(self.store)
+        return self._names
+
     def hits(self) -> pd.DataFrame:
         """The latest run's hits with rule, department, doctor, status (updated in place on decisions)."""
         if self._hits is None:
-            self._hits = case_data.hits_frame(self.store, self.visits())
+            self._hits = case_data.hits_frame(self.store, self.visits(), self.names())
         return self._hits
 
     def decide(self, text: str, perform):

@@ -276,6 +276,11 @@ def _record_lines(data: bytes, first_line: int, records: int, columns, nvalid, i
     physical = breaks + (0 if data.endswith((b"\n", b"\r")) else 1)
     if physical == records and bare_cr == 0 and not blank:
         return first_line + np.arange(records, dtype=np.int64)  # one record per line, no blank lines
+    if bare_cr == 0 and not blank:
+        # no blank line, every \r in a \r\n: each record takes 1 + the \n in its values lines (counted
+        # in the columns that hold one, a byte search each), so its first line is a cumulative sum
+        embedded = _embedded_breaks(columns, nvalid, invalid, is_bad, records, bare_cr=False)
+        return first_line + np.concatenate(([0], np.cumsum(1 + embedded[:-1]))).astype(np.int64)
     arr = np.frombuffer(data, dtype=np.uint8)
     if bare_cr == 0:  # every \r is part of a \r\n: the breaks are the \n (one pass, no shifted copy)
         brk = np.flatnonzero(arr == 10)
@@ -292,18 +297,43 @@ def _record_lines(data: bytes, first_line: int, records: int, columns, nvalid, i
     if len(nonempty) == records:
         return nonempty
     # quoted values hold line breaks: walk the records with their embedded break counts
+    embedded = _embedded_breaks(columns, nvalid, invalid, is_bad, records, bare_cr=bare_cr > 0)
+    return first_line + _record_starts(empty, embedded)
+
+
+def _embedded_breaks(columns, nvalid: int, invalid, is_bad: np.ndarray, records: int, *, bare_cr: bool) -> np.ndarray:
+    """Line breaks inside each record's values (\n, \r\n, and a bare \r when the data has one); a column
+    whose text holds no break costs one byte search."""
     embedded_valid = np.zeros(nvalid, dtype=np.int64)
     for col in columns:
-        if len(col):
-            for sub in ("\n", "\r"):
-                embedded_valid += np.asarray(pc.fill_null(pc.count_substring(col, sub), 0).to_numpy(zero_copy_only=False), dtype=np.int64)
-            embedded_valid -= np.asarray(pc.fill_null(pc.count_substring(col, "\r\n"), 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+        if not len(col):
+            continue
+        chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+        if not any(_holds(c, b"\n") or (bare_cr and _holds(c, b"\r")) for c in chunks):
+            continue
+
+        def count(sub: str) -> np.ndarray:
+            return np.asarray(pc.fill_null(pc.count_substring(col, sub), 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+        embedded_valid += count("\n")
+        if bare_cr:
+            embedded_valid += count("\r") - count("\r\n")
     embedded = np.zeros(records, dtype=np.int64)
     embedded[~is_bad[1:]] = embedded_valid
     for (num, _, _, text) in invalid:
         if 1 <= num <= records:
             embedded[num - 1] = count_lines((text or "").encode())
-    return first_line + _record_starts(empty, embedded)
+    return embedded
+
+
+def _holds(values: pa.Array, byte: bytes) -> bool:
+    """Whether the string data of ``values`` holds ``byte`` anywhere (one pass over its bytes, no copy)."""
+    bufs = values.buffers()
+    if len(values) == 0 or bufs[2] is None:
+        return False
+    offsets = np.frombuffer(bufs[1], dtype=np.int32, count=len(values) + 1, offset=values.offset * 4)
+    data = np.frombuffer(bufs[2], dtype=np.uint8)[int(offsets[0]):int(offsets[-1])]
+    return bool(np.count_nonzero(data == byte[0]))
 
 
 _MAX_RUNS = 64  # runs of records between blank lines that _record_starts vectorises before walking lines

@@ -57,15 +57,58 @@ _ENGINE = None
 
 
 def _engine(threads: int = 0):
+    """This process's recogniser (models loaded once). ``threads`` > 0 fixes onnxruntime's intra-op threads
+    per model (a worker of the pool: workers × threads = cores); 0 lets onnxruntime use every core."""
     global _ENGINE
     if _ENGINE is None:
         module = require_engine_module()
-        kwargs = {"text_score": limits().min_line_score, "print_verbose": False}
+        lim = limits()
+        kwargs = {"text_score": lim.min_line_score, "print_verbose": False, "rec_batch_num": lim.ocr_rec_batch}
         if threads > 0:
             kwargs["intra_op_num_threads"] = threads
             kwargs["inter_op_num_threads"] = 1
+        _quiet_threads(module)
         _ENGINE = module.RapidOCR(**kwargs)
+        _limit_detector(_ENGINE, lim.ocr_det_side)
     return _ENGINE
+
+
+def _quiet_threads(module) -> None:
+    """onnxruntime's intra-op threads wait for work by spinning; on a laptop whose cores are busy (the GUI,
+    another worker) a spinning thread burns the CPU the other needs. rapidocr builds its session options
+    itself (utils.infer_engine.OrtInferSession._init_sess_opts), so the option is added to what it builds."""
+    try:
+        from rapidocr_onnxruntime.utils.infer_engine import OrtInferSession
+    except ImportError:  # another layout of the package: keep its defaults
+        return
+    original = OrtInferSession.__dict__.get("_init_sess_opts")
+    if original is None or getattr(original, "_feijian_quiet", False):
+        return
+    build = original.__func__ if isinstance(original, staticmethod) else original
+
+    def init_sess_opts(config):
+        opts = build(config)
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        return opts
+
+    init_sess_opts._feijian_quiet = True
+    OrtInferSession._init_sess_opts = staticmethod(init_sess_opts)
+
+
+def _limit_detector(engine, side: int) -> None:
+    """The text detector sees the page with its longest side at most ``side`` px (the recogniser still reads
+    each line cut from the full page). rapidocr 1.4's ``limit_type: max`` ignores ``limit_side_len`` and
+    rounds up to 960/1500/2000 px: an A4 page at 150 dpi (1754 px) was detected at full size, half the time
+    and most of the memory of a page (benchmarks/ocr_bench.py)."""
+    det = getattr(engine, "text_det", None)
+    if det is None or side <= 0 or not hasattr(det, "get_preprocess"):
+        return
+    from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+
+    def get_preprocess(max_wh):
+        return DetPreProcess(side, "max", det.mean, det.std)
+
+    det.get_preprocess = get_preprocess
 
 
 def read_array(image, page: int = 1, scale: float = 1.0, threads: int = 0) -> list[TextLine]:
@@ -173,13 +216,18 @@ class PageResult:
 class OcrPool:
     """Worker processes reading pages. ``read(pages)`` returns one PageResult per page, in order.
 
-    Use as a context manager; the workers start once (each loads the models, ~1 s) and serve many documents."""
+    Use as a context manager; the workers start once (each loads the models, ~1 s) and serve many documents.
+
+    By default one worker whose onnxruntime threads use every core: the import hands over one file at a time
+    (mostly a one-page photo), so a second worker would idle while holding its own models and buffers
+    (benchmarks/ocr_bench.py, docs/ocr.md: 2 workers × 1 thread peaked at 935 MB against 593 MB, at the same
+    CPU seconds per page). ``workers`` > 1 serves documents of many pages; workers × threads = cores."""
 
     def __init__(self, workers: int = 0, threads_per_worker: int = 0,
                  page_timeout: Optional[float] = None) -> None:
         require_engine_module()
         cpus = os.cpu_count() or 1
-        self.workers = workers or max(1, min(cpus, 4))
+        self.workers = workers or 1
         self.threads = threads_per_worker or max(1, cpus // self.workers)
         self.page_timeout = page_timeout if page_timeout is not None else limits().page_timeout_seconds
         self._ctx = mp.get_context("spawn")  # never fork a process that may hold Qt or SQLCipher state

@@ -33,6 +33,8 @@ class OcrLimits:
     max_file_bytes: int
     pdf_render_dpi: int
     ocr_max_side: int
+    ocr_det_side: int
+    ocr_rec_batch: int
     page_timeout_seconds: float
     low_confidence: float
     min_line_score: float

@@ -14,6 +14,7 @@ from typing import Iterator, Optional
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from feijian.domain.contract import TableSpec, load_contract
 from feijian.domain.errors import InputError
@@ -415,68 +416,65 @@ class FileStream:
 
     def _validated(self, columns: list, lines: np.ndarray) -> Iterator[pa.Table]:
         """Typed chunks of one parsed batch; for an emr_docs index, the named files are read one by one
-        and the batch is cut so that a chunk holds at most ``batch_rows`` documents or ``batch_bytes`` of
-        text (a 20 MB document, or 200,000 small ones, in bounded memory)."""
+        and the batch is cut so that a chunk holds at most ``batch_rows`` documents read from files or
+        ``batch_bytes`` of their text (a 20 MB document, or 200,000 small ones, in bounded memory). The rows
+        that name no file to read (their text is in the index) are found in bulk and cost nothing here."""
         if self.documents is None:
             yield self._validate(columns, lines)
             return
         limits = self.documents.limits
         columns = [c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c for c in columns]
         fields = self.plan.fields
-        files = columns[fields.index("file")].to_pylist()
-        given = columns[fields.index("text")].to_pylist() if "text" in fields else [None] * len(files)
-        n = len(files)
+        file_col = columns[fields.index("file")]
+        given = columns[fields.index("text")] if "text" in fields else pa.nulls(len(file_col), pa.string())
+        need = files_to_read(file_col, given)
+        files = pc.take(file_col, pa.array(need, pa.int64())).to_pylist() if len(need) else []
+        n = len(file_col)
         start = 0
+        k = 0  # the next file to read: row need[k]
         while start < n:
-            texts: list = []
-            problems: dict[str, list[int]] = {}
-            sha, size, fmt = [], [], []
-            conf, ocr_lines = [], []
+            reads: list = []  # (row in this chunk, DocumentRead)
             used = 0
-            i = start
-            while i < n and i - start < limits.batch_rows and used < limits.batch_bytes:
-                if (i - start) % 64 == 0:
+            while k < len(need) and len(reads) < limits.batch_rows and used < limits.batch_bytes:
+                if reads and len(reads) % 64 == 0:
                     check_cancelled(self.cancelled)
-                    if i > start:
-                        report(self.progress, self._position(i), self.size,
-                               f"{self.name}: {self.documents.named} 个文书文件 / document files")
-                name, text = files[i], given[i]
-                if name is not None and name.strip() and not (text is not None and text.strip()):
-                    got = self.documents.read_one(name)
-                    if got.problem:
-                        problems.setdefault(got.problem, []).append(i - start)
-                    texts.append(got.text)
-                    sha.append(got.sha256)
-                    size.append(got.size)
-                    fmt.append(got.source or None)
-                    conf.append(got.ocr_confidence)
-                    ocr_lines.append(got.ocr_lines)
-                    used += (len(got.text or "") + len(got.ocr_lines or "")) * 3
-                else:
-                    texts.append(text)
-                    sha.append(None)
-                    size.append(None)
-                    fmt.append(None)
-                    conf.append(None)
-                    ocr_lines.append(None)
-                    used += len(text or "") * 3
-                i += 1
-            m = i - start
+                    report(self.progress, self._position(int(need[k])), self.size,
+                           f"{self.name}: {self.documents.named} 个文书文件 / document files")
+                elif not reads:
+                    check_cancelled(self.cancelled)
+                got = self.documents.read_one(files[k])
+                reads.append((int(need[k]) - start, got))
+                used += (len(got.text or "") + len(got.ocr_lines or "")) * 3
+                k += 1
+            end = int(need[k]) if k < len(need) else n  # the chunk ends before the next file not read yet
+            m = end - start
             masks = []
+            problems: dict[str, list[int]] = {}
+            for row, got in reads:
+                if got.problem:
+                    problems.setdefault(got.problem, []).append(row)
             for reason, rows in problems.items():
                 mask = np.zeros(m, dtype=bool)
                 mask[rows] = True
                 masks.append((mask, "file", reason))
-            custody = {"_file_sha256": pa.array(sha, pa.string()), "_file_size": pa.array(size, pa.int64()),
-                       "_file_format": pa.array(fmt, pa.string()),
-                       "_ocr_confidence": pa.array(conf, pa.float64()), "_ocr_lines": pa.array(ocr_lines, pa.string())}
+            rows = [row for row, _ in reads]
+            got_all = [got for _, got in reads]
+            text = given.slice(start, m)
+            if reads:
+                text = _scatter(text, rows, [g.text for g in got_all], pa.string())
+            custody = {
+                "_file_sha256": _scatter(m, rows, [g.sha256 for g in got_all], pa.string()),
+                "_file_size": _scatter(m, rows, [g.size for g in got_all], pa.int64()),
+                "_file_format": _scatter(m, rows, [g.source or None for g in got_all], pa.string()),
+                "_ocr_confidence": _scatter(m, rows, [g.ocr_confidence for g in got_all], pa.float64()),
+                "_ocr_lines": _scatter(m, rows, [g.ocr_lines for g in got_all], pa.string()),
+            }
             sub = [c.slice(start, m) for c in columns]
-            del texts[m:]
-            yield self._validate(sub, lines[start:i], text=pa.array(texts, pa.string()), row_problems=masks,
-                                 custody=custody)
-            report(self.progress, self._position(i), self.size,
-                   f"{self.name}: {self.documents.named} 个文书文件 / document files")
-            start = i
+            yield self._validate(sub, lines[start:end], text=text, row_problems=masks, custody=custody)
+            if reads:
+                report(self.progress, self._position(end), self.size,
+                       f"{self.name}: {self.documents.named} 个文书文件 / document files")
+            start = end
         span, records, before = self._block
         self._block = (span, records, before + n)
 
@@ -518,6 +516,31 @@ class FileStream:
 
 
 _DOC_COLUMN_TYPES = {"_file_size": pa.int64(), "_ocr_confidence": pa.float64()}
+# the characters ``str.strip()`` takes away (Unicode whitespace as Python sees it), as an RE2 class
+_BLANK_CLASS = "[" + "".join(f"\\x{{{c:x}}}" for c in range(0x110000) if chr(c).isspace()) + "]"
+
+
+def _blank(values: pa.Array) -> np.ndarray:
+    """Per value: null, or nothing but whitespace (``not value.strip()`` in Python), in bulk."""
+    filled = pc.fill_null(values, "")
+    return np.asarray(pc.invert(pc.match_substring_regex(filled, "[^" + _BLANK_CLASS[1:])).to_numpy(
+        zero_copy_only=False), dtype=bool)
+
+
+def files_to_read(files: pa.Array, texts: pa.Array) -> np.ndarray:
+    """Rows of an emr_docs index whose file is read: a file named and no text given in the index."""
+    return np.flatnonzero(~_blank(files) & _blank(texts))
+
+
+def _scatter(base, rows: list[int], values: list, type: pa.DataType) -> pa.Array:
+    """``base`` (an array, or a length: that many nulls) with ``values`` at ``rows``."""
+    if not isinstance(base, pa.Array):
+        base = pa.nulls(base, type)
+    if not rows:
+        return base
+    mask = np.zeros(len(base), dtype=bool)
+    mask[rows] = True
+    return pc.replace_with_mask(base, pa.array(mask), pa.array(values, type))
 
 
 def prefetch(items: Iterator, depth: int = 1) -> Iterator:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from feijian.domain.formatting import quantity
 from feijian.casework.data_facts import DataFacts, data_facts
+from feijian.casework.name_directory import NameDirectory, name_directory
 from feijian.domain import formatting
 from feijian.domain.errors import InputError
 from feijian.domain.records import (
@@ -105,6 +106,7 @@ class ReportContext:
     method_notes: str = ""  # sampling and other method notes for the report
     options: dict = field(default_factory=dict)
     facts: DataFacts = field(default_factory=DataFacts)  # what the imported tables say
+    names: NameDirectory = field(default_factory=NameDirectory)  # the imported tables' names of codes
     # 自查自纠 comparison (casework/self_inspection.py): None when no self-inspection package was imported
     self_status: Optional[Mapping[str, str]] = None  # hit_id -> declared / not_declared
     self_split: Optional[Any] = None  # self_inspection.Split over all the case's hits
@@ -363,6 +365,7 @@ def build_context(
         method_notes=method_notes,
         options=opts,
         facts=data_facts(store),
+        names=name_directory(store),
         self_status=self_inspection.hit_statuses(store),
         self_split=self_inspection.split_hits(store),
         self_packages=tuple(p["content"] for p in self_inspection.imported_packages(state)),

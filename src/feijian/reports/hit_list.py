@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pandas as pd
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
+from feijian.casework.name_directory import subject_names
 from feijian.reports.context import ReportContext, fmt_money, money
 from feijian.reports.layout import DocSpec, content_width, data_table, field_table, p, styles, title_block
 from feijian.domain import formatting
@@ -15,6 +17,26 @@ from feijian.reports.parts import lines_table, period_text
 SPEC = DocSpec("hit-list", "疑点清单", landscape=True)
 STATUS_ZH = {"open": "待核查", "confirmed": "已确认", "dismissed": "已排除"}
 SELF_ZH = {"declared": "已申报", "not_declared": "未申报"}
+
+
+def first_lines(lines) -> dict[str, dict]:
+    """hit_id -> the item (code, name) and the day its fee lines share, for the columns a hit leaves empty: a
+    hit whose lines bill several items (a visit's dispersion) gets no item, several days no day."""
+    if lines is None or not len(lines) or "hit_id" not in lines.columns:
+        return {}
+    out: dict[str, dict] = {}
+    frame = lines.assign(_day=pd.to_datetime(lines["fee_ocur_time"], errors="coerce").dt.date
+                         if "fee_ocur_time" in lines.columns else None)
+    for hid, sub in frame.groupby("hit_id", sort=False):
+        row: dict = {}
+        if "med_list_codg" in sub.columns and sub["med_list_codg"].nunique(dropna=True) == 1:
+            row["med_list_codg"] = sub["med_list_codg"].dropna().iat[0]
+            if "med_list_name" in sub.columns and sub["med_list_name"].notna().any():
+                row["med_list_name"] = sub["med_list_name"].dropna().iat[0]
+        if sub["_day"].nunique(dropna=True) == 1:
+            row["fee_ocur_time"] = sub["_day"].dropna().iat[0]
+        out[hid] = row
+    return out
 
 
 def hit_numbers(hits) -> dict[str, str]:
@@ -58,16 +80,23 @@ def build(ctx: ReportContext):
                        f"{fmt_money(split.declared_amount)} 元；自查未申报 {len(split.not_declared):,} 条，金额 "
                        f"{fmt_money(split.not_declared_amount)} 元。", st["body"]))
     rows = []
+    first_line = first_lines(lines)
+    names = ctx.names
     for h in hits.itertuples(index=False):
         status = STATUS_ZH.get(ctx.hit_reviews.get(h.hit_id, ("open", ""))[0], "待核查")
-        when = formatting.date_iso(h.date)
-        row = [numbers[h.hit_id], h.rule_code, h.mdtrt_id or h.subject or "", h.med_list_codg or "", when,
-               fmt_money(h.amount), status, formatting.tidy_detail(h.detail), h.hit_id]
+        line = first_line.get(h.hit_id, {})
+        code = h.med_list_codg or line.get("med_list_codg") or ""
+        item = formatting.coded(code, names.items.get(str(code)) or line.get("med_list_name")).replace(" ", "\n", 1) \
+            if code else ""  # the code on its line, the name under it
+        when = formatting.date_iso(h.date or h.period_start or line.get("fee_ocur_time"))
+        who = h.mdtrt_id or " ".join(x for x in subject_names(h.subject, names) if x) or h.subject or ""
+        row = [numbers[h.hit_id], h.rule_code, who, item, when, fmt_money(h.amount), status, names.detail(h.detail),
+               h.hit_id]
         if declared is not None:
             row.insert(7, SELF_ZH.get(declared.get(h.hit_id, ""), ""))
         rows.append(row)
-    head = ["编号", "规则", "就诊ID/对象", "项目编码", "日期", "金额（元）", "状态", "疑点说明", "疑点ID"]
-    w = [18 * mm, 14 * mm, 30 * mm, 28 * mm, 22 * mm, 24 * mm, 16 * mm, 0, 30 * mm]
+    head = ["编号", "规则", "就诊ID/对象", "项目", "日期", "金额（元）", "状态", "疑点说明", "疑点ID"]
+    w = [18 * mm, 14 * mm, 30 * mm, 40 * mm, 20 * mm, 22 * mm, 14 * mm, 0, 30 * mm]
     centers = [0, 1, 6]
     if declared is not None:
         head.insert(7, "自查")

@@ -13,7 +13,7 @@ from feijian.domain import formatting
 from feijian.reports import charts
 from feijian.reports import discretion_section
 from feijian.reports.context import ReportContext, article_zh, fmt_money, money
-from feijian.reports.data_confirmation import TABLE_ZH
+from feijian.reports.data_confirmation import file_cells, table_title
 from feijian.reports.layout import DocSpec, content_width, data_table, field_table, p, signature_block, styles, title_block
 from feijian.reports.parts import (
     data_overview, evidence_catalogue, evidence_refs, finding_basis, finding_rule, lines_table, period_text, team_names,
@@ -60,7 +60,7 @@ def build(ctx: ReportContext):
     rows = []
     for b in ctx.batches:
         for f in b.files:
-            rows.append((TABLE_ZH.get(f.table, f.table), f.file_name, f"{f.rows:,}", f.sha256))
+            rows.append((table_title(f.table), file_cells(f)[0], f"{f.rows:,}", f.sha256))
     w = [22 * mm, 46 * mm, 20 * mm, 0]
     w[3] = width - sum(w)
     story.append(p("数据来源", st["h2"]))
@@ -227,11 +227,11 @@ def doctor_points_section(ctx: ReportContext, width: float) -> list:
     for r in frame.itertuples(index=False):
         if r.doctor == UNATTRIBUTED:
             continue
-        rows.append((r.doctor, f"{int(r.findings)}", fmt_money(r.recover), f"{r.points_min}–{r.points_max}", r.status or ""))
+        rows.append((ctx.names.doctor(r.doctor), f"{int(r.findings)}", fmt_money(r.recover), f"{r.points_min}–{r.points_max}", r.status or ""))
     if not rows:
         return []
     w = [40 * mm, 18 * mm, 32 * mm, 24 * mm, 0]
     w[-1] = width - sum(w)
-    out.append(data_table(["医师编码", "问题数", "涉及金额（元）", "记分（分）", "提示"], rows, w,
+    out.append(data_table(["医师", "问题数", "涉及金额（元）", "记分（分）", "提示"], rows, w,
                           money_cols=[1, 2], center_cols=[3]))
     return out

@@ -93,7 +93,7 @@ def evidence_catalogue(ctx: ReportContext, width: float) -> Flowable:
     rows = []
     for e in ctx.evidence:
         rows.append((index[e.evidence_id], e.original_name, kinds.get(e.kind, e.kind), f"{e.size:,}",
-                     e.sha256, titles.get(e.finding_id, ""), e.note))
+                     e.sha256, titles.get(e.finding_id, ""), formatting.chinese_part(e.note)))
     w = [16 * mm, 38 * mm, 20 * mm, 18 * mm, 0, 16 * mm, 26 * mm]
     w[4] = width - sum(w)
     return data_table(["编号", "名称", "类型", "字节", "SHA-256", "关联问题", "说明"], rows, w, money_cols=[3],

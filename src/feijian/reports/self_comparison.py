@@ -10,6 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
 from feijian.domain.errors import InputError
+from feijian.domain import formatting
 from feijian.reports.context import ReportContext, fmt_money, money
 from feijian.reports.layout import DocSpec, content_width, data_table, field_table, p, signature_block, styles, title_block
 from feijian.reports.parts import period_text
@@ -32,7 +33,7 @@ def build(ctx: ReportContext):
     for c in ctx.self_packages:
         pairs += [("申报单位", f"{c['institution']['name']}（{c['institution']['code']}）"),
                   ("签名者 / 密钥", f"{c['signer']['name']} {c['signer'].get('staff_no', '')} / {c['signer']['key_id']}"),
-                  ("导出时间", c["exported_at"]),
+                  ("导出时间", formatting.date_time(c["exported_at"]) or str(c["exported_at"] or "")),
                   ("申报条数 / 金额 / 退回", f"{c['totals']['declared']} 条 / {fmt_money(c['totals']['amount'])} 元 / "
                                       f"{fmt_money(c['totals']['refund'])} 元")]
     story.append(field_table(pairs, width, label_w=36 * mm, cols=2))

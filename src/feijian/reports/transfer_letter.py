@@ -16,6 +16,7 @@ from reportlab.platypus import KeepTogether, Spacer
 
 from feijian.domain.errors import InputError
 from feijian.domain.records import EVIDENCE_KIND_NAMES
+from feijian.reports.data_confirmation import file_cells
 from feijian.reports.context import ReportContext, article_zh, fmt_money, money
 from feijian.reports.layout import DocSpec, content_width, data_table, p, signature_block, styles, title_block
 from feijian.reports.parts import date_zh, period_text, sha_wrapped
@@ -77,7 +78,7 @@ def build(ctx: ReportContext):
         story.append(p("（所移送问题尚未关联证据材料）", st["body"]))
     story.append(p("三、调取的数据", st["h2"]))
     files = [f for b in ctx.batches for f in b.files]
-    rows = [(f.file_name, f"{f.rows:,}", sha_wrapped(f.sha256)) for f in files]
+    rows = [(file_cells(f)[0], f"{f.rows:,}", sha_wrapped(f.sha256)) for f in files]
     w = [0, 24 * mm, 62 * mm]
     w[0] = width - sum(w)
     story.append(data_table(["文件", "行数", "SHA-256"], rows or [("（无）", "", "")], w, money_cols=[1]))

@@ -171,14 +171,22 @@ def _encounter_numbers(chunks: list, universe: pa.Array) -> list:
 def texts_of(column: pa.ChunkedArray, dnos: Iterable[Optional[int]]) -> list[Optional[str]]:
     """The values of a documents' column at rows ``dnos`` (None for None), each from its own chunk:
     ``ChunkedArray.take`` would first concatenate every chunk, i.e. copy all the documents' texts."""
+    dnos = list(dnos)
+    out: list[Optional[str]] = [None] * len(dnos)
+    at = np.array([-1 if d is None else d for d in dnos], dtype=np.int64)
+    wanted = np.flatnonzero(at >= 0)
+    if not len(wanted):
+        return out
     starts = np.cumsum([0] + [len(c) for c in column.chunks])
-    out = []
-    for dno in dnos:
-        if dno is None:
-            out.append(None)
-            continue
-        k = int(np.searchsorted(starts, dno, side="right")) - 1
-        out.append(column.chunk(k)[dno - int(starts[k])].as_py())
+    k = np.searchsorted(starts, at[wanted], side="right") - 1
+    order = np.argsort(k, kind="stable")
+    wanted, k = wanted[order], k[order]
+    bounds = np.flatnonzero(np.diff(k)) + 1
+    for rows, ks in zip(np.split(wanted, bounds), np.split(k, bounds)):
+        chunk = int(ks[0])
+        values = column.chunk(chunk).take(pa.array(at[rows] - starts[chunk])).to_pylist()
+        for r, v in zip(rows.tolist(), values):
+            out[r] = v
     return out
 
 
@@ -311,23 +319,32 @@ FROM (
 
 
 def _reread(ntext: pa.Array, pairs: list, terms_of: Callable[[int], list[str]]) -> pa.Table:
-    """The (document, item) pairs whose first occurrence is negated, read clause by clause with the
-    reference module: the first non-negated mention (its clause, null: none, and its position in the
-    normal text, 1-based) and the first negated clause. ``ntext``: the documents' normal texts by ``dno``."""
+    """The (document, item, first occurrence) triples whose first occurrence is negated, read clause by
+    clause with the reference module: the first non-negated mention (its clause, null: none, and its
+    position in the normal text, 1-based) and the first negated clause. ``ntext``: the documents' normal
+    texts by ``dno``; ``p`` (1-based) where the first occurrence of any of the item's terms stands in it.
+
+    Only the clauses after p's are read. The clauses before it hold none of the terms (a term has no line
+    feed). p's clause is the first negated one and has no mention that is not negated: a cue ends at or
+    before p (that is what "negated" means here) and every other occurrence in the clause starts at or
+    after p. Of the clauses after it, only those containing a term can hold a mention."""
     dnos, iids, found, pos, negated = [], [], [], [], []
-    texts = texts_of(ntext, [dno for dno, _ in pairs])
-    for (dno, iid), text in zip(pairs, texts):
-        first = first_at = first_negated = None
-        start = 1
-        for no, clause in enumerate(text.split("\n")):
-            for m in mentions(clause, terms_of(iid)):
-                if m.negated and first_negated is None:
-                    first_negated = no
-                if not m.negated and first is None:
-                    first, first_at = no, start + m.start
-            if first is not None:
-                break
-            start += len(clause) + 1
+    texts = texts_of(ntext, [dno for dno, _, _ in pairs])
+    for (dno, iid, p), text in zip(pairs, texts):
+        first = first_at = None
+        terms = terms_of(iid)
+        end = text.find("\n", p - 1)
+        first_negated = text.count("\n", 0, p - 1)
+        if end >= 0:
+            start, no = end + 1, first_negated + 1
+            for clause in text[start:].split("\n"):
+                if any(t in clause for t in terms):
+                    m = next((m for m in mentions(clause, terms) if not m.negated), None)
+                    if m is not None:
+                        first, first_at = no, start + 1 + m.start
+                        break
+                start += len(clause) + 1
+                no += 1
         for out, v in zip((dnos, iids, found, pos, negated), (dno, iid, first, first_at, first_negated)):
             out.append(v)
     return pa.table({"dno": pa.array(dnos, pa.int64()), "iid": pa.array(iids, pa.int32()),
@@ -342,7 +359,7 @@ def build_mentions(con: duckdb.DuckDBPyConnection, loaded: dict) -> None:
     terms = loaded["terms"]
     ntext = loaded["documents"].column("ntext")
     absence = [r[0] for r in con.execute("SELECT term FROM absence_term").fetchall()]
-    pairs = con.execute("SELECT dno, iid FROM first_mention WHERE negated ORDER BY dno, iid").fetchall()
+    pairs = con.execute("SELECT dno, iid, p FROM first_mention WHERE negated ORDER BY dno, iid").fetchall()
     _table(con, "mention_reread", _reread(ntext, pairs, lambda iid: terms[iid]))
     # pos: where the first non-negated mention stands (null: none); clause_no: its clause where the reread
     # found it (else null: clause_no_at(ntext, pos) for the few quoted)
@@ -355,7 +372,7 @@ def build_mentions(con: duckdb.DuckDBPyConnection, loaded: dict) -> None:
            CASE WHEN f.negated THEN r.negated_clause_no END AS negated_clause_no
     FROM first_mention f LEFT JOIN mention_reread r ON f.negated AND r.dno = f.dno AND r.iid = f.iid
     """)
-    pairs = con.execute("SELECT dno, 0 FROM first_absence WHERE negated ORDER BY dno").fetchall()
+    pairs = con.execute("SELECT dno, 0, p FROM first_absence WHERE negated ORDER BY dno").fetchall()
     _table(con, "absence_reread", _reread(ntext, pairs, lambda iid: absence))
     con.execute("""
     CREATE TABLE absence_mention AS

@@ -41,7 +41,9 @@ def _documents(ctx: Context, *, needs_terms: bool = True) -> dict:
 def _missing_document_rule(ctx: Context, *, types_of: str, extra_where: str, lo: str, hi: str,
                            what: str) -> str:
     """R24/R25: net lines of the items with a document type in ``types_of`` and no document of the item
-    that mentions them dated from fee date + ``lo`` to fee date + ``hi`` (days)."""
+    that mentions them dated from fee date + ``lo`` to fee date + ``hi`` (days). The window is matched as
+    one equality per day of it (a hash join on encounter, item and date; a range condition made DuckDB pair
+    every line with every mention of its item in the encounter: R24 0.10 -> 0.06 s CPU at scale 10)."""
     m = "(SELECT m.* FROM doc_mention m JOIN item_doc_type y ON y.iid = m.iid AND y.doc_type = m.doc_type)"
     name = f"missing_doc_h_{lo.replace('-', 'm')}_{hi}"
     ctx.con.execute(f"""
@@ -51,8 +53,9 @@ def _missing_document_rule(ctx: Context, *, types_of: str, extra_where: str, lo:
     l AS MATERIALIZED (SELECT n.lid, n.eid, n.iid, n.fee_date, n.net_amt FROM net_lines n
                        WHERE n.iid IN (SELECT iid FROM it)),
     m AS {m},
-    ok AS (SELECT DISTINCT l.lid FROM l JOIN m ON m.eid = l.eid AND m.iid = l.iid AND m.mentioned
-           AND m.doc_date BETWEEN l.fee_date + {lo} AND l.fee_date + {hi})
+    md AS (SELECT DISTINCT eid, iid, doc_date FROM m WHERE mentioned AND iid IN (SELECT iid FROM it)),
+    ok AS (SELECT DISTINCT l.lid FROM l CROSS JOIN (SELECT CAST(unnest(range({lo}, {hi} + 1)) AS INTEGER) AS k) r
+           JOIN md ON md.eid = l.eid AND md.iid = l.iid AND md.doc_date = l.fee_date + r.k)
     SELECT * FROM l WHERE lid NOT IN (SELECT lid FROM ok)""")
     return f"""
     WITH m AS {m},
@@ -187,16 +190,24 @@ def r28_treatment_sessions(ctx: Context) -> str:
     was refused or cancelled) first; else one of the recorded sessions' clauses; else the detail says that
     the day has no treatment record, or how many it has and that none names the item."""
     _documents(ctx)
-    return f"""
+    m = "(SELECT * FROM doc_mention WHERE doc_type = 'treatment' AND iid IN (SELECT iid FROM tr))"
+    # the hit days as a table first: the three look-ups below would each compute them again (0.15 -> 0.07 s
+    # CPU at scale 10)
+    ctx.con.execute(f"""
+    CREATE OR REPLACE TEMP TABLE r28_h AS
     WITH tr AS (SELECT DISTINCT iid FROM item_doc_type WHERE doc_type = 'treatment'),
     g AS (SELECT eid, iid, fee_date, sum(cnt) AS s, sum(amt) AS a FROM agg_lines
           WHERE iid IN (SELECT iid FROM tr) GROUP BY eid, iid, fee_date),
-    m AS (SELECT * FROM doc_mention WHERE doc_type = 'treatment' AND iid IN (SELECT iid FROM tr)),
+    m AS {m},
     r AS (SELECT eid, iid, doc_date, count(DISTINCT dno) AS recorded FROM m WHERE mentioned
-          GROUP BY eid, iid, doc_date),
-    h AS (SELECT g.*, coalesce(r.recorded, 0) AS recorded FROM g
-          LEFT JOIN r ON r.eid = g.eid AND r.iid = g.iid AND r.doc_date = g.fee_date
-          WHERE g.s > coalesce(r.recorded, 0)),
+          GROUP BY eid, iid, doc_date)
+    SELECT g.*, coalesce(r.recorded, 0) AS recorded FROM g
+    LEFT JOIN r ON r.eid = g.eid AND r.iid = g.iid AND r.doc_date = g.fee_date
+    WHERE g.s > coalesce(r.recorded, 0)""")
+    return f"""
+    WITH tr AS (SELECT DISTINCT iid FROM item_doc_type WHERE doc_type = 'treatment'),
+    m AS {m},
+    h AS (SELECT * FROM r28_h),
     q0 AS (
       SELECT h.eid, h.iid, h.fee_date,
              (SELECT count(*) FROM doc_text d WHERE d.eid = h.eid AND d.doc_type = 'treatment'

@@ -24,8 +24,8 @@ def s01_cost_growth(ctx: Context) -> str:
           JOIN mm b2 ON b2.dept = a.dept AND b2.m = CAST(a.m - INTERVAL 2 MONTH AS DATE)
           JOIN mm b3 ON b3.dept = a.dept AND b3.m = CAST(a.m - INTERVAL 3 MONTH AS DATE))
     SELECT dept AS subject, m AS period_start, 0 AS amount_num,
-           format('科室 {{}} {{}} 住院次均费用 {{}} 元（{{}} 人次），前 3 个月次均 {{}} 元，增长 {{}}%', dept,
-                  strftime(m, '%Y-%m'), round(mean, 2), n, round(prev, 2), round((mean / prev - 1) * 100, 1)) AS detail
+           format('科室 {{}} {{}} 住院次均费用 {{}}（{{}} 人次），前 3 个月次均 {{}}，增长 {{}}%', dept,
+                  strftime(m, '%Y-%m'), money(mean), n, money(prev), round((mean / prev - 1) * 100, 1)) AS detail
     FROM w WHERE prev > 0 AND mean > prev * (1 + {ratio})
     """
 
@@ -63,8 +63,8 @@ def s03_doctor_outlier(ctx: Context) -> str:
     s AS (SELECT dept, avg(mean) AS mu, stddev_samp(mean) AS sd, count(*) AS k FROM d
           GROUP BY dept HAVING count(*) >= 5)
     SELECT d.dept || '/' || d.dr AS subject, 0 AS amount_num,
-           format('医生 {{}}（科室 {{}}）次均费用 {{}} 元（{{}} 人次），科室 {{}} 名医生均值 {{}}、标准差 {{}}', d.dr, d.dept,
-                  round(d.mean, 2), d.n, s.k, round(s.mu, 2), round(s.sd, 2)) AS detail
+           format('医生 {{}}（科室 {{}}）次均费用 {{}}（{{}} 人次），科室 {{}} 名医生均值 {{}}、标准差 {{}}', d.dr, d.dept,
+                  money(d.mean), d.n, s.k, money(s.mu), money(s.sd)) AS detail
     FROM d JOIN s ON s.dept = d.dept WHERE s.sd > 0 AND d.mean > s.mu + {z} * s.sd
     """
 
@@ -89,7 +89,7 @@ def s04_material_frequency(ctx: Context) -> str:
            GROUP BY med_list_codg HAVING count(*) >= 5)
     SELECT g.dr AS subject, g.med_list_codg, 0 AS amount_num,
            format('医生 {{}} 每台手术使用高值耗材 {{}} {{}} 个，{{}} 名术者均值 {{}}、标准差 {{}}', g.dr, g.med_list_codg,
-                  round(g.rate, 2), st.k, round(st.mu, 2), round(st.sd, 2)) AS detail
+                  qty(round(g.rate, 2)), st.k, qty(round(st.mu, 2)), qty(round(st.sd, 2))) AS detail
     FROM grid g JOIN st ON st.med_list_codg = g.med_list_codg
     WHERE st.sd > 0 AND g.rate > st.mu + {z} * st.sd
     """

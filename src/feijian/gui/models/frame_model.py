@@ -35,6 +35,7 @@ class Column:
     kind: str = "text"  # text | money | int | qty | date | datetime | detail | masked
     width: int = 0  # preferred width in pixels (0: Qt's choice)
     labels: Optional[dict] = None  # value -> shown text (e.g. status codes to 待核查/已确认)
+    names: Any = None  # for "detail": a NameDirectory, whose detail() shows the codes with their names
 
 
 def format_money(value: Any) -> str:
@@ -164,7 +165,7 @@ def _time_value(value: Any) -> Any:
     return pd.Timestamp(value) if isinstance(value, np.datetime64) else value
 
 
-def _format(value: Any, kind: str, labels: Optional[dict]) -> str:
+def _format(value: Any, kind: str, labels: Optional[dict], names: Any = None) -> str:
     """One cell as people read it, through domain/formatting.py (no float artefact, ISO time or NaN)."""
     if _is_missing(value):
         return ""
@@ -183,7 +184,7 @@ def _format(value: Any, kind: str, labels: Optional[dict]) -> str:
     if kind == "qty":
         return formatting.quantity(value)
     if kind == "detail":
-        return formatting.tidy_detail(value)
+        return names.detail(value) if names is not None else formatting.tidy_detail(value)
     if isinstance(value, (float, Decimal, np.floating)):
         return formatting.quantity(value)
     if isinstance(value, (dt.date, pd.Timestamp, np.datetime64)):
@@ -403,7 +404,7 @@ class FrameModel(QAbstractTableModel):
             return None
         col = self._columns[c]
         if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.ToolTipRole:
-            text = _format(self._arrays[c][self._rows[r]], col.kind, col.labels)
+            text = _format(self._arrays[c][self._rows[r]], col.kind, col.labels, col.names)
             if role == Qt.ItemDataRole.ToolTipRole and len(text) < 24:
                 return None
             return text

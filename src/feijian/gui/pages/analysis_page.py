@@ -276,14 +276,15 @@ def export_result(store, request: tuple, result: QueryResult, path: Path, *, pro
 class FieldsPicker(QToolButton):
     """Several fields chosen from a menu of checkable entries; the button shows the choice."""
 
-    def __init__(self, fields: list[str], chosen: list[str], parent=None) -> None:
+    def __init__(self, fields: list[str], chosen: list[str], parent=None, table: str = "") -> None:
         super().__init__(parent)
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setMinimumWidth(180)
         menu = QMenu(self)
         self.actions_by_field = {}
+        self.labels = {f: field_label(table, f) for f in fields}  # det_item_fee_sumamt（明细项目费用总额）
         for f in fields:
-            act = menu.addAction(f)
+            act = menu.addAction(self.labels[f])
             act.setCheckable(True)
             act.setChecked(f in chosen)
             act.toggled.connect(self._update)
@@ -300,7 +301,9 @@ class FieldsPicker(QToolButton):
 
     def _update(self, *_args) -> None:
         chosen = self.selected()
-        self.setText("、".join(chosen) if chosen else self.tr("（不选）"))
+        text = "、".join(self.labels[f] for f in chosen)
+        self.setText(text if chosen else self.tr("（不选）"))
+        self.setToolTip(text)
 
 
 class AnalysisPage(QWidget):
@@ -592,7 +595,7 @@ class AnalysisPage(QWidget):
             chosen = [f for f in hints.get(param.default, []) if f in fields]
             if not chosen and param.widget == "fields":
                 chosen = fields[:1]
-            return FieldsPicker(fields, chosen, parent)
+            return FieldsPicker(fields, chosen, parent, table=self.table.currentData() or "")
         if param.widget == "int":
             spin = QSpinBox(parent)
             spin.setRange(*param.choices)
@@ -800,7 +803,7 @@ class AnalysisPage(QWidget):
             money = formatting.is_money_field(s.get("value") or "")
             total = formatting.amount(s.get("sum")) if money else formatting.quantity(s.get("sum"), places=4)
             extra = (self.tr("%1 行，%2 合计 %3").replace("%1", formatting.count(s.get("rows", 0)))
-                     .replace("%2", str(s.get("value", ""))).replace("%3", total))
+                     .replace("%2", self._field_label(s.get("value"))).replace("%3", total))
         text = " · ".join(parts)
         if extra:
             text += "\n" + extra
@@ -825,12 +828,18 @@ class AnalysisPage(QWidget):
         for i in range(len(cols) - 1):  # the last one stretches
             self.view.setColumnWidth(i, min(max(self.view.columnWidth(i) + 12, 64), 360))
 
+    def _field_label(self, field) -> str:
+        """A field of the shown analysis as the forms list it: det_item_fee_sumamt（明细项目费用总额）."""
+        params = self.request[1] if self.request and self.request[0] != "query" else {}
+        table = (params or {}).get("table") or self.table.currentData() or ""
+        return field_label(table, str(field or ""))
+
     def show_chart(self, kind: str, result: QueryResult) -> None:
         t, s = result.table, result.summary or {}
         if kind == "benford" and t.num_rows:
             verdict = self.tr(CONFORMITY.get(s.get("conformity") or "", "")) if s.get("n") else ""
             title = self.tr("本福特检验（%1）：%2").replace(
-                "%1", self.tr("首位数字") if s.get("test") == "first" else self.tr("前两位数字")).replace("%2", str(s.get("field", "")))
+                "%1", self.tr("首位数字") if s.get("test") == "first" else self.tr("前两位数字")).replace("%2", self._field_label(s.get("field")))
             if verdict:
                 title += self.tr(" — MAD %1，%2").replace("%1", formatting.quantity(s.get("mad"), places=4)).replace("%2", verdict)
             self.benford_chart.set_data(title, t.column("digit").to_pylist(), t.column("actual").to_pylist(),
@@ -839,7 +848,7 @@ class AnalysisPage(QWidget):
         elif kind == "stratify" and t.num_rows:
             frame, _cols = result_frame(kind, t, s)
             items = [(str(b), float(n), formatting.count(n)) for b, n in zip(frame["band"], t.column("count").to_pylist())]
-            self.columns_chart.set_items(self.tr("分层：%1 各区间行数").replace("%1", str(s.get("field", ""))), items)
+            self.columns_chart.set_items(self.tr("分层：%1 各区间行数").replace("%1", self._field_label(s.get("field"))), items)
             self.charts.setCurrentWidget(self.columns_chart)
         elif kind == "top" and t.num_rows:
             by = s.get("by", "")

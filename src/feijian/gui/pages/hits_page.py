@@ -41,16 +41,16 @@ REASONS_DISMISS = ["病历记录完整，收费合理", "机构已提供合理�
 DETAIL_COLUMN = 7  # position of "detail" in hit_columns()
 
 
-def hit_columns() -> list[Column]:
+def hit_columns(names=None) -> list[Column]:
     return [
         Column("status", "状态", width=70, labels=STATUS_LABELS),
         Column("rule", "规则", width=190),
         Column("mdtrt_id", "就诊ID", width=130),
         Column("dept", "科室", width=110),
-        Column("doctor", "医生", width=90),
+        Column("doctor", "医生", width=140),
         Column("day", "日期", "date", width=95),
         Column("amount", "金额（元）", "money", width=110),
-        Column("detail", "说明", "detail", width=520),
+        Column("detail", "说明", "detail", width=520, names=names),
         Column("reason", "核查理由", width=200),
     ]
 
@@ -174,9 +174,10 @@ class HitsView(QWidget):
         return super().eventFilter(obj, event)
 
     # --- data ----------------------------------------------------------------------------------------
-    def set_hits(self, frame: pd.DataFrame) -> None:
+    def set_hits(self, frame: pd.DataFrame, names=None) -> None:
+        """Show ``frame``; ``names`` (a NameDirectory) writes the codes in the details with their names."""
         self._amount_key = None
-        self.model.set_frame(frame, hit_columns(), keep_view=True)
+        self.model.set_frame(frame, hit_columns(names), keep_view=True)
         self.frame = self.model.frame
         self._fill_combo(self.rule, "rule", self.tr("全部规则"))
         self._fill_combo(self.dept, "dept", self.tr("全部科室"))
@@ -311,7 +312,8 @@ class HitsView(QWidget):
         agg = pa.table({"group": pa.array(labels, pa.string()), "count": pa.array(count), "amount": amounts,
                         "confirmed": pa.array(confirmed.astype(np.int64))}).filter(pa.array(present))
         agg = agg.sort_by([("amount", "descending")]).to_pandas(types_mapper=pd.ArrowDtype)
-        cols = [Column("group", dict(GROUPS)[key].replace("按", ""), width=180), Column("count", self.tr("疑点"), "int", width=60),
+        cols = [Column("group", dict(GROUPS)[key].replace("按", ""), width=180, labels={"": self.tr("（未知）")}),
+                Column("count", self.tr("疑点"), "int", width=60),
                 Column("confirmed", self.tr("已确认"), "int", width=60), Column("amount", self.tr("金额（元）"), "money", width=110)]
         self.group_model.set_frame(agg, cols)
         for i, c in enumerate(cols):
@@ -397,7 +399,7 @@ class HitsPage(QWidget):
     def reload(self) -> None:
         started = time.perf_counter()
         first = not self._loaded
-        self.view.set_hits(self.ctx.hits())
+        self.view.set_hits(self.ctx.hits(), self.ctx.names())
         self._loaded = True
         settings = getattr(self.ctx, "settings", None)
         if first and settings is not None:

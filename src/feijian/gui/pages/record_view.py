@@ -4,6 +4,8 @@ Left: the patient (ID number masked), diagnoses, operations and the encounter's 
 amount, explanation and 检查路径, plus the decision buttons. Right, above: the EncounterChart (stay timeline,
 orders as bars, fee lines as an item × day grid with the lines behind the hits in red); below: the
 encounter's medical record documents (gui/widgets/document_panel.py) with the selected hit's item marked.
+Photos of paper pages dropped on the view (or picked with 采集纸质页面…) become documents of the encounter
+(gui/capture_dialog.py).
 """
 
 from __future__ import annotations
@@ -128,6 +130,7 @@ class RecordPage(QWidget):
         self.encounter_hits = pd.DataFrame()
         self._fees = self._lines = pd.DataFrame()
         self._docs: list[dict] = []
+        self._raw_docs: list[dict] = []  # the encounter's emr_docs rows as imported (corrections not applied)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.encounter = QLineEdit(self)
@@ -136,6 +139,11 @@ class RecordPage(QWidget):
         go = QPushButton(self.tr("查看"), self)
         go.clicked.connect(lambda: self.show_encounter(self.encounter.text().strip(), ""))
         self.encounter.returnPressed.connect(go.click)
+        self.capture_button = QPushButton(self.tr("采集纸质页面…"), self)
+        self.capture_button.setToolTip(self.tr("把纸质病历页面的照片或扫描件识别为本次就诊的病历文书（也可把照片拖到此页）"))
+        self.capture_button.clicked.connect(lambda: self.capture_photos())
+        self.capture_button.setEnabled(False)
+        self.setAcceptDrops(True)
         self.title = QLabel(self)
         font_size.relative(self.title, 1.3, bold=True)
         bar.addWidget(QLabel(self.tr("就诊"), self))
@@ -143,6 +151,7 @@ class RecordPage(QWidget):
         bar.addWidget(go)
         bar.addSpacing(20)
         bar.addWidget(self.title, 1)
+        bar.addWidget(self.capture_button)
         layout.addLayout(bar)
         self.hint = EmptyHint(self)
         layout.addWidget(self.hint)
@@ -194,9 +203,12 @@ class RecordPage(QWidget):
         self.reopen_button.clicked.connect(lambda: self.decide("open"))
         ctx.decisions_changed.connect(self._refresh_hits)
         ctx.decisions_changed.connect(self.documents.refresh_terms)
+        ctx.decisions_changed.connect(self._reload_documents)  # a correction or capture undone / redone
+        self.documents.documents_changed.connect(self._reload_documents)
         self._show_empty()
 
     def _show_empty(self) -> None:
+        self.capture_button.setEnabled(False)
         self.title.setText("")
         self.hint.show_hint(self.tr("尚未选择就诊 — 在“疑点”页选中一条疑点按 Enter (Ctrl+3)，或在上方输入就诊ID"))
         self.patient.setHtml("")
@@ -211,6 +223,7 @@ class RecordPage(QWidget):
             self._show_empty()
             return
         self.hint.show_hint("")
+        self.capture_button.setEnabled(True)
         visits = self._rows("visits", mdtrt_id)
         visit = visits.iloc[0] if len(visits) else None
         hits = self.ctx.hits()
@@ -234,13 +247,86 @@ class RecordPage(QWidget):
         self._fees, self._orders, self._operations, self._lines, self._rule_of, self._visit = \
             fees, orders, operations, lines, rule_of, visit
         docs = self._rows("emr_docs", mdtrt_id, months)
-        self._docs = docs.astype(object).where(docs.notna(), None).to_dict("records") if len(docs) else []
+        self._raw_docs = docs.astype(object).where(docs.notna(), None).to_dict("records") if len(docs) else []
+        self._docs = self._case_documents()
         self._patient_html(visit, diagnoses, operations)
         self._fill_hits()
         self._redraw()
         self._show_documents()
         if visit is None and not len(fees):
             self.title.setText(self.tr("没有这个就诊：") + mdtrt_id)
+
+    def _case_documents(self) -> list[dict]:
+        """The encounter's documents with the inspectors' corrections and the documents captured on site."""
+        from feijian.casework.case_documents import encounter_rows
+
+        return encounter_rows(self.ctx.store, self.mdtrt_id, self._raw_docs)
+
+    def _reload_documents(self, select: str = "") -> None:
+        if not self.mdtrt_id:
+            return
+        docs = self._case_documents()
+        if docs != self._docs or select:
+            self._docs = docs
+            self.documents.reload_documents(docs, select or None)
+
+    # --- capturing paper pages on site ---------------------------------------------------------------
+    @staticmethod
+    def _photo_paths(event) -> list:
+        from pathlib import Path
+
+        from feijian.casework.captured_pages import CAPTURE_SUFFIXES
+
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        paths = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
+        return [p for p in paths if p.suffix.lower() in CAPTURE_SUFFIXES]
+
+    def dragEnterEvent(self, event) -> None:
+        if self.mdtrt_id and self._photo_paths(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:
+        paths = self._photo_paths(event)
+        if not self.mdtrt_id or not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.capture_photos(paths)
+
+    def capture_photos(self, paths=None):
+        """Read and capture ``paths`` (asked for when None) as documents of the open encounter."""
+        from feijian.casework.captured_pages import check_photo
+        from feijian.gui.capture_dialog import FILE_FILTER, CaptureFlow
+
+        if not self.mdtrt_id:
+            dialogs.error(self, self.tr("采集纸质页面"), self.tr("请先打开一个就诊"))
+            return None
+        if paths is None:
+            paths = dialogs.open_files(self, self.tr("选择纸质页面的照片或扫描件"), FILE_FILTER)
+            if not paths:
+                return None
+        try:
+            for p in paths:
+                check_photo(p)
+        except FeijianError as exc:
+            dialogs.error(self, self.tr("采集纸质页面"), str(exc))
+            return None
+        stay, visit = (None, None), getattr(self, "_visit", None)
+        if visit is not None:
+            stay = (_day(visit.get("begntime")), _day(visit.get("endtime")))
+
+        def captured(doc_id: str) -> None:
+            self._reload_documents(doc_id)
+            self.documents.ask_rescreen(self.tr("已采集文书，请“重新筛查”"))
+
+        self.capture_flow = CaptureFlow(self, self.mdtrt_id, list(paths), stay, captured)
+        self.capture_flow.start()
+        return self.capture_flow
 
     def _rows(self, name: str, mdtrt_id: str, months=None) -> pd.DataFrame:
         if hasattr(self.ctx, "encounter_rows"):
@@ -252,24 +338,32 @@ class RecordPage(QWidget):
         self.chart.set_data(encounter_data(self._visit, self._fees, self._orders, self._operations, self._lines,
                                            self._rule_of, self.hit_id))
 
+    def _names(self):
+        """The case's names of codes (doctors, items, departments); an empty directory without a case context."""
+        from feijian.casework.name_directory import NameDirectory
+
+        return self.ctx.names() if hasattr(self.ctx, "names") else NameDirectory()
+
     def _patient_html(self, visit, diagnoses: pd.DataFrame, operations: pd.DataFrame) -> None:
         e = html.escape
         parts = []
         if visit is not None:
-            name = str(visit.get("psn_name") or "")
+            name = formatting.text_or_blank(visit.get("psn_name"))
             masked_name = (name[0] + "*" * (len(name) - 1)) if name else "—"
             died = str(visit.get("dscg_way") or "") == "5"
             begin, end = visit.get("begntime"), visit.get("endtime")
             fmt = lambda v: formatting.date_time(v) or "—"  # noqa: E731
-            self.title.setText(f"{self.mdtrt_id}　{visit.get('adm_dept_name') or ''}　{masked_name}")
+            dept = formatting.text_or_blank(visit.get("adm_dept_name")) or self._names().dept(
+                formatting.text_or_blank(visit.get("adm_dept_codg")))
+            self.title.setText(f"{self.mdtrt_id}　{dept}　{masked_name}")
             parts.append("<h3>患者</h3><table>")
             for k, v in (("姓名", masked_name), ("身份证号", mask_id(visit.get("certno"))),
                          ("性别", GENDER.get(str(visit.get("gend") or ""), "未知")),
                          ("年龄", formatting.age(visit.get("age"))),
                          ("人员编号", mask_id(visit.get("psn_no"))),
                          ("医疗类别", formatting.code_with_name("med_type", visit.get("med_type"))),
-                         ("科室", str(visit.get("adm_dept_name") or visit.get("adm_dept_codg") or "")),
-                         ("主治医生", str(visit.get("atddr_no") or "")),
+                         ("科室", dept),
+                         ("主治医生", self._names().doctor(formatting.text_or_blank(visit.get("atddr_no")))),
                          ("入院", fmt(begin)), ("出院", fmt(end))):
                 parts.append(f"<tr><td style='color:#666;padding-right:10px'>{e(k)}</td><td>{e(str(v))}</td></tr>")
             if died:
@@ -283,13 +377,13 @@ class RecordPage(QWidget):
             parts.append("<h3>诊断</h3><ul>")
             for _, dg in diagnoses.sort_values("diag_type").iterrows() if "diag_type" in diagnoses else diagnoses.iterrows():
                 kind = "主要诊断" if str(dg.get("diag_type")) == "1" else "其他诊断"
-                parts.append(f"<li>{e(kind)}：{e(str(dg.get('diag_code')))} {e(str(dg.get('diag_name') or ''))}</li>")
+                parts.append(f"<li>{e(kind)}：{e(formatting.text_or_blank(dg.get('diag_code')))} {e(formatting.text_or_blank(dg.get('diag_name')))}</li>")
             parts.append("</ul>")
         if len(operations):
             parts.append("<h3>手术操作</h3><ul>")
             for _, op in operations.iterrows():
                 day = _day(op.get("oprn_date"))
-                parts.append(f"<li>{e(str(op.get('oprn_code')))} {e(str(op.get('oprn_name') or ''))}"
+                parts.append(f"<li>{e(formatting.text_or_blank(op.get('oprn_code')))} {e(formatting.text_or_blank(op.get('oprn_name')))}"
                              f"{'　' + formatting.date_iso(day) if day else ''}</li>")
             parts.append("</ul>")
         self.patient.setHtml("".join(parts))
@@ -305,7 +399,7 @@ class RecordPage(QWidget):
             meta = catalogue.get(str(h["rule_code"]))
             status = STATUS_LABELS.get(str(h.get("status") or "open"), "")
             text = (f"【{status}】{h.get('rule') or h['rule_code']}　{formatting.money(h['amount'])}\n"
-                    f"{formatting.tidy_detail(h.get('detail'))}")
+                    f"{self._names().detail(h.get('detail'))}")
             if meta is not None:
                 text += f"\n检查路径：{meta.check_path}\n依据：{meta.legal_basis}"
             if h.get("reason"):

@@ -4,7 +4,10 @@ A list of the documents by type and date; the selected document's text with ever
 item highlighted (negated mentions struck through in grey, the count R26 read in red, the clause the
 selected hit quoted shaded); the ranked similar clauses ("finding the words") for the item, and a button
 that adds a phrase to the case's ``kb_item_terms`` (an event, so it is logged, undone and merged like any
-other change) and one that screens the case again.
+other change) and one that screens the case again. On the page of a document read with OCR, a double click on
+a line (or Enter on the selected one) opens 更正识别行 (gui/line_correction_dialog.py): the correction is an
+event, the panel's owner reloads the documents with it (``documents_changed``) and the inspector is told to
+screen again.
 """
 
 from __future__ import annotations
@@ -29,18 +32,22 @@ STYLE_COUNT = "color:#ffffff;font-weight:bold;background-color:#c62828"
 STYLE_CLAUSE = "background-color:#ffcdd2"
 STYLE_LOW = "color:#e65100;text-decoration:underline"  # a line read with low OCR confidence
 STYLE_PICKED = "background-color:#bbdefb"  # the line picked on the page image
+STYLE_CORRECTED = "color:#1b5e20;text-decoration:underline"  # a line an inspector corrected
 ABSENCE_KEY = "__absence__"
 
 
 def document_html(doc: Document, found: Sequence[TextMention], clause_no: Optional[int] = None,
-                  low: Sequence[tuple[int, int]] = (), picked: Optional[tuple[int, int]] = None) -> str:
+                  low: Sequence[tuple[int, int]] = (), picked: Optional[tuple[int, int]] = None,
+                  corrected: Sequence[tuple[int, int]] = (), author: str = "") -> str:
     """``doc``'s text as HTML with the mentions in ``found`` and the clause ``clause_no`` marked; anchors
     ``m0`` (the first mention not negated, else the first) and ``clause`` to scroll to. For a document read
     with OCR, ``low`` are the spans of the lines read with low confidence and ``picked`` the span of the line
-    picked on the page image (anchor ``picked``). Pure."""
+    picked on the page image (anchor ``picked``), ``corrected`` the spans of lines an inspector corrected;
+    ``author``: the author as people read it (``D0701001 李秀静``), else ``doc.author``. Pure."""
     text = doc.text
     spans: list[tuple[int, int, str]] = []  # (start, end, kind): kinds nest clause ⊃ mention ⊃ count
     spans.extend((a, b, "low") for a, b in low if 0 <= a < b)
+    spans.extend((a, b, "corrected") for a, b in corrected if 0 <= a < b)
     if picked is not None and 0 <= picked[0] < picked[1]:
         spans.append((*picked, "picked"))
     if clause_no is not None:
@@ -67,14 +74,15 @@ def document_html(doc: Document, found: Sequence[TextMention], clause_no: Option
             out.append(f'<a name="{anchors[a]}"></a>')
         kinds = {k for s, e, k in spans if s <= a and b <= e}
         piece = html.escape(text[a:b]).replace("\n", "<br>")
-        style = ";".join(st for k, st in (("picked", STYLE_PICKED), ("clause", STYLE_CLAUSE), ("low", STYLE_LOW),
+        style = ";".join(st for k, st in (("picked", STYLE_PICKED), ("clause", STYLE_CLAUSE), ("corrected", STYLE_CORRECTED), ("low", STYLE_LOW),
                                           ("mention", STYLE_MENTION), ("negated", STYLE_NEGATED),
                                           ("count", STYLE_COUNT)) if k in kinds)
         out.append(f'<span style="{style}">{piece}</span>' if style else piece)
     if len(text) in anchors:
         out.append(f'<a name="{anchors[len(text)]}"></a>')
+    author = author or doc.author
     head = (f"<p style='color:#555'>{html.escape(doc.type_name)}　{html.escape(doc.label)}"
-            f"{'　记录人：' + html.escape(doc.author) if doc.author else ''}</p>")
+            f"{'　记录人：' + html.escape(author) if author else ''}</p>")
     return head + "<div style='white-space:pre-wrap;line-height:150%'>" + "".join(out) + "</div>"
 
 
@@ -83,6 +91,7 @@ class DocumentPanel(QWidget):
     the case's phrases (``kb_source()``) itself and again after a phrase is added."""
 
     term_added = Signal(str, str)  # item code, phrase
+    documents_changed = Signal()  # a line corrected (or a document captured): the owner reloads the rows
 
     def __init__(self, ctx, parent=None) -> None:
         super().__init__(parent)
@@ -108,6 +117,11 @@ class DocumentPanel(QWidget):
         self.add_term_button = QPushButton(self.tr("添加为用语…"), self)
         self.add_term_button.setToolTip(self.tr("把选中的文字添加为该项目在本案件中的文书用语（记入日志，可撤销）"))
         self.rescreen_button = QPushButton(self.tr("重新筛查"), self)
+        self.rescreen_hint = QLabel(self)
+        self.rescreen_hint.setWordWrap(True)
+        self.rescreen_hint.setStyleSheet("color:#e65100;font-weight:bold")
+        self.rescreen_hint.hide()
+        bar.addWidget(self.rescreen_hint)
         bar.addWidget(self.add_term_button)
         bar.addWidget(self.rescreen_button)
         layout.addLayout(bar)
@@ -163,6 +177,8 @@ class DocumentPanel(QWidget):
         self.rescreen_button.clicked.connect(self.rescreen)
         self.page_choice.currentIndexChanged.connect(self._page_chosen)
         self.page_view.canvas.line_clicked.connect(self.pick_line)
+        self.page_view.canvas.line_activated.connect(self.correct_line)
+        self._rows: dict[str, dict] = {}
         self.show_documents([], [], "", "", "")
 
     # --- knowledge base -----------------------------------------------------------------------------
@@ -179,6 +195,7 @@ class DocumentPanel(QWidget):
                        detail: str) -> None:
         """``rows``: the encounter's emr_docs rows (dicts); ``items``: its billed items (code, name) in the
         order to list them; ``focus_item``: the item of the selected hit; ``rule_code``/``detail``: the hit's."""
+        self._rows = {str(r.get("doc_id") or ""): r for r in rows or ()}
         self.docs = encounter_documents(rows)
         has = bool(self.docs)
         if not has:
@@ -288,7 +305,10 @@ class DocumentPanel(QWidget):
     def _show_text(self, doc: Document) -> None:
         low = [(x.start, x.end) for x in self._page_lines if x.low and x.start >= 0]
         picked = next(((x.start, x.end) for x in self._page_lines if x.index == self._picked and x.start >= 0), None)
-        self.text.setHtml(document_html(doc, self._found, self._open_clause, low, picked))
+        corrected = [(x.start, x.end) for x in self._page_lines if x.corrected and x.start >= 0]
+        names = self.ctx.names() if hasattr(self.ctx, "names") else None
+        author = names.doctor(doc.author) if names is not None and doc.author else ""
+        self.text.setHtml(document_html(doc, self._found, self._open_clause, low, picked, corrected, author))
 
     # --- the page image of a document read with OCR -------------------------------------------------
     def _show_pages(self, doc: Document, found) -> None:
@@ -341,9 +361,11 @@ class DocumentPanel(QWidget):
             self._page_cache[key] = shown
         lines = [x for x in self._page_lines if x.page == page]
         low = sum(x.low for x in lines)
+        fixed = sum(x.corrected for x in lines)
         self.page_note.setText(
             self.tr("识别 %1 行").replace("%1", str(len(lines)))
             + (self.tr("，低置信度 %1 行（橙色虚线框）").replace("%1", str(low)) if low else "")
+            + (self.tr("，已更正 %1 行（绿框）").replace("%1", str(fixed)) if fixed else "")
             + (self.tr("；红框为所选项目的提及") if any(x.index in self._page_mentions for x in lines) else ""))
         self.page_view.set_page(shown.image, shown.scale, lines, self._page_mentions, self._picked)
 
@@ -356,6 +378,87 @@ class DocumentPanel(QWidget):
             self.text.scrollToAnchor("picked")
         self.page_view.canvas.selected = index
         self.page_view.canvas.update()
+
+    # --- correcting a recognised line --------------------------------------------------------------
+    def correct_line(self, index: Optional[int] = None, text: Optional[str] = None) -> bool:
+        """Correct line ``index`` (the selected one when None) of the open document: ``text`` given, or asked
+        for in the dialog. The correction is a decision (logged, undone); ``documents_changed`` follows."""
+        from feijian.casework.ocr_corrections import correct_line, original_line
+        from feijian.domain.errors import FeijianError
+        from feijian.gui import dialogs
+
+        index = self._picked if index is None else index
+        doc = self.document(self._current_doc)
+        line = next((x for x in self._page_lines if x.index == index), None)
+        row = self._rows.get(doc.doc_id) if doc is not None else None
+        if line is None or row is None:
+            return False
+        try:
+            original = original_line(row, index)
+        except FeijianError as exc:
+            dialogs.error(self, self.tr("更正识别行"), str(exc))
+            return False
+        if text is None:
+            from feijian.gui.line_correction_dialog import LineCorrectionDialog
+
+            canvas = self.page_view.canvas
+            dialog = LineCorrectionDialog(line, original, canvas.image, canvas.unit, self)
+            self.last_dialog = dialog
+            if dialog.exec() != LineCorrectionDialog.DialogCode.Accepted:
+                return False
+            text = dialog.text()
+        label = self.tr("更正识别行“%1”").replace("%1", str(text).strip())
+        try:
+            self.ctx.decide(label, lambda: correct_line(self.ctx.store, row, index, text))
+        except FeijianError as exc:
+            dialogs.error(self, self.tr("更正识别行"), str(exc))
+            return False
+        self._picked = index
+        self.documents_changed.emit()
+        self.ask_rescreen(self.tr("已更正识别行，请“重新筛查”"))
+        return True
+
+    def ask_rescreen(self, message: str) -> None:
+        self.rescreen_hint.setText(message)
+        self.rescreen_hint.show()
+        self.rescreen_button.setStyleSheet("QPushButton{background:#e65100;color:white;font-weight:bold}")
+
+    def reload_documents(self, rows, select: Optional[str] = None) -> None:
+        """The encounter's rows again (a correction, a capture, an undo): the open document (or ``select``),
+        its page and the picked line stay."""
+        keep = select or self._current_doc
+        page, picked, deciding = self.current_page(), self._picked, self._deciding
+        self._rows = {str(r.get("doc_id") or ""): r for r in rows or ()}
+        self.docs = encounter_documents(rows)
+        has = bool(self.docs)
+        self.empty.setVisible(not has)
+        for w in (self.item, self.tree, self.text, self.similar, self.add_term_button):
+            w.setEnabled(has)
+        if not has:
+            self.page_pane.hide()
+            self._page_lines = []
+        self._deciding = None
+        self._current_doc = keep
+        self._fill_tree()
+        self._fill_similar()
+        self._deciding = deciding
+        node = self._node_of(keep)
+        if node is not None and self.tree.currentItem() is not node:
+            self.tree.setCurrentItem(node)
+        if self._current_doc == keep and self._page_lines:
+            at = self.page_choice.findData(page)
+            if at >= 0 and at != self.page_choice.currentIndex():
+                self.page_choice.setCurrentIndex(at)
+            if picked is not None and any(x.index == picked for x in self._page_lines):
+                self.pick_line(picked)
+
+    def _node_of(self, doc_id: str):
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            for j in range(group.childCount()):
+                if group.child(j).data(0, Qt.ItemDataRole.UserRole) == doc_id:
+                    return group.child(j)
+        return None
 
     def _fill_similar(self) -> None:
         self.similar.clear()
@@ -422,8 +525,12 @@ class DocumentPanel(QWidget):
         from feijian.casework.screening import screen_case
         from feijian.gui.tasks import run_with_progress
 
+        def finished(_result) -> None:
+            self.rescreen_hint.hide()
+            self.rescreen_button.setStyleSheet("")
+            self.ctx.data_changed.emit()
+
         task = run_with_progress(self.window(), self.ctx.runner, self.tr("运行筛查规则"), screen_case,
-                                 self.ctx.store, on_finished=lambda _r: self.ctx.data_changed.emit(),
-                                 in_process=True)
+                                 self.ctx.store, on_finished=finished, in_process=True)
         self.last_task = task
         return task

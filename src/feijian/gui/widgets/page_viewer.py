@@ -2,8 +2,9 @@
 (issue 20, the record view). A line read with low confidence is boxed in orange with a dashed line; the lines
 holding a mention of the selected item are boxed in red with the mention's characters shaded yellow; the line
 picked in the text is outlined in blue. The image arrives decoded in memory (casework.record_pages.page_image)
-and is never written anywhere. Clicking a box selects its line (``line_clicked``); a double click emits ``line_activated`` (correcting a
-line is not built yet).
+and is never written anywhere. A line an inspector corrected is boxed in green (its tooltip gives the original
+reading). Clicking a box selects its line (``line_clicked``; ↑/↓ move the selection); a double click, or Enter
+or F2 on the selected line, emits ``line_activated`` (the record view opens the correction dialog).
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ LOW = QColor(245, 124, 0)  # read with low confidence
 MENTION = QColor(198, 40, 40)  # holds a mention of the selected item
 MENTION_FILL = QColor(255, 213, 79, 140)
 SELECTED = QColor(21, 101, 192)
+CORRECTED = QColor(46, 125, 50)  # corrected (or confirmed) by an inspector
 
 
 @dataclass(frozen=True)
 class DrawnBox:
     index: int  # the line's index in the document's _ocr_lines
     rect: QRectF  # on the canvas, in widget pixels
-    kind: str  # "line", "low", "mention"
+    kind: str  # "line", "low", "corrected", "mention"
     parts: tuple[QRectF, ...] = ()  # the shaded mention parts (kind "mention")
 
 
@@ -45,6 +47,7 @@ class PageCanvas(QWidget):
         self.mentions: dict[int, list[tuple[int, int]]] = {}
         self.selected: Optional[int] = None
         self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     # --- data ---------------------------------------------------------------------------------------
@@ -105,7 +108,7 @@ class PageCanvas(QWidget):
                 parts = tuple(self.to_widget(part_box(line, a, b)) for a, b in self.mentions[line.index])
                 out.append(DrawnBox(line.index, rect, "mention", parts))
             else:
-                out.append(DrawnBox(line.index, rect, "low" if line.low else "line"))
+                out.append(DrawnBox(line.index, rect, "corrected" if line.corrected else "low" if line.low else "line"))
         return out
 
     def line_at(self, pos) -> Optional[PageLine]:
@@ -132,6 +135,8 @@ class PageCanvas(QWidget):
                 for part in drawn.parts:
                     p.fillRect(part, MENTION_FILL)
                 p.setPen(QPen(MENTION, 2.5))
+            elif drawn.kind == "corrected":
+                p.setPen(QPen(CORRECTED, 2.5))
             elif drawn.kind == "low":
                 p.setPen(QPen(LOW, 2, Qt.PenStyle.DashLine))
             else:
@@ -140,6 +145,9 @@ class PageCanvas(QWidget):
             p.drawRect(drawn.rect)
             if line.low and drawn.kind == "mention":  # a mention read with low confidence: both marks
                 p.setPen(QPen(LOW, 2, Qt.PenStyle.DashLine))
+                p.drawRect(drawn.rect.adjusted(-3, -3, 3, 3))
+            if line.corrected and drawn.kind == "mention":  # a mention in a corrected line: both marks
+                p.setPen(QPen(CORRECTED, 2))
                 p.drawRect(drawn.rect.adjusted(-3, -3, 3, 3))
             if drawn.index == self.selected:
                 p.setPen(QPen(SELECTED, 2))
@@ -150,8 +158,10 @@ class PageCanvas(QWidget):
     def mouseMoveEvent(self, event) -> None:
         line = self.line_at(event.position())
         if line is not None:
-            QToolTip.showText(event.globalPosition().toPoint(),
-                              f"{line.text}\n置信度 {line.confidence:.2f}" + ("（低）" if line.low else ""), self)
+            tip = (f"{line.text}\n" + self.tr("已更正，原识别：") + str(line.original) if line.corrected else
+                   f"{line.text}\n置信度 {line.confidence:.2f}" + ("（低）" if line.low else "")) \
+                + "\n" + self.tr("双击或按 Enter 更正此行")
+            QToolTip.showText(event.globalPosition().toPoint(), tip, self)
         super().mouseMoveEvent(event)
 
     def mousePressEvent(self, event) -> None:
@@ -167,6 +177,22 @@ class PageCanvas(QWidget):
         if line is not None:
             self.line_activated.emit(line.index)
         super().mouseDoubleClickEvent(event)
+
+    # --- keyboard -----------------------------------------------------------------------------------
+    def keyPressEvent(self, event) -> None:
+        key = event.key()
+        order = [x.index for x in self.lines]
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2) and self.selected in order:
+            self.line_activated.emit(self.selected)
+            return
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and order:
+            at = order.index(self.selected) if self.selected in order else -1
+            at = min(len(order) - 1, at + 1) if key == Qt.Key.Key_Down else max(0, at - 1)
+            self.selected = order[at]
+            self.update()
+            self.line_clicked.emit(self.selected)
+            return
+        super().keyPressEvent(event)
 
 
 class PageViewer(QScrollArea):
