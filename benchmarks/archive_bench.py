@@ -2,7 +2,7 @@
 ``to_sql`` baseline, whole-package intake, and the models M01–M05; the encrypted SQLite archive beside it.
 
 Starts its own PostgreSQL server (``tests/pg_server.py``: initdb in a temporary folder, fsync on), builds
-a demo province (``cli/bureau_demo.py``: N institutions, shared persons planted), writes one signed package
+a demo province (``feijian/demoprovince``: N institutions, shared persons planted), writes one signed package
 per institution, then measures:
 
 - load: the same institution's archive rows (every case table) through ``COPY … FROM STDIN`` (the archive's
@@ -35,7 +35,7 @@ os.environ.setdefault("FEIJIAN_KDF_FAST", "1")
 
 from pg_server import available, create_database, postgres_server  # noqa: E402
 
-from feijian.cli.bureau_demo import build_province, write_packages  # noqa: E402
+from feijian.demoprovince import build_province, write_packages  # noqa: E402
 from feijian.crypto.identity import create_identity  # noqa: E402
 from feijian.crypto.trust import BureauKeys, TrustList  # noqa: E402
 from feijian.sync.archive import Archive  # noqa: E402
@@ -72,7 +72,7 @@ def packages_for(n: int, scale: float, work: Path, cache: Path | None):
     not what the benchmark measures: with ``cache`` the packages (encrypted to the bureau, as they travel)
     and the keys (sealed, a fixed passphrase) are kept there and the first n of them reused. The first n
     institutions of a larger demo province are the n-institution province: the generator's seeds are per
-    institution and every planted pair lies among the first seven (``cli/bureau_demo.py``)."""
+    institution and every planted pair lies among the first seven (``feijian/demoprovince``)."""
     from feijian.crypto.identity import seal_identity, unseal_identity
     from feijian.sync.verify import open_verified
 

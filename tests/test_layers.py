@@ -20,6 +20,10 @@ ALLOWED = {
     "casework": {"domain", "ingest", "rules", "store", "crypto"},
     "sync": {"domain", "store", "crypto"},
     "reports": {"domain", "casework", "ingest", "rules", "store", "crypto"},
+    # the bureau's demo province: demo hospitals read back and packed, for the GUI's screenshots, tests, benchmarks
+    "demoprovince": {"domain", "demodata", "ingest", "sync"},
+    # every layer below it, not the CLI (the CLI starts the GUI: the arrow runs cli -> gui only)
+    "gui": {"domain", "ingest", "rules", "store", "crypto", "casework", "sync", "reports", "demodata", "demoprovince"},
 }
 TOP_LEVEL_HELPERS = {"paths", "__init__"}  # feijian.paths (resource and data folders), feijian.__version__
 

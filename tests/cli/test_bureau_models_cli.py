@@ -7,7 +7,7 @@ import csv
 
 from cli_run import run
 
-from feijian.cli.bureau_demo import build_province, write_packages
+from feijian.demoprovince import build_province, write_packages
 from feijian.crypto.identity import create_identity
 from feijian.store.identities import BureauStore
 from feijian.sync.intake import intake

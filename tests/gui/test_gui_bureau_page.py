@@ -5,7 +5,7 @@ archive's institutions, the models' hits and regions, and the signed clue lists 
 
 import pytest
 
-from feijian.cli.bureau_demo import build_province, write_packages
+from feijian.demoprovince import build_province, write_packages
 from feijian.crypto.identity import create_identity
 from feijian.gui import dialogs
 from feijian.gui.main_window import Workbench

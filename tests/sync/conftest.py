@@ -14,8 +14,8 @@ def world() -> World:
 
 @pytest.fixture(scope="session")
 def province(tmp_path_factory):
-    """The demo province of cli/bureau_demo.py: three institutions in two cities, every model planted."""
-    from feijian.cli.bureau_demo import build_province
+    """The demo province of feijian/demoprovince: three institutions in two cities, every model planted."""
+    from feijian.demoprovince import build_province
 
     return build_province(tmp_path_factory.mktemp("province"), 3, scale=0.02, seed=11)
 
@@ -23,7 +23,7 @@ def province(tmp_path_factory):
 @pytest.fixture(scope="session")
 def province_packages(province, world, tmp_path_factory):
     """One signed bureau package per institution of ``province`` (signed by an enrolled inspector)."""
-    from feijian.cli.bureau_demo import write_packages
+    from feijian.demoprovince import write_packages
 
     return write_packages(province, tmp_path_factory.mktemp("province-packages"), world.inspectors[0],
                           world.intake_public)

@@ -14,7 +14,7 @@ import pytest
 import sqlcipher3
 from models_oracle import oracle_rows, package_tables
 
-from feijian.cli.bureau_demo import Province, write_packages
+from feijian.demoprovince import Province, write_packages
 from feijian.crypto.trust import BureauKeys
 from feijian.domain.errors import InputError
 from feijian.sync.archive import Archive

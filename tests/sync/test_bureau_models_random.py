@@ -15,7 +15,7 @@ import pytest
 from models_oracle import oracle_rows, package_tables
 from pg_server import create_database
 
-from feijian.cli.bureau_demo import DemoInstitution, Province, write_packages
+from feijian.demoprovince import DemoInstitution, Province, write_packages
 from feijian.sync.archive import Archive
 from feijian.sync.bureau_models import MODELS, load_config, run_models
 from feijian.sync.intake import intake

@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 import pytest
 from pg_server import create_database
 
-from feijian.cli.bureau_demo import case_id_of, write_packages
+from feijian.demoprovince import case_id_of, write_packages
 from feijian.domain.contract import load_contract
 from feijian.sync.archive import Archive
 from feijian.sync.case_archive import case_table_names, columns, partition_name

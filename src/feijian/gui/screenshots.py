@@ -207,7 +207,7 @@ def draw_dialog_shot(wb, tmp: Path, shot) -> None:
 def bureau_shots(wb, tmp: Path, shot) -> None:
     """The 医保局 window at 1366×768: the intake queue (three demo institutions' packages, a tampered copy, a
     replay) and the model run with its hits and regions (bureau keys from ``draw_dialog_shot``)."""
-    from feijian.cli.bureau_demo import build_province, write_packages
+    from feijian.demoprovince import build_province, write_packages
     from feijian.crypto.identity import create_identity
     from feijian.gui.tasks import wait_for
     from feijian.store.identities import BureauStore

@@ -5,7 +5,7 @@ docs/models.md has hits and near misses. ``planted`` lists each planted hit by i
 
 The institution rewrite is what keeps the background free of cross-institution hits: every seed of the demo
 generator numbers persons, doctors and trace codes the same way, so without it the "same person" would be
-in every hospital.
+in every hospital. Their signed packages: :mod:`feijian.demoprovince.packages`.
 """
 
 from __future__ import annotations
@@ -16,17 +16,13 @@ import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Optional
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from feijian.demodata.generator import generate
-from feijian.domain import events as E
-from feijian.domain.events import make_event
 from feijian.ingest.folder import read_folder
 from feijian.paths import resource
-from feijian.sync.package import PackageContent, PackageInfo, write_package
 
 DOCTOR_FIELDS = {"visits": ("atddr_no",), "fees": ("bilg_dr_codg",), "orders": ("drord_dr_codg",),
                  "operations": ("oper_dr_codg",), "staff": ("dr_codg",)}
@@ -46,7 +42,7 @@ class Province:
     institutions: list[DemoInstitution]
     planted: dict[str, set] = field(default_factory=dict)  # model -> set of keys (docs/models.md)
     near_misses: dict[str, list] = field(default_factory=dict)
-    events: dict[int, list] = field(default_factory=dict)  # institution index -> its case's events (write_packages)
+    events: dict[int, list] = field(default_factory=dict)  # institution index -> its case's events (packages.write_packages)
 
 
 def _config() -> dict:
@@ -216,36 +212,6 @@ def _plant(p: Province, cfg: dict, seed: int) -> None:
             else:
                 p.near_misses["M05"].append(doctor)
     pl.finish()
-
-
-def case_id_of(inst: DemoInstitution) -> str:
-    return f"DEMO-{inst.medins_code}"
-
-
-def write_packages(province: Province, out_dir: Path, identity, bureau_intake_public: bytes, *,
-                   tables: Optional[dict[int, dict[str, pa.Table]]] = None, seq: int = 1,
-                   prev: Optional[dict[int, str]] = None) -> list[PackageInfo]:
-    """One signed bureau package per institution (a case created by ``identity``, carrying its case tables).
-
-    ``tables`` overrides an institution's tables (a newer package of the same case); ``seq``/``prev`` place
-    it in the signer's chain (``prev``: the previous manifest's SHA-256 per institution index).
-    """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    infos = []
-    for inst in province.institutions:
-        case_id = case_id_of(inst)
-        if inst.index not in province.events:
-            province.events[inst.index] = [make_event(
-                case_id=case_id, author=identity.public.key_id, device=identity.device_id, lamport=1,
-                type=E.CASE_CREATED, payload={"info": {"case_id": case_id, "institution": inst.medins_name}},
-                prev_hash="")]
-        data = (tables or {}).get(inst.index, inst.tables)
-        content = PackageContent(case_id, list(province.events[inst.index]), tables=dict(data))
-        infos.append(write_package(out_dir / f"{case_id}-{seq}.fjpkg", content, identity, kind="bureau",
-                                   recipients={"bureau": bureau_intake_public}, seq=seq,
-                                   prev=(prev or {}).get(inst.index, "")))
-    return infos
 
 
 def _pairs(p: Province, cfg: dict, *, far: bool) -> list[tuple[int, int]]:
