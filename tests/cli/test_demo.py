@@ -17,6 +17,10 @@ def test_demo_runs_the_whole_job(tmp_path, capsys):
     for step in ("导入 import", "筛查 screen", "核查 review", "证据 evidence", "线索核查 clues", "抽样 sampling",
                  "文书 documents", "数据包 package", "医保局接收 bureau intake"):
         assert step in printed, step
+    import re
+
+    assert re.search(r"金额（每条明细只计一次）\d[\d,]*\.\d\d 元", printed)
+    assert not re.search(r"(?<![\d,.])\d{4,}\.\d\d 元", printed), printed  # money grouped: 13,137.97 元
     out = tmp_path / "demo" / "out"
     pdfs = sorted(p.stem for p in out.glob("*.pdf"))
     assert pdfs == sorted(["notice", "data-confirmation", "onsite-record", "interview", "hit-list", "problem-list", "report"])

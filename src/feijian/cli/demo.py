@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from feijian.domain import formatting
 from feijian.cli.context import Context
 
 DEMO_PASSPHRASE = "feijian-demo"
@@ -140,7 +141,7 @@ def _import_and_screen(store, paths, steps):
             for f in docs))
     result = screen_case(store)
     steps.say("筛查 screen", f"{len(result.hits)} 条疑点，{len(result.run.rules_run)} 条规则已运行，"
-              f"未运行 {len(result.not_run)}；疑点金额（每条明细只计一次）{result.run.total_amount} 元")
+              f"未运行 {len(result.not_run)}；疑点金额（每条明细只计一次）{formatting.money(result.run.total_amount)}")
 
 
 def _review(store, steps):
@@ -158,7 +159,7 @@ def _review(store, steps):
         review_hits(store, list(clue["hit_id"]), HitStatus.DISMISSED, "现场核实为合理诊疗（演示）")
     fs = findings(store)
     total = sum(f.amount for f in fs)
-    steps.say("核查 review", f"确认 {len(confirm)} 条、排除 {len(clue)} 条疑点 → {len(fs)} 个问题，金额 {total:.2f} 元")
+    steps.say("核查 review", f"确认 {len(confirm)} 条、排除 {len(clue)} 条疑点 → {len(fs)} 个问题，金额 {formatting.money(total)}")
 
 
 def _evidence(store, paths, steps):
@@ -202,8 +203,8 @@ def _casework(store, paths, seed, steps):
     sample = sampling.draw_sample(store, "mus", 30, seed, unit="encounter")
     sampling.record_results_from_hits(store, sample.sample_id)
     est = sampling.extrapolate(store, sample.sample_id)
-    steps.say("抽样 sampling", f"货币单位抽样（MUS）抽取 {len(sample.selected)} 份病历（种子 {seed}）；外推多付金额 {est.point:.2f} 元，"
-              f"90% 置信下限（追回金额）{est.recovery:.2f} 元")
+    steps.say("抽样 sampling", f"货币单位抽样（MUS）抽取 {len(sample.selected)} 份病历（种子 {seed}）；外推多付金额 {formatting.money(est.point)}，"
+              f"90% 置信下限（追回金额）{formatting.money(est.recovery)}")
 
 
 def _documents(store, paths, steps):

@@ -248,8 +248,8 @@ def analysis_shots(window, shot, wait_for) -> None:
     wait_for(page.run_form(), 300)
     shot(window, "analysis-stratify")
     page.tabs.setCurrentIndex(1)
-    page.editor.setPlainText("SELECT bilg_dept_codg, count(*) AS n, sum(det_item_fee_sumamt) AS total\n"
-                             "FROM fees\nGROUP BY bilg_dept_codg\nORDER BY total DESC")
+    page.editor.setPlainText("SELECT v.adm_dept_codg, v.adm_dept_name, count(*) AS n, sum(f.det_item_fee_sumamt) AS total\n"
+                             "FROM fees f JOIN visits v USING (mdtrt_id)\nGROUP BY 1, 2\nORDER BY total DESC")
     wait_for(page.run_sql(), 300)
     shot(window, "analysis-sql")
     page.editor.setPlainText("DELETE FROM fees WHERE det_item_fee_sumamt > 1000")
