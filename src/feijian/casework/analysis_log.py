@@ -106,6 +106,17 @@ def canonical(table: pa.Table) -> pa.Table:
     return plain.take(order)
 
 
+def _stream_hash(table: pa.Table, prefix: bytes = b"") -> str:
+    h = _OrderedHasher(table.schema, prefix)
+    for batch in table.to_batches():
+        h.update(batch)
+    return h.hexdigest()
+
+
+def _multiset_hash(table: pa.Table) -> str:
+    return _stream_hash(canonical(table), _MULTISET_PREFIX)
+
+
 class ResultHasher:
     """The multiset SHA-256 of a stream of record batches (:data:`MULTISET`), and beside it the older hash of the
     rows in the order they came (:data:`ORDERED`, to compare with runs logged before). The multiset needs every
@@ -127,12 +138,8 @@ class ResultHasher:
 
     def hexdigest(self) -> str:
         if self._digest is None:
-            table = canonical(pa.Table.from_batches(self._batches, self.schema))
+            self._digest = _multiset_hash(pa.Table.from_batches(self._batches, self.schema))
             self._batches = []
-            h = _OrderedHasher(table.schema, _MULTISET_PREFIX)
-            for batch in table.to_batches():
-                h.update(batch)
-            self._digest = h.hexdigest()
         return self._digest
 
     def ordered_hexdigest(self) -> str:
@@ -141,20 +148,17 @@ class ResultHasher:
 
 def table_hashes(table: pa.Table) -> tuple[str, str]:
     """(the multiset hash, the ordered hash) of a table."""
-    h = ResultHasher(table.schema)
-    for batch in table.to_batches():
-        h.update(batch)
-    return h.hexdigest(), h.ordered_hexdigest()
+    return _multiset_hash(table), _stream_hash(table)
 
 
 def table_hash(table: pa.Table) -> str:
     """The multiset hash of a table's rows (:data:`MULTISET`)."""
-    return table_hashes(table)[0]
+    return _multiset_hash(table)
 
 
 def ordered_table_hash(table: pa.Table) -> str:
     """The older hash of a table's rows in their order (:data:`ORDERED`)."""
-    return table_hashes(table)[1]
+    return _stream_hash(table)
 
 
 @dataclass(frozen=True)
