@@ -328,6 +328,8 @@ def _embedded_breaks(columns, nvalid: int, invalid, is_bad: np.ndarray, records:
 
 def _holds(values: pa.Array, byte: bytes) -> bool:
     """Whether the string data of ``values`` holds ``byte`` anywhere (one pass over its bytes, no copy)."""
+    if values.type != pa.string():
+        return True  # (another layout: count it)
     bufs = values.buffers()
     if len(values) == 0 or bufs[2] is None:
         return False
