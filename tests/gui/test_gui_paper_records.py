@@ -221,7 +221,10 @@ def test_a_photo_dropped_on_the_encounter_is_read_and_captured(record, qtbot, mo
 
     monkeypatch.setattr(CaptureDialog, "exec", confirm)
     mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(photo)), QUrl.fromLocalFile(str(tmp_path / "notes.txt"))])
+    blank = tmp_path / "IMG_2040.png"  # nothing on it: reported, skipped, the next photo still read
+    Image.new("RGB", (800, 600), "white").save(blank)
+    mime.setUrls([QUrl.fromLocalFile(str(blank)), QUrl.fromLocalFile(str(photo)),
+                  QUrl.fromLocalFile(str(tmp_path / "notes.txt"))])
     at = QPoint(page.width() // 2, page.height() // 2)
     enter = QDragEnterEvent(at, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(page, enter)
@@ -229,9 +232,11 @@ def test_a_photo_dropped_on_the_encounter_is_read_and_captured(record, qtbot, mo
     drop = QDropEvent(QPointF(at), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(page, drop)
     flow = page.capture_flow
-    assert [p.name for p in flow.paths] == ["IMG_2041.jpg"]  # the text file is not a page
-    wait_for(flow.last_task, 300)
-    qtbot.waitUntil(lambda: bool(flow.captured), timeout=10000)
+    assert [p.name for p in flow.paths] == ["IMG_2040.png", "IMG_2041.jpg"]  # the text file is not a page
+    qtbot.waitUntil(lambda: flow.at == 2, timeout=300000)
+    assert len(flow.captured) == 1
+    assert len(no_dialogs) == 1 and "IMG_2040.png" in " ".join(no_dialogs[0])
+    no_dialogs.clear()
     assert seen["type"] == "nursing" and seen["when"] == dt.datetime(2024, 3, 5, 20, 30)
     assert "2024-03-05 20:30" in seen["note"] and "请假离院" in seen["text"]
     [row] = captured_rows(window.ctx.store.state())

@@ -4,7 +4,8 @@ cancel; the OCR pool starts inside the child), then :class:`CaptureDialog` shows
 the inspector chooses the document type (proposed from the page's heading) and confirms the date (proposed
 from a date written on the page, else the admission day), and the capture is a decision
 (casework.captured_pages.capture_document: the photo into the evidence vault, the document an event; undone
-like any other). Photos are handled one after another."""
+like any other). Photos are handled one after another; one that cannot be read is reported and skipped, a
+cancel stops the rest."""
 
 from __future__ import annotations
 
@@ -137,8 +138,16 @@ class CaptureFlow(QObject):
             return
         path = self.paths[self.at]
         title = self.tr("识别页面 %1").replace("%1", path.name)
+        def failed(exc: BaseException) -> None:  # this photo not read (told why); the next ones still are
+            from feijian.gui.tasks import show_failure
+
+            show_failure(self.page, title, exc)
+            self.at += 1
+            self._next()
+
         self.last_task = run_with_progress(self.page.window(), self.page.ctx.runner, title, read_photo,
-                                           self.page.ctx.store, str(path), on_finished=self._read, in_process=True)
+                                           self.page.ctx.store, str(path), on_finished=self._read, on_failed=failed,
+                                           in_process=True)
 
     def _read(self, reading: PageReading) -> None:
         from feijian.casework.captured_pages import capture_document
