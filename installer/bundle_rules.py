@@ -45,8 +45,10 @@ DROP_PARTS = (
 )
 
 # Shared libraries that are loaded with dlopen() by name rather than linked (so no DT_NEEDED points at them):
-# keep them even when nothing in the bundle links them.
-DLOPENED = ("libpython", "python3", "libdbus-1", "libxcb-cursor", "libEGL", "libGL")
+# keep them even when nothing in the bundle links them. pypdfium2 opens libpdfium with ctypes (scanned PDFs of the
+# OCR import; the build of 2026-12-07 pruned it), onnxruntime its providers' shared part.
+DLOPENED = ("libpython", "python3", "libdbus-1", "libxcb-cursor", "libEGL", "libGL", "libpdfium",
+            "libonnxruntime_providers_shared")
 
 
 def _norm(dest: str) -> str:

@@ -100,6 +100,15 @@ def test_binary_filter_keeps_what_feijian_loads(dest, kept):
     assert bundle_rules.keep_binary(dest) is kept
 
 
+def test_libraries_opened_with_ctypes_are_kept_though_nothing_links_them():
+    toc = [("pypdfium2_raw/libpdfium.so", "/x/libpdfium.so", "BINARY"),
+           ("onnxruntime/capi/libonnxruntime_providers_shared.so", "/x/p.so", "BINARY"),
+           ("libunused.so.1", "/x/libunused.so.1", "BINARY")]
+    kept, pruned = bundle_rules.prune_unreferenced(toc, lambda src: [])
+    assert [e[0] for e in kept] == ["pypdfium2_raw/libpdfium.so", "onnxruntime/capi/libonnxruntime_providers_shared.so"]
+    assert [e[0] for e in pruned] == ["libunused.so.1"]
+
+
 def test_prune_drops_libraries_only_dropped_parts_linked_and_dead_copies():
     toc = [
         ("pyarrow/lib.cpython-311-x86_64-linux-gnu.so", "/site/pyarrow/lib.so", "BINARY"),  # linked by _compute
