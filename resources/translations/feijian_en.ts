@@ -36,15 +36,15 @@
 <context>
     <name>AnalysisPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="311" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="348" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="723" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="323" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="360" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="736" />
         <source>分析</source>
         <translation>Analysis</translation>
     </message>
     <message>
         <location filename="../../src/feijian/gui/pages/analysis_page.py" line="55" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="312" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="324" />
         <source>SQL 查询</source>
         <translation>SQL query</translation>
     </message>
@@ -370,22 +370,22 @@
         <translation>nonconformity</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="313" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="325" />
         <source>命令记录</source>
         <translation>Command log</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="346" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="358" />
         <source>运行 (Ctrl+Enter)</source>
         <translation>Run (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="351" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="363" />
         <source>表</source>
         <translation>Table</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="380" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="392" />
         <source>只读 SELECT 查询，例如：
 SELECT bilg_dept_codg, count(*) AS n, sum(det_item_fee_sumamt) AS total
 FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</source>
@@ -394,262 +394,262 @@ SELECT bilg_dept_codg, count(*) AS n, sum(det_item_fee_sumamt) AS total
 FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="384" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="396" />
         <source>运行查询 (Ctrl+Enter)</source>
         <translation>Run query (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="387" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="399" />
         <source>本案件的表和字段（双击插入）</source>
         <translation>This case's tables and fields (double-click to insert)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="401" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="679" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="413" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="692" />
         <source>重新运行</source>
         <translation>Run again</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="402" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="414" />
         <source>载入到表单</source>
         <translation>Load into the form</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="403" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="415" />
         <source>每次分析和查询都记入案件：何人、何时、问了什么、结果行数和 SHA-256</source>
         <translation>Every analysis and query is logged in the case: who, when, what was asked, the result's row count and SHA-256</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="421" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="433" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="421" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="433" />
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="422" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="434" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="422" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="434" />
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="423" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="435" />
         <source>结果行数</source>
         <translation>Result rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="423" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="435" />
         <source>结果 SHA-256</source>
         <translation>Result SHA-256</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="451" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="463" />
         <source>导出 CSV…</source>
         <translation>Export CSV…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="455" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="901" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="467" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="920" />
         <source>附为问题证据</source>
         <translation>Attach to a finding as evidence</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="457" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="469" />
         <source>页</source>
         <translation>Page</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="510" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="522" />
         <source>尚无数据 — 先在“数据”页导入数据文件夹 (Ctrl+2)</source>
         <translation>No data yet — import a data folder on the Data page first (Ctrl+2)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="526" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="538" />
         <source>（尚无问题）</source>
         <translation>(no finding yet)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="557" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="569" />
         <source>留空“自定边界”时按最小值到最大值等宽分层；边界如 0, 100, 500, 1000</source>
         <translation>With no own band edges, equal-width bands from the minimum to the maximum; edges e.g. 0, 100, 500, 1000</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="558" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="570" />
         <source>序号读作前缀加末尾数字（如 INV-000123），在每个分组内找缺号</source>
         <translation>A number reads as a prefix and trailing digits (e.g. INV-000123); gaps are found within each group</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="559" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="571" />
         <source>同一分组内出现不止一次的序号</source>
         <translation>Numbers that occur more than once within a group</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="560" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="572" />
         <source>所选字段全部相同的行（空值与空值相同），大组在前</source>
         <translation>Rows equal in every chosen field (empty equals empty), largest groups first</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="561" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="573" />
         <source>只计金额不小于 10 的值（Nigrini）；MAD 符合度按 Nigrini 的阈值</source>
         <translation>Only amounts of at least 10 count (Nigrini); MAD conformity by Nigrini's thresholds</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="562" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="574" />
         <source>列字段最多 60 个取值</source>
         <translation>At most 60 values of the column field</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="565" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="577" />
         <source>此表没有数值字段，请换一张表</source>
         <translation>This table has no numeric field; choose another table</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="572" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="584" />
         <source>（不选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="598" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="611" />
         <source>如 0, 100, 500, 1000（留空为等宽分层）</source>
         <translation>e.g. 0, 100, 500, 1000 (empty for equal-width bands)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="658" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="671" />
         <source>分析：%1</source>
         <translation>Analysis: %1</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="671" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="684" />
         <source>运行查询</source>
         <translation>Run query</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="726" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="739" />
         <source>已取消：没有记录结果</source>
         <translation>Cancelled: no result was logged</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="747" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="760" />
         <source>/ %1 页</source>
         <translation>/ %1 pages</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="757" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="770" />
         <source>共 %1 行</source>
         <translation>%1 rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="759" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="772" />
         <source>（显示前 %1 行）</source>
         <translation>(first %1 rows shown)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="760" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="773" />
         <source>不到 0.1 秒</source>
         <translation>under 0.1 s</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="761" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="774" />
         <source>用时 %1</source>
         <translation>took %1</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="770" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="783" />
         <source>参与 %1 个值（排除 %2 个小于 %3 的值）；MAD = %4，%5（紧密 ≤ %6，可接受 ≤ %7，勉强 ≤ %8）；χ² = %9，p %10</source>
         <translation>%1 values tested (%2 values below %3 left out); MAD = %4, %5 (close ≤ %6, acceptable ≤ %7, marginal ≤ %8); χ² = %9, p %10</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="781" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="794" />
         <source>没有不小于 %1 的值可检验</source>
         <translation>No value of at least %1 to test</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="783" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="796" />
         <source>缺号 %1 处，共缺 %2 个序号；%3 个序号无末尾数字，未计入</source>
         <translation>%1 gaps, %2 numbers missing; %3 numbers without trailing digits not counted</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="787" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="800" />
         <source>重复 %1 组，涉及 %2 行</source>
         <translation>%1 duplicate groups, %2 rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="792" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="805" />
         <source>%1 行，%2 合计 %3</source>
         <translation>%1 rows, %2 total %3</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="799" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="812" />
         <source>与命令记录中的结果一致（%1 行，SHA-256 相同）</source>
         <translation>Same as the logged result (%1 rows, same SHA-256)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="800" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="813" />
         <source>与命令记录中的结果不同：记录为 %1 行，SHA-256 %2</source>
         <translation>Differs from the logged result: logged %1 rows, SHA-256 %2</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="803" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="816" />
         <source>（行数相同：若 ORDER BY 未定下每一行的次序，行序可能不同）</source>
         <translation>(same row count: unless ORDER BY fixes the order of every row, rows may come in another order)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="822" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="841" />
         <source>本福特检验（%1）：%2</source>
         <translation>Benford's test (%1): %2</translation>
     </message>
     <message>
         <location filename="../../src/feijian/gui/pages/analysis_page.py" line="75" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="823" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="842" />
         <source>首位数字</source>
         <translation>first digit</translation>
     </message>
     <message>
         <location filename="../../src/feijian/gui/pages/analysis_page.py" line="75" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="823" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="842" />
         <source>前两位数字</source>
         <translation>first two digits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="825" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="844" />
         <source> — MAD %1，%2</source>
         <translation> — MAD %1, %2</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="832" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="851" />
         <source>分层：%1 各区间行数</source>
         <translation>Strata: rows per band of %1</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="842" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="861" />
         <source>前 %1 名：%2</source>
         <translation>Top %1: %2</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="848" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="867" />
         <source>%1 最常见的值</source>
         <translation>Most frequent values of %1</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="906" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="925" />
         <source>已附为问题“%1”的证据：%2 行，结果 SHA-256 %3</source>
         <translation>Attached as evidence to the finding "%1": %2 rows, result SHA-256 %3</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="933" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="936" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="952" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="955" />
         <source>导出 CSV</source>
         <translation>Export CSV</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="940" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="959" />
         <source>已导出：%1</source>
         <translation>Exported: %1</translation>
     </message>
@@ -1025,56 +1025,143 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
     </message>
 </context>
 <context>
+    <name>CaptureDialog</name>
+    <message>
+        <location filename="../../src/feijian/gui/capture_dialog.py" line="35" />
+        <source>采集纸质页面</source>
+        <translation>Capture paper pages</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/capture_dialog.py" line="38" />
+        <source>就诊 %1　照片 %2</source>
+        <translation>Encounter %1　photo %2</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/capture_dialog.py" line="50" />
+        <source>（无法预览）</source>
+        <translation>(no preview)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/capture_dialog.py" line="54" />
+        <source>识别 %1 页，最低置信度 %2</source>
+        <translation>%1 page(s) read, lowest confidence %2</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/capture_dialog.py" line="56" />
+        <source>；页面已按轮廓拉正</source>
+        <translation>; page straightened by its outline</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/capture_dialog.py" line="69" />
+        <location filename="../../src/feijian/gui/capture_dialog.py" line="107" />
+        <source>请选择文书类型</source>
+        <translation>Choose the document type</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/capture_dialog.py" line="70" />
+        <source>文书类型</source>
+        <translation>Document type</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/capture_dialog.py" line="79" />
+        <source>据页面文字：%1，请核对</source>
+        <translation>From the page text: %1, please check</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/capture_dialog.py" line="81" />
+        <source>页面上没有读出住院期间的日期，请填写</source>
+        <translation>No date within the stay was read on the page; please enter it</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/capture_dialog.py" line="85" />
+        <source>记录时间</source>
+        <translation>Recorded at</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/capture_dialog.py" line="88" />
+        <source>可选，例如：护理记录（第 2 页）</source>
+        <translation>Optional, e.g. nursing record (page 2)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/capture_dialog.py" line="89" />
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/capture_dialog.py" line="91" />
+        <source>照片原样存入证据库（加密、登记哈希）；识别文字作为本次就诊的一份病历文书，记入日志，可撤销。</source>
+        <translation>The photo goes into the evidence vault as it is (encrypted, hash registered); the read text becomes a record document of this encounter, logged and undoable.</translation>
+    </message>
+</context>
+<context>
+    <name>CaptureFlow</name>
+    <message>
+        <location filename="../../src/feijian/gui/capture_dialog.py" line="140" />
+        <source>识别页面 %1</source>
+        <translation>Reading page %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/capture_dialog.py" line="164" />
+        <source>采集纸质页面 %1</source>
+        <translation>Capturing paper page %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/capture_dialog.py" line="170" />
+        <source>采集纸质页面</source>
+        <translation>Capture paper pages</translation>
+    </message>
+</context>
+<context>
     <name>CaseWindow</name>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="125" />
+        <location filename="../../src/feijian/gui/case_window.py" line="135" />
         <source>飞检工作台</source>
         <translation>Flight Inspection Workbench</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="178" />
+        <location filename="../../src/feijian/gui/case_window.py" line="188" />
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="179" />
-        <location filename="../../src/feijian/gui/case_window.py" line="186" />
+        <location filename="../../src/feijian/gui/case_window.py" line="189" />
+        <location filename="../../src/feijian/gui/case_window.py" line="196" />
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="181" />
-        <location filename="../../src/feijian/gui/case_window.py" line="187" />
+        <location filename="../../src/feijian/gui/case_window.py" line="191" />
+        <location filename="../../src/feijian/gui/case_window.py" line="197" />
         <source>重做</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="188" />
+        <location filename="../../src/feijian/gui/case_window.py" line="198" />
         <source>运行全部规则</source>
         <translation>Run all rules</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="191" />
+        <location filename="../../src/feijian/gui/case_window.py" line="201" />
         <source>筛查(&amp;R)</source>
         <translation>&amp;Screen</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="193" />
+        <location filename="../../src/feijian/gui/case_window.py" line="203" />
         <source>转到(&amp;G)</source>
         <translation>&amp;Go</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="206" />
+        <location filename="../../src/feijian/gui/case_window.py" line="216" />
         <source>快捷键</source>
         <translation>Keys</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="236" />
+        <location filename="../../src/feijian/gui/case_window.py" line="246" />
         <source>疑点 %1 条 · 待核查 %2 · 已确认 %3 · 已排除 %4</source>
         <translation>%1 hits · %2 open · %3 confirmed · %4 dismissed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/case_window.py" line="241" />
+        <location filename="../../src/feijian/gui/case_window.py" line="251" />
         <source>尚未筛查</source>
         <translation>Not screened yet</translation>
     </message>
@@ -1222,44 +1309,44 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
 <context>
     <name>DataPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="253" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="272" />
         <source>导入数据文件夹(&amp;I)…</source>
         <translation>&amp;Import a data folder…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="276" />
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="378" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="295" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="397" />
         <source>选择一个导入批次，查看其拒收与待核对的行</source>
         <translation>Select an import batch to see the rows it refused or noted</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="277" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="296" />
         <source>导出拒收行报告（CSV）…</source>
         <translation>Export refused rows (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="327" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="346" />
         <source>尚未导入数据 — 点击“导入数据文件夹…” (Alt+I)，选择医院提供的数据文件夹；字段名不同时用“导入助手”</source>
         <translation>No data imported yet — click "Import a data folder…" (Alt+I) and choose the folder the hospital gave you; use the import assistant when the field names differ</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="380" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="399" />
         <source>此批次没有拒收或待核对的行</source>
         <translation>This batch refused or noted no rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="382" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="401" />
         <source>拒收 %1 行</source>
         <translation>%1 rows refused</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="384" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="403" />
         <source>；已导入但待核对 %1 类，涉及 %2 行（每类列出至多 20 例）</source>
         <translation>; imported but to check: %1 kinds, %2 rows (up to 20 examples each)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="398" />
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="406" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="417" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="425" />
         <source>导出拒收行报告</source>
         <translation>Export refused rows</translation>
     </message>
@@ -1268,32 +1355,32 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
         <translation>Import data folder…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="254" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="273" />
         <source>导入助手（字段映射）…</source>
         <translation>Import assistant (column mapping)…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="255" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="274" />
         <source>运行筛查</source>
         <translation>Run screening</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="266" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="285" />
         <source>导入批次（文件哈希与行数核对）</source>
         <translation>Import batches (file hashes and row counts)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="292" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="311" />
         <source>数据浏览</source>
         <translation>Browse data</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="321" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="340" />
         <source>批次 %1 · 文件 %2</source>
         <translation>Batch %1 · file %2</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="323" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="342" />
         <source> · 最近筛查 %1：疑点 %2 条</source>
         <translation> · last screening %1: %2 hits</translation>
     </message>
@@ -1302,18 +1389,18 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
         <translation>No data imported yet — click "Import data folder…" and choose the hospital's data folder; use the "Import assistant" when the column names differ</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="332" />
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="339" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="351" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="358" />
         <source>选择数据文件夹</source>
         <translation>Choose the data folder</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="351" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="370" />
         <source>导入数据</source>
         <translation>Import data</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="413" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="432" />
         <source>运行筛查规则</source>
         <translation>Run the screening rules</translation>
     </message>
@@ -1321,27 +1408,27 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
 <context>
     <name>DocumentPanel</name>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="98" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="107" />
         <source>病历文书　项目</source>
         <translation>Record documents　item</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="108" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="117" />
         <source>添加为用语…</source>
         <translation>Add as phrase…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="109" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="118" />
         <source>把选中的文字添加为该项目在本案件中的文书用语（记入日志，可撤销）</source>
         <translation>Add the selected text as this item's phrase in this case's documents (logged, can be undone)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="110" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="119" />
         <source>重新筛查</source>
         <translation>Screen again</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="126" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="140" />
         <source>原件</source>
         <translation>Original</translation>
     </message>
@@ -1354,91 +1441,112 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
         <translation>Correct a misread line (logged; the original reading is kept)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="146" />
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="364" />
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="368" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="160" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="467" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="471" />
         <source>相近语句</source>
         <translation>Similar clauses</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="155" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="169" />
         <source>本次就诊没有导入病历文书（病历文书.csv 或文书索引）</source>
         <translation>No record documents imported for this encounter (病历文书.csv or a document index)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="194" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="211" />
         <source>不在院用语（R29）</source>
         <translation>Off-ward phrases (R29)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="259" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="276" />
         <source>知识库没有该项目的文书用语</source>
         <translation>The knowledge base has no document phrases for this item</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="261" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="278" />
         <source>用语：</source>
         <translation>Phrases: </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="262" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="279" />
         <source>提及 %1 处</source>
         <translation>%1 mention(s)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="263" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="280" />
         <source>（否定 %1）</source>
         <translation> (%1 negated)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="309" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="329" />
         <source>第 %1 页</source>
         <translation>Page %1</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="345" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="366" />
         <source>识别 %1 行</source>
         <translation>%1 lines read</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="346" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="367" />
         <source>，低置信度 %1 行（橙色虚线框）</source>
         <translation>, %1 low-confidence lines (orange dashed boxes)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="347" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="368" />
+        <source>，已更正 %1 行（绿框）</source>
+        <translation>, %1 line(s) corrected (green boxes)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="369" />
         <source>；红框为所选项目的提及</source>
         <translation>; red boxes are mentions of the selected item</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="367" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="399" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="414" />
+        <source>更正识别行</source>
+        <translation>Correct recognised line</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="410" />
+        <source>更正识别行“%1”</source>
+        <translation>Correct recognised line “%1”</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="418" />
+        <source>已更正识别行，请“重新筛查”</source>
+        <translation>Line corrected; please “Rescreen”</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="470" />
         <source>相近语句（文书中没有该项目用语的提及）</source>
         <translation>Similar clauses (the documents never mention this item's phrases)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="394" />
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="398" />
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="408" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="497" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="501" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="511" />
         <source>添加用语</source>
         <translation>Add phrase</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="394" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="497" />
         <source>请先选择一个收费项目</source>
         <translation>Select a billed item first</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="399" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="502" />
         <source>项目 %1 在本院病历中的写法：</source>
         <translation>How item %1 is written in this hospital's records:</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="404" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="507" />
         <source>添加用语“%1”</source>
         <translation>Add phrase "%1"</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="425" />
+        <location filename="../../src/feijian/gui/widgets/document_panel.py" line="533" />
         <source>运行筛查规则</source>
         <translation>Run the screening rules</translation>
     </message>
@@ -1946,7 +2054,7 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
 <context>
     <name>FieldsPicker</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="294" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="305" />
         <source>（不选）</source>
         <translation>(none)</translation>
     </message>
@@ -2063,37 +2171,37 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
 <context>
     <name>HitsPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="417" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="419" />
         <source>尚无数据 — 先在“数据”页导入医院数据 (Ctrl+2)，再运行全部规则 (Ctrl+R)</source>
         <translation>No data yet — import the hospital's data on the Data page (Ctrl+2), then run all rules (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="419" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="421" />
         <source>尚未筛查 — 运行全部规则 (Ctrl+R)</source>
         <translation>Not screened yet — run all rules (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="420" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="422" />
         <source>筛查已完成，未发现疑点 — 可在“数据”页核对导入情况，或导入更多数据后重新筛查 (Ctrl+R)</source>
         <translation>Screening found no hits — check the import on the Data page, or import more data and screen again (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="444" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="446" />
         <source>核查理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="444" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="446" />
         <source>将 %1 条疑点标记为“%2”的理由：</source>
         <translation>Reason for marking %1 hit(s) “%2”:</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="450" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="452" />
         <source>将 %1 条疑点标记为“%2”</source>
         <translation>Mark %1 hit(s) “%2”</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="454" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="456" />
         <source>核查</source>
         <translation>Review</translation>
     </message>
@@ -2151,37 +2259,42 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="181" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="182" />
         <source>全部规则</source>
         <translation>All rules</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="182" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="183" />
         <source>全部科室</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="183" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="184" />
         <source>全部医生</source>
         <translation>All doctors</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="314" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="315" />
+        <source>（未知）</source>
+        <translation>(unknown)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="316" />
         <source>疑点</source>
         <translation>Hits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="315" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="317" />
         <source>已确认</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="315" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="317" />
         <source>金额（元）</source>
         <translation>Amount (CNY)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/hits_page.py" line="328" />
+        <location filename="../../src/feijian/gui/pages/hits_page.py" line="330" />
         <source>显示 %1 / %2 条，金额 %3 元</source>
         <translation>Showing %1 / %2, amount %3 CNY</translation>
     </message>
@@ -2319,6 +2432,39 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
     </message>
 </context>
 <context>
+    <name>LineCorrectionDialog</name>
+    <message>
+        <location filename="../../src/feijian/gui/line_correction_dialog.py" line="22" />
+        <source>更正识别行</source>
+        <translation>Correct recognised line</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/line_correction_dialog.py" line="36" />
+        <source>原件上的这一行：</source>
+        <translation>This line on the original:</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/line_correction_dialog.py" line="38" />
+        <source>识别结果（置信度 %1）：</source>
+        <translation>Recognised text (confidence %1):</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/line_correction_dialog.py" line="39" />
+        <source>识别结果（已由检查人员更正）：</source>
+        <translation>Recognised text (corrected by an inspector):</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/line_correction_dialog.py" line="45" />
+        <source>按原件更正为（不改动即为确认识别无误）：</source>
+        <translation>Correct it to match the original (leave unchanged to confirm the reading):</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/line_correction_dialog.py" line="49" />
+        <source>更正记入案件日志，可撤销；原识别结果保留。保存后请“重新筛查”，规则才会采用更正后的文字。</source>
+        <translation>The correction is logged in the case and can be undone; the original reading is kept. After saving, “Rescreen” so the rules use the corrected text.</translation>
+    </message>
+</context>
+<context>
     <name>NewCaseWizard</name>
     <message>
         <location filename="../../src/feijian/gui/new_case_wizard.py" line="124" />
@@ -2422,6 +2568,19 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
         <location filename="../../src/feijian/gui/pages/overview.py" line="117" />
         <source>数据已导入，尚未筛查 — 运行全部规则 (Ctrl+R)</source>
         <translation>Data imported, not screened yet — run all rules (Ctrl+R)</translation>
+    </message>
+</context>
+<context>
+    <name>PageCanvas</name>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/page_viewer.py" line="161" />
+        <source>已更正，原识别：</source>
+        <translation>Corrected; originally read:</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/widgets/page_viewer.py" line="163" />
+        <source>双击或按 Enter 更正此行</source>
+        <translation>Double-click or press Enter to correct this line</translation>
     </message>
 </context>
 <context>
@@ -2581,47 +2740,57 @@ A: …</translation>
 <context>
     <name>RecordPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="134" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="137" />
         <source>就诊ID</source>
         <translation>Encounter ID</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="136" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="139" />
         <source>查看</source>
         <translation>Show</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="141" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="142" />
+        <source>采集纸质页面…</source>
+        <translation>Capture paper pages…</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="143" />
+        <source>把纸质病历页面的照片或扫描件识别为本次就诊的病历文书（也可把照片拖到此页）</source>
+        <translation>Read photos or scans of paper record pages as record documents of this encounter (or drop photos onto this page)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="149" />
         <source>就诊</source>
         <translation>Encounter</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="156" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="165" />
         <source>本次就诊的疑点</source>
         <translation>Hits of this encounter</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="164" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="173" />
         <source>核查理由（必填）</source>
         <translation>Reason (required)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="167" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="176" />
         <source>确认疑点</source>
         <translation>Confirm hit</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="169" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="178" />
         <source>排除疑点</source>
         <translation>Dismiss hit</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="170" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="179" />
         <source>重新打开</source>
         <translation>Reopen</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="201" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="213" />
         <source>尚未选择就诊 — 在“疑点”页选中一条疑点按 Enter (Ctrl+3)，或在上方输入就诊ID</source>
         <translation>No encounter selected — select a hit on the Hits page and press Enter (Ctrl+3), or type an encounter ID above</translation>
     </message>
@@ -2630,27 +2799,48 @@ A: …</translation>
         <translation>Choose a hit on the Hits page and press Enter to see its record vs billing</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="243" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="257" />
         <source>没有这个就诊：</source>
         <translation>No such encounter: </translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="387" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="307" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="317" />
+        <source>采集纸质页面</source>
+        <translation>Capture paper pages</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="307" />
+        <source>请先打开一个就诊</source>
+        <translation>Open an encounter first</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="310" />
+        <source>选择纸质页面的照片或扫描件</source>
+        <translation>Choose photos or scans of paper pages</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="325" />
+        <source>已采集文书，请“重新筛查”</source>
+        <translation>Document captured; please “Rescreen”</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="481" />
         <source>核查理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="387" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="481" />
         <source>请填写核查理由：</source>
         <translation>Please give a reason:</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="391" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="485" />
         <source>将 1 条疑点标记为“%1”</source>
         <translation>Mark 1 hit “%1”</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/record_view.py" line="395" />
+        <location filename="../../src/feijian/gui/pages/record_view.py" line="489" />
         <source>核查</source>
         <translation>Review</translation>
     </message>
@@ -2909,38 +3099,38 @@ Not declared: {2} hits, {3:,.2f} yuan</translation>
 <context>
     <name>TableBrowser</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="86" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="103" />
         <source>筛选值（包含）</source>
         <translation>Filter value (contains)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="136" />
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="238" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="153" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="257" />
         <source>源文件行号</source>
         <translation>Source line</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="164" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="181" />
         <source>筛选中……</source>
         <translation>Filtering…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="168" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="185" />
         <source>筛选</source>
         <translation>Filter</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="181" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="198" />
         <source>筛选中 %1/%2 块：%3</source>
         <translation>Filtering %1/%2 chunks: %3</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="207" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="224" />
         <source>/ %1 页，共 %2 行</source>
         <translation>/ %1 pages, %2 rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="209" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="226" />
         <source>（共 %1 行匹配，显示前 %2 行）</source>
         <translation>(%1 rows match, showing the first %2)</translation>
     </message>
@@ -3180,7 +3370,7 @@ An unexpected error occurred; your decisions are saved.</source>
 <context>
     <name>charts</name>
     <message>
-        <location filename="../../src/feijian/gui/widgets/charts.py" line="46" />
+        <location filename="../../src/feijian/gui/widgets/charts.py" line="38" />
         <source>暂无数据</source>
         <translation>No data yet</translation>
     </message>
