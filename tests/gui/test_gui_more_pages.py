@@ -187,6 +187,7 @@ def test_table_browser_pages_and_filters_the_fee_table(case_window, no_dialogs):
     page = case_window.show_page("data")
     browser = page.browser
     browser.table_combo.setCurrentIndex(browser.table_combo.findData("fees"))
+    assert browser.table_combo.currentText().startswith("费用明细 fees（")  # named, not the bare table name
     assert isinstance(browser.source, ChunkedTable)
     fees = case_window.ctx.store.read_table("fees")
     assert browser.source.num_rows == fees.num_rows

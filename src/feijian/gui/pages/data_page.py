@@ -20,6 +20,7 @@ from feijian.gui import dialogs
 from feijian.gui.models import Column, FrameModel, configure_table_view
 from feijian.gui.tasks import run_with_progress
 from feijian.gui.widgets.empty_hint import EmptyHint
+from feijian.reports.data_confirmation import table_title
 
 log = logging.getLogger("feijian.gui")
 PAGE_ROWS = 20_000
@@ -129,7 +130,9 @@ class TableBrowser(QWidget):
         self.table_combo.blockSignals(True)
         self.table_combo.clear()
         for name, n in sorted(counts.items()):
-            self.table_combo.addItem(f"{name}（{formatting.count(n)} 行）", name)
+            title = table_title(name)
+            shown = f"{title} {name}" if title != name else name
+            self.table_combo.addItem(f"{shown}（{formatting.count(n)} 行）", name)
         idx = self.table_combo.findData(current)
         self.table_combo.setCurrentIndex(max(0, idx))
         self.table_combo.blockSignals(False)
