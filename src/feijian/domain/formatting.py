@@ -320,8 +320,7 @@ def working_days(n: Any) -> str:
 
 def coded(code: Any, name: Any = None) -> str:
     """A code with its name: ``("5", "死亡")`` → ``5 死亡``; no name → the code; no code → the name."""
-    c = "" if _missing(code) else str(code).strip()
-    n = "" if _missing(name) else str(name).strip()
+    c, n = text_or_blank(code), text_or_blank(name)
     if c and n and n != c:
         return f"{c} {n}"
     return c or n
