@@ -3,6 +3,8 @@ the archive tests' server): intake of the demo province's packages shows each
 verdict (accepted; a tampered, a replayed and an unknown signer's package rejected with the reason code), the
 archive's institutions, the models' hits and regions, and the signed clue lists written to a folder."""
 
+import re
+
 import pytest
 
 from feijian.demoprovince import build_province, write_packages
@@ -82,6 +84,8 @@ def test_bureau_window_intake_models_clues(bureau, shown, archive_target):
     assert codes == {i.medins_code for i in province.institutions}
     for r in range(inst.rowCount()):
         assert inst.item(r, 3).text() == "1" and int(inst.item(r, 4).text().replace(",", "")) > 100
+        # the region code with its whole name (resources/regions), never bare
+        assert re.fullmatch(r"4403\d\d 广东省深圳市\S+区|4401\d\d 广东省广州市\S+区", inst.item(r, 2).text())
 
     wait_for(w.run_models(), 120)
     assert not shown
@@ -96,6 +100,7 @@ def test_bureau_window_intake_models_clues(bureau, shown, archive_target):
     assert {hits.data(hits.index(r, 0)) for r in range(hits.rowCount())} == {"M01"}
     reg = w.region_table
     assert reg.rowCount() >= 1
+    assert all(re.fullmatch(r"44\d{4} 广东省\S+", reg.item(r, 0).text()) for r in range(reg.rowCount()))
     assert sum(int(reg.item(r, 3).text().replace(",", "")) for r in range(reg.rowCount())) == sum(counts.values())
 
     w.clue_dir.setText(str(tmp / "lists"))

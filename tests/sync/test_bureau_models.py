@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from decimal import Decimal
 
 import psycopg
@@ -54,6 +55,9 @@ def test_models_agree_with_the_oracle_and_find_the_planted(archive_url, tables, 
     assert {(r[4], r[6], r[7]) for r in got if r[0] == "M03"} == province.planted["M03"]
     m04 = {(k[0], (k[1], k[2]), (k[3], k[4])) for k in (r[3].split("|") for r in got if r[0] == "M04")}
     assert m04 == province.planted["M04"]
+    # the two regions named (resources/regions), as the description reaches the inspectors
+    assert all(re.search(r"本机构在 44\d{4} 广东省\S+市\S+区，对方在 44\d{4} 广东省\S+市\S+区）$", h.description)
+               for h in run.hits if h.model == "M04")
     m05 = {(k[0], EPOCH + dt.timedelta(days=int(k[1])), (k[2], k[4]))
            for k in (r[3].split("|") for r in got if r[0] == "M05")}
     assert m05 == province.planted["M05"]

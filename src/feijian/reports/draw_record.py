@@ -15,6 +15,7 @@ from reportlab.platypus import Spacer
 from feijian.casework.draw import DrawRecord
 from feijian.crypto.canonical import canonical_json
 from feijian.domain.records import CaseInfo
+from feijian.domain.regions import region_or_text
 from feijian.reports.context import ReportContext
 from feijian.reports.layout import DocSpec, build_pdf, content_width, data_table, field_table, p, styles
 from feijian.reports.parts import date_zh
@@ -59,7 +60,7 @@ def build(record: DrawRecord):
                             [width * 0.6, width * 0.2, width * 0.2], center_cols=(1, 2)))
     story.append(p("二、抽取结果", st["h2"]))
     rows = [[r.order, r.institution.code, r.institution.name, r.institution.type, r.institution.level,
-             r.institution.region, str(r.institution.risk), "、".join(r.team)] for r in record.result]
+             region_or_text(r.institution.region), str(r.institution.risk), "、".join(r.team)] for r in record.result]
     story.append(data_table(["序号", "机构编码", "机构名称", "类型", "等级", "地区", "风险", "检查组（首位为组长）"], rows,
                             [w * width for w in (0.06, 0.13, 0.22, 0.1, 0.07, 0.1, 0.07, 0.25)],
                             center_cols=(0, 4, 6)))

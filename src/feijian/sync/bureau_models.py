@@ -27,6 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
+from feijian.domain import regions as region_names
 from feijian.domain.errors import InputError
 from feijian.domain.events import utc_now, uuid7
 from feijian.paths import resource
@@ -384,12 +385,16 @@ def run_statement(archive, model: str, cfg: ModelConfig, lo: int = NO_LOWER, hi:
     return [dict(zip(RESULT_COLUMNS, r)) for r in rows]
 
 
-def _describe(cfg: ModelConfig, model: str, row: dict, names: dict[str, str], drugs: dict[str, str]) -> str:
+def _describe(cfg: ModelConfig, model: str, row: dict, names: dict[str, str], drugs: dict[str, str],
+              regions: Optional[dict[str, str]] = None) -> str:
     template = cfg.m(model).get("description", "{hit_key}")
     other = row.get("other_medins") or ""
+    regions = regions or {}
     values = {**{k: ("" if v is None else v) for k, v in row.items()},
               "start": _date(row["start_day"]) or "", "end": _date(row["end_day"]) or "",
               "measure": _fmt_measure(row["measure"]), "other_name": names.get(other, other),
+              "region": region_names.region(regions.get(row.get("medins_code") or "")) or "地区码未填",
+              "other_region": region_names.region(regions.get(other)) or "地区码未填",
               "window": cfg.m(model).get("window_days", ""),
               "drug_name": drugs.get(row.get("med_list_codg") or "", row.get("med_list_codg") or "")}
     return template.format(**values)
@@ -430,7 +435,9 @@ def run_models(archive, *, period_from: Optional[dt.date] = None, period_to: Opt
         else:
             archive.cases.analyze_stale()
         archive.commit()
-    names = {r["medins_code"]: r["medins_name"] or r["medins_code"] for r in archive.cases.institutions()}
+    institutions = archive.cases.institutions()
+    names = {r["medins_code"]: r["medins_name"] or r["medins_code"] for r in institutions}
+    regions = {r["medins_code"]: r["region_code"] for r in institutions if r["region_code"]}
     drugs = {d.med_list_codg: d.name for d in cfg.key_drugs}
     run_id, created = uuid7(), utc_now()
     hits: list[ModelHit] = []
@@ -445,7 +452,7 @@ def run_models(archive, *, period_from: Optional[dt.date] = None, period_to: Opt
                                      r["medins_code"], r["case_id"], r["hit_key"], r["psn_no"], r["mdtrt_id"],
                                      r["med_list_codg"], _date(r["start_day"]), _date(r["end_day"]),
                                      _dec(r["amount"]) or Decimal("0.0000"), _dec(r["measure"]),
-                                     _describe(cfg, model, r, names, drugs)))
+                                     _describe(cfg, model, r, names, drugs, regions)))
         hits.sort(key=lambda h: (h.model, h.medins_code, h.case_id, h.hit_key))
         stats = {"seconds": seconds, "hits": {m: sum(1 for h in hits if h.model == m) for m in models},
                  "thresholds": {m: {k: v for k, v in cfg.m(m).items() if isinstance(v, (int, float))} for m in models}}

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateEdit, QFileDia
 import pandas as pd
 
 from feijian.domain import formatting as fmt
+from feijian.domain.regions import region
 from feijian.domain.errors import FeijianError, InputError
 from feijian.domain.progress import report
 from feijian.gui.models import Column, FrameModel, configure_table_view
@@ -245,7 +246,7 @@ class BureauWindow(QWidget):
     def _institutions_tab(self) -> QWidget:
         w = QWidget(self)
         v = QVBoxLayout(w)
-        self.institution_table = _table(w, [self.tr("机构编码"), self.tr("机构名称"), self.tr("地区码"),
+        self.institution_table = _table(w, [self.tr("机构编码"), self.tr("机构名称"), self.tr("地区"),
                                             self.tr("案件数"), self.tr("数据行数")])
         v.addWidget(self.institution_table, 1)
         return w
@@ -278,7 +279,7 @@ class BureauWindow(QWidget):
         self.model_table = _table(top, [self.tr("模型"), self.tr("名称"), self.tr("命中数"), self.tr("金额（元）"),
                                         self.tr("耗时（秒）")])
         self.model_table.itemSelectionChanged.connect(self._show_model_hits)
-        self.region_table = _table(top, [self.tr("地区码"), self.tr("机构数"), self.tr("案件数"), self.tr("命中数"),
+        self.region_table = _table(top, [self.tr("地区"), self.tr("机构数"), self.tr("案件数"), self.tr("命中数"),
                                          self.tr("按模型")])
         self.hits = FrameModel(pd.DataFrame(), self._hit_columns(), split)
         self.hit_table = QTableView(split)  # a province's run has thousands of hits: the model, not items
@@ -364,7 +365,7 @@ class BureauWindow(QWidget):
 
     def _show_overview(self, result) -> None:
         self.institutions, summary = result
-        _fill(self.institution_table, [[i.medins_code, i.medins_name, i.region_code, fmt.count(i.cases),
+        _fill(self.institution_table, [[i.medins_code, i.medins_name, region(i.region_code), fmt.count(i.cases),
                                         fmt.count(i.rows)] for i in self.institutions], {3, 4})
         self._show_feedback(summary)
         self._show_regions()
@@ -438,7 +439,7 @@ class BureauWindow(QWidget):
         self.hits.set_frame(frame, self._hit_columns())
 
     def _show_regions(self) -> None:
-        _fill(self.region_table, [[code, fmt.count(n), fmt.count(cases), fmt.count(sum(by.values())),
+        _fill(self.region_table, [[region(code) if code != "—" else code, fmt.count(n), fmt.count(cases), fmt.count(sum(by.values())),
                                    "，".join(f"{m} {fmt.count(k)}" for m, k in sorted(by.items()))]
                                   for code, n, cases, by in regions(self.institutions, self.run)], {1, 2, 3})
 
