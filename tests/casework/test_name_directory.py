@@ -26,3 +26,16 @@ def test_doctors_departments_and_subjects():
     assert subject_names("D0301002", NAMES) == ("心血管内科", "D0301002 苏俊鑫")  # S04: a doctor, in the staff's dept
     assert subject_names("0303", NAMES) == ("消化内科", "")
     assert subject_names(None, NAMES) == ("", "")
+
+
+def test_knowledge_base_lists_with_the_names_the_case_gives():
+    """R18's 限定诊断 and R17's 手术前缀 lists: each code named from the case's own diagnoses / operations, a
+    category by its unspecified code (E11 → E11.900), never by a sub-code's name (E10 → not E10.100's)."""
+    names = NameDirectory(diags={"E11.900": "2型糖尿病", "E10.100": "1型糖尿病伴有酮症酸中毒", "K35.x00": "急性阑尾炎"},
+                          oprns={"36.0700": "药物洗脱冠状动脉支架置入术"})
+    assert names.detail("项目 002503040010000 限定诊断 E10;E11;K35;O24，本次就诊无相符诊断") == \
+        "项目 002503040010000 限定诊断 E10、E11（2型糖尿病）、K35（急性阑尾炎）、O24，本次就诊无相符诊断"
+    assert names.detail("高值耗材 C0301010100000100001 无匹配手术（应为 36.06;36.07 开头的手术）") == \
+        "高值耗材 C0301010100000100001 无匹配手术（应为 36.06、36.07（药物洗脱冠状动脉支架置入术） 开头的手术）"
+    assert NameDirectory().detail("限定诊断 E10;E11，本次就诊无相符诊断") == "限定诊断 E10、E11，本次就诊无相符诊断"
+    assert names.diagnosis("E10") == "" and names.diagnosis("E10.100") == "1型糖尿病伴有酮症酸中毒"

@@ -23,17 +23,33 @@ class NameDirectory:
     depts: dict[str, str] = field(default_factory=dict)  # dept code -> name
     staff_depts: dict[str, str] = field(default_factory=dict)  # dr_codg -> dept code
     diags: dict[str, str] = field(default_factory=dict)  # diag_code -> diag_name
+    oprns: dict[str, str] = field(default_factory=dict)  # oprn_code -> oprn_name
 
     def detail(self, text: Any) -> str:
         """A stored hit detail as people read it: :func:`formatting.tidy_detail`, codes with their names."""
         s = formatting.with_names(formatting.tidy_detail(text), items=self.items, staff=self.staff, depts=self.depts)
+        s = _DIAGNOSIS_LIST.sub(lambda m: m.group(1) + self._code_list(m.group(2), self.diagnosis), s)
+        s = _PROCEDURE_LIST.sub(lambda m: m.group(1) + self._code_list(m.group(2), self.operation) + m.group(3), s)
         return _SAME_DIAGNOSIS.sub(self._diagnosis, s) if self.diags else s
 
     def diagnosis(self, code: str) -> str:
-        """A diagnosis code's name: its own, else that of the first code it is the category of (I63 → I63.900)."""
-        if code in self.diags:
-            return self.diags[code]
-        return next((n for c, n in sorted(self.diags.items()) if c.startswith(code)), "")
+        """A diagnosis code's name: its own, else its category's as :func:`_name_of` finds it (I63 → I63.900)."""
+        return _name_of(self.diags, code)
+
+    def operation(self, code: str) -> str:
+        """A procedure code's (or prefix's) name from the case's operations table, as :meth:`diagnosis`."""
+        return _name_of(self.oprns, code)
+
+    @staticmethod
+    def _code_list(text: str, name_of) -> str:
+        """A knowledge-base list (``E10;E11;O24``) as people read it: ``E10、E11（2型糖尿病）、O24`` — each code
+        with the name the case's own tables give it, the code alone where they give none."""
+        out = []
+        for code in (c.strip() for c in text.split(";")):
+            if code:
+                name = name_of(code)
+                out.append(f"{code}（{name}）" if name else code)
+        return "、".join(out)
 
     def _diagnosis(self, m: re.Match) -> str:
         name = self.diagnosis(m.group(1))
@@ -50,6 +66,22 @@ class NameDirectory:
         return self.depts.get(str(code), str(code))
 
 
+def _name_of(names: dict[str, str], code: str) -> str:
+    """The name of ``code`` in ``names``; for a category or prefix (I63, 36.06) the name of its unspecified
+    code (I63.900, I63.9, K35.x00, 36.0600); ``""`` when the case has none — a sub-code's own name
+    (E11.000 2型糖尿病伴昏迷) is never given to the whole category."""
+    if not code:
+        return ""
+    if code in names:
+        return names[code]
+    return next((n for c, n in sorted(names.items()) if c.startswith(code) and _UNSPECIFIED.fullmatch(c[len(code):])),
+                "")
+
+
+_UNSPECIFIED = re.compile(r"(?:\.[9x])?0*")  # .900 .9 .x00 00: the code that carries the category's name
+# R18's 限定诊断 E10;E11;O24 and R17's 应为 36.06;36.07 开头的手术: the knowledge base's lists of code prefixes
+_DIAGNOSIS_LIST = re.compile(r"(限定诊断 )([A-Z][0-9A-Za-z.]*(?:;[A-Z][0-9A-Za-z.]*)*)(?![0-9A-Za-z.;（(])")
+_PROCEDURE_LIST = re.compile(r"(应为 )([0-9][0-9.]*(?:;[0-9][0-9.]*)*)( 开头的手术)")
 # R11's 主要诊断同为 I63: the category (ICD-10 three characters) or code both stays share
 _SAME_DIAGNOSIS = re.compile(r"诊断同为 ([A-Z]\d\d(?:\.[0-9A-Za-z]+)?)(?![0-9A-Za-z.（(])")
 _cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -68,7 +100,8 @@ def name_directory(store) -> NameDirectory:
                           staff=_pairs(store, "staff", "dr_codg", "dr_name"),
                           depts=_pairs(store, "visits", "adm_dept_codg", "adm_dept_name"),
                           staff_depts=_pairs(store, "staff", "dr_codg", "dept_codg"),
-                          diags=_pairs(store, "diagnoses", "diag_code", "diag_name"))
+                          diags=_pairs(store, "diagnoses", "diag_code", "diag_name"),
+                          oprns=_pairs(store, "operations", "oprn_code", "oprn_name"))
     try:
         _cache[store] = (key, names)
     except TypeError:
