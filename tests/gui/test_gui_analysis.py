@@ -131,6 +131,14 @@ def test_a_rerun_from_the_history_gives_the_logged_hash(page):
     assert page.benford_chart.digits == list(range(1, 10))
     assert "MAD = " + formatting.quantity(s["mad"], places=4) in page.summary.text()
     page.tabs.setCurrentIndex(2)
+    # the command log as a person reads it: the analysis, the table and each parameter named; the machine
+    # form (as the CLI would take it) in the cell's tooltip
+    hm = page.history_model
+    cell = hm.index(0, hm.column_of("text"))
+    assert hm.data(cell, Qt.ItemDataRole.DisplayRole) == \
+        "本福特检验：费用明细 fees；金额字段 det_item_fee_sumamt（明细项目费用总额）；检验 首位数字"
+    assert hm.data(cell, Qt.ItemDataRole.ToolTipRole) == first.text == \
+        "benford(digits=1, field=det_item_fee_sumamt, table=fees)"
     page.history_view.selectRow(0)
     _done(page.rerun_selected())
     runs = history(page.ctx.store)

@@ -36,6 +36,7 @@ class Column:
     width: int = 0  # preferred width in pixels (0: Qt's choice)
     labels: Optional[dict] = None  # value -> shown text (e.g. status codes to 待核查/已确认)
     names: Any = None  # for "detail": a NameDirectory, whose detail() shows the codes with their names
+    tip: str = ""  # the frame column whose text is this cell's tooltip (e.g. the machine form of a command)
 
 
 def format_money(value: Any) -> str:
@@ -403,6 +404,9 @@ class FrameModel(QAbstractTableModel):
         if r >= len(self._rows) or c >= len(self._columns):
             return None
         col = self._columns[c]
+        if role == Qt.ItemDataRole.ToolTipRole and col.tip and col.tip in self._frame.columns:
+            tip = self._frame[col.tip].iat[int(self._rows[r])]
+            return None if _is_missing(tip) else str(tip)
         if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.ToolTipRole:
             text = _format(self._arrays[c][self._rows[r]], col.kind, col.labels, col.names)
             if role == Qt.ItemDataRole.ToolTipRole and len(text) < 24:

@@ -127,6 +127,43 @@ def parse_edges(text: str) -> list[str]:
     return out
 
 
+def request_text(kind: str, request: dict) -> str:
+    """A logged run as a person reads it: the analysis by its name, the table as the documents name it, each
+    parameter by its form label with its value named (``本福特检验：费用明细 fees；金额字段
+    det_item_fee_sumamt（明细项目费用总额）；检验 首位数字``); a query, its SQL on one line."""
+    if kind == "query":
+        return " ".join(str(request.get("sql", "")).split())
+    from feijian.reports.data_confirmation import table_title
+
+    table = request.get("table") or ""
+    title = table_title(table) if table else ""
+    head = _t(KIND_NAMES.get(kind, kind)) + (f"：{title} {table}" if title and title != table else f"：{table}"
+                                             if table else "")
+    params = {p.key: p for p in FORMS.get(kind, [])}
+    parts = []
+    order = [k for k in params if k in request] + sorted(k for k in request if k not in params)
+    for key in order:
+        value = request[key]
+        if key == "table" or value in (None, "", [], ()):
+            continue
+        p = params.get(key)
+        if p is None:
+            parts.append(f"{key}={value}")
+            continue
+        if p.widget in ("field", "number", "field?", "number?"):
+            shown = field_label(table, str(value))
+        elif p.widget in ("fields", "fields?"):
+            shown = "、".join(field_label(table, str(v)) for v in value)
+        elif p.widget == "choice":
+            shown = next((_t(label) for v, label in p.choices if v == value), str(value))
+        elif p.widget == "edges":
+            shown = "、".join(formatting.quantity(v) for v in value)
+        else:
+            shown = formatting.quantity(value) if isinstance(value, (int, float, Decimal)) else str(value)
+        parts.append(f"{_t(p.label)} {shown}")
+    return "；".join([head, *parts])
+
+
 # --- results as people read them -------------------------------------------------------------------------
 def _dec(value) -> Optional[Decimal]:
     if value is None:
@@ -431,7 +468,7 @@ class AnalysisPage(QWidget):
 
     def _history_columns(self) -> list[Column]:
         return [Column("time", self.tr("时间"), "datetime", width=140), Column("by", self.tr("操作人"), width=170),
-                Column("kind", self.tr("类型"), width=90), Column("text", self.tr("内容"), width=420),
+                Column("kind", self.tr("类型"), width=90), Column("text", self.tr("内容"), width=420, tip="command"),
                 Column("rows", self.tr("结果行数"), "int", width=80), Column("sha", self.tr("结果 SHA-256"), width=150)]
 
     def _build_results(self) -> QWidget:
@@ -882,9 +919,9 @@ class AnalysisPage(QWidget):
         except Exception:  # a store without events (never the case window's)
             self.runs = []
         rows = [{"event_id": r.event_id, "time": r.time, "by": r.by,
-                 "kind": self.tr(KIND_NAMES.get(r.kind, r.kind)), "text": " ".join(r.text.split()),
-                 "rows": r.rows, "sha": r.sha256[:16]} for r in self.runs]
-        frame = pd.DataFrame(rows, columns=["event_id", "time", "by", "kind", "text", "rows", "sha"])
+                 "kind": self.tr(KIND_NAMES.get(r.kind, r.kind)), "text": request_text(r.kind, r.request),
+                 "command": " ".join(r.text.split()), "rows": r.rows, "sha": r.sha256[:16]} for r in self.runs]
+        frame = pd.DataFrame(rows, columns=["event_id", "time", "by", "kind", "text", "command", "rows", "sha"])
         self.history_model.set_frame(frame, self._history_columns())
         self.rerun_button.setEnabled(bool(rows))
         self.load_button.setEnabled(bool(rows))
