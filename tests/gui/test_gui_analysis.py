@@ -151,6 +151,39 @@ def test_a_rerun_from_the_history_gives_the_logged_hash(page):
     assert page.kind.currentData() == "benford" and page.params() == {**first.request}
 
 
+def test_benford_minimum_amount_from_the_form_round_trips_through_the_log(page):
+    """The form's 最小金额 (the CLI's --min-value): blank is the library's default, a typed amount reaches the
+    library and the log, 载入到表单 puts it back, and a bad amount is refused before anything runs."""
+    store = page.ctx.store
+    page.select_analysis("benford", "fees")
+    assert "min_value" not in page.params()  # blank: benford.toml's 10
+    page.set_param("min_value", "1,000")
+    params = page.params()
+    assert params == {"table": "fees", "field": "det_item_fee_sumamt", "digits": 1, "min_value": "1000"}
+    _done(page.run_form())
+    expected = run_analysis(store, "benford", params, log=False)
+    default = run_analysis(store, "benford", {k: v for k, v in params.items() if k != "min_value"}, log=False)
+    assert page.result.sha256 == expected.sha256 != default.sha256
+    assert page.result.summary["min_value"] == "1000" and default.summary["min_value"] == "10"
+    logged = history(store)[-1]
+    assert logged.request["min_value"] == "1000"
+    hm = page.history_model
+    assert hm.data(hm.index(0, hm.column_of("text")), Qt.ItemDataRole.DisplayRole).endswith("；最小金额 1000")
+    # 载入到表单 after the form was changed brings the amount back
+    page.set_param("min_value", "")
+    page.select_analysis("stats", "fees")
+    page.tabs.setCurrentIndex(2)
+    page.history_view.selectRow(0)
+    page.load_selected()
+    assert page.kind.currentData() == "benford" and page.params() == logged.request
+    before = len(store.events())
+    for bad in ("abc", "0", "-5"):
+        page.set_param("min_value", bad)
+        assert page.run_form() is None and page.task is None or page.task.done.is_set()
+        assert page.message.isVisible() and "最小金额" in page.message.text()
+    assert len(store.events()) == before
+
+
 def test_stratify_with_own_edges_and_csv_only_on_request(page, tmp_path, monkeypatch):
     page.select_analysis("stratify", "fees")
     page.set_param("edges", "0, 100，500 1000")

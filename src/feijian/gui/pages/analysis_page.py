@@ -72,7 +72,8 @@ FORMS: dict[str, list[Param]] = {
     "key_duplicates": [Param("key", QT_TRANSLATE_NOOP("AnalysisPage", "序号字段"), "field", "key"), Param("groups", QT_TRANSLATE_NOOP("AnalysisPage", "分组字段"), "fields?", "groups")],
     "duplicates": [Param("fields", QT_TRANSLATE_NOOP("AnalysisPage", "比对字段"), "fields", "fields"), Param("value", QT_TRANSLATE_NOOP("AnalysisPage", "合计字段"), "number?", "amount")],
     "benford": [Param("field", QT_TRANSLATE_NOOP("AnalysisPage", "金额字段"), "number", "amount"),
-                Param("digits", QT_TRANSLATE_NOOP("AnalysisPage", "检验"), "choice", 1, ((1, QT_TRANSLATE_NOOP("AnalysisPage", "首位数字")), (2, QT_TRANSLATE_NOOP("AnalysisPage", "前两位数字"))))],
+                Param("digits", QT_TRANSLATE_NOOP("AnalysisPage", "检验"), "choice", 1, ((1, QT_TRANSLATE_NOOP("AnalysisPage", "首位数字")), (2, QT_TRANSLATE_NOOP("AnalysisPage", "前两位数字")))),
+                Param("min_value", QT_TRANSLATE_NOOP("AnalysisPage", "最小金额"), "amount", None)],
     "top": [Param("by", QT_TRANSLATE_NOOP("AnalysisPage", "按字段"), "field", "by"), Param("value", QT_TRANSLATE_NOOP("AnalysisPage", "合计字段"), "number?", "amount"),
             Param("n", QT_TRANSLATE_NOOP("AnalysisPage", "个数"), "int", 10, (1, 1000)), Param("order", QT_TRANSLATE_NOOP("AnalysisPage", "排序"), "choice", "sum",
                                                            (("sum", QT_TRANSLATE_NOOP("AnalysisPage", "按金额")), ("count", QT_TRANSLATE_NOOP("AnalysisPage", "按行数"))))],
@@ -110,6 +111,21 @@ def field_label(table: str, field: str) -> str:
 def table_fields(name: str) -> list[tuple[str, str]]:
     """(field, contract type) of a case table."""
     return [(f.name, f.type) for f in load_contract().table(name).fields]
+
+
+def parse_min_value(text: str) -> Optional[str]:
+    """Benford's minimum amount as typed (``5``, ``0.5``, ``1,000``) → its decimal string; ``""`` → None (the
+    library's default, resources/casework/benford.toml); a clear error for anything else or for 0 and below."""
+    t = text.strip().replace(",", "").replace("，", "")
+    if not t:
+        return None
+    try:
+        d = Decimal(t)
+    except InvalidOperation:
+        raise InputError(_t("最小金额须为数字：%1").replace("%1", text.strip())) from None
+    if not d.is_finite() or d <= 0:
+        raise InputError(_t("最小金额须为大于 0 的数字：%1").replace("%1", text.strip()))
+    return str(d)
 
 
 def parse_edges(text: str) -> list[str]:
@@ -607,7 +623,7 @@ class AnalysisPage(QWidget):
                  "gaps": QT_TRANSLATE_NOOP("AnalysisPage", "序号读作前缀加末尾数字（如 INV-000123），在每个分组内找缺号"),
                  "key_duplicates": QT_TRANSLATE_NOOP("AnalysisPage", "同一分组内出现不止一次的序号"),
                  "duplicates": QT_TRANSLATE_NOOP("AnalysisPage", "所选字段全部相同的行（空值与空值相同），大组在前"),
-                 "benford": QT_TRANSLATE_NOOP("AnalysisPage", "只计金额不小于 10 的值（Nigrini）；MAD 符合度按 Nigrini 的阈值"),
+                 "benford": QT_TRANSLATE_NOOP("AnalysisPage", "只计绝对值不小于“最小金额”的值（留空为 10，Nigrini）；MAD 符合度按 Nigrini 的阈值"),
                  "crosstab": QT_TRANSLATE_NOOP("AnalysisPage", "列字段最多 60 个取值")}
         self.form_note.setText(self.tr(notes[kind]) if kind in notes else "")
         if not numbers and any(p.widget == "number" for p in FORMS[kind]):
@@ -645,6 +661,11 @@ class AnalysisPage(QWidget):
             box.setCurrentIndex(max(0, box.findData(param.default)))
             return box
         edit = QLineEdit(parent)
+        if param.widget == "amount":
+            from feijian.casework.analysis_benford import thresholds
+
+            edit.setPlaceholderText(self.tr("留空为 %1（Nigrini）").replace("%1", str(thresholds()["min_value"])))
+            return edit
         edit.setPlaceholderText(self.tr("如 0, 100, 500, 1000（留空为等宽分层）"))
         return edit
 
@@ -658,6 +679,10 @@ class AnalysisPage(QWidget):
                 out[key] = w.value()
             elif isinstance(w, QComboBox):
                 out[key] = w.currentData()
+            elif isinstance(w, QLineEdit) and param.widget == "amount":
+                floor = parse_min_value(w.text())
+                if floor is not None:
+                    out[key] = floor
             elif isinstance(w, QLineEdit):
                 edges = parse_edges(w.text())
                 if edges:
