@@ -95,6 +95,8 @@ def test_bureau_window_intake_models_clues(bureau, shown, archive_target):
     hits = w.hits
     assert hits.rowCount() == sum(counts.values()) == len(w.run.hits)
     assert hits.data(hits.index(0, 6)) == "300.00"  # an M01 stay's amount, as formatting.amount writes it
+    coded = [hits.data(hits.index(r, 4)) for r in range(hits.rowCount()) if hits.data(hits.index(r, 4))]
+    assert coded and all(re.fullmatch(r"X\w+ \S.*", c) for c in coded)  # each item code with its name
     m.selectRow(0)
     assert hits.rowCount() == counts["M01"]
     assert {hits.data(hits.index(r, 0)) for r in range(hits.rowCount())} == {"M01"}

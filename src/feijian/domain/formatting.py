@@ -339,6 +339,14 @@ def code_with_name(field: str, code: Any) -> str:
     return coded(code, names.get(str(code)))
 
 
+def medins_level(value: Any) -> str:
+    """An institution's level as people write it: ``3`` → ``三级`` (``resources/contract/code_names.toml``);
+    a level already written out (``三级``) or one the table does not name, as it is."""
+    from feijian.domain.codes import code_names
+
+    return code_names("medins_lv").get(text_or_blank(value), text_or_blank(value))
+
+
 _ENGLISH_HALF = re.compile(r"\s*/\s*[^\u4e00-\u9fff]*$")
 
 

@@ -42,7 +42,7 @@ def build(ctx: ReportContext):
     # 一、基本情况
     story.append(p("一、基本情况", st["h1"]))
     story.append(field_table([
-        ("被检机构", info.medins_name), ("机构编码", info.medins_code), ("机构等级", info.medins_lv),
+        ("被检机构", info.medins_name), ("机构编码", info.medins_code), ("机构等级", formatting.medins_level(info.medins_lv)),
         ("机构类型", {"hospital": "医院", "pharmacy": "药店"}.get(info.medins_type, info.medins_type)),
         ("数据期间", period_text(ctx)), ("检查缘由", info.trigger or ""),
         ("组织机关", ctx.authority or ""), ("检查组", team_names(ctx)),

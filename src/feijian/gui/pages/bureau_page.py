@@ -157,6 +157,21 @@ def regions(insts: list[Institution], run) -> list[tuple[str, int, int, dict[str
     return [(code, v[0], v[1], v[2]) for code, v in sorted(by.items())]
 
 
+def item_names() -> dict[str, str]:
+    """Names of the item codes the models' hits carry: the bundled knowledge base's catalogue
+    (``resources/kb/kb_items.csv``) and the key drugs (``resources/bureau/key_drugs.csv``), the latter first."""
+    import csv
+
+    from feijian.paths import resource
+    from feijian.sync.bureau_models import load_config
+
+    out: dict[str, str] = {}
+    with open(resource("kb", "kb_items.csv"), encoding="utf-8", newline="") as fh:
+        out.update({r["med_list_codg"]: r["name"] for r in csv.DictReader(fh) if r.get("name")})
+    out.update({d.med_list_codg: d.name for d in load_config().key_drugs if d.name})
+    return out
+
+
 # ---- the window -----------------------------------------------------------------------------------------
 def _table(parent, headers: list[str]) -> QTableWidget:
     t = QTableWidget(0, len(headers), parent)
@@ -291,7 +306,7 @@ class BureauWindow(QWidget):
     def _hit_columns(self) -> list[Column]:
         return [Column("model", self.tr("模型"), width=50), Column("medins", self.tr("机构"), width=110),
                 Column("psn_no", self.tr("人员编号"), width=130), Column("mdtrt_id", self.tr("就诊编号"), width=100),
-                Column("med_list_codg", self.tr("项目编码"), width=170), Column("period", self.tr("期间"), width=200),
+                Column("med_list_codg", self.tr("项目"), width=300), Column("period", self.tr("期间"), width=200),
                 Column("amount", self.tr("金额（元）"), kind="money", width=90),
                 Column("description", self.tr("说明"), width=520)]
 
@@ -431,8 +446,10 @@ class BureauWindow(QWidget):
 
     def _show_hits(self, hits) -> None:
         names = {i.medins_code: i.medins_name for i in self.institutions}
+        items = item_names() if hits else {}
         frame = pd.DataFrame([{"model": h.model, "medins": names.get(h.medins_code) or h.medins_code,
-                               "psn_no": h.psn_no, "mdtrt_id": h.mdtrt_id, "med_list_codg": h.med_list_codg,
+                               "psn_no": h.psn_no, "mdtrt_id": h.mdtrt_id,
+                               "med_list_codg": fmt.coded(h.med_list_codg, items.get(h.med_list_codg or "")),
                                "period": fmt.period_zh(h.period_start, h.period_end) if h.period_start else "",
                                "amount": h.amount, "description": h.description} for h in hits],
                              columns=[c.key for c in self._hit_columns()])

@@ -62,9 +62,16 @@ def code_labels(field: str):
     return {code: formatting.coded(code, name) for code, name in names.items()}
 
 
+def _table_labels() -> dict[str, str]:
+    """Each contract table as the documents name it beside its name (``费用明细 fees``)."""
+    from feijian.domain.contract import load_contract
+
+    return {t: (f"{table_title(t)} {t}" if table_title(t) != t else t) for t in load_contract().tables}
+
+
 def batch_columns() -> list[Column]:
     return [Column("imported_at", "导入时间", "datetime", width=170), Column("file", "文件", width=180),
-            Column("table", "表", width=90), Column("encoding", "编码", width=70),
+            Column("table", "表", width=150, labels=_table_labels()), Column("encoding", "编码", width=70),
             Column("rows", "行数", "int", width=80), Column("read", "已读入", "int", width=80),
             Column("refused", "拒收", "int", width=60), Column("size", "字节", "int", width=90),
             Column("sha256", "SHA-256", width=480), Column("importer", "导入人", width=120)]

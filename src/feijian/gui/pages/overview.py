@@ -42,7 +42,7 @@ class OverviewPage(QScrollArea):
         layout = QVBoxLayout(body)
         info = ctx.store.info
         head = QLabel(f"<b style='font-size:x-large'>{info.medins_name}</b>　{info.medins_code}　"
-                      f"{ {'1': '一级', '2': '二级', '3': '三级'}.get(info.medins_lv, info.medins_lv)}", body)
+                      f"{formatting.medins_level(info.medins_lv)}", body)
         self.sub = QLabel(body)
         self.sub.setStyleSheet("color:#555")
         layout.addWidget(head)
