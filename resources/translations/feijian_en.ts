@@ -36,15 +36,15 @@
 <context>
     <name>AnalysisPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="323" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="360" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="736" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="376" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="413" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="798" />
         <source>分析</source>
         <translation>Analysis</translation>
     </message>
     <message>
         <location filename="../../src/feijian/gui/pages/analysis_page.py" line="55" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="324" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="377" />
         <source>SQL 查询</source>
         <translation>SQL query</translation>
     </message>
@@ -116,8 +116,8 @@
     <message>
         <location filename="../../src/feijian/gui/pages/analysis_page.py" line="70" />
         <location filename="../../src/feijian/gui/pages/analysis_page.py" line="73" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="76" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="80" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="77" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="81" />
         <source>合计字段</source>
         <translation>Field to sum</translation>
     </message>
@@ -150,242 +150,247 @@
     </message>
     <message>
         <location filename="../../src/feijian/gui/pages/analysis_page.py" line="76" />
+        <source>最小金额</source>
+        <translation>Minimum amount</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="77" />
         <source>按字段</source>
         <translation>By field</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="77" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="78" />
         <source>个数</source>
         <translation>How many</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="77" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="78" />
         <source>排序</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="78" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="79" />
         <source>按金额</source>
         <translation>by amount</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="78" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="79" />
         <source>按行数</source>
         <translation>by rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="79" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="80" />
         <source>行字段</source>
         <translation>Row field</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="79" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="80" />
         <source>列字段</source>
         <translation>Column field</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="83" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="84" />
         <source>统计量</source>
         <translation>Statistic</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="83" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="84" />
         <source>值</source>
         <translation>Value</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="83" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="84" />
         <source>行数</source>
         <translation>Rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="83" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="84" />
         <source>区间</source>
         <translation>Band</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="83" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="84" />
         <source>下限</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="84" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="85" />
         <source>上限</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="84" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="85" />
         <source>行数占比（%）</source>
         <translation>Rows (%)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="84" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="88" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="85" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="89" />
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="84" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="85" />
         <source>金额占比（%）</source>
         <translation>Amount (%)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="85" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="86" />
         <source>数字</source>
         <translation>Digits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="85" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="86" />
         <source>实际占比（%）</source>
         <translation>Actual (%)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="85" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="86" />
         <source>期望占比（%）</source>
         <translation>Expected (%)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="85" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="86" />
         <source>差（百分点）</source>
         <translation>Difference (points)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="85" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="86" />
         <source>Z 值</source>
         <translation>Z</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="86" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="87" />
         <source>前缀</source>
         <translation>Prefix</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="86" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="87" />
         <source>缺失前序号</source>
         <translation>Last before the gap</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="86" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="87" />
         <source>缺失后序号</source>
         <translation>First after the gap</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="86" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="87" />
         <source>缺失个数</source>
         <translation>Missing</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="87" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="88" />
         <source>总行数</source>
         <translation>Rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="87" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="88" />
         <source>非空值</source>
         <translation>Values</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="87" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="88" />
         <source>空值</source>
         <translation>Empty</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="87" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="88" />
         <source>不同值</source>
         <translation>Distinct</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="87" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="88" />
         <source>最小值</source>
         <translation>Minimum</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="88" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="89" />
         <source>最大值</source>
         <translation>Maximum</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="88" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="89" />
         <source>均值</source>
         <translation>Mean</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="88" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="89" />
         <source>标准差</source>
         <translation>Standard deviation</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="88" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="89" />
         <source>1% 分位数</source>
         <translation>1st percentile</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="89" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="90" />
         <source>5% 分位数</source>
         <translation>5th percentile</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="89" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="90" />
         <source>25% 分位数</source>
         <translation>25th percentile</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="89" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="90" />
         <source>中位数</source>
         <translation>Median</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="89" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="90" />
         <source>75% 分位数</source>
         <translation>75th percentile</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="89" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="90" />
         <source>95% 分位数</source>
         <translation>95th percentile</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="90" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="91" />
         <source>99% 分位数</source>
         <translation>99th percentile</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="92" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="93" />
         <source>紧密符合</source>
         <translation>close conformity</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="92" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="93" />
         <source>可接受符合</source>
         <translation>acceptable conformity</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="92" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="93" />
         <source>勉强符合</source>
         <translation>marginal conformity</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="92" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="93" />
         <source>不符合</source>
         <translation>nonconformity</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="325" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="378" />
         <source>命令记录</source>
         <translation>Command log</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="358" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="411" />
         <source>运行 (Ctrl+Enter)</source>
         <translation>Run (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="363" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="416" />
         <source>表</source>
         <translation>Table</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="392" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="445" />
         <source>只读 SELECT 查询，例如：
 SELECT bilg_dept_codg, count(*) AS n, sum(det_item_fee_sumamt) AS total
 FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</source>
@@ -394,262 +399,271 @@ SELECT bilg_dept_codg, count(*) AS n, sum(det_item_fee_sumamt) AS total
 FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="396" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="449" />
         <source>运行查询 (Ctrl+Enter)</source>
         <translation>Run query (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="399" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="452" />
         <source>本案件的表和字段（双击插入）</source>
         <translation>This case's tables and fields (double-click to insert)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="413" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="692" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="466" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="754" />
         <source>重新运行</source>
         <translation>Run again</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="414" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="467" />
         <source>载入到表单</source>
         <translation>Load into the form</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="415" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="468" />
         <source>每次分析和查询都记入案件：何人、何时、问了什么、结果行数和 SHA-256</source>
         <translation>Every analysis and query is logged in the case: who, when, what was asked, the result's row count and SHA-256</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="433" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="486" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="433" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="486" />
         <source>操作人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="434" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="487" />
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="434" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="487" />
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="435" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="488" />
         <source>结果行数</source>
         <translation>Result rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="435" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="488" />
         <source>结果 SHA-256</source>
         <translation>Result SHA-256</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="463" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="516" />
         <source>导出 CSV…</source>
         <translation>Export CSV…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="467" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="920" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="520" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="982" />
         <source>附为问题证据</source>
         <translation>Attach to a finding as evidence</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="469" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="522" />
         <source>页</source>
         <translation>Page</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="522" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="575" />
         <source>尚无数据 — 先在“数据”页导入数据文件夹 (Ctrl+2)</source>
         <translation>No data yet — import a data folder on the Data page first (Ctrl+2)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="538" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="591" />
         <source>（尚无问题）</source>
         <translation>(no finding yet)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="569" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="622" />
         <source>留空“自定边界”时按最小值到最大值等宽分层；边界如 0, 100, 500, 1000</source>
         <translation>With no own band edges, equal-width bands from the minimum to the maximum; edges e.g. 0, 100, 500, 1000</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="570" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="623" />
         <source>序号读作前缀加末尾数字（如 INV-000123），在每个分组内找缺号</source>
         <translation>A number reads as a prefix and trailing digits (e.g. INV-000123); gaps are found within each group</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="571" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="624" />
         <source>同一分组内出现不止一次的序号</source>
         <translation>Numbers that occur more than once within a group</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="572" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="625" />
         <source>所选字段全部相同的行（空值与空值相同），大组在前</source>
         <translation>Rows equal in every chosen field (empty equals empty), largest groups first</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="573" />
         <source>只计金额不小于 10 的值（Nigrini）；MAD 符合度按 Nigrini 的阈值</source>
         <translation>Only amounts of at least 10 count (Nigrini); MAD conformity by Nigrini's thresholds</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="574" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="627" />
         <source>列字段最多 60 个取值</source>
         <translation>At most 60 values of the column field</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="577" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="630" />
         <source>此表没有数值字段，请换一张表</source>
         <translation>This table has no numeric field; choose another table</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="584" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="637" />
         <source>（不选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="611" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="667" />
+        <source>留空为 %1（Nigrini）</source>
+        <translation>Blank: %1 (Nigrini)</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="669" />
         <source>如 0, 100, 500, 1000（留空为等宽分层）</source>
         <translation>e.g. 0, 100, 500, 1000 (empty for equal-width bands)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="671" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="733" />
         <source>分析：%1</source>
         <translation>Analysis: %1</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="684" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="746" />
         <source>运行查询</source>
         <translation>Run query</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="739" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="801" />
         <source>已取消：没有记录结果</source>
         <translation>Cancelled: no result was logged</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="760" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="822" />
         <source>/ %1 页</source>
         <translation>/ %1 pages</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="770" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="832" />
         <source>共 %1 行</source>
         <translation>%1 rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="772" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="834" />
         <source>（显示前 %1 行）</source>
         <translation>(first %1 rows shown)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="773" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="835" />
         <source>不到 0.1 秒</source>
         <translation>under 0.1 s</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="774" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="836" />
         <source>用时 %1</source>
         <translation>took %1</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="783" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="845" />
         <source>参与 %1 个值（排除 %2 个小于 %3 的值）；MAD = %4，%5（紧密 ≤ %6，可接受 ≤ %7，勉强 ≤ %8）；χ² = %9，p %10</source>
         <translation>%1 values tested (%2 values below %3 left out); MAD = %4, %5 (close ≤ %6, acceptable ≤ %7, marginal ≤ %8); χ² = %9, p %10</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="794" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="856" />
         <source>没有不小于 %1 的值可检验</source>
         <translation>No value of at least %1 to test</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="796" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="858" />
         <source>缺号 %1 处，共缺 %2 个序号；%3 个序号无末尾数字，未计入</source>
         <translation>%1 gaps, %2 numbers missing; %3 numbers without trailing digits not counted</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="800" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="862" />
         <source>重复 %1 组，涉及 %2 行</source>
         <translation>%1 duplicate groups, %2 rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="805" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="867" />
         <source>%1 行，%2 合计 %3</source>
         <translation>%1 rows, %2 total %3</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="812" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="874" />
         <source>与命令记录中的结果一致（%1 行，SHA-256 相同）</source>
         <translation>Same as the logged result (%1 rows, same SHA-256)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="813" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="875" />
         <source>与命令记录中的结果不同：记录为 %1 行，SHA-256 %2</source>
         <translation>Differs from the logged result: logged %1 rows, SHA-256 %2</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="816" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="878" />
         <source>（行数相同：若 ORDER BY 未定下每一行的次序，行序可能不同）</source>
         <translation>(same row count: unless ORDER BY fixes the order of every row, rows may come in another order)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="841" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="903" />
         <source>本福特检验（%1）：%2</source>
         <translation>Benford's test (%1): %2</translation>
     </message>
     <message>
         <location filename="../../src/feijian/gui/pages/analysis_page.py" line="75" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="842" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="904" />
         <source>首位数字</source>
         <translation>first digit</translation>
     </message>
     <message>
         <location filename="../../src/feijian/gui/pages/analysis_page.py" line="75" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="842" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="904" />
         <source>前两位数字</source>
         <translation>first two digits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="844" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="626" />
+        <source>只计绝对值不小于“最小金额”的值（留空为 10，Nigrini）；MAD 符合度按 Nigrini 的阈值</source>
+        <translation>Only values whose absolute value is at least the minimum amount count (blank: 10, Nigrini); MAD conformity by Nigrini's thresholds</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="906" />
         <source> — MAD %1，%2</source>
         <translation> — MAD %1, %2</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="851" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="913" />
         <source>分层：%1 各区间行数</source>
         <translation>Strata: rows per band of %1</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="861" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="923" />
         <source>前 %1 名：%2</source>
         <translation>Top %1: %2</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="867" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="929" />
         <source>%1 最常见的值</source>
         <translation>Most frequent values of %1</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="925" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="987" />
         <source>已附为问题“%1”的证据：%2 行，结果 SHA-256 %3</source>
         <translation>Attached as evidence to the finding "%1": %2 rows, result SHA-256 %3</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="952" />
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="955" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="1014" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="1017" />
         <source>导出 CSV</source>
         <translation>Export CSV</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="959" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="1021" />
         <source>已导出：%1</source>
         <translation>Exported: %1</translation>
     </message>
@@ -657,369 +671,377 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
 <context>
     <name>BureauWindow</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="194" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="210" />
         <source>医保局 — 接收、归档、跨机构模型与线索</source>
         <translation>Bureau — intake, archive, cross-institution models and clues</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="197" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="213" />
         <source>归档与密钥</source>
         <translation>Archive and key</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="201" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="217" />
         <source>SQLite 归档文件（加密），或 postgresql://… 地址</source>
         <translation>An (encrypted) SQLite archive file, or a postgresql://… URL</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="202" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="218" />
         <source>选择文件…</source>
         <translation>Choose a file…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="206" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="222" />
         <source>归档：</source>
         <translation>Archive:</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="210" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="226" />
         <source>解锁并打开</source>
         <translation>Unlock and open</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="215" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="231" />
         <source>医保局口令：</source>
         <translation>Bureau passphrase:</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="216" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="232" />
         <source>尚未打开归档</source>
         <translation>No archive open</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="221" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="237" />
         <source>接收</source>
         <translation>Intake</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="222" />
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="291" />
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="315" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="238" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="307" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="331" />
         <source>机构</source>
         <translation>Institutions</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="223" />
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="278" />
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="291" />
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="318" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="239" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="294" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="307" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="334" />
         <source>模型</source>
         <translation>Models</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="224" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="240" />
         <source>线索</source>
         <translation>Clues</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="234" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="250" />
         <source>选择数据包并接收…</source>
         <translation>Choose packages and take them in…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="240" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="256" />
         <source>数据包</source>
         <translation>Package</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="240" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="256" />
         <source>结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="240" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="256" />
         <source>原因码</source>
         <translation>Reason code</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="240" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="256" />
         <source>案件</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="241" />
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="295" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="257" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="311" />
         <source>说明</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="248" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="264" />
         <source>机构编码</source>
         <translation>Institution code</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="248" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="264" />
         <source>机构名称</source>
         <translation>Institution name</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="248" />
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="281" />
         <source>地区码</source>
         <translation>Region code</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="249" />
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="281" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="265" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="297" />
         <source>案件数</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="249" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="265" />
         <source>数据行数</source>
         <translation>Data rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="257" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="273" />
         <source>限定期间</source>
         <translation>Limit to a period</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="266" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="282" />
         <source>运行模型</source>
         <translation>Run the models</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="270" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="286" />
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="278" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="294" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="278" />
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="281" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="294" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="297" />
         <source>命中数</source>
         <translation>Hits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="278" />
         <location filename="../../src/feijian/gui/pages/bureau_page.py" line="294" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="310" />
         <source>金额（元）</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="279" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="295" />
         <source>耗时（秒）</source>
         <translation>Time (s)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="281" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="297" />
         <source>机构数</source>
         <translation>Institutions</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="282" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="298" />
         <source>按模型</source>
         <translation>By model</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="292" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="308" />
         <source>人员编号</source>
         <translation>Person no.</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="292" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="308" />
         <source>就诊编号</source>
         <translation>Encounter no.</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="293" />
         <source>项目编码</source>
         <translation>Item code</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="293" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="264" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="297" />
+        <source>地区</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="309" />
         <source>期间</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="302" />
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="447" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="309" />
+        <source>项目</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="318" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="465" />
         <source>线索清单写入的文件夹</source>
         <translation>Folder for the clue lists</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="303" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="319" />
         <source>选择文件夹…</source>
         <translation>Choose a folder…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="305" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="321" />
         <source>写出签名的线索清单</source>
         <translation>Write the signed clue lists</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="307" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="323" />
         <source>文件夹：</source>
         <translation>Folder:</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="315" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="331" />
         <source>清单文件</source>
         <translation>List file</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="315" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="331" />
         <source>线索数</source>
         <translation>Clues</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="315" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="331" />
         <source>签名文件</source>
         <translation>Signature file</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="317" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="333" />
         <source>各模型的核查反馈</source>
         <translation>Feedback per model</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="318" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="334" />
         <source>下发</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="318" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="334" />
         <source>回收</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="318" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="334" />
         <source>已反馈</source>
         <translation>Answered</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="319" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="335" />
         <source>属实</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="319" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="335" />
         <source>部分属实</source>
         <translation>Partly confirmed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="319" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="335" />
         <source>不属实</source>
         <translation>Not confirmed</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="319" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="335" />
         <source>无法核实</source>
         <translation>Could not verify</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="320" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="336" />
         <source>核实金额（元）</source>
         <translation>Verified amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="320" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="336" />
         <source>准确率</source>
         <translation>Precision</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="337" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="353" />
         <source>选择或新建归档</source>
         <translation>Choose or create an archive</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="338" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="354" />
         <source>归档 (*.sqlite *.db);;所有文件 (*)</source>
         <translation>Archives (*.sqlite *.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="345" />
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="348" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="361" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="364" />
         <source>打开归档</source>
         <translation>Open the archive</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="355" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="371" />
         <source>已打开：%1</source>
         <translation>Open: %1</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="362" />
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="363" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="378" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="379" />
         <source>读取归档</source>
         <translation>Reading the archive</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="374" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="390" />
         <source>选择数据包</source>
         <translation>Choose packages</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="375" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="391" />
         <source>飞检数据包 (*.fjpkg);;所有文件 (*)</source>
         <translation>feijian packages (*.fjpkg);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="380" />
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="382" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="396" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="398" />
         <source>接收数据包</source>
         <translation>Taking packages in</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="386" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="402" />
         <source>已接收</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="386" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="402" />
         <source>拒收</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="387" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="403" />
         <source>已核验并归档，回执已写在数据包旁</source>
         <translation>Verified and archived; the receipt is written beside the package</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="394" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="410" />
         <source>本次 %1 个数据包：接收 %2，拒收 %3</source>
         <translation>%1 packages: %2 accepted, %3 rejected</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="404" />
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="406" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="420" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="422" />
         <source>运行跨机构模型</source>
         <translation>Running the cross-institution models</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="419" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="435" />
         <source>运行 %1：共 %2 条命中</source>
         <translation>Run %1: %2 hits</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="454" />
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="457" />
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="459" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="472" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="475" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="477" />
         <source>写出线索清单</source>
         <translation>Write the clue lists</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="454" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="472" />
         <source>请先选择写入的文件夹</source>
         <translation>Choose the folder to write to first</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="465" />
+        <location filename="../../src/feijian/gui/pages/bureau_page.py" line="483" />
         <source>已写出 %1 份线索清单及医保局公钥 bureau.pub。清单含人员编号，请按涉密文件传递。</source>
         <translation>%1 clue lists written, with the bureau's public key bureau.pub. The lists carry person numbers: hand them over as confidential documents.</translation>
     </message>
@@ -1309,44 +1331,44 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
 <context>
     <name>DataPage</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="272" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="282" />
         <source>导入数据文件夹(&amp;I)…</source>
         <translation>&amp;Import a data folder…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="295" />
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="397" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="305" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="407" />
         <source>选择一个导入批次，查看其拒收与待核对的行</source>
         <translation>Select an import batch to see the rows it refused or noted</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="296" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="306" />
         <source>导出拒收行报告（CSV）…</source>
         <translation>Export refused rows (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="346" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="356" />
         <source>尚未导入数据 — 点击“导入数据文件夹…” (Alt+I)，选择医院提供的数据文件夹；字段名不同时用“导入助手”</source>
         <translation>No data imported yet — click "Import a data folder…" (Alt+I) and choose the folder the hospital gave you; use the import assistant when the field names differ</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="399" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="409" />
         <source>此批次没有拒收或待核对的行</source>
         <translation>This batch refused or noted no rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="401" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="411" />
         <source>拒收 %1 行</source>
         <translation>%1 rows refused</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="403" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="413" />
         <source>；已导入但待核对 %1 类，涉及 %2 行（每类列出至多 20 例）</source>
         <translation>; imported but to check: %1 kinds, %2 rows (up to 20 examples each)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="417" />
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="425" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="427" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="435" />
         <source>导出拒收行报告</source>
         <translation>Export refused rows</translation>
     </message>
@@ -1355,32 +1377,32 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
         <translation>Import data folder…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="273" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="283" />
         <source>导入助手（字段映射）…</source>
         <translation>Import assistant (column mapping)…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="274" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="284" />
         <source>运行筛查</source>
         <translation>Run screening</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="285" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="295" />
         <source>导入批次（文件哈希与行数核对）</source>
         <translation>Import batches (file hashes and row counts)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="311" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="321" />
         <source>数据浏览</source>
         <translation>Browse data</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="340" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="350" />
         <source>批次 %1 · 文件 %2</source>
         <translation>Batch %1 · file %2</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="342" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="352" />
         <source> · 最近筛查 %1：疑点 %2 条</source>
         <translation> · last screening %1: %2 hits</translation>
     </message>
@@ -1389,18 +1411,18 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
         <translation>No data imported yet — click "Import data folder…" and choose the hospital's data folder; use the "Import assistant" when the column names differ</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="351" />
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="358" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="361" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="368" />
         <source>选择数据文件夹</source>
         <translation>Choose the data folder</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="370" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="380" />
         <source>导入数据</source>
         <translation>Import data</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="432" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="442" />
         <source>运行筛查规则</source>
         <translation>Run the screening rules</translation>
     </message>
@@ -2054,7 +2076,7 @@ FROM fees GROUP BY bilg_dept_codg ORDER BY total DESC</translation>
 <context>
     <name>FieldsPicker</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="305" />
+        <location filename="../../src/feijian/gui/pages/analysis_page.py" line="358" />
         <source>（不选）</source>
         <translation>(none)</translation>
     </message>
@@ -3099,38 +3121,38 @@ Not declared: {2} hits, {3:,.2f} yuan</translation>
 <context>
     <name>TableBrowser</name>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="103" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="111" />
         <source>筛选值（包含）</source>
         <translation>Filter value (contains)</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="153" />
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="257" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="163" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="267" />
         <source>源文件行号</source>
         <translation>Source line</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="181" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="191" />
         <source>筛选中……</source>
         <translation>Filtering…</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="185" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="195" />
         <source>筛选</source>
         <translation>Filter</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="198" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="208" />
         <source>筛选中 %1/%2 块：%3</source>
         <translation>Filtering %1/%2 chunks: %3</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="224" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="234" />
         <source>/ %1 页，共 %2 行</source>
         <translation>/ %1 pages, %2 rows</translation>
     </message>
     <message>
-        <location filename="../../src/feijian/gui/pages/data_page.py" line="226" />
+        <location filename="../../src/feijian/gui/pages/data_page.py" line="236" />
         <source>（共 %1 行匹配，显示前 %2 行）</source>
         <translation>(%1 rows match, showing the first %2)</translation>
     </message>
