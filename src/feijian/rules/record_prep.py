@@ -336,11 +336,13 @@ CREATE TABLE first_mention AS
 WITH it AS (SELECT iid, list(term) AS terms FROM item_term GROUP BY iid),
 cand AS (SELECT b.eid, s.doc_type, b.iid, it.terms FROM doc_item_cand b
          JOIN item_scan_type s ON s.iid = b.iid JOIN it ON it.iid = b.iid)
-SELECT dno, iid, eid, doc_type, doc_date, p, {negated_n} AS negated FROM (
+-- (p null: none of the terms, rows that doc_mention drops. A "WHERE p IS NOT NULL" here is pushed into
+-- the join and the terms are searched twice: 0.56 -> 0.47 s CPU at scale 10)
+SELECT dno, iid, eid, doc_type, doc_date, p, CASE WHEN p IS NOT NULL THEN {negated_n} END AS negated FROM (
   SELECT d.dno, c.iid, d.eid, d.doc_type, d.doc_date, d.ntext,
          list_min(list_filter(list_transform(c.terms, lambda t: instr(d.ntext, t)), lambda x: x > 0)) AS p
   FROM cand c JOIN doc_text d ON d.eid = c.eid AND d.doc_type = c.doc_type
-) WHERE p IS NOT NULL;
+);
 
 CREATE TABLE first_absence AS
 SELECT dno, eid, doc_type, doc_date, min(p) AS p, arg_min(negated, p) AS negated, arg_min(clause_no, p) AS clause_no
@@ -406,6 +408,7 @@ def build_mentions(con: duckdb.DuckDBPyConnection, loaded: dict) -> None:
            CASE WHEN f.negated THEN r.clause_no END AS clause_no,
            CASE WHEN f.negated THEN r.negated_clause_no END AS negated_clause_no
     FROM first_mention f LEFT JOIN mention_reread r ON f.negated AND r.dno = f.dno AND r.iid = f.iid
+    WHERE f.p IS NOT NULL
     """)
     pairs = con.execute("SELECT dno, 0, p FROM first_absence WHERE negated ORDER BY dno").fetchall()
     _table(con, "absence_reread", _reread(ntext, pairs, lambda iid: absence))

@@ -162,14 +162,17 @@ def _type_names_sql(iid: str, types_of: str = "") -> str:
 
 @rule("R27")
 def r27_nursing_level(ctx: Context) -> str:
+    """``nm``: each day's first mention of a nursing item, its document and position as two columns (a
+    minimum of (dno, pos) structs over the 163k nursing mentions cost 0.076 s of R27's 0.18 s at scale 10;
+    a document is mentioned once per item, so the least dno decides)."""
     _documents(ctx)
     core = """
-    WITH nm AS (SELECT eid, doc_date, iid, min((dno, pos)) AS first FROM doc_mention
+    WITH nm AS (SELECT eid, doc_date, iid, min(dno) AS dno, arg_min(pos, dno) AS pos FROM doc_mention
                 WHERE doc_type = 'nursing' AND mentioned AND iid IN (SELECT iid FROM nursing_term_item)
                 GROUP BY eid, doc_date, iid),
     l AS (SELECT n.lid, n.eid, n.iid, n.fee_date, n.net_amt FROM net_lines n
           WHERE n.iid IN (SELECT iid FROM nursing_term_item)),
-    x AS (SELECT l.lid, arg_min(nm.iid, nm.first) AS other, min(nm.first) AS first FROM l
+    x AS (SELECT l.lid, arg_min(nm.iid, (nm.dno, nm.pos)) AS other, min(nm.dno) AS first FROM l
           JOIN nm ON nm.eid = l.eid AND nm.doc_date = l.fee_date AND nm.iid <> l.iid
           WHERE NOT EXISTS (SELECT 1 FROM nm s WHERE s.eid = l.eid AND s.doc_date = l.fee_date AND s.iid = l.iid)
           GROUP BY l.lid)
@@ -177,7 +180,7 @@ def r27_nursing_level(ctx: Context) -> str:
            doc_clause(m.dno, coalesce(m.clause_no, doc_clause_no(m.dno, m.pos))) AS raw
     FROM l JOIN x USING (lid) JOIN (SELECT DISTINCT iid, med_list_codg FROM item_term) i ON i.iid = x.other
     LEFT JOIN kb_items k ON k.med_list_codg = i.med_list_codg
-    JOIN doc_mention m ON m.dno = x.first[1] AND m.iid = x.other
+    JOIN doc_mention m ON m.dno = x.first AND m.iid = x.other
     """
     return _hit_lines_first(ctx, "r27_h", core, f"""{_KEYS}, net_amt AS amount_num,
            format('项目 {{}} 于 {{}} 收费，当日护理记录记载 {{}}：{{}}，未记载本项目', t_item, ymd(fee_date),
