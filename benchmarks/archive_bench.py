@@ -33,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 os.environ.setdefault("FEIJIAN_KDF_FAST", "1")
 
-from pg_server import available, create_database, postgres_server  # noqa: E402
+from pg_server import available, conf_settings, create_database, postgres_server  # noqa: E402
 
 from feijian.demoprovince import build_province, write_packages  # noqa: E402
 from feijian.crypto.identity import create_identity  # noqa: E402
@@ -176,6 +176,8 @@ def main() -> int:
     ap.add_argument("--no-cache", action="store_true", help="generate the packages afresh in a temporary folder")
     ap.add_argument("--no-stats-compare", action="store_true",
                     help="skip the second PostgreSQL archive loaded without ANALYZE")
+    ap.add_argument("--server-defaults", action="store_true",
+                    help="start PostgreSQL with its defaults, not resources/bureau/postgresql.conf")
     ap.add_argument("--no-stats-timeout", type=float, default=60.0, metavar="S",
                     help="statement timeout of a model on no statistics (default 60 s)")
     args = ap.parse_args()
@@ -198,7 +200,11 @@ def main() -> int:
     print(f"province: {n} institutions x scale {args.scale:g}, {rows_total:,} case rows ({how}; not measured)")
     print(f"load average at start: {load_average()}")
 
-    with postgres_server(fsync=True) as server:
+    from feijian.paths import resource
+
+    settings = None if args.server_defaults else conf_settings(resource("bureau", "postgresql.conf"))
+    print(f"server settings: {'PostgreSQL defaults' if settings is None else settings}")
+    with postgres_server(fsync=True, settings=settings) as server:
         # --- load: COPY vs to_sql, the same rows of one institution ---
         inst = _First(frames)
         rows_one = sum(f.num_rows for f in frames.values())

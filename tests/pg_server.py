@@ -33,8 +33,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def postgres_server(*, fsync: bool = False) -> Iterator[str]:
-    """Yield the URL of a fresh PostgreSQL server (database ``postgres``)."""
+def postgres_server(*, fsync: bool = False, settings: dict[str, str] | None = None) -> Iterator[str]:
+    """Yield the URL of a fresh PostgreSQL server (database ``postgres``), started with ``settings``
+    (``name: value``, as in postgresql.conf; :func:`conf_settings` reads a file of them) beside its defaults."""
     bindir = BIN[-1]
     root = Path(tempfile.mkdtemp(prefix="feijian-pg-"))
     if os.geteuid() == 0:
@@ -44,6 +45,7 @@ def postgres_server(*, fsync: bool = False) -> Iterator[str]:
     subprocess.run(_as_server_user([f"{bindir}/initdb", "-D", str(data), "-U", user, "--auth=trust", "-E", "UTF8",
                                     "--no-sync"]), check=True, capture_output=True)
     opts = f"-c listen_addresses='' -c unix_socket_directories={root} -p {port} -c fsync={'on' if fsync else 'off'}"
+    opts += "".join(f" -c {k}={v}" for k, v in (settings or {}).items())
     subprocess.run(_as_server_user([f"{bindir}/pg_ctl", "-D", str(data), "-o", opts, "-w", "-l", str(root / "log"),
                                     "start"]), check=True, capture_output=True)
     try:
@@ -52,6 +54,19 @@ def postgres_server(*, fsync: bool = False) -> Iterator[str]:
         subprocess.run(_as_server_user([f"{bindir}/pg_ctl", "-D", str(data), "-m", "immediate", "stop"]),
                        capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def conf_settings(path: str | Path) -> dict[str, str]:
+    """``name = value`` lines of a postgresql.conf snippet (comments and blank lines skipped)."""
+    out = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, value = (x.strip() for x in line.split("=", 1))
+            if " " in value or "'" in value:
+                raise ValueError(f"{path}: {name}: values with spaces or quotes are not supported here")
+            out[name] = value
+    return out
 
 
 def create_database(url: str, name: str) -> str:

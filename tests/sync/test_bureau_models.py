@@ -120,7 +120,7 @@ def test_planner_settings_are_the_statement_s_only(archive_url):
     and the session after the run, plan with the server's settings again."""
     from feijian.sync.bureau_models import PG_PLANNER, run_statement
 
-    assert PG_PLANNER["M03"] == {"enable_nestloop": "off"}
+    assert PG_PLANNER["M03"]["enable_nestloop"] == "off"
     cfg = load_config()
     with Archive.open(archive_url) as a:
         a._exec("SET enable_nestloop = on")

@@ -161,9 +161,13 @@ def m02(cfg: ModelConfig, lo: int, hi: int) -> tuple[str, list]:
     order = ("(u.fee_ocur_time IS NULL), u.fee_ocur_time, u.medins_code, u.case_id, u.mdtrt_id, u.feedetl_sn")
     # cand: codes listed in at least k cases at all (a superset of those billed in k cases), so that only their
     # trace rows are joined to the fee lines
+    # (the distinct cases of a code counted as the groups of a GROUP BY, not with COUNT(DISTINCT), which sorts
+    # every trace row of the archive by code: spilled to disk at 50 institutions)
     sql = f"""WITH cand AS (
-        SELECT trac_codg FROM archive_trace_codes WHERE trac_codg IS NOT NULL AND trac_codg <> ''
-        GROUP BY trac_codg HAVING COUNT(DISTINCT medins_code || '|' || case_id) >= ?),
+        SELECT trac_codg FROM (
+            SELECT medins_code, case_id, trac_codg FROM archive_trace_codes
+            WHERE trac_codg IS NOT NULL AND trac_codg <> '' GROUP BY medins_code, case_id, trac_codg) x
+        GROUP BY trac_codg HAVING COUNT(*) >= ?),
     uses AS (
         SELECT t.trac_codg, f.medins_code, f.case_id, f.mdtrt_id, f.feedetl_sn, f.fee_ocur_time, f.fee_day,
                f.med_list_codg, f.det_item_fee_sumamt AS amt
@@ -275,8 +279,9 @@ def m05(cfg: ModelConfig, lo: int, hi: int) -> tuple[str, list]:
     k = int(cfg.m("M05")["min_overlap_minutes"])
     # drs: doctors billing at two institutions at all (a small aggregate), so that only their lines are spanned
     sql = f"""WITH drs AS (
-        SELECT dr FROM (SELECT DISTINCT bilg_dr_codg AS dr, medins_code FROM archive_fees
-                        WHERE bilg_dr_codg IS NOT NULL AND bilg_dr_codg <> '' AND fee_min IS NOT NULL) x
+        SELECT dr FROM (SELECT medins_code, bilg_dr_codg AS dr FROM archive_fees
+                        WHERE bilg_dr_codg IS NOT NULL AND bilg_dr_codg <> '' AND fee_min IS NOT NULL
+                        GROUP BY medins_code, bilg_dr_codg) x
         GROUP BY dr HAVING COUNT(*) >= 2),
     spans AS (
         SELECT f.bilg_dr_codg AS dr, f.fee_day AS d, f.medins_code, f.case_id, MIN(f.fee_min) AS lo,
@@ -366,7 +371,11 @@ def _dec(v) -> Optional[Decimal]:
 # where there are thousands, then nests loops over CTE scans, quadratic in the dispensings: > 30 s instead
 # of 0.26 s on two demo institutions (seed 5, statistics fresh), with the estimate right or wrong the hash
 # joins it takes without nested loops stay linear. Set for the statement only, then put back.
-PG_PLANNER = {"M03": {"enable_nestloop": "off"}}
+# M02, M03 and M05 aggregate over every fee or trace row of the archive: their hash tables get the memory of
+# a tuned bureau server for the statement (resources/bureau/postgresql.conf; the default 4 MB spills them to
+# disk at 50 institutions), and aggregates and joins that group by the partition key run per partition.
+_WIDE = {"work_mem": "256MB", "enable_partitionwise_aggregate": "on", "enable_partitionwise_join": "on"}
+PG_PLANNER = {"M02": dict(_WIDE), "M03": {"enable_nestloop": "off", **_WIDE}, "M05": dict(_WIDE)}
 
 
 def run_statement(archive, model: str, cfg: ModelConfig, lo: int = NO_LOWER, hi: int = NO_UPPER) -> list[dict]:
