@@ -16,6 +16,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from feijian.domain.formatting import text_or_blank
 from feijian.paths import resource
 
 _CODE = re.compile(r"^\d{6}$")
@@ -45,7 +46,7 @@ def _levels(code: str) -> list[str]:
 
 def full_name(code: Any) -> str:
     """``440104`` → ``广东省广州市越秀区``; ``440100`` → ``广东省广州市``; ``""`` for a code not in the list."""
-    c = "" if code is None else str(code).strip()
+    c = text_or_blank(code)
     names = divisions()
     if not _CODE.match(c) or c not in names:
         return ""
@@ -62,7 +63,7 @@ def _known_parent(code: str) -> str:
 def region(code: Any) -> str:
     """A region code as people read it: ``440104 广东省广州市越秀区``; an unknown code marked as such
     (``440199（地区码表中没有此码，属广东省广州市）``, ``999999（地区码表中没有此码）``); ``""`` for none."""
-    c = "" if code is None else str(code).strip()
+    c = text_or_blank(code)
     if not c:
         return ""
     name = full_name(c)
@@ -75,5 +76,5 @@ def region(code: Any) -> str:
 def region_or_text(value: Any) -> str:
     """A 地区 field that may hold a code or already a name (the 双随机 inputs write 玄武区): a six-digit code
     as :func:`region`, any other text as it is."""
-    s = "" if value is None else str(value).strip()
+    s = text_or_blank(value)
     return region(s) if _CODE.match(s) else s
