@@ -38,8 +38,11 @@ run: $(VENV)/.installed
 demo: $(VENV)/.installed
 	FEIJIAN_HOME=$(DEMO_HOME) $(BIN)/feijian demo
 
+# The suite runs in one worker process per core (pytest-xdist; at most 4: each starts its own PostgreSQL and
+# Qt), a test file's tests in one worker so module fixtures are built once. PYTEST_WORKERS=0: one process.
+PYTEST_WORKERS ?= auto
 test: $(VENV)/.installed-test $(VENV)/.installed-ocr
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile $(PYTEST_ARGS)
 
 # The bench extra: SQLAlchemy for archive_bench.py's pandas to_sql baseline.
 $(VENV)/.installed-bench: pyproject.toml constraints.txt Makefile | $(BIN)/python

@@ -29,5 +29,23 @@ def pg_server():
 
     if not available():
         pytest.skip("no PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb, runuser when root)")
-    with postgres_server() as url:
+    # autovacuum off: the tests check which statistics the archive's own ANALYZE leaves, and a background
+    # auto-analyze (its one-minute nap ends mid-test on a loaded machine) would race them
+    with postgres_server(settings={"autovacuum": "off"}) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def province_of_two(tmp_path_factory):
+    """Two demo institutions in one city, every model but M04 planted (feijian/demoprovince): ≈ 30 CPU s to
+    build, so built once per test process for the 医保局 window's and the bureau command's tests, which only
+    read it."""
+    from feijian.demoprovince import build_province
+
+    return build_province(tmp_path_factory.mktemp("province-of-two"), 2, scale=0.02, seed=5)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The frozen build (≈ 3 min, one test) first: run in parallel (``make test``), a worker starts it at once
+    instead of leaving it as the suite's last three minutes. The same order in every worker (pytest-xdist)."""
+    items.sort(key=lambda item: item.get_closest_marker("frozen") is None)

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import csv
 
+import pytest
 from cli_run import run
 
-from feijian.demoprovince import build_province, write_packages
+from feijian.demoprovince import write_packages
 from feijian.crypto.identity import create_identity
 from feijian.store.identities import BureauStore
 from feijian.sync.intake import intake
 
 
-def test_bureau_models_command(tmp_path, capsys, monkeypatch):
+def test_bureau_models_command(province_of_two, tmp_path, capsys, monkeypatch):
+    province = province_of_two
     monkeypatch.setenv("FEIJIAN_PASSPHRASE", "局方口令")
     monkeypatch.setenv("FEIJIAN_KDF_FAST", "1")
     home = tmp_path / "bureau"
@@ -22,7 +24,6 @@ def test_bureau_models_command(tmp_path, capsys, monkeypatch):
     keys = store.unlock("局方口令")
     inspector = create_identity("检查员", "J-9")
     store.enroll(keys, inspector.public)
-    province = build_province(tmp_path / "province", 2, scale=0.02, seed=5)
     pkgs = write_packages(province, tmp_path / "pkgs", inspector, keys.public().intake_public)
     archive = tmp_path / "archive.sqlite"
     intake([p.path for p in pkgs], archive, bureau_keys=keys, trust=store.trust_list())
@@ -38,8 +39,6 @@ def test_bureau_models_command(tmp_path, capsys, monkeypatch):
     # signed by the bureau: the stock minisign accepts it under the bureau's key; a case refuses it as a clue list
     import shutil
     import subprocess
-
-    import pytest
 
     from feijian.casework.signed_clues import verify_clue_list
     from feijian.domain.errors import InputError
@@ -68,7 +67,7 @@ def test_bureau_models_command(tmp_path, capsys, monkeypatch):
     assert "no such archive" in capsys.readouterr().err
 
 
-def test_clue_lists_round_trip_on_the_command_line(tmp_path, capsys, monkeypatch):
+def test_clue_lists_round_trip_on_the_command_line(province_of_two, tmp_path, capsys, monkeypatch):
     """``bureau clues`` writes signed lists the stock minisign accepts; a team with the trust list imports its
     institution's list (``clues import``), answers one clue, exports to the bureau; ``intake import`` and
     ``bureau feedback`` show the answer against its model."""
@@ -79,6 +78,7 @@ def test_clue_lists_round_trip_on_the_command_line(tmp_path, capsys, monkeypatch
     from feijian.store.case_store import CaseStore
     from feijian.store.identities import IdentityStore
 
+    province = province_of_two
     monkeypatch.setenv("FEIJIAN_PASSPHRASE", "局方口令")
     monkeypatch.setenv("FEIJIAN_KDF_FAST", "1")
     home, team_home = tmp_path / "bureau", tmp_path / "team"
@@ -87,7 +87,6 @@ def test_clue_lists_round_trip_on_the_command_line(tmp_path, capsys, monkeypatch
     keys = bstore.unlock("局方口令")
     team = IdentityStore(team_home).create("检查员", "J-9", "inspector", "局方口令", fast=True)
     bstore.enroll(keys, team.public)
-    province = build_province(tmp_path / "province", 2, scale=0.02, seed=5)
     pkgs = write_packages(province, tmp_path / "pkgs", team, keys.public().intake_public)
     archive = tmp_path / "archive.sqlite"
     intake([p.path for p in pkgs], archive, bureau_keys=keys, trust=bstore.trust_list())

@@ -1,5 +1,7 @@
 """`feijian demo` runs the whole job to the end on a small demo hospital and leaves every output behind."""
 
+import contextlib
+import io
 import json
 import re
 import shutil
@@ -11,9 +13,19 @@ import pytest
 from feijian.cli import main
 
 
-def test_demo_runs_the_whole_job(tmp_path, capsys):
-    assert main(["--home", str(tmp_path), "demo", "--scale", "0.02", "--seed", "3"]) == 0
-    printed = capsys.readouterr().out
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    """One `feijian demo` (≈ 50 s) for the tests of this file: its data folder and what it printed."""
+    home = tmp_path_factory.mktemp("demo-home")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = main(["--home", str(home), "demo", "--scale", "0.02", "--seed", "3"])
+    return home, code, printed.getvalue()
+
+
+def test_demo_runs_the_whole_job(demo_run):
+    tmp_path, code, printed = demo_run
+    assert code == 0, printed[-3000:]
     for step in ("导入 import", "筛查 screen", "核查 review", "证据 evidence", "线索核查 clues", "抽样 sampling",
                  "文书 documents", "数据包 package", "医保局接收 bureau intake"):
         assert step in printed, step
@@ -52,8 +64,9 @@ def artefacts_in(text: str) -> list[str]:
     return [text[max(0, m.start() - 30):m.end() + 30] for m in ARTEFACTS.finditer(text)]
 
 
-def test_demo_documents_read_as_people_write(tmp_path):
-    assert main(["--home", str(tmp_path), "demo", "--scale", "0.01", "--seed", "5"]) == 0
+def test_demo_documents_read_as_people_write(demo_run):
+    tmp_path, code, printed = demo_run
+    assert code == 0, printed[-3000:]
     exe = shutil.which("pdftotext")
     assert exe, "poppler-utils (pdftotext) is needed"
     found = {}

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from feijian.demoprovince import build_province, write_packages
+from feijian.demoprovince import write_packages
 from feijian.crypto.identity import create_identity
 from feijian.gui import dialogs
 from feijian.gui.main_window import Workbench
@@ -33,14 +33,14 @@ def archive_target(request, tmp_path):
 
 
 @pytest.fixture()
-def bureau(qtbot, tmp_path, monkeypatch):
+def bureau(qtbot, tmp_path, monkeypatch, province_of_two):
     monkeypatch.setenv("FEIJIAN_KDF_FAST", "1")
     home = tmp_path / "home"
     store = BureauStore(home)
     keys = store.init("bureau-pass", "某省医疗保障局", fast=True)
     inspector = create_identity("检查员", "J-9")
     store.enroll(keys, inspector.public)
-    province = build_province(tmp_path / "province", 2, scale=0.02, seed=5)
+    province = province_of_two
     pkgs = [p.path for p in write_packages(province, tmp_path / "pkgs", inspector, keys.public().intake_public)]
     stranger = create_identity("陌生人", "X-1")
     odd = [p.path for p in write_packages(province, tmp_path / "odd", stranger, keys.public().intake_public)][:1]

@@ -48,7 +48,10 @@ def _writer(path, identity, mode, ack_fd, seed):
         os.write(ack_fd, f"{mode} {msg}\n".encode())
 
 
-def _run_once(path, identity, mode, seed):
+def _run_once(path, identity, mode, seed, *, after_first_ack=False):
+    """Kill the writer a random few milliseconds after it is ready or, with ``after_first_ack``, after its
+    first acknowledged commit: on a loaded machine the first commit can take longer than any delay, and the
+    test must still see commits acknowledged before a kill."""
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:  # child
@@ -62,7 +65,8 @@ def _run_once(path, identity, mode, seed):
     os.close(w)
     buf = b""
     with os.fdopen(r, "rb", buffering=0) as f:
-        while b"ready\n" not in buf:
+        wanted = f"ready\n{mode} ".encode() if after_first_ack else b"ready\n"
+        while wanted not in buf:
             chunk = f.read(4096)
             if not chunk:
                 break
@@ -86,7 +90,7 @@ def test_sigkill_loses_nothing_committed(new_case, inspector, mode):
     store.close()
     acked_total = 0
     for run in range(RUNS_PER_MODE):
-        acked = _run_once(path, inspector, mode, seed=run * 7919 + len(mode))
+        acked = _run_once(path, inspector, mode, seed=run * 7919 + len(mode), after_first_ack=run % 3 == 2)
         acked_total += len(acked)
         with CaseStore.open(path, inspector) as s:  # always opens, with the identity
             report = s.verify()
