@@ -36,6 +36,7 @@ from feijian.domain.formatting import SQL_MACROS
 from feijian.domain.errors import InputError
 from feijian.domain.progress import CancelledFn, check_cancelled
 from feijian.rules import record_prep
+from feijian.rules.background import Background
 from feijian.rules.knowledge_base import KnowledgeBase
 
 MONEY = pa.decimal128(18, 4)
@@ -105,17 +106,44 @@ class Context:
     present: frozenset  # case tables given (imported), possibly empty
     medins_lv: Optional[str] = None
     extras: dict = field(default_factory=dict)
-    loaders: dict = field(default_factory=dict)  # name -> callable: work done once, when a rule first needs it
+    loaders: dict = field(default_factory=dict)  # name -> Loader: work done once, when a rule first needs it
+    cancelled: Optional[CancelledFn] = None
+    started: dict = field(default_factory=dict)  # name -> Background: a loader running beside the rules
 
     def threshold(self, name: str) -> Decimal:
         return self.kb.threshold(name)
 
+    def start(self, name: str) -> None:
+        """Begin the loader ``name`` in the background (:mod:`feijian.rules.background`, on its own cursor),
+        so that it runs beside the rules before the first that needs it; :meth:`need` then waits for it."""
+        if name in self.loaders and name not in self.extras and name not in self.started:
+            self.started[name] = Background(self.con, self.loaders[name].work, self.cancelled)
+
     def need(self, name: str):
-        """Run the loader ``name`` once (e.g. ``documents``: the record documents of R24–R29) and return
-        what it returned."""
+        """Run the loader ``name`` once (e.g. ``documents``: the record documents of R24–R29), or wait for it
+        when it was started, and return what it returned."""
         if name not in self.extras:
-            self.extras[name] = self.loaders[name]()
+            loader = self.loaders[name]
+            job = self.started.pop(name, None)
+            value = job.result(self.cancelled) if job is not None else loader.work(self.con, self.cancelled)
+            loader.attach(self.con, value)
+            self.extras[name] = value
         return self.extras[name]
+
+    def stop(self) -> None:
+        """Stop the loaders still running in the background (the run ends: finished, failed or cancelled)."""
+        while self.started:
+            self.started.popitem()[1].stop()
+
+
+@dataclass(frozen=True)
+class Loader:
+    """Work a rule may need, done once per run: ``work(con, cancelled)`` on a connection (the run's, or a
+    cursor of it in the background) returns the value; ``attach(con, value)`` then makes on the run's
+    connection what a cursor does not share with it (registered Arrow views, Python functions)."""
+
+    work: Callable[[duckdb.DuckDBPyConnection, Optional[CancelledFn]], object]
+    attach: Callable[[duckdb.DuckDBPyConnection, object], None] = lambda con, value: None
 
 
 COMMON_SQL = """
@@ -447,19 +475,20 @@ def prepare(tables: Mapping[str, object], kb: KnowledgeBase, con: Optional[duckd
     con.execute(SQL_MACROS)  # qty(), age_range(): the SQL twins of domain.formatting
     con.execute(COMMON_SQL.format(inpatient=inpatient_predicate(kb), cap=cap))
     pa.default_memory_pool().release_unused()  # the chunk buffers of the load: back to the system for the rules
-    ctx = Context(con=con, kb=kb, present=present, medins_lv=lv if lv in ("1", "2", "3") else None)
+    ctx = Context(con=con, kb=kb, present=present, medins_lv=lv if lv in ("1", "2", "3") else None,
+                  cancelled=cancelled)
     if "emr_docs" in present:
-        def documents() -> dict:
+        def documents(con: duckdb.DuckDBPyConnection, cancelled: Optional[CancelledFn]) -> dict:
             source = tables["emr_docs"]
             # the texts as written are read later, only for the chunks of the few documents quoted; an Arrow
             # table's are at hand (a slice is no copy)
             columns = record_prep.DOC_COLUMNS if isinstance(source, pa.Table) else record_prep.META_COLUMNS
             loaded = record_prep.load_documents(
                 con, _chunks(source, "emr_docs", columns, (record_prep.NORMAL_TEXT, record_prep.OCR_CONFIDENCE)),
-                kb, universes, cancelled, note or (lambda message: None),
+                kb, universes, cancelled,
                 texts=lambda positions: _chunks_at(source, "emr_docs", ("text",), positions))
             record_prep.build_mentions(con, loaded)
             return loaded
 
-        ctx.loaders["documents"] = documents
+        ctx.loaders["documents"] = Loader(documents, record_prep.attach_documents)
     return ctx

@@ -24,7 +24,7 @@ from feijian.domain.records import ScreeningRun
 from feijian.rules.catalogue import RULESET_VERSION, load_catalogue
 from feijian.rules.engine import prepare
 from feijian.rules.knowledge_base import KnowledgeBase
-from feijian.rules.record_ocr import mark_ocr_review
+from feijian.rules.record_ocr import RECORD_RULES, mark_ocr_review
 from feijian.rules.registry import HIT_SQL_COLUMNS, NotRunnable
 from feijian.rules.rule_set import load_rules
 
@@ -182,9 +182,14 @@ def _frame(parts: list[pa.Table], schema: pa.Schema) -> pd.DataFrame:
 
 def screen(tables: Mapping[str, object], kb: KnowledgeBase, *, rules: Optional[Iterable[str]] = None,
            progress: Optional[ProgressFn] = None, cancelled: Optional[CancelledFn] = None,
-           batch_hashes: Sequence[str] = (), memory_limit: Optional[str] = None) -> ScreeningResult:
+           batch_hashes: Sequence[str] = (), memory_limit: Optional[str] = None,
+           overlap: bool = True) -> ScreeningResult:
     """Screen the case tables (``{table name: Arrow table or chunked source}``, see ``engine.prepare``;
-    absent or None = not imported) with the knowledge base. Raises :class:`Cancelled` when ``cancelled()`` turns true (checked between rules)."""
+    absent or None = not imported) with the knowledge base. Raises :class:`Cancelled` when ``cancelled()`` turns true (checked between rules).
+
+    ``overlap``: the record documents of R24–R29 are loaded and read beside the other rules
+    (:mod:`feijian.rules.background`) when one of R24–R29 runs; False: when the first of them needs them.
+    The hits are the same."""
     started = utc_now()
     codes = select_rules(rules)
     catalogue = load_catalogue()
@@ -206,7 +211,7 @@ def screen(tables: Mapping[str, object], kb: KnowledgeBase, *, rules: Optional[I
     total = len(codes)
     report(progress, 0, total, "准备数据 / preparing")
     check_cancelled(cancelled)
-    con = None
+    con = ctx = None
     code = ""
     try:
         if runnable:
@@ -215,6 +220,8 @@ def screen(tables: Mapping[str, object], kb: KnowledgeBase, *, rules: Optional[I
 
             con = connect(**kwargs)
             ctx = prepare(tables, kb, con, cancelled=cancelled, note=lambda message: report(progress, 0, total, message))
+            if overlap and any(c in RECORD_RULES for c in runnable):
+                ctx.start("documents")
         done = len(codes) - len(runnable)
         for code in runnable:
             check_cancelled(cancelled)
@@ -238,6 +245,8 @@ def screen(tables: Mapping[str, object], kb: KnowledgeBase, *, rules: Optional[I
     except duckdb.Error as exc:
         raise ScreeningError(f"规则 {code} 筛查失败 / rule {code} failed: {str(exc).splitlines()[0]}") from None
     finally:
+        if ctx is not None:
+            ctx.stop()
         if con is not None:
             con.close()
 
