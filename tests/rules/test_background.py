@@ -1,6 +1,6 @@
-"""The record documents loaded beside the other rules (feijian.rules.background): the same hits as loaded
-when R24 first needs them, a cancel that stops the worker and raises, the worker's errors raised as they
-would be without it."""
+"""R24–R29 and the record documents run beside the other rules (feijian.rules.background): the same hits in
+the same order as run in their turn, a cancel that stops the worker and raises, the worker's errors raised
+as they would be without it."""
 
 import threading
 
@@ -66,14 +66,17 @@ def _hits(result):
 
 def test_documents_loaded_beside_the_rules_give_the_hits_of_the_serial_run():
     tables, source = _tables()
-    beside = screen(tables, KB, overlap=True)
+    seen = []
+    beside = screen(tables, KB, overlap=True, progress=lambda done, total, message: seen.append((done, total)))
     assert WORKER in source.threads  # read by the worker, not when R24 asked
+    assert seen[-1][0] == seen[-1][1] and [d for d, _ in seen] == sorted(d for d, _ in seen)
     tables, source = _tables()
     serial = screen(tables, KB, overlap=False)
     assert WORKER not in source.threads
     (h1, l1), (h2, l2) = _hits(beside), _hits(serial)
     assert set(h1["rule_code"]) >= {"R24", "R26", "R27", "R29"}  # the case exercises the record rules
     assert h1.equals(h2) and l1.equals(l2)
+    assert list(beside.hits["hit_id"]) == list(serial.hits["hit_id"])  # in rule order, as before
     assert beside.run.total_amount == serial.run.total_amount
     assert beside.run.rules_run == serial.run.rules_run
 

@@ -1,11 +1,10 @@
-"""Work of a screening run done beside the rules: a loader (e.g. the record documents of R24–R29) runs in a
-thread on its own cursor of the run's DuckDB connection while R01–R23 run on the connection itself, so the
-two share the machine's cores (DuckDB alone keeps about 1.4 of 2 busy).
+"""Work of a screening run done beside the rules: R24–R29 with the loading and reading of the record
+documents run in a thread on their own cursor of the run's DuckDB connection while R01–R23 and S01–S04 run
+on the connection itself, so the two share the machine's cores (DuckDB alone keeps about 1.4 of 2 busy).
 
-What a cursor shares with its connection: the database's tables, views and macros (made by the worker,
-visible to the rules once committed; each statement commits by itself). What it does not: registered Arrow
-views, TEMP tables and Python functions; the loader's ``attach`` makes those on the rules' connection after
-the join.
+What a cursor shares with its connection: the database's tables, views and macros (each statement commits
+by itself). What it does not: registered Arrow views, TEMP tables and Python functions; the worker makes
+its own (``engine.Context.on``, the documents loader's ``attach``).
 
 The worker sees a cancel as it would in the run (``cancelled()`` between its steps), and also :meth:`stop`,
 which interrupts its statement; its exception, a cancel included, is raised by :meth:`result` in the caller's

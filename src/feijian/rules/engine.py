@@ -22,7 +22,7 @@ columns in ``RULE_COLUMNS`` are read.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Callable, Iterator, Mapping, Optional
 
@@ -36,7 +36,6 @@ from feijian.domain.formatting import SQL_MACROS
 from feijian.domain.errors import InputError
 from feijian.domain.progress import CancelledFn, check_cancelled
 from feijian.rules import record_prep
-from feijian.rules.background import Background
 from feijian.rules.knowledge_base import KnowledgeBase
 
 MONEY = pa.decimal128(18, 4)
@@ -108,32 +107,27 @@ class Context:
     extras: dict = field(default_factory=dict)
     loaders: dict = field(default_factory=dict)  # name -> Loader: work done once, when a rule first needs it
     cancelled: Optional[CancelledFn] = None
-    started: dict = field(default_factory=dict)  # name -> Background: a loader running beside the rules
+    views: dict = field(default_factory=dict)  # name -> Arrow table registered on ``con`` for the rules
 
     def threshold(self, name: str) -> Decimal:
         return self.kb.threshold(name)
 
-    def start(self, name: str) -> None:
-        """Begin the loader ``name`` in the background (:mod:`feijian.rules.background`, on its own cursor),
-        so that it runs beside the rules before the first that needs it; :meth:`need` then waits for it."""
-        if name in self.loaders and name not in self.extras and name not in self.started:
-            self.started[name] = Background(self.con, self.loaders[name].work, self.cancelled)
-
     def need(self, name: str):
-        """Run the loader ``name`` once (e.g. ``documents``: the record documents of R24–R29), or wait for it
-        when it was started, and return what it returned."""
+        """Run the loader ``name`` once (e.g. ``documents``: the record documents of R24–R29) and return
+        what it returned."""
         if name not in self.extras:
             loader = self.loaders[name]
-            job = self.started.pop(name, None)
-            value = job.result(self.cancelled) if job is not None else loader.work(self.con, self.cancelled)
+            value = loader.work(self.con, self.cancelled)
             loader.attach(self.con, value)
             self.extras[name] = value
         return self.extras[name]
 
-    def stop(self) -> None:
-        """Stop the loaders still running in the background (the run ends: finished, failed or cancelled)."""
-        while self.started:
-            self.started.popitem()[1].stop()
+    def on(self, con: duckdb.DuckDBPyConnection, cancelled: Optional[CancelledFn] = None) -> "Context":
+        """This run's context on another connection of its database (a cursor, :mod:`feijian.rules.background`):
+        the tables are shared, the registered views are made there too; loaders run again there when needed."""
+        for name, t in self.views.items():
+            con.register(name, t)
+        return replace(self, con=con, extras={}, cancelled=cancelled)
 
 
 @dataclass(frozen=True)
@@ -452,19 +446,21 @@ def prepare(tables: Mapping[str, object], kb: KnowledgeBase, con: Optional[duckd
     present = frozenset(n for n, t in tables.items() if t is not None and n in contract.case_tables)
     # the documents are streamed by their own loader (record_prep), only when a record rule runs
     small = {name: _whole(tables.get(name), name) for name in contract.case_tables if name not in ("fees", "emr_docs")}
+    views: dict[str, pa.Table] = {}  # the Arrow tables registered for the rules (per connection: Context.on)
     with ThreadPoolExecutor(max_workers=2) as pool:
         universes = _load_fees(con, tables.get("fees"), small, pool, cancelled, note or (lambda message: None))
         jobs = {name: [j for j in (("eid", "mdtrt_id", "enc"), ("did", "drord_no", "orders"))
                        if j[1] in t.column_names] for name, t in small.items()}
         for name, t in small.items():
-            con.register(name, _key_codes(pool, t, jobs[name], universes))
+            views[name] = _key_codes(pool, t, jobs[name], universes)
     for name, key, universe in (("enc_ids", "eid", "enc"), ("item_ids", "iid", "items"),
                                 ("order_ids", "did", "orders"), ("name_ids", "nid", "names")):
         values = universes[universe]
-        con.register(name, pa.table({key: pa.array(np.arange(len(values), dtype=np.int32)),
-                                     KEY_SOURCES[universe]: values}))
+        views[name] = pa.table({key: pa.array(np.arange(len(values), dtype=np.int32)), KEY_SOURCES[universe]: values})
     for name, t in kb.tables().items():
-        con.register(name + ("_src" if name == "kb_items" else ""), t)
+        views[name + ("_src" if name == "kb_items" else "")] = t
+    for name, t in views.items():
+        con.register(name, t)
 
     lv = None
     inst = small["institution"]
@@ -476,7 +472,7 @@ def prepare(tables: Mapping[str, object], kb: KnowledgeBase, con: Optional[duckd
     con.execute(COMMON_SQL.format(inpatient=inpatient_predicate(kb), cap=cap))
     pa.default_memory_pool().release_unused()  # the chunk buffers of the load: back to the system for the rules
     ctx = Context(con=con, kb=kb, present=present, medins_lv=lv if lv in ("1", "2", "3") else None,
-                  cancelled=cancelled)
+                  cancelled=cancelled, views=views)
     if "emr_docs" in present:
         def documents(con: duckdb.DuckDBPyConnection, cancelled: Optional[CancelledFn]) -> dict:
             source = tables["emr_docs"]
