@@ -22,7 +22,7 @@ columns in ``RULE_COLUMNS`` are read.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Callable, Iterator, Mapping, Optional
 
@@ -105,7 +105,9 @@ class Context:
     present: frozenset  # case tables given (imported), possibly empty
     medins_lv: Optional[str] = None
     extras: dict = field(default_factory=dict)
-    loaders: dict = field(default_factory=dict)  # name -> callable: work done once, when a rule first needs it
+    loaders: dict = field(default_factory=dict)  # name -> Loader: work done once, when a rule first needs it
+    cancelled: Optional[CancelledFn] = None
+    views: dict = field(default_factory=dict)  # name -> Arrow table registered on ``con`` for the rules
 
     def threshold(self, name: str) -> Decimal:
         return self.kb.threshold(name)
@@ -114,8 +116,28 @@ class Context:
         """Run the loader ``name`` once (e.g. ``documents``: the record documents of R24–R29) and return
         what it returned."""
         if name not in self.extras:
-            self.extras[name] = self.loaders[name]()
+            loader = self.loaders[name]
+            value = loader.work(self.con, self.cancelled)
+            loader.attach(self.con, value)
+            self.extras[name] = value
         return self.extras[name]
+
+    def on(self, con: duckdb.DuckDBPyConnection, cancelled: Optional[CancelledFn] = None) -> "Context":
+        """This run's context on another connection of its database (a cursor, :mod:`feijian.rules.background`):
+        the tables are shared, the registered views are made there too; loaders run again there when needed."""
+        for name, t in self.views.items():
+            con.register(name, t)
+        return replace(self, con=con, extras={}, cancelled=cancelled)
+
+
+@dataclass(frozen=True)
+class Loader:
+    """Work a rule may need, done once per run: ``work(con, cancelled)`` on a connection (the run's, or a
+    cursor of it in the background) returns the value; ``attach(con, value)`` then makes on the run's
+    connection what a cursor does not share with it (registered Arrow views, Python functions)."""
+
+    work: Callable[[duckdb.DuckDBPyConnection, Optional[CancelledFn]], object]
+    attach: Callable[[duckdb.DuckDBPyConnection, object], None] = lambda con, value: None
 
 
 COMMON_SQL = """
@@ -424,19 +446,21 @@ def prepare(tables: Mapping[str, object], kb: KnowledgeBase, con: Optional[duckd
     present = frozenset(n for n, t in tables.items() if t is not None and n in contract.case_tables)
     # the documents are streamed by their own loader (record_prep), only when a record rule runs
     small = {name: _whole(tables.get(name), name) for name in contract.case_tables if name not in ("fees", "emr_docs")}
+    views: dict[str, pa.Table] = {}  # the Arrow tables registered for the rules (per connection: Context.on)
     with ThreadPoolExecutor(max_workers=2) as pool:
         universes = _load_fees(con, tables.get("fees"), small, pool, cancelled, note or (lambda message: None))
         jobs = {name: [j for j in (("eid", "mdtrt_id", "enc"), ("did", "drord_no", "orders"))
                        if j[1] in t.column_names] for name, t in small.items()}
         for name, t in small.items():
-            con.register(name, _key_codes(pool, t, jobs[name], universes))
+            views[name] = _key_codes(pool, t, jobs[name], universes)
     for name, key, universe in (("enc_ids", "eid", "enc"), ("item_ids", "iid", "items"),
                                 ("order_ids", "did", "orders"), ("name_ids", "nid", "names")):
         values = universes[universe]
-        con.register(name, pa.table({key: pa.array(np.arange(len(values), dtype=np.int32)),
-                                     KEY_SOURCES[universe]: values}))
+        views[name] = pa.table({key: pa.array(np.arange(len(values), dtype=np.int32)), KEY_SOURCES[universe]: values})
     for name, t in kb.tables().items():
-        con.register(name + ("_src" if name == "kb_items" else ""), t)
+        views[name + ("_src" if name == "kb_items" else "")] = t
+    for name, t in views.items():
+        con.register(name, t)
 
     lv = None
     inst = small["institution"]
@@ -447,19 +471,20 @@ def prepare(tables: Mapping[str, object], kb: KnowledgeBase, con: Optional[duckd
     con.execute(SQL_MACROS)  # qty(), age_range(): the SQL twins of domain.formatting
     con.execute(COMMON_SQL.format(inpatient=inpatient_predicate(kb), cap=cap))
     pa.default_memory_pool().release_unused()  # the chunk buffers of the load: back to the system for the rules
-    ctx = Context(con=con, kb=kb, present=present, medins_lv=lv if lv in ("1", "2", "3") else None)
+    ctx = Context(con=con, kb=kb, present=present, medins_lv=lv if lv in ("1", "2", "3") else None,
+                  cancelled=cancelled, views=views)
     if "emr_docs" in present:
-        def documents() -> dict:
+        def documents(con: duckdb.DuckDBPyConnection, cancelled: Optional[CancelledFn]) -> dict:
             source = tables["emr_docs"]
             # the texts as written are read later, only for the chunks of the few documents quoted; an Arrow
             # table's are at hand (a slice is no copy)
             columns = record_prep.DOC_COLUMNS if isinstance(source, pa.Table) else record_prep.META_COLUMNS
             loaded = record_prep.load_documents(
                 con, _chunks(source, "emr_docs", columns, (record_prep.NORMAL_TEXT, record_prep.OCR_CONFIDENCE)),
-                kb, universes, cancelled, note or (lambda message: None),
+                kb, universes, cancelled,
                 texts=lambda positions: _chunks_at(source, "emr_docs", ("text",), positions))
             record_prep.build_mentions(con, loaded)
             return loaded
 
-        ctx.loaders["documents"] = documents
+        ctx.loaders["documents"] = Loader(documents, record_prep.attach_documents)
     return ctx

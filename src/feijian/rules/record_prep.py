@@ -257,12 +257,12 @@ def load_documents(con: duckdb.DuckDBPyConnection, chunks: Iterable[pa.Table], k
                    universes: dict, cancelled: Optional[CancelledFn] = None,
                    note: Callable[[str], None] = lambda message: None, *,
                    texts: Optional[Callable] = None) -> dict:
-    """Register the documents (``doc_text``, the texts as written reached through :func:`_text_functions`)
-    and the knowledge base's terms. ``chunks`` need not hold the texts as written: ``texts(positions)``
-    yields ``(position, chunk with "text")`` for the chunks (by their order in ``chunks``) whose texts are
-    asked for (:class:`OriginalTexts`), and for a chunk without its normal text. Returns what the rules read
+    """Register the documents (``doc_text``; the texts as written are reached through the functions
+    :func:`attach_documents` makes) and the knowledge base's terms. ``chunks`` need not hold the texts as
+    written: ``texts(positions)`` yields ``(position, chunk with "text")`` for the chunks (by their order in
+    ``chunks``) whose texts are asked for (:class:`OriginalTexts`), and for a chunk without its normal text. Returns what the rules read
     in Python: ``{"unit_words": {iid: (words …)}, "terms": {iid: (terms …)}, "documents": pa.Table}``
-    (``doc_text``'s table, row ``dno``)."""
+    (``doc_text``'s table, row ``dno``) and ``"originals"`` (:class:`OriginalTexts`)."""
     term_t, type_t, units = _kb_terms(kb, universes["items"])
     _table(con, "item_term", term_t)
     _table(con, "item_doc_type", type_t, distinct=True)
@@ -295,11 +295,17 @@ def load_documents(con: duckdb.DuckDBPyConnection, chunks: Iterable[pa.Table], k
     del read
     docs = pa.concat_tables(parts)
     con.register("doc_text", docs)
-    _text_functions(con, originals, docs.column("ntext"))
     terms: dict[int, list[str]] = {}
     for iid, term in zip(term_t.column("iid").to_pylist(), term_t.column("term").to_pylist()):
         terms.setdefault(iid, []).append(term)
-    return {"unit_words": units, "terms": terms, "documents": docs}
+    return {"unit_words": units, "terms": terms, "documents": docs, "originals": originals}
+
+
+def attach_documents(con: duckdb.DuckDBPyConnection, loaded: dict) -> None:
+    """What the rules' connection needs of documents loaded on it or on a cursor of it (a cursor shares the
+    tables, not these): the view ``doc_text`` and the functions over the texts (:func:`_text_functions`)."""
+    con.register("doc_text", loaded["documents"])
+    _text_functions(con, loaded["originals"], loaded["documents"].column("ntext"))
 
 
 # a cue in the clause before position p (1-based) of d.ntext: a cue followed by no line feed up to p

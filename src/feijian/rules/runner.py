@@ -22,9 +22,10 @@ from feijian.domain.events import utc_now, uuid7
 from feijian.domain.progress import CancelledFn, ProgressFn, check_cancelled, report
 from feijian.domain.records import ScreeningRun
 from feijian.rules.catalogue import RULESET_VERSION, load_catalogue
+from feijian.rules.background import Background
 from feijian.rules.engine import prepare
 from feijian.rules.knowledge_base import KnowledgeBase
-from feijian.rules.record_ocr import mark_ocr_review
+from feijian.rules.record_ocr import RECORD_RULES, mark_ocr_review
 from feijian.rules.registry import HIT_SQL_COLUMNS, NotRunnable
 from feijian.rules.rule_set import load_rules
 
@@ -180,11 +181,37 @@ def _frame(parts: list[pa.Table], schema: pa.Schema) -> pd.DataFrame:
     return t.to_pandas(types_mapper=pd.ArrowDtype)
 
 
+def _run_rules(ctx, codes: Sequence[str], cancelled: Optional[CancelledFn]) -> dict:
+    """``{code: (hits, lines) or NotRunnable}`` for ``codes`` run in turn on ``ctx.con`` (a cancel checked
+    before each); a rule that fails raises :class:`ScreeningError` naming it."""
+    catalogue, registry, out = load_catalogue(), load_rules(), {}
+    for code in codes:
+        check_cancelled(cancelled)
+        try:
+            try:
+                sql = registry[code].fn(ctx)
+            except NotRunnable as exc:
+                out[code] = exc
+                continue
+            hits, lines = _run_rule(ctx.con, code, catalogue[code].grain, sql)
+            out[code] = (mark_ocr_review(ctx, code, hits), lines)  # R24–R29 on text read with OCR: 「OCR 待核」
+        except duckdb.OutOfMemoryException as exc:
+            raise ScreeningError(f"筛查 {code} 内存不足 / screening {code} ran out of memory: {str(exc).splitlines()[0]}") from None
+        except duckdb.Error as exc:
+            raise ScreeningError(f"规则 {code} 筛查失败 / rule {code} failed: {str(exc).splitlines()[0]}") from None
+    return out
+
+
 def screen(tables: Mapping[str, object], kb: KnowledgeBase, *, rules: Optional[Iterable[str]] = None,
            progress: Optional[ProgressFn] = None, cancelled: Optional[CancelledFn] = None,
-           batch_hashes: Sequence[str] = (), memory_limit: Optional[str] = None) -> ScreeningResult:
+           batch_hashes: Sequence[str] = (), memory_limit: Optional[str] = None,
+           overlap: bool = True) -> ScreeningResult:
     """Screen the case tables (``{table name: Arrow table or chunked source}``, see ``engine.prepare``;
-    absent or None = not imported) with the knowledge base. Raises :class:`Cancelled` when ``cancelled()`` turns true (checked between rules)."""
+    absent or None = not imported) with the knowledge base. Raises :class:`Cancelled` when ``cancelled()`` turns true (checked between rules).
+
+    ``overlap``: R24–R29 (with the loading and reading of the record documents) run beside the other rules,
+    in a thread on a cursor of the run's connection (:mod:`feijian.rules.background`); False: in their turn.
+    The hits, their order and the errors raised are the same."""
     started = utc_now()
     codes = select_rules(rules)
     catalogue = load_catalogue()
@@ -200,47 +227,59 @@ def screen(tables: Mapping[str, object], kb: KnowledgeBase, *, rules: Optional[I
         else:
             runnable.append(code)
 
-    hit_parts: list[pa.Table] = []
-    line_parts: list[pa.Table] = []
-    rules_run: list[str] = []
+    results: dict[str, tuple[pa.Table, pa.Table]] = {}  # code -> hits, lines (assembled in rule order)
     total = len(codes)
     report(progress, 0, total, "准备数据 / preparing")
     check_cancelled(cancelled)
-    con = None
-    code = ""
+    con = job = None
     try:
         if runnable:
             kwargs = {"memory_limit": memory_limit} if memory_limit else {}
             from feijian.rules.engine import connect
 
             con = connect(**kwargs)
-            ctx = prepare(tables, kb, con, cancelled=cancelled, note=lambda message: report(progress, 0, total, message))
+            try:
+                ctx = prepare(tables, kb, con, cancelled=cancelled,
+                              note=lambda message: report(progress, 0, total, message))
+            except duckdb.OutOfMemoryException as exc:
+                raise ScreeningError(f"筛查准备数据内存不足 / preparing the screening ran out of memory: "
+                                     f"{str(exc).splitlines()[0]}") from None
+            except duckdb.Error as exc:
+                raise ScreeningError(f"筛查准备数据失败 / preparing the screening failed: {str(exc).splitlines()[0]}") from None
+            beside = [c for c in runnable if c in RECORD_RULES] if overlap else []
+            if beside:
+                job = Background(con, lambda cursor, stop: _run_rules(ctx.on(cursor, stop), beside, stop), cancelled)
         done = len(codes) - len(runnable)
         for code in runnable:
-            check_cancelled(cancelled)
-            meta = catalogue[code]
-            report(progress, done, total, f"{code} {meta.name_zh}")
-            try:
-                sql = registry[code].fn(ctx)
-            except NotRunnable as exc:
-                not_run[code] = str(exc)
-                done += 1
+            if job is not None and code in beside:
                 continue
-            hits, lines = _run_rule(con, code, meta.grain, sql)
-            hits = mark_ocr_review(ctx, code, hits)  # R24–R29 on text read with OCR: 「OCR 待核」
-            hit_parts.append(hits)
-            line_parts.append(lines)
-            rules_run.append(code)
+            check_cancelled(cancelled)
+            report(progress, done, total, f"{code} {catalogue[code].name_zh}")
+            try:
+                results.update(_run_rules(ctx, [code], cancelled))
+            except Exception:
+                if job is not None and runnable.index(code) > runnable.index(beside[0]):
+                    job.result(cancelled)  # serially the record rule before it would have raised first: its error
+                raise
             done += 1
+        if job is not None:
+            report(progress, done, total, f"{beside[0]} {catalogue[beside[0]].name_zh}")
+            results.update(job.result(cancelled))
+            job = None
         report(progress, total, total, "完成 / done")
-    except duckdb.OutOfMemoryException as exc:
-        raise ScreeningError(f"筛查 {code} 内存不足 / screening {code} ran out of memory: {str(exc).splitlines()[0]}") from None
-    except duckdb.Error as exc:
-        raise ScreeningError(f"规则 {code} 筛查失败 / rule {code} failed: {str(exc).splitlines()[0]}") from None
     finally:
+        if job is not None:
+            job.stop()
         if con is not None:
             con.close()
 
+    for code in runnable:
+        result = results[code]
+        if isinstance(result, NotRunnable):
+            not_run[code] = str(result)
+    rules_run = [c for c in runnable if not isinstance(results[c], NotRunnable)]
+    hit_parts = [results[c][0] for c in rules_run]
+    line_parts = [results[c][1] for c in rules_run]
     hits_df = _frame(hit_parts, _HITS_SCHEMA)
     lines_df = _frame(line_parts, _EMPTY_LINES.schema)
     run = ScreeningRun(
