@@ -4,6 +4,7 @@ import random
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pytest
 
 from feijian.rules.nfkc import nfkc
 from feijian.rules.record_prep import BREAK_RE2, WHITESPACE_RE2, normal_text
@@ -52,3 +53,24 @@ def test_nfkc_equals_arrows_nfkc():
     assert nfkc(chunked).equals(pc.utf8_normalize(chunked, "NFKC"))
     assert nfkc(pa.array(["体温36.5℃，ＡＢ：Ⅱ"])).to_pylist() == ["体温36.5°C,AB:II"]
     assert nfkc(pa.array(["ｶﾞ\u0065\u0301"])).to_pylist() == ["ガé"]
+
+
+def test_nfkc_replaces_before_normalizing():
+    rnd = random.Random(5)
+    alphabet = COMPATIBILITY + list("，。；！？中文 a")
+    before = {"，": "\n", "。": "\n", "；": "\n"}
+    values = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 20))) for _ in range(5000)] + [None]
+    arr = pa.array(values, pa.string())
+    replaced = arr
+    for old, new in before.items():
+        replaced = pc.replace_substring(replaced, old, new)
+    expected = pc.utf8_normalize(replaced, "NFKC")
+    assert nfkc(arr, before=before).equals(expected)
+    assert pc.replace_substring(nfkc(arr, pad=" ", before=before), " ", "").equals(
+        pc.replace_substring(expected, " ", ""))
+    # "；" before NFKC is a break; "﹔" becomes ";" through NFKC and stays one
+    assert nfkc(pa.array(["甲；乙﹔丙"]), before=before).to_pylist() == ["甲\n乙;丙"]
+    with pytest.raises(ValueError):
+        nfkc(arr, before={"a": "b"})  # ASCII: not a character the byte pass decodes
+    with pytest.raises(ValueError):
+        nfkc(arr, before={"，": "很长的替换"})  # longer than the character

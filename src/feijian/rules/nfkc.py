@@ -88,19 +88,30 @@ def _utf8_code_points(data: np.ndarray, at: np.ndarray) -> np.ndarray:
                     np.where(b0 < 0xF0, ((b0 & 0x0F) << 12) | (b1 << 6) | b2, -1))
 
 
-def nfkc(values: pa.Array, pad: str | None = None) -> pa.Array:
+def _replaced(values: pa.Array, before: dict[str, str]) -> pa.Array:
+    for old, new in before.items():
+        values = pc.replace_substring(values, old, new)
+    return values
+
+
+def nfkc(values: pa.Array, pad: str | None = None, before: dict[str, str] | None = None) -> pa.Array:
     """``pc.utf8_normalize(values, "NFKC")`` (a string array; other types go to Arrow as they are).
 
     ``pad``: an ASCII blank the caller removes afterwards anyway (:func:`feijian.rules.record_prep.normal_text`
     removes every blank): a rewritten character shorter than the original is filled up with it in place,
     instead of moving all the bytes after it (a copy of the whole text). Then the values are NFKC up to
-    those blanks."""
+    those blanks.
+
+    ``before``: characters replaced before NFKC (one pass with it; :func:`normal_text`'s clause breaks),
+    each a character this module decodes (not ASCII, in the BMP, not U+4000-U+9FFF) by safe characters no
+    longer than itself in UTF-8."""
     if isinstance(values, pa.ChunkedArray):
-        return pa.chunked_array([nfkc(c, pad) for c in values.chunks], values.type)
+        return pa.chunked_array([nfkc(c, pad, before) for c in values.chunks], values.type)
+    before = before or {}
     n = len(values)
     bufs = values.buffers()
     if values.type != pa.string() or n == 0 or bufs[2] is None:
-        return pc.utf8_normalize(values, "NFKC")
+        return pc.utf8_normalize(_replaced(values, before), "NFKC")
     offsets = np.frombuffer(bufs[1], dtype=np.int32, count=n + 1, offset=values.offset * 4)
     data = np.frombuffer(bufs[2], dtype=np.uint8)[int(offsets[0]):int(offsets[-1])]
     rel = offsets - offsets[0]
@@ -108,6 +119,16 @@ def nfkc(values: pa.Array, pad: str | None = None) -> pa.Array:
     if not len(lead):
         return values
     safe, rewrite = _tables()
+    if before:
+        safe, rewrite = safe.copy(), dict(rewrite)
+        for old, new in before.items():
+            cp = ord(old)
+            if not (0x80 <= cp < _BMP and not 0x4000 <= cp < 0xA000) or len(new.encode()) > len(old.encode()) \
+                    or not all(ord(x) < _BMP and safe[ord(x)] for x in new):
+                raise ValueError(f"not a replacement nfkc() makes in place: {old!r} -> {new!r}")
+        for old, new in before.items():
+            safe[ord(old)] = False
+            rewrite[ord(old)] = new.encode()
     cps = _utf8_code_points(data, lead)
     unsafe = cps < 0
     unsafe[~unsafe] = ~safe[cps[~unsafe]]
@@ -142,5 +163,5 @@ def nfkc(values: pa.Array, pad: str | None = None) -> pa.Array:
         mask = np.zeros(n, dtype=bool)
         mask[row] = True
         mask = pa.array(mask)
-        result = pc.replace_with_mask(result, mask, pc.utf8_normalize(values.filter(mask), "NFKC"))
+        result = pc.replace_with_mask(result, mask, pc.utf8_normalize(_replaced(values.filter(mask), before), "NFKC"))
     return result

@@ -87,9 +87,11 @@ def normal_text(text: pa.Array) -> pa.Array:
     only where it changes something (:func:`feijian.rules.nfkc.nfkc`)."""
     if isinstance(text, pa.ChunkedArray):
         return pa.chunked_array([normal_text(c) for c in text.chunks], text.type)
-    for brk in _maybe_present(text, BREAKS):
+    for brk in _maybe_present(text, (b for b in BREAKS if b.isascii())):
         text = pc.replace_substring(text, brk, "\n")
-    text = nfkc(text, pad=" ")  # the blanks it pads with go with the others
+    # the wide breaks (，。；！？) are replaced in NFKC's pass over the bytes; the blanks it pads with go with
+    # the others
+    text = nfkc(text, pad=" ", before={b: "\n" for b in BREAKS if not b.isascii()})
     for blank in _maybe_present(text, (c for c in SPACES if c.isascii())):
         text = pc.replace_substring(text, blank, "")
     if len(text) and pc.any(pc.match_substring_regex(text, WIDE_SPACES_RE2)).as_py():
