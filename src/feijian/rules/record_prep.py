@@ -258,8 +258,7 @@ def _text_functions(con: duckdb.DuckDBPyConnection, text: OriginalTexts, ntext: 
 
 
 def load_documents(con: duckdb.DuckDBPyConnection, chunks: Iterable[pa.Table], kb: KnowledgeBase,
-                   universes: dict, cancelled: Optional[CancelledFn] = None,
-                   note: Callable[[str], None] = lambda message: None, *,
+                   universes: dict, cancelled: Optional[CancelledFn] = None, *,
                    texts: Optional[Callable] = None) -> dict:
     """Register the documents (``doc_text``; the texts as written are reached through the functions
     :func:`attach_documents` makes) and the knowledge base's terms. ``chunks`` need not hold the texts as
@@ -274,12 +273,10 @@ def load_documents(con: duckdb.DuckDBPyConnection, chunks: Iterable[pa.Table], k
     names = code_names("doc_type")
     _table(con, "doc_type_name", pa.table({"doc_type": pa.array(list(names), pa.string()),
                                            "name": pa.array(list(names.values()), pa.string())}))
-    read, start = [], 0
+    read = []
     for chunk in chunks:
         check_cancelled(cancelled)
-        note(f"读取病历文书 {start + chunk.num_rows:,} 份 / reading record documents: {start + chunk.num_rows:,}")
         read.append(chunk)
-        start += chunk.num_rows
     if not read:
         read = [pa.table({c: pa.array([], pa.timestamp("s") if c == "doc_time" else pa.string()) for c in DOC_COLUMNS})]
     originals = OriginalTexts([c.num_rows for c in read], texts)
