@@ -27,7 +27,8 @@ FLUSH_BYTES = 64 << 20  # ... or bytes (documents: a few thousand long texts)
 # typed chunks the reading may run ahead of the store (each at most one Arrow parse block, ≈ 16 MB of
 # extract): a flush of a million fee lines keeps the main thread in write_table for seconds, and with two
 # chunks of slack the reading soon waited for it. 8 (and PREFETCH_BLOCKS 2): demo scale 10, UTF-8, quiet,
-# 10.8-11.5 s -> 10.1-10.4 s, peak memory unchanged within the noise (docs/import-speed.md)
+# four runs interleaved with the code before, median 10.1 s -> 9.7 s (about 4 %, near the noise), peak
+# memory unchanged (docs/import-speed.md, seventh session)
 PREFETCH_CHUNKS = 8
 
 
