@@ -24,6 +24,12 @@ from feijian.rules.record_prep import with_normal_text
 
 FLUSH_ROWS = 1_000_000  # rows of one table buffered before a write_table call
 FLUSH_BYTES = 64 << 20  # ... or bytes (documents: a few thousand long texts)
+# typed chunks the reading may run ahead of the store (each at most one Arrow parse block, ≈ 16 MB of
+# extract): a flush of a million fee lines keeps the main thread in write_table for seconds, and with two
+# chunks of slack the reading soon waited for it. 8 (and PREFETCH_BLOCKS 2): demo scale 10, UTF-8, quiet,
+# four runs interleaved with the code before, median 10.1 s -> 9.7 s (about 4 %, near the noise), peak
+# memory unchanged (docs/import-speed.md, seventh session)
+PREFETCH_CHUNKS = 8
 
 
 @dataclass
@@ -188,7 +194,7 @@ def import_folder(
                     written[table] = written.get(table, 0) + data.num_rows
 
             current = None
-            for s, chunk in prefetch(iter(fi), depth=2):  # reading runs ahead while chunks are stored
+            for s, chunk in prefetch(iter(fi), depth=PREFETCH_CHUNKS):  # reading runs ahead while chunks are stored
                 check_cancelled(cancelled)
                 if current is not None and s.table != current:
                     flush(current)

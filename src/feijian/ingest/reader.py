@@ -30,6 +30,9 @@ from feijian.ingest.mapping import ColumnPlan, MappingDict, plan_columns, propos
 from feijian.ingest.validate import TableState, empty_table, validate_chunk
 
 DEFAULT_CHUNK_BYTES = 64 << 20
+# parsed blocks the read-and-parse thread may hold ready for validation: two, so that a block whose
+# validation is slow (the documents' 文件 column) does not stop the parse of the next one
+PREFETCH_BLOCKS = 2
 HEADER_SEARCH_ROWS = 20
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".dat")
 MAX_REJECT_TEXT = 200
@@ -380,7 +383,7 @@ class FileStream:
             yield parsed
 
     def _iter_text(self) -> Iterator[pa.Table]:
-        for parsed in prefetch(self._parsed_blocks()):
+        for parsed in prefetch(self._parsed_blocks(), depth=PREFETCH_BLOCKS):
             check_cancelled(self.cancelled)
             for ln, reason, text in parsed.invalid:
                 self.rejected.append(RejectedRow(self.name, ln, "", text[:MAX_REJECT_TEXT], reason))
