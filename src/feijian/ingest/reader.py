@@ -30,8 +30,9 @@ from feijian.ingest.mapping import ColumnPlan, MappingDict, plan_columns, propos
 from feijian.ingest.validate import TableState, empty_table, validate_chunk
 
 DEFAULT_CHUNK_BYTES = 64 << 20
-# parsed blocks the read-and-parse thread may hold ready for validation: two, so that a block whose
-# validation is slow (the documents' 文件 column) does not stop the parse of the next one
+# parsed blocks (each at most DEFAULT_CHUNK_BYTES of extract) the read-and-parse thread may hold ready for
+# validation: two, so that the parse goes on while a block is validated slowly; measured only together with
+# casework.importing.PREFETCH_CHUNKS
 PREFETCH_BLOCKS = 2
 HEADER_SEARCH_ROWS = 20
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".dat")
